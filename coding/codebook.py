@@ -1,0 +1,287 @@
+"""Codebook model: a YAML file validated with pydantic into an immutable `Codebook`.
+
+Every problem in a file is collected and reported at once (like spaCy's `Matcher.add`), each
+with the file, the line, the code id and the field, so a researcher fixes them in one pass.
+"""
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+CodeKind = Literal["problem", "cause", "recommendation", "need", "satisfaction", "theme"]
+CODE_KINDS: tuple[str, ...] = ("problem", "cause", "recommendation", "need", "satisfaction", "theme")
+LANGS: tuple[str, ...] = ("zh", "en")
+_ID_RE = re.compile(r"^[A-Za-z][A-Za-z0-9_.\-]*$")
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class LangText(_Strict):
+    """A text in Chinese and/or English."""
+
+    zh: str | None = None
+    en: str | None = None
+
+    def get(self, lang: str, fallback: bool = True) -> str | None:
+        value = getattr(self, lang, None)
+        if value or not fallback:
+            return value
+        return self.zh or self.en
+
+
+class LangTerms(_Strict):
+    """Terms (keywords, regular expressions, exclusions) per language."""
+
+    zh: tuple[str, ...] = ()
+    en: tuple[str, ...] = ()
+
+    def for_lang(self, lang: str) -> tuple[str, ...]:
+        return getattr(self, lang, ())
+
+    def __bool__(self) -> bool:
+        return bool(self.zh or self.en)
+
+
+class Code(_Strict):
+    """One code of the codebook."""
+
+    id: str
+    kind: CodeKind
+    label: LangText
+    definition: LangText = Field(default_factory=LangText)
+    parent: str | None = None
+    keywords: LangTerms = Field(default_factory=LangTerms)
+    patterns: LangTerms = Field(default_factory=LangTerms)
+    exclude: LangTerms = Field(default_factory=LangTerms)
+    examples: tuple[str, ...] = ()
+    causes: tuple[str, ...] = ()
+    recommendations: tuple[str, ...] = ()
+
+    def display_label(self, lang: str = "zh") -> str:
+        return self.label.get(lang) or self.id
+
+
+class Codebook(_Strict):
+    """A validated codebook. Build it with `load_codebook` or `parse_codebook`."""
+
+    name: str
+    version: int | str = 1
+    description: str | None = None
+    codes: tuple[Code, ...]
+
+    def code(self, code_id: str) -> Code:
+        for code in self.codes:
+            if code.id == code_id:
+                return code
+        raise KeyError(f"code {code_id!r} is not in codebook {self.name!r}")
+
+    @property
+    def ids(self) -> tuple[str, ...]:
+        return tuple(c.id for c in self.codes)
+
+    def of_kind(self, kind: str) -> tuple[Code, ...]:
+        return tuple(c for c in self.codes if c.kind == kind)
+
+    def fingerprint(self) -> str:
+        """Content hash: the same codebook content gives the same value, whatever the file."""
+        return hashlib.sha256(self.model_dump_json().encode("utf-8")).hexdigest()[:16]
+
+
+@dataclass(frozen=True)
+class CodebookProblem:
+    source: str
+    line: int | None
+    code_id: str | None
+    field: str
+    message: str
+
+    def __str__(self) -> str:
+        where = f"{self.source}:{self.line}" if self.line else self.source
+        who = f" code {self.code_id}" if self.code_id else ""
+        return f"{where}:{who} [{self.field}] {self.message}"
+
+
+class CodebookError(ValueError):
+    """All problems found in one codebook file."""
+
+    def __init__(self, problems: list[CodebookProblem]):
+        self.problems = problems
+        lines = "\n".join(f"  - {p}" for p in problems)
+        super().__init__(f"{len(problems)} problem(s) in codebook:\n{lines}")
+
+
+def load_codebook(path: str | Path) -> Codebook:
+    """Read and validate a codebook YAML file; raises `CodebookError` listing every problem."""
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except FileNotFoundError:
+        raise CodebookError([CodebookProblem(str(path), None, None, "file", "file not found")]) from None
+    except UnicodeDecodeError as exc:
+        raise CodebookError([CodebookProblem(str(path), None, None, "file", f"not UTF-8 text ({exc.reason})")]) from None
+    return parse_codebook(text, source=str(path))
+
+
+def parse_codebook(text: str, source: str = "<codebook>") -> Codebook:
+    """Validate codebook YAML text; raises `CodebookError` listing every problem."""
+    try:
+        root = yaml.compose(text)
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = mark.line + 1 if mark is not None else None
+        raise CodebookError([CodebookProblem(source, line, None, "yaml", f"not valid YAML: {getattr(exc, 'problem', exc)}")]) from None
+    if not isinstance(data, dict):
+        raise CodebookError([CodebookProblem(source, 1, None, "file", "expected a mapping with 'name' and 'codes'")])
+    locate = _Locator(root, data, source)
+    # Validate each code on its own so one bad code does not hide the problems of the others.
+    problems: list[CodebookProblem] = []
+    raw_codes = data.get("codes")
+    codes: list[tuple[int, Code]] = []
+    if isinstance(raw_codes, list):
+        for i, raw in enumerate(raw_codes):
+            try:
+                codes.append((i, Code.model_validate(raw)))
+            except ValidationError as exc:
+                problems.extend(locate.problem(("codes", i) + tuple(err["loc"]), _pydantic_message(err)) for err in exc.errors())
+    try:
+        Codebook.model_validate({**data, "codes": [c for _, c in codes]})
+    except ValidationError as exc:
+        problems.extend(locate.problem(tuple(err["loc"]), _pydantic_message(err)) for err in exc.errors()
+                        if not (err["loc"] and err["loc"][0] == "codes" and len(err["loc"]) > 1))
+    if raw_codes is not None and not isinstance(raw_codes, list):
+        problems.append(locate.problem(("codes",), "expected a list of codes"))
+    elif not raw_codes and "codes" in data:
+        problems.append(locate.problem(("codes",), "a codebook needs at least one code"))
+    # Ids of codes that failed validation still count as existing, so links to them are not misreported.
+    known_ids = {raw.get("id") for raw in raw_codes or [] if isinstance(raw, dict) and isinstance(raw.get("id"), str)}
+    problems.extend(_cross_check(codes, known_ids, locate))
+    if problems:
+        problems.sort(key=lambda p: (p.line or 0))
+        raise CodebookError(problems)
+    return Codebook.model_validate({**data, "codes": [c for _, c in codes]})
+
+
+def dump_codebook(book: Codebook) -> str:
+    """Serialise a codebook to YAML in the documented format (empty fields left out)."""
+    data = book.model_dump(mode="json", exclude_none=True)
+    for code in data["codes"]:
+        for key in list(code):
+            if code[key] in ((), [], {}, None) or (isinstance(code[key], dict) and not any(code[key].values())):
+                del code[key]
+            elif isinstance(code[key], dict):
+                code[key] = {k: v for k, v in code[key].items() if v not in ((), [], None)}
+    return yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=100)
+
+
+def _pydantic_message(err: dict[str, Any]) -> str:
+    if err["type"] == "extra_forbidden":
+        return "unknown field (check the spelling; see codebooks/README.md for the format)"
+    if err["type"] == "literal_error":
+        return f"must be one of {', '.join(CODE_KINDS)}; got {err.get('input')!r}"
+    return f"{err['msg']}; got {err.get('input')!r}" if "input" in err and not isinstance(err.get("input"), dict) else err["msg"]
+
+
+class _Locator:
+    """Maps a pydantic location (('codes', 3, 'parent')) to the YAML line and the code id."""
+
+    def __init__(self, root: yaml.Node | None, data: dict, source: str):
+        self.root, self.data, self.source = root, data, source
+
+    def line(self, loc: tuple) -> int | None:
+        node, best = self.root, None
+        for key in loc:
+            if node is None:
+                break
+            best = node.start_mark.line + 1
+            if isinstance(node, yaml.MappingNode):
+                match = [(k, v) for k, v in node.value if isinstance(k, yaml.ScalarNode) and k.value == str(key)]
+                if not match:
+                    break
+                best = match[0][0].start_mark.line + 1
+                node = match[0][1]
+            elif isinstance(node, yaml.SequenceNode) and isinstance(key, int) and key < len(node.value):
+                node = node.value[key]
+            else:
+                break
+        else:
+            if node is not None:
+                best = node.start_mark.line + 1
+        return best
+
+    def problem(self, loc: tuple, message: str) -> CodebookProblem:
+        code_id = None
+        if len(loc) >= 2 and loc[0] == "codes" and isinstance(loc[1], int):
+            codes = self.data.get("codes") or []
+            if isinstance(codes, list) and loc[1] < len(codes) and isinstance(codes[loc[1]], dict):
+                code_id = codes[loc[1]].get("id")
+            field = ".".join(str(p) for p in loc[2:]) or "code"
+        else:
+            field = ".".join(str(p) for p in loc) or "file"
+        return CodebookProblem(self.source, self.line(loc), code_id, field, message)
+
+
+def _cross_check(codes: list[tuple[int, Code]], known_ids: set[str], locate: _Locator) -> list[CodebookProblem]:
+    problems: list[CodebookProblem] = []
+    by_id: dict[str, Code] = {}
+    for i, code in codes:
+        at = ("codes", i)
+        if not _ID_RE.match(code.id):
+            problems.append(locate.problem(at + ("id",), "id must start with a letter and use only letters, digits, '-', '_', '.'"))
+        if code.id in by_id:
+            problems.append(locate.problem(at + ("id",), f"duplicate id {code.id!r} (ids must be unique)"))
+        by_id.setdefault(code.id, code)
+        if not (code.label.zh or code.label.en):
+            problems.append(locate.problem(at + ("label",), "a label needs at least one of zh or en"))
+        for kind in ("keywords", "patterns", "exclude"):
+            terms: LangTerms = getattr(code, kind)
+            for lang in LANGS:
+                for j, term in enumerate(terms.for_lang(lang)):
+                    if not term.strip():
+                        problems.append(locate.problem(at + (kind, lang, j), "empty term"))
+                    elif kind == "patterns":
+                        try:
+                            re.compile(term)
+                        except re.error as exc:
+                            problems.append(locate.problem(at + (kind, lang, j), f"invalid regular expression {term!r}: {exc}"))
+    for i, code in codes:
+        at = ("codes", i)
+        if code.parent is not None and code.parent not in known_ids:
+            problems.append(locate.problem(at + ("parent",), f"parent {code.parent!r} is not a code in this codebook"))
+        if code.causes and code.kind != "problem":
+            problems.append(locate.problem(at + ("causes",), f"only problem codes list causes; this code is a {code.kind}"))
+        if code.recommendations and code.kind not in ("problem", "cause", "theme"):
+            problems.append(locate.problem(at + ("recommendations",), f"only problem, cause and theme codes list recommendations; this code is a {code.kind}"))
+        for link, want in (("causes", "cause"), ("recommendations", "recommendation")):
+            for j, target in enumerate(getattr(code, link)):
+                if target not in known_ids:
+                    problems.append(locate.problem(at + (link, j), f"links to {target!r}, which is not a code in this codebook"))
+                elif target in by_id and by_id[target].kind != want:
+                    problems.append(locate.problem(at + (link, j), f"links to {target!r}, a {by_id[target].kind} code; {link} must be {want} codes"))
+    problems.extend(_parent_cycles(codes, by_id, locate))
+    return problems
+
+
+def _parent_cycles(codes: list[tuple[int, Code]], by_id: dict[str, Code], locate: _Locator) -> list[CodebookProblem]:
+    problems, reported = [], set()
+    for i, code in codes:
+        chain, current = [code.id], code.parent
+        while current is not None and current in by_id:
+            if current in chain:
+                cycle = chain[chain.index(current):] + [current]
+                key = frozenset(cycle)
+                if key not in reported:
+                    reported.add(key)
+                    problems.append(locate.problem(("codes", i, "parent"), "parent cycle: " + " -> ".join(cycle)))
+                break
+            chain.append(current)
+            current = by_id[current].parent
+    return problems

@@ -1,0 +1,180 @@
+"""The linked tables a report writer uses, built from segments, respondents and code applications.
+
+Pure functions over pandas DataFrames (no I/O): the column contracts are documented in
+outputs/README.md and are relied on by users' scripts — extend them, don't rename them.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, fields
+
+import pandas as pd
+
+from coding.codebook import Codebook
+
+ALL = "(all)"
+MAX_ATTRIBUTE_VALUES = 30   # an attribute with more distinct values (free text, ids) is not a breakdown
+QUOTES_PER_CHAIN = 3
+
+CODE_FREQUENCY_COLUMNS = (
+    "code_id", "kind", "label_zh", "label_en", "parent", "attribute", "value",
+    "segments", "respondents", "respondents_in_group", "respondent_share",
+)
+CHAIN_COLUMNS = (
+    "chain_id", "problem_id", "problem_label", "cause_id", "cause_label",
+    "recommendation_id", "recommendation_label",
+    "problem_segments", "problem_respondents", "cause_segments", "cause_respondents",
+    "recommendation_segments", "recommendation_respondents", "problem_and_cause_respondents",
+    "quote_1", "quote_1_respondent", "quote_2", "quote_2_respondent", "quote_3", "quote_3_respondent",
+)
+
+
+@dataclass(frozen=True)
+class CodedTables:
+    """Every table of one run; each field's name is the table's file name."""
+
+    segments: pd.DataFrame
+    code_applications: pd.DataFrame
+    code_frequency: pd.DataFrame
+    chains: pd.DataFrame
+    ingestion_report: pd.DataFrame
+
+    def items(self) -> list[tuple[str, pd.DataFrame]]:
+        return [(f.name, getattr(self, f.name)) for f in fields(self)]
+
+
+def breakdown_attributes(respondents: pd.DataFrame) -> list[str]:
+    """Respondent attributes worth breaking counts down by (few distinct, non-empty values)."""
+    out = []
+    for col in respondents.columns:
+        if col == "respondent_id":
+            continue
+        values = respondents[col].astype(str).replace("", pd.NA).dropna()
+        if 1 <= values.nunique() <= MAX_ATTRIBUTE_VALUES:
+            out.append(col)
+    return out
+
+
+def code_frequency(codebook: Codebook, applications: pd.DataFrame, segments: pd.DataFrame,
+                   respondents: pd.DataFrame) -> pd.DataFrame:
+    """Per code: segments and respondents overall (attribute == '(all)') and per attribute value."""
+    coded = applications[["segment_id", "code_id"]].drop_duplicates().merge(
+        segments[["segment_id", "respondent_id"]], on="segment_id", how="left")
+    attributes = breakdown_attributes(respondents)
+    if attributes:
+        coded = coded.merge(respondents[["respondent_id", *attributes]], on="respondent_id", how="left")
+    coded_respondents = respondents["respondent_id"].nunique()
+    rows = []
+    for code in codebook.codes:
+        mine = coded[coded["code_id"] == code.id]
+        base = {"code_id": code.id, "kind": code.kind, "label_zh": code.label.zh or "",
+                "label_en": code.label.en or "", "parent": code.parent or ""}
+        rows.append({**base, "attribute": ALL, "value": ALL, "segments": len(mine),
+                     "respondents": mine["respondent_id"].nunique(), "respondents_in_group": coded_respondents})
+        for attr in attributes:
+            group_sizes = respondents.groupby(respondents[attr].astype(str))["respondent_id"].nunique()
+            for value, size in group_sizes.items():
+                if value == "":
+                    continue
+                hit = mine[mine[attr].astype(str) == value]
+                rows.append({**base, "attribute": attr, "value": value, "segments": len(hit),
+                             "respondents": hit["respondent_id"].nunique(), "respondents_in_group": int(size)})
+    frame = pd.DataFrame(rows, columns=[c for c in CODE_FREQUENCY_COLUMNS if c != "respondent_share"])
+    share = frame["respondents"] / frame["respondents_in_group"].where(frame["respondents_in_group"] > 0)
+    frame["respondent_share"] = share.fillna(0.0).round(4)
+    return frame.astype({"segments": "int64", "respondents": "int64", "respondents_in_group": "int64"})
+
+
+def chain_paths(codebook: Codebook) -> list[tuple[str, str | None, str | None]]:
+    """Every problem -> cause -> recommendation path the codebook states, in codebook order.
+
+    A cause's recommendations and the problem's own recommendations both complete a path; a
+    problem without causes (or a cause without recommendations) still gets a row with a gap.
+    """
+    paths: list[tuple[str, str | None, str | None]] = []
+    for problem in codebook.of_kind("problem"):
+        causes: list[str | None] = list(problem.causes) or [None]
+        for cause_id in causes:
+            recs = list(problem.recommendations)
+            if cause_id is not None:
+                recs = list(dict.fromkeys([*codebook.code(cause_id).recommendations, *recs]))
+            for rec_id in recs or [None]:
+                paths.append((problem.id, cause_id, rec_id))
+    return paths
+
+
+def chains(codebook: Codebook, applications: pd.DataFrame, segments: pd.DataFrame) -> pd.DataFrame:
+    """One row per codebook path with support counts and up to three exemplar quotes of the problem."""
+    coded = applications.merge(segments[["segment_id", "respondent_id", "text"]], on="segment_id", how="left")
+    by_code = {code_id: grp for code_id, grp in coded.groupby("code_id", sort=False)}
+    empty = coded.iloc[0:0]
+
+    def support(code_id: str | None) -> tuple[int, int, set[str]]:
+        if code_id is None:
+            return 0, 0, set()
+        grp = by_code.get(code_id, empty)
+        people = set(grp["respondent_id"].astype(str))
+        return grp["segment_id"].nunique(), len(people), people
+
+    rows = []
+    for n, (problem_id, cause_id, rec_id) in enumerate(chain_paths(codebook), start=1):
+        p_seg, p_resp, p_people = support(problem_id)
+        c_seg, c_resp, c_people = support(cause_id)
+        r_seg, r_resp, _ = support(rec_id)
+        quotes = exemplar_quotes(by_code.get(problem_id, empty), prefer_respondents=c_people)
+        row = {
+            "chain_id": f"CH{n:03d}", "problem_id": problem_id, "problem_label": _label(codebook, problem_id),
+            "cause_id": cause_id or "", "cause_label": _label(codebook, cause_id),
+            "recommendation_id": rec_id or "", "recommendation_label": _label(codebook, rec_id),
+            "problem_segments": p_seg, "problem_respondents": p_resp, "cause_segments": c_seg,
+            "cause_respondents": c_resp, "recommendation_segments": r_seg, "recommendation_respondents": r_resp,
+            "problem_and_cause_respondents": len(p_people & c_people),
+        }
+        for i in range(QUOTES_PER_CHAIN):
+            text, who = quotes[i] if i < len(quotes) else ("", "")
+            row[f"quote_{i + 1}"], row[f"quote_{i + 1}_respondent"] = text, who
+        rows.append(row)
+    return pd.DataFrame(rows, columns=list(CHAIN_COLUMNS))
+
+
+def exemplar_quotes(coded: pd.DataFrame, prefer_respondents: set[str] = frozenset(), k: int = QUOTES_PER_CHAIN,
+                    ) -> list[tuple[str, str]]:
+    """Pick k quotes from distinct respondents: highest score, then readable length, deterministic.
+
+    Respondents who also raised `prefer_respondents`' code come first, so a chain's quotes show
+    the problem from people who named its cause too.
+    """
+    if coded.empty:
+        return []
+    frame = coded.drop_duplicates("segment_id").copy()
+    length = frame["text"].astype(str).str.len()
+    frame["_pref"] = (~frame["respondent_id"].astype(str).isin(prefer_respondents)).astype(int)
+    frame["_len_penalty"] = (length - 60).abs()  # ~60 characters reads best in a table or report
+    frame = frame.sort_values(["_pref", "score", "_len_penalty", "segment_id"], ascending=[True, False, True, True])
+    picked, seen = [], set()
+    for text, who in zip(frame["text"].astype(str), frame["respondent_id"].astype(str)):
+        if who in seen:
+            continue
+        seen.add(who)
+        picked.append((text, who))
+        if len(picked) == k:
+            break
+    return picked
+
+
+def _label(codebook: Codebook, code_id: str | None) -> str:
+    if not code_id:
+        return ""
+    code = codebook.code(code_id)
+    return code.label.zh or code.label.en or code_id
+
+
+def build_tables(codebook: Codebook, segments: pd.DataFrame, respondents: pd.DataFrame,
+                 applications: pd.DataFrame, ingestion_report: pd.DataFrame) -> CodedTables:
+    """All linked tables of a run from its segments, respondents and code applications."""
+    return CodedTables(
+        segments=segments,
+        code_applications=applications,
+        code_frequency=code_frequency(codebook, applications, segments, respondents),
+        chains=chains(codebook, applications, segments),
+        ingestion_report=ingestion_report,
+    )

@@ -1,0 +1,122 @@
+"""The `qualmine` command line: parses arguments and calls flows; no stage logic lives here."""
+from __future__ import annotations
+
+import flows.prefect_env  # noqa: F401  (must precede any prefect import)
+
+import sys
+from pathlib import Path
+from typing import Optional
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, Progress, SpinnerColumn, TaskProgressColumn, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from flows.settings import EXAMPLE_CODEBOOK, EXAMPLE_CORPUS
+
+app = typer.Typer(help="qualmine: qualitative coding of interviews and open-ended survey answers.",
+                  no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False)
+codebook_app = typer.Typer(help="Work with codebooks.", no_args_is_help=True)
+app.add_typer(codebook_app, name="codebook")
+
+console = Console()
+err_console = Console(stderr=True)
+
+
+class RichReporter:
+    """Shows one progress line per pipeline stage."""
+
+    def __init__(self, progress: Progress):
+        self.progress, self.tasks = progress, {}
+
+    def start(self, name: str, total: int | None) -> None:
+        self.tasks[name] = self.progress.add_task(name, total=total)
+
+    def advance(self, name: str, amount: int) -> None:
+        self.progress.advance(self.tasks[name], amount)
+
+    def finish(self, name: str) -> None:
+        task_id = self.tasks[name]
+        total = self.progress.tasks[task_id].total
+        self.progress.update(task_id, total=total or 1, completed=total or 1)
+
+
+def progress_display() -> Progress:
+    return Progress(SpinnerColumn(), TextColumn("{task.description:<12}"), BarColumn(), TaskProgressColumn(),
+                    TimeElapsedColumn(), console=err_console, transient=False)
+
+
+def fail(message: str, code: int = 2) -> None:
+    err_console.print(f"[bold red]error:[/] {message}", highlight=False)
+    raise typer.Exit(code)
+
+
+@app.command()
+def run(
+    corpus: Path = typer.Option(EXAMPLE_CORPUS, "--corpus", help="Folder of transcripts and survey exports."),
+    codebook: Path = typer.Option(EXAMPLE_CODEBOOK, "--codebook", help="Codebook YAML file."),
+    out: Optional[Path] = typer.Option(None, "--out", help="Run folder to write (default outputs/<run_id>)."),
+    code_interviewer: bool = typer.Option(False, "--code-interviewer", help="Also code interviewer turns."),
+    max_segment_chars: int = typer.Option(300, "--max-segment-chars", help="Longest coding unit, in characters."),
+    batch_size: int = typer.Option(5000, "--batch-size", help="Segments per coding task."),
+) -> None:
+    """Run the main flow: ingest -> code -> tables, on the shipped example unless told otherwise."""
+    from coding.codebook import CodebookError, load_codebook
+    from corpus import CorpusError
+    from flows.pipeline import run_pipeline
+    from flows.progress import reporting
+    from flows.settings import RunSettings
+
+    if not corpus.is_dir():
+        fail(f"corpus folder {corpus} does not exist (expected a folder of .txt/.md/.docx/.csv/.xlsx files)")
+    try:
+        load_codebook(codebook)
+        settings = RunSettings(corpus_dir=corpus, codebook_path=codebook, out_dir=out,
+                               code_interviewer=code_interviewer, max_segment_chars=max_segment_chars,
+                               batch_size=batch_size)
+    except (CodebookError, ValueError) as exc:
+        fail(str(exc))
+    err_console.print(f"qualmine run [bold]{settings.run_id}[/]: corpus {settings.corpus_dir}")
+    try:
+        with progress_display() as progress, reporting(RichReporter(progress)):
+            result = run_pipeline(settings)
+    except CorpusError as exc:
+        fail(str(exc))
+    summary = Table(title=f"run {result.run_id}", show_header=False)
+    for key, value in result.counts.items():
+        summary.add_row(key, str(value))
+    console.print(summary)
+    for note in result.notes:
+        console.print(f"[dim]note:[/] {note}", highlight=False)
+    console.print(f"outputs written to [bold]{result.out_dir}[/]", highlight=False)
+
+
+@codebook_app.command("check")
+def codebook_check(file: Path = typer.Argument(..., help="Codebook YAML file to validate.")) -> None:
+    """Validate a codebook and print every problem with file, line and code id."""
+    from coding.codebook import CodebookError, load_codebook
+
+    try:
+        book = load_codebook(file)
+    except CodebookError as exc:
+        for problem in exc.problems:
+            console.print(str(problem), highlight=False, soft_wrap=True)
+        err_console.print(f"[bold red]{len(exc.problems)} problem(s)[/] in {file}", highlight=False)
+        raise typer.Exit(1)
+    kinds = {}
+    for code in book.codes:
+        kinds[code.kind] = kinds.get(code.kind, 0) + 1
+    detail = ", ".join(f"{n} {k}" for k, n in kinds.items())
+    console.print(f"{file}: OK — {book.name!r} version {book.version}, {len(book.codes)} codes ({detail})",
+                  highlight=False)
+
+
+# Later stages register their command groups here (one line each).
+
+
+def main() -> None:
+    app()
+
+
+if __name__ == "__main__":
+    sys.exit(main())

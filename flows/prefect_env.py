@@ -1,0 +1,32 @@
+"""Prefect defaults that keep flows offline, quiet and patient on small machines.
+
+Must run before `prefect` is first imported (settings are read at import); every flows module
+imports this first. Values a user already set in the environment win.
+"""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+_DEFAULTS = {
+    # The ephemeral API server needs ~10-15 s to start on 2 busy cores; the 20 s default is too tight.
+    "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS": "120",
+    # No outbound telemetry: nothing may reach the network at run time.
+    "DO_NOT_TRACK": "1",
+    "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
+    "PREFECT_LOGGING_LEVEL": "WARNING",
+    "PREFECT_SERVER_SERVICES_TASK_RUN_RECORDER_BATCH_SIZE": "100",
+    "DASK_LOGGING__DISTRIBUTED": "warning",
+}
+
+
+def configure() -> None:
+    for key, value in _DEFAULTS.items():
+        os.environ.setdefault(key, value)
+    if "PREFECT_HOME" not in os.environ:
+        # Importing prefect creates PREFECT_HOME; keep it out of the user's ~/.prefect by default.
+        cache = Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache"))
+        os.environ["PREFECT_HOME"] = str(cache / "qualmine" / "prefect")
+
+
+configure()

@@ -1,0 +1,1 @@
+"""Topic models over the coded segments, tied back to the codebook."""
