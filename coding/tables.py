@@ -32,6 +32,8 @@ CHAIN_COLUMNS = (
 class CodedTables:
     """Every table of one run; each field's name is the table's file name."""
 
+    documents: pd.DataFrame
+    respondents: pd.DataFrame
     segments: pd.DataFrame
     code_applications: pd.DataFrame
     code_frequency: pd.DataFrame
@@ -168,10 +170,12 @@ def _label(codebook: Codebook, code_id: str | None) -> str:
     return code.label.zh or code.label.en or code_id
 
 
-def build_tables(codebook: Codebook, segments: pd.DataFrame, respondents: pd.DataFrame,
+def build_tables(codebook: Codebook, documents: pd.DataFrame, segments: pd.DataFrame, respondents: pd.DataFrame,
                  applications: pd.DataFrame, ingestion_report: pd.DataFrame) -> CodedTables:
-    """All linked tables of a run from its segments, respondents and code applications."""
+    """All linked tables of a run from its documents, segments, respondents and code applications."""
     return CodedTables(
+        documents=documents,
+        respondents=respondents,
         segments=segments,
         code_applications=applications,
         code_frequency=code_frequency(codebook, applications, segments, respondents),

@@ -20,7 +20,7 @@ from coding.applications import CodeApplication, applications_frame
 from coding.codebook import Codebook, load_codebook
 from coding.rules import RuleCoder
 from coding.tables import CodedTables, build_tables
-from corpus import Corpus, ingest_corpus, report_frame, segments_frame
+from corpus import Corpus, documents_frame, ingest_corpus, report_frame, segments_frame
 from corpus.records import Segment
 from flows.progress import stage
 from flows.settings import RunSettings
@@ -65,8 +65,8 @@ def code_batch_task(codebook_path: Path, segments: list[Segment], code_interview
 
 @task(name="tabulate", cache_policy=NO_CACHE)
 def tabulate_task(codebook: Codebook, corpus: Corpus, applications: list[CodeApplication]) -> CodedTables:
-    return build_tables(codebook, segments_frame(corpus), corpus.respondents, applications_frame(applications),
-                        report_frame(corpus))
+    return build_tables(codebook, documents_frame(corpus), segments_frame(corpus), corpus.respondents,
+                        applications_frame(applications), report_frame(corpus))
 
 
 @task(name="write-tables", cache_policy=NO_CACHE)
