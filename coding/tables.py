@@ -45,13 +45,16 @@ class CodedTables:
 
 
 def breakdown_attributes(respondents: pd.DataFrame) -> list[str]:
-    """Respondent attributes worth breaking counts down by (few distinct, non-empty values)."""
+    """Respondent attributes worth breaking counts down by: few distinct values, some shared."""
     out = []
     for col in respondents.columns:
         if col == "respondent_id":
             continue
         values = respondents[col].astype(str).replace("", pd.NA).dropna()
-        if 1 <= values.nunique() <= MAX_ATTRIBUTE_VALUES:
+        distinct = values.nunique()
+        # A value per respondent (names, free text) groups nobody; tiny corpora are the exception.
+        groups_someone = distinct < len(values) or len(values) < 4
+        if 1 <= distinct <= MAX_ATTRIBUTE_VALUES and groups_someone:
             out.append(col)
     return out
 
