@@ -1,0 +1,190 @@
+"""Sentence-sized segment spans, and turning spans into `Segment` records.
+
+Splitting never copies or rewrites text: it returns (start, end) offsets into the document,
+so `document.text[start:end] == segment.text` holds by construction.
+
+Break points:
+- Chinese sentence ends 。！？； (full-width) always end a sentence;
+- '!' '?' end a sentence before whitespace/end of text, or next to a Chinese character;
+  a half-width ';' only next to Chinese (in English it joins clauses);
+- '.' ends a sentence before whitespace/end, except after an abbreviation ("Mr.", "e.g."),
+  a single initial ("J. Smith") or in an ellipsis ("well... yes"); decimals never qualify
+  because no space follows the point;
+- a newline ends a paragraph, except a hard-wrapped English line (the next line starting with
+  a lower-case letter right after a letter, digit or comma);
+- a piece longer than `max_chars` is cut after the last comma, or at the last space, before
+  the cap, else hard at the cap.
+"""
+from __future__ import annotations
+
+import re
+from collections import Counter
+
+from corpus.lang import detect_lang, is_cjk
+from corpus.records import Segment, make_segment_id
+
+_ZH_ENDS = "。！？；"                      # always final (the full-width forms)
+_LATIN_ENDS = "!?"
+_CLOSERS = "\"'”’」』）)]》〉】"             # closing quotes/brackets stay with their sentence
+_COMMAS = "，,、；;：:"
+_ABBREVIATIONS = frozenset(
+    # "etc." is deliberately absent: it very often ends a sentence, so splitting is the lesser evil
+    "mr mrs ms dr prof sr jr st vs al e.g i.e cf approx no nos fig figs inc ltd co corp "
+    "jan feb mar apr jun jul aug sep sept oct nov dec dept est govt misc vol pp ph.d u.s a.m p.m"
+    .split()
+)
+_WORD = re.compile(r"\w")
+
+
+def sentence_spans(text: str, start: int = 0, end: int | None = None, *, max_chars: int = 300) -> list[tuple[int, int]]:
+    """Split `text[start:end]` into sentence-sized spans (offsets into `text`).
+
+    Spans exclude leading/trailing whitespace; pieces without any letter, digit or ideograph
+    (a stray "……" or "-") are dropped because there is nothing in them to code.
+    """
+    if max_chars < 10:
+        raise ValueError(f"max_chars must be at least 10, got {max_chars}")
+    end = len(text) if end is None else end
+    spans: list[tuple[int, int]] = []
+    for s, e in _raw_pieces(text, start, end):
+        s, e = _strip(text, s, e)
+        if s < e and _WORD.search(text, s, e):
+            spans.extend(_cap(text, s, e, max_chars))
+    return spans
+
+
+def _raw_pieces(text: str, start: int, end: int):
+    piece_start = i = start
+    while i < end:
+        ch = text[i]
+        cut = None                       # offset just after the sentence end, if one is here
+        if ch == "\n":
+            if not _is_wrapped_line(text, i, end):
+                yield piece_start, i
+                piece_start = i + 1
+            i += 1
+            continue
+        if ch in _ZH_ENDS:
+            cut = _after_run(text, i, end)
+        elif ch in _LATIN_ENDS:
+            j = _after_run(text, i, end)
+            if j >= end or text[j].isspace() or is_cjk(text[j]) or (i > start and is_cjk(text[i - 1])):
+                cut = j
+        elif ch == ";" and i > start and is_cjk(text[i - 1]):
+            cut = _after_run(text, i, end)
+        elif ch == ".":
+            j = _after_run(text, i, end)
+            if (j >= end or text[j].isspace()) and _is_full_stop(text, i, start):
+                cut = j
+            elif j > i + 1:
+                i = j                    # skip a whole "..." run at once
+                continue
+        if cut is not None:
+            yield piece_start, cut
+            piece_start = i = cut
+        else:
+            i += 1
+    yield piece_start, end
+
+
+def _after_run(text: str, i: int, end: int) -> int:
+    """Index after the punctuation run at i ('？！', '!!!', '...') and any closing quotes."""
+    j = i + 1
+    while j < end and text[j] in _ZH_ENDS + _LATIN_ENDS + ".":
+        j += 1
+    while j < end and text[j] in _CLOSERS:
+        j += 1
+    return j
+
+
+def _is_full_stop(text: str, i: int, start: int) -> bool:
+    """Is the '.' at i a sentence end (not an abbreviation, initial or ellipsis)?"""
+    if (i > start and text[i - 1] == ".") or (i + 1 < len(text) and text[i + 1] == "."):
+        return False                     # part of "..." — a pause, not an end
+    k = i
+    while k > start and (text[k - 1].isalpha() or text[k - 1] == "."):
+        k -= 1
+    word = text[k:i]
+    if not word:
+        return True
+    if len(word) == 1 and word.isupper() and word.isascii():
+        return False                     # an initial: "J. Smith"
+    return word.casefold() not in _ABBREVIATIONS
+
+
+def _is_wrapped_line(text: str, i: int, end: int) -> bool:
+    """Is the newline at i a hard wrap inside an English paragraph (not a paragraph break)?"""
+    before = i - 1
+    while before >= 0 and text[before] in " \t\r":
+        before -= 1
+    after = i + 1
+    if after >= end or before < 0:
+        return False
+    prev, nxt = text[before], text[after]
+    return (prev.isascii() and (prev.isalnum() or prev == ",")) and nxt.isascii() and nxt.islower()
+
+
+def _strip(text: str, s: int, e: int) -> tuple[int, int]:
+    while s < e and text[s].isspace():
+        s += 1
+    while e > s and text[e - 1].isspace():
+        e -= 1
+    return s, e
+
+
+def _cap(text: str, s: int, e: int, max_chars: int) -> list[tuple[int, int]]:
+    """Cut [s, e) into pieces of at most max_chars, preferring commas, then spaces."""
+    out: list[tuple[int, int]] = []
+    while e - s > max_chars:
+        window = text[s:s + max_chars]
+        cut = next((k + 1 for k in range(len(window) - 1, 0, -1) if window[k] in _COMMAS), None)
+        if cut is None:
+            cut = next((k for k in range(len(window) - 1, 0, -1) if window[k].isspace()), max_chars)
+        a, b = _strip(text, s, s + cut)
+        if a < b:
+            out.append((a, b))
+        s, e = _strip(text, s + cut, e)
+    if s < e:
+        out.append((s, e))
+    return out
+
+
+def build_segments(
+    doc_id: str,
+    text: str,
+    spans: list[tuple[int, int]],
+    *,
+    respondent_id: str,
+    speaker: str,
+    is_interviewer: bool,
+    turn: int,
+    question: str | None,
+    default_lang: str,
+    occurrences: Counter,
+    first_position: int,
+) -> list[Segment]:
+    """Make Segment records for `spans` of one document.
+
+    `occurrences` counts segment texts already seen in this document (shared across turns, so
+    the same answer "对。" twice in one interview gets two distinct, stable ids).
+    """
+    segments = []
+    for n, (s, e) in enumerate(spans):
+        piece = text[s:e]
+        occ = occurrences[piece]
+        occurrences[piece] += 1
+        segments.append(Segment(
+            segment_id=make_segment_id(doc_id, piece, occ),
+            doc_id=doc_id,
+            respondent_id=respondent_id,
+            speaker=speaker,
+            is_interviewer=is_interviewer,
+            lang=detect_lang(piece, default=default_lang),
+            start=s,
+            end=e,
+            text=piece,
+            position=first_position + n,
+            turn=turn,
+            question=question,
+        ))
+    return segments

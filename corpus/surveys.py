@@ -1,0 +1,242 @@
+"""Survey exports (.csv, .xlsx): one row per respondent, one Document per non-empty open answer.
+
+Cells are read as strings and never type-converted (ids like "007" stay "007"). Every data row
+ends up as exactly one row record, ingested or rejected, and every empty answer as a "skipped"
+record, so nothing is dropped silently.
+"""
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import re
+from collections import Counter
+from pathlib import Path
+
+from corpus.encoding import EMPTY, read_text
+from corpus.errors import FileResult, Rejected
+from corpus.lang import detect_lang, is_cjk
+from corpus.manifest import FileEntry
+from corpus.records import Document, IngestionRecord, make_doc_id
+from corpus.sentences import build_segments, sentence_spans
+
+SURVEY_EXTENSIONS = (".csv", ".xlsx")
+# Header names (lower-cased, without spaces/_/-) taken as the respondent id, best first.
+_ID_NAMES = (
+    "respondentid", "respondent", "id", "编号", "序号", "受访者编号", "问卷编号", "答卷编号",
+    "样本编号", "participantid", "participant", "responseid", "userid", "用户id", "答卷id",
+)
+_NUMERIC_LIKE = re.compile(r"[\d\s.,:/\-+%年月日时分秒]+")
+
+
+def read_table(path: Path, *, encoding: str | None = None, sheet: str | None = None):
+    """Read a CSV/XLSX as (header, rows, encoding, notes); rows are (sheet row number, cells).
+
+    Row numbers are 1-based like a spreadsheet (the header is normally row 1). Fully blank rows
+    are left out and counted in a note; cells are strings ('' for missing).
+    """
+    if path.suffix.lower() == ".xlsx":
+        raw, used = _xlsx_rows(path, sheet), None
+    else:
+        text, used = read_text(path, encoding)
+        first_line = text.split("\n", 1)[0]
+        delimiter = max(",\t;", key=first_line.count) if any(d in first_line for d in ",\t;") else ","
+        try:
+            raw = list(enumerate(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter), start=1))
+        except csv.Error as exc:
+            raise Rejected(f"malformed CSV ({exc})", encoding=used) from None
+    notes: list[str] = []
+    header: list[str] | None = None
+    rows: list[tuple[int, list[str]]] = []
+    blank = extra = 0
+    for number, cells in raw:
+        cells = ["" if c is None else c for c in cells]
+        if not any(c.strip() for c in cells):
+            blank += header is not None
+            continue
+        if header is None:
+            header = _clean_header(cells, notes)
+            continue
+        if len(cells) > len(header) and any(c.strip() for c in cells[len(header):]):
+            extra += 1
+        rows.append((number, (cells + [""] * len(header))[:len(header)]))
+    if header is None:
+        raise Rejected(EMPTY, encoding=used)
+    if blank:
+        notes.append(f"{blank} blank row(s) ignored")
+    if extra:
+        notes.append(f"{extra} row(s) have more cells than the header; the extra cells were ignored")
+    return header, rows, used, notes
+
+
+def _xlsx_rows(path: Path, sheet: str | None):
+    import openpyxl  # imported here so CSV-only corpora never pay for it
+
+    try:
+        wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    except Exception as exc:  # zip, XML and KeyError failures all mean a broken package
+        raise Rejected(f"corrupt xlsx file ({type(exc).__name__}: {exc})") from None
+    try:
+        if sheet is not None and sheet not in wb.sheetnames:
+            raise Rejected(f"sheet {sheet!r} not found (sheets: {', '.join(wb.sheetnames)})")
+        ws = wb[sheet] if sheet is not None else wb.worksheets[0]
+        ws.reset_dimensions()  # stored dimensions can be wrong; read every row that exists
+        try:
+            rows = [(n, [_cell_text(v) for v in values])
+                    for n, values in enumerate(ws.iter_rows(values_only=True), start=1)]
+        except Exception as exc:
+            raise Rejected(f"corrupt xlsx file ({type(exc).__name__}: {exc})") from None
+    finally:
+        wb.close()
+    return rows
+
+
+def _cell_text(value) -> str:
+    """An Excel cell as text the way a person reads it: 60.0 -> '60', dates without 00:00."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, dt.datetime) and value.time() == dt.time(0):
+        return value.date().isoformat()
+    if isinstance(value, (dt.date, dt.time)):
+        return value.isoformat()
+    return str(value)
+
+
+def _clean_header(cells: list[str], notes: list[str]) -> list[str]:
+    # Blank or repeated header names would make columns unaddressable; rename and say so.
+    header, seen = [], Counter()
+    for i, cell in enumerate(cells, start=1):
+        name = str(cell).strip() or f"column{i}"
+        seen[name] += 1
+        if seen[name] > 1:
+            new = f"{name} ({seen[name]})"
+            notes.append(f"repeated column name {name!r} renamed to {new!r}")
+            name = new
+        header.append(name)
+    return header
+
+
+def guess_id_column(header: list[str], rows: list[tuple[int, list[str]]]) -> str | None:
+    """A column named like an id (id, respondent_id, 编号, 序号 ...), unique values preferred."""
+    def key(name: str) -> str:
+        return re.sub(r"[\s_\-]", "", name).lower()
+
+    ranked = [c for n in _ID_NAMES for c in header if key(c) == n]
+    ranked += [c for c in header if c not in ranked and (key(c).endswith("id") or "编号" in c)]
+    for col in ranked:
+        values = [cells[header.index(col)].strip() for _, cells in rows]
+        if all(values) and len(set(values)) == len(values):
+            return col
+    return ranked[0] if ranked else None
+
+
+def looks_open(values: list[str]) -> bool:
+    """Free-text answers: non-empty values mostly long and varied, not numbers or dates.
+
+    Length is counted with Chinese characters double (4 characters of Chinese say about as
+    much as 8 Latin ones), threshold 8; more than half the values must be distinct.
+    """
+    values = [v.strip() for v in values if v.strip() and v.strip().lower() != "nan"]
+    if not values:
+        return False
+    if sum(bool(_NUMERIC_LIKE.fullmatch(v)) for v in values) >= 0.8 * len(values):
+        return False
+    mean_len = sum(len(v) + sum(map(is_cjk, v)) for v in values) / len(values)
+    return mean_len >= 8 and len(set(values)) / len(values) > 0.5
+
+
+def read_survey(path: Path, rel: str, entry: FileEntry | None = None, *, max_segment_chars: int = 300) -> FileResult:
+    """Read one survey export; see the module docstring. Raises `Rejected` for the whole file."""
+    entry = entry or FileEntry(path=rel)
+    header, rows, used, notes = read_table(path, encoding=entry.encoding, sheet=entry.sheet)
+    if not rows:
+        raise Rejected(f"{EMPTY}: header row but no data rows", encoding=used)
+    columns = ", ".join(header)
+    guesses: list[str] = []
+
+    id_col = entry.id_column
+    if id_col is not None and id_col not in header:
+        raise Rejected(f"survey missing id column {id_col!r} (columns: {columns})", encoding=used)
+    if id_col is None:
+        id_col = guess_id_column(header, rows)
+        guesses.append(f"guessed id column {id_col!r}" if id_col
+                       else "no id column found, respondents numbered by row (row2, row3, ...)")
+    for field in ("open_columns", "attribute_columns"):
+        missing = [c for c in getattr(entry, field) or [] if c not in header]
+        if missing:
+            raise Rejected(f"{field} not in the file: {', '.join(missing)} (columns: {columns})", encoding=used)
+
+    others = [c for c in header if c != id_col]
+    attrs = list(entry.attribute_columns) if entry.attribute_columns is not None else None
+    if entry.open_columns is not None:
+        open_cols = [c for c in entry.open_columns if c != id_col]
+    else:
+        pool = [c for c in others if attrs is None or c not in attrs]
+        open_cols = [c for c in pool if looks_open([cells[header.index(c)] for _, cells in rows])]
+        guesses.append("open questions: " + (", ".join(open_cols) or "none"))
+    if attrs is None:
+        attrs = [c for c in others if c not in open_cols]
+        if entry.open_columns is None:
+            guesses.append("attributes: " + (", ".join(attrs) or "none"))
+    ignored = [c for c in others if c not in open_cols and c not in attrs]
+    if ignored:
+        notes.append(f"columns neither open question nor attribute, ignored: {', '.join(ignored)}")
+    if guesses:
+        notes.insert(0, "; ".join(guesses))
+    if not open_cols:
+        raise Rejected(
+            f"survey with no open-question columns (columns: {columns}); "
+            "list them under open_columns in manifest.yaml", encoding=used)
+
+    result = FileResult(notes=[f"{rel}: {n}" for n in notes])
+    first_seen: dict[str, int] = {}
+    row_records = []
+    for number, cells in rows:
+        row = dict(zip(header, cells))
+        rid = row[id_col].strip() if id_col else f"row{number}"
+        base = dict(source_file=rel, row=number, kind="survey", encoding=used)
+        if not rid:
+            row_records.append(IngestionRecord(status="rejected", reason=f"survey row with empty respondent id (column {id_col!r})", **base))
+            continue
+        if rid in first_seen:
+            row_records.append(IngestionRecord(
+                status="rejected", respondent_id=rid,
+                reason=f"duplicate respondent id {rid!r} (first seen on row {first_seen[rid]})", **base))
+            continue
+        first_seen[rid] = number
+        attributes = {c: row[c].strip() for c in attrs}
+        n_segments, skipped = 0, []
+        for col in open_cols:
+            answer = row[col]
+            spans = sentence_spans(answer, max_chars=max_segment_chars) if answer.strip().lower() != "nan" else []
+            if not spans:
+                skipped.append(IngestionRecord(
+                    status="skipped", respondent_id=rid,
+                    reason=f"empty answer (row {number}, respondent {rid!r}, question {col!r})", **base))
+                continue
+            doc_id = make_doc_id(rel, rid, col)
+            result.documents.append(Document(
+                doc_id=doc_id, source_file=rel, kind="survey", text=answer,
+                respondent_id=rid, attributes=attributes, question=col))
+            segs = build_segments(
+                doc_id, answer, spans, respondent_id=rid, speaker=col, is_interviewer=False,
+                turn=0, question=col, default_lang=detect_lang(answer), occurrences=Counter(),
+                first_position=0)
+            result.segments += segs
+            n_segments += len(segs)
+        reason = "" if n_segments else "no non-empty answers"
+        row_records.append(IngestionRecord(status="ingested", reason=reason, respondent_id=rid, segments=n_segments, **base))
+        row_records += skipped
+        result.respondents.append((rid, attributes))
+
+    ok = sum(r.status == "ingested" for r in row_records)
+    file_record = IngestionRecord(
+        source_file=rel, status="ingested" if ok else "rejected",
+        reason=f"{ok} of {len(rows)} rows ingested" if ok else f"no valid rows ({len(rows)} rejected)",
+        segments=len(result.segments), encoding=used, kind="survey")
+    result.records = [file_record] + row_records
+    return result

@@ -1,0 +1,86 @@
+"""Encoding detection: UTF-8, UTF-8 with BOM, GBK/GB18030, and the rejections."""
+import codecs
+
+import pytest
+
+from corpus import ingest_corpus
+from corpus.encoding import decode_bytes
+from corpus.errors import Rejected
+
+TEXT = "问：您好，住得怎么样？\n答：电梯经常坏，物业不管。\n"
+
+
+@pytest.mark.parametrize("raw, expected", [
+    (TEXT.encode("utf-8"), "utf-8"),
+    (codecs.BOM_UTF8 + TEXT.encode("utf-8"), "utf-8-sig"),
+    (TEXT.encode("gbk"), "gb18030"),
+    (TEXT.encode("gb18030"), "gb18030"),
+    (codecs.BOM_UTF16_LE + TEXT.encode("utf-16-le"), "utf-16"),
+])
+def test_decodes_and_records_encoding(raw, expected):
+    text, used = decode_bytes(raw)
+    assert text == TEXT            # in particular: no BOM at the start
+    assert used == expected
+
+
+def test_gb18030_only_characters():
+    text = "答：𠀀字和€符号\n"       # outside GBK, inside GB18030
+    assert decode_bytes(text.encode("gb18030")) == (text, "gb18030")
+
+
+@pytest.mark.parametrize("raw, reason", [
+    (b"", "empty file"),
+    (b"  \n\r\n\t", "empty file"),
+    (codecs.BOM_UTF8, "empty file"),
+    (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "binary file"),
+    (b"abc\x00def", "binary file"),
+    (bytes([0x81, 0x20, 0xFF, 0xFE, 0x80]) * 3, "unreadable encoding: not UTF-8 or GB18030"),
+])
+def test_rejections(raw, reason):
+    with pytest.raises(Rejected) as exc:
+        decode_bytes(raw)
+    assert exc.value.reason == reason
+
+
+def test_override_is_strict():
+    raw = TEXT.encode("gbk")
+    assert decode_bytes(raw, "gbk") == (TEXT, "gbk")
+    with pytest.raises(Rejected, match="not valid utf-8"):
+        decode_bytes(raw, "utf-8")
+
+
+def test_encodings_through_ingestion(make_corpus, check_offsets):
+    root = make_corpus({
+        "a_utf8.txt": TEXT.encode("utf-8"),
+        "b_bom.txt": codecs.BOM_UTF8 + TEXT.encode("utf-8"),
+        "c_gbk.txt": TEXT.encode("gbk"),
+        "d_bad.txt": b"\xff\xfe\xfd\x81\x20" * 4 + b"\x80",
+        "e_bin.txt": b"\x00\x01\x02binary",
+        "f_gbk.csv": "id,意见\n001,停车位太少了，晚上没地方停车\n".encode("gbk"),
+    })
+    corpus = ingest_corpus(root)
+    by_file = {r.source_file: r for r in corpus.report if r.row is None}
+    assert by_file["a_utf8.txt"].encoding == "utf-8"
+    assert by_file["b_bom.txt"].encoding == "utf-8-sig"
+    assert by_file["c_gbk.txt"].encoding == "gb18030"
+    assert by_file["f_gbk.csv"].encoding == "gb18030"
+    assert by_file["d_bad.txt"].status == "rejected"
+    assert by_file["d_bad.txt"].reason == "unreadable encoding: not UTF-8 or GB18030"
+    assert by_file["e_bin.txt"].reason == "binary file"
+    # the three readable transcripts give identical documents text and segment texts
+    texts = {d.doc_id: d.text for d in corpus.documents}
+    assert texts["a_utf8.txt"] == texts["b_bom.txt"] == texts["c_gbk.txt"] == TEXT
+    per_doc = {}
+    for s in corpus.segments:
+        per_doc.setdefault(s.doc_id, []).append((s.start, s.text))
+    assert per_doc["a_utf8.txt"] == per_doc["b_bom.txt"] == per_doc["c_gbk.txt"]
+    answer = [d for d in corpus.documents if d.source_file == "f_gbk.csv"]
+    assert answer[0].text == "停车位太少了，晚上没地方停车" and answer[0].respondent_id == "001"
+    check_offsets(corpus)
+
+
+def test_utf8_wins_when_bytes_are_also_valid_gb18030():
+    text = "社区服务我们小区"
+    raw = text.encode("utf-8")
+    raw.decode("gb18030")                # valid (mojibake) GB18030 too: order matters
+    assert decode_bytes(raw) == (text, "utf-8")

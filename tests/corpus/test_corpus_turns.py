@@ -1,0 +1,80 @@
+"""Speaker turns: every marker style, both colon widths, continuation lines, preamble."""
+import pytest
+
+from corpus import SpeakerMarkers, find_turns
+
+
+def turns_of(text, markers=None):
+    turns, _ = find_turns(text, markers)
+    return [(t.speaker, t.is_interviewer, text[t.start:t.end]) for t in turns]
+
+
+@pytest.mark.parametrize("iv, resp", [
+    ("问", "答"), ("Q", "A"), ("Interviewer", "Respondent"), ("访谈者", "受访者"),
+    ("I", "R1"), ("主持人", "张三"), ("Moderator", "Mary Smith"),
+])
+@pytest.mark.parametrize("colon", [":", "："])
+def test_marker_styles(iv, resp, colon):
+    text = f"{iv}{colon} 第一个问题？\n{resp}{colon}我的回答。\n{iv}{colon}Next question?\n{resp}{colon} Answer two."
+    assert turns_of(text) == [
+        (iv, True, "第一个问题？"), (resp, False, "我的回答。"),
+        (iv, True, "Next question?"), (resp, False, "Answer two."),
+    ]
+
+
+def test_continuation_lines_and_preamble():
+    text = "# 访谈记录\n日期：2023-05-01\nDate: May 1\n\n问：您好？\n答：第一行。\n第二行。\n\n  第三段。  \n问：好的。\n"
+    turns, preamble_end = find_turns(text)
+    assert text[:preamble_end] == "# 访谈记录\n日期：2023-05-01\nDate: May 1\n\n"
+    assert [(t.speaker, text[t.start:t.end]) for t in turns] == [
+        ("问", "您好？"), ("答", "第一行。\n第二行。\n\n  第三段。"), ("问", "好的。"),
+    ]
+    assert [t.index for t in turns] == [0, 1, 2]
+
+
+def test_markdown_bold_and_fullwidth_letters_and_numbered():
+    text = "**Q:** How?\n**A**: Fine.\nＱ：全角\nI2: more\nR12: yes\nP3: also"
+    assert turns_of(text) == [
+        ("Q", True, "How?"), ("A", False, "Fine."), ("Ｑ", True, "全角"),
+        ("I2", True, "more"), ("R12", False, "yes"), ("P3", False, "also"),
+    ]
+
+
+def test_non_markers_stay_in_turn():
+    # lower-case words, times, URLs, metadata keys and 5+ character Chinese prefixes do not start
+    # a turn: everything after 答 is its continuation
+    body = "第一句\nnote: lower case\n10:30 we met\nhttp://example.org\n受访者编号：I01\nDate: today\n他说了一句话：好"
+    assert turns_of("答：" + body) == [("答", False, body)]
+
+
+def test_bare_marker_gives_no_turn():
+    assert turns_of("问：\n答：好的\n问：  \n") == [("答", False, "好的")]
+
+
+def test_no_marker_at_all():
+    turns, preamble_end = find_turns("just some text\nwith no speakers")
+    assert turns == [] and preamble_end == len("just some text\nwith no speakers")
+
+
+def test_custom_markers():
+    text = "张医生：您哪里不舒服？\n李阿姨：腿疼。\nQ: still a marker"
+    markers = SpeakerMarkers().with_interviewer_labels(["张医生"])
+    assert turns_of(text, markers) == [
+        ("张医生", True, "您哪里不舒服？"), ("李阿姨", False, "腿疼。"), ("Q", False, "still a marker"),
+    ]
+    # names switched off: only the fixed labels count
+    assert turns_of(text, SpeakerMarkers(names=False)) == [("Q", True, "still a marker")]
+    assert SpeakerMarkers().is_interviewer("i3") and not SpeakerMarkers().is_interviewer("R3")
+
+
+def test_one_off_names_before_first_real_marker_are_header():
+    text = ("项目名称：养老\nVenue: Community Hall\n"
+            "主持人：大家好。\n老王：我先说。\nAmy Chen: I agree.\n老王：还有一点。\n小李：就一句。\n")
+    turns, preamble_end = find_turns(text)
+    assert text[:preamble_end] == "项目名称：养老\nVenue: Community Hall\n"
+    # after the first strong marker, a name used once (小李, Amy Chen) is still a speaker
+    assert [t.speaker for t in turns] == ["主持人", "老王", "Amy Chen", "老王", "小李"]
+
+
+def test_only_one_off_names_still_turns():
+    assert turns_of("张三：你好\n李四：我很好") == [("张三", False, "你好"), ("李四", False, "我很好")]
