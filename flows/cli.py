@@ -47,7 +47,7 @@ def progress_display() -> Progress:
 
 
 def fail(message: str, code: int = 2) -> None:
-    err_console.print(f"[bold red]error:[/] {message}", highlight=False)
+    err_console.print(f"[bold red]error:[/] {message}", highlight=False, soft_wrap=True)
     raise typer.Exit(code)
 
 
@@ -59,6 +59,8 @@ def run(
     code_interviewer: bool = typer.Option(False, "--code-interviewer", help="Also code interviewer turns."),
     max_segment_chars: int = typer.Option(300, "--max-segment-chars", help="Longest coding unit, in characters."),
     batch_size: int = typer.Option(5000, "--batch-size", help="Segments per coding task."),
+    store: Optional[str] = typer.Option(None, "--store", help="Project store to record the run in: a SQLite file or "
+                                        "SQLAlchemy URL (default outputs/qualmine.sqlite); 'none' to skip."),
 ) -> None:
     """Run the main flow: ingest -> code -> tables, on the shipped example unless told otherwise."""
     from coding.codebook import CodebookError, load_codebook
@@ -73,7 +75,8 @@ def run(
         load_codebook(codebook)
         settings = RunSettings(corpus_dir=corpus, codebook_path=codebook, out_dir=out,
                                code_interviewer=code_interviewer, max_segment_chars=max_segment_chars,
-                               batch_size=batch_size)
+                               batch_size=batch_size,
+                               **({} if store is None else {"store": None if store.lower() == "none" else store}))
     except (CodebookError, ValueError) as exc:
         fail(str(exc))
     err_console.print(f"qualmine run [bold]{settings.run_id}[/]: corpus {settings.corpus_dir}")
@@ -100,8 +103,8 @@ def codebook_check(file: Path = typer.Argument(..., help="Codebook YAML file to 
         book = load_codebook(file)
     except CodebookError as exc:
         for problem in exc.problems:
-            console.print(str(problem), highlight=False, soft_wrap=True)
-        err_console.print(f"[bold red]{len(exc.problems)} problem(s)[/] in {file}", highlight=False)
+            console.print(str(problem), markup=False, highlight=False, soft_wrap=True)
+        err_console.print(f"[bold red]{len(exc.problems)} problem(s)[/] in {file}", highlight=False, soft_wrap=True)
         raise typer.Exit(1)
     kinds = {}
     for code in book.codes:
@@ -112,6 +115,11 @@ def codebook_check(file: Path = typer.Argument(..., help="Codebook YAML file to 
 
 
 # Later stages register their command groups here (one line each).
+from flows.cli_exchange import export_app, import_app  # noqa: E402
+app.add_typer(export_app, name="export")
+app.add_typer(import_app, name="import")
+from flows.cli_review import register as _register_review; _register_review(app)  # noqa: E402,E702
+from flows.cli_report import report as _report; app.command("report")(_report)  # noqa: E402,E702
 
 
 def main() -> None:
