@@ -142,6 +142,14 @@ class ChineseSegmenter:
 
 
 @lru_cache(maxsize=1)
+def _english_tokenizer() -> Any:
+    """spaCy's rule-based English tokenizer (no model; ~0.3 s to build, so built once)."""
+    import spacy
+
+    return spacy.blank("en").tokenizer
+
+
+@lru_cache(maxsize=1)
 def _english_lemma_table() -> dict[str, str]:
     """The spacy-lookups-data English `lemma_lookup` table as a plain dict (41k entries, ~40 ms)."""
     import spacy_lookups_data
@@ -167,19 +175,19 @@ class LemmaSequence:
     token_at: dict[int, int]                    # start offset in `joined` -> token index
 
     def find(self, automaton: Any) -> Iterator[tuple[int, int, Any]]:
-        """Yield (first_token, last_token, payload) for whole-token matches of `automaton`.
+        """Yield (first_token, last_token, payloads) for whole-token matches of `automaton`.
 
         The automaton's keys are lemma phrases joined by single spaces (see `phrase_automaton`).
-        A match must start and end on token boundaries: 'staff' does not match 'staffing'.
+        A match must start and end on token boundaries: 'art' does not match 'artist'.
         """
         joined = self.joined
         n = len(joined)
-        for end, (key_len, payload) in automaton.iter(joined):
+        for end, (key_len, payloads) in automaton.iter(joined):
             start = end - key_len + 1
             if (start == 0 or joined[start - 1] == " ") and (end + 1 == n or joined[end + 1] == " "):
                 first = self.token_at[start]
                 # lemmas contain no spaces, so the spaces inside the match count its extra tokens
-                yield first, first + joined.count(" ", start, end + 1), payload
+                yield first, first + joined.count(" ", start, end + 1), payloads
 
 
 def phrase_automaton(entries: Iterable[tuple[str, Any]]) -> Any:
@@ -216,9 +224,7 @@ class EnglishLemmatizer:
 
     def _tok(self) -> Any:
         if self._tokenizer is None:
-            import spacy
-
-            self._tokenizer = spacy.blank("en").tokenizer
+            self._tokenizer = _english_tokenizer()
         return self._tokenizer
 
     def lemma(self, token: str) -> str:

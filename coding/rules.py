@@ -1,0 +1,327 @@
+"""Rule-based coding: codebook keywords and patterns -> `CodeApplication`s.
+
+Matching runs on `corpus.normalize.normalize(text)` (full-width -> half-width, one character to
+one character), so every offset found there indexes the original text unchanged.
+
+Chinese segments (lang 'zh')
+  * Keywords: raw substrings of the lower-cased normalised text, found by one Aho-Corasick
+    automaton holding every code's zh keywords and its lower-cased en keywords (Chinese answers
+    contain English words; an English term must start at a word start, "app" not in "whatsapp",
+    but may end inside one, so "volunteer" also finds "volunteers", evidence = the whole word).
+  * Patterns: each code's zh regexes (compiled once, case-insensitive) on the normalised text.
+English segments (lang 'en')
+  * Keywords: whole-token lemma sequences. The segment is lemmatized once (`EnglishLemmatizer`),
+    lemmas are joined by single spaces and one automaton of lemmatized keywords scans the
+    result: 'volunteer' matches 'Volunteered', 'opening hours' matches 'opened hours'.
+  * Patterns: each code's en regexes, case-insensitive, on the normalised text.
+Segments with another lang value are routed by `corpus.lang.detect_lang`.
+
+Exclusions: a segment containing any `exclude` term of a code (matched like that code's
+keywords) is not coded with it. Negation: see `coding.negation`; a code fires only if at least
+one hit survives. Interviewer segments are skipped unless `code_interviewer=True`.
+
+Score: 0.9 when a surviving hit is a keyword, else 0.8 (patterns are looser), plus 0.05 per
+further surviving hit, capped at 1.0. Hits of a code that overlap are counted once (leftmost,
+then longest, wins), and the first surviving hit is the evidence.
+"""
+from __future__ import annotations
+
+import re
+from bisect import bisect_left, bisect_right
+from typing import Any, Iterable
+
+import pandas as pd
+
+from coding.applications import CodeApplication, applications_frame
+from coding.codebook import Codebook
+from coding.negation import EnNegation, NegationRules, ZhNegation
+from corpus.lang import detect_lang
+from corpus.normalize import normalize
+from corpus.records import Segment
+from corpus.tokens import ChineseSegmenter, EnglishLemmatizer, lower_preserving, phrase_automaton
+
+KEYWORD_SCORE = 0.9
+PATTERN_SCORE = 0.8
+EXTRA_HIT_BONUS = 0.05
+SOURCE = "rule"
+
+# A hit: (start, end, matched, is_keyword, first_token, last_token); tokens only for English.
+Hit = tuple[int, int, str, bool, int, int]
+
+
+def _checked_normalize(text: str) -> str:
+    norm = normalize(text)
+    if len(norm) != len(text):   # offsets would silently point at the wrong characters
+        raise ValueError("corpus.normalize.normalize changed the text length; offsets would break")
+    return norm
+
+
+class RuleCoder:
+    """Applies a codebook's keywords and patterns to segments (see the module docstring)."""
+
+    def __init__(self, codebook: Codebook, *, code_interviewer: bool = False,
+                 negation: NegationRules | None = NegationRules(), segmenter_backend: str = "auto"):
+        self.codebook = codebook
+        self.code_interviewer = code_interviewer
+        self.negation = negation
+        codes = codebook.codes
+        self._code_ids = [c.id for c in codes]
+        kinds = negation.negatable_kinds if negation is not None else ()
+        self._negatable = [c.kind in kinds for c in codes]
+        zh_entries = []
+        for i, code in enumerate(codes):
+            for is_excl, terms in ((False, code.keywords), (True, code.exclude)):
+                for term in terms.zh + terms.en:
+                    key = lower_preserving(_checked_normalize(term.strip()))
+                    zh_entries.append((key, (i, is_excl, term, key[:1].isascii() and key[:1].isalnum())))
+        self._zh_automaton = phrase_automaton(zh_entries)
+        self._patterns = {lang: _PatternSet(codebook, lang) for lang in ("zh", "en")}
+        self._zh_negation = ZhNegation(negation) if negation is not None else None
+        # Only zh keywords shape Chinese tokens; English phrases with spaces cannot be jieba words.
+        self.user_words: tuple[str, ...] = tuple(dict.fromkeys(
+            _checked_normalize(k.strip()) for c in codes for k in c.keywords.zh if k.strip()))
+        self.segmenter = ChineseSegmenter(segmenter_backend, self.user_words)
+        self.lemmatizer = EnglishLemmatizer()
+        self._en: tuple[Any, EnNegation | None] | None = None   # built on the first English segment
+
+    # ------------------------------------------------------------------ public API
+    def apply(self, segments: Iterable[Segment]) -> list[CodeApplication]:
+        """One application per (segment, code) that fires, in segment order then codebook order."""
+        out: list[CodeApplication] = []
+        for seg in segments:
+            if seg.is_interviewer and not self.code_interviewer:
+                continue
+            out.extend(self.code_text(seg.segment_id, seg.start, seg.text, seg.lang))
+        return out
+
+    def apply_frame(self, df: pd.DataFrame) -> pd.DataFrame:
+        """`apply` for a segments DataFrame (segment_id, start, text, lang, is_interviewer)."""
+        out: list[CodeApplication] = []
+        columns = (df["segment_id"], df["start"], df["text"], df["lang"], df["is_interviewer"])
+        for seg_id, start, text, lang, is_interviewer in zip(*columns):
+            if is_interviewer == True and not self.code_interviewer:  # noqa: E712 (NaN counts as False)
+                continue
+            lang = lang if isinstance(lang, str) else None
+            out.extend(self.code_text(str(seg_id), int(start), text, lang))
+        return applications_frame(out)
+
+    def code_text(self, segment_id: str, offset: int, text: str, lang: str | None = None) -> list[CodeApplication]:
+        """Code one text; `offset` is where it starts in its document (0 for a bare text)."""
+        if not isinstance(text, str) or not text:   # NaN from a DataFrame, or an empty answer
+            return []
+        if lang not in ("zh", "en"):
+            lang = detect_lang(text)
+        norm = _checked_normalize(text)
+        hits, excluded, negated = self._zh_hits(norm) if lang == "zh" else self._en_hits(norm)
+        out = []
+        for i in sorted(hits):
+            if i in excluded:
+                continue
+            found = hits[i]
+            if self._negatable[i] and negated is not None:
+                found = [h for h in found if not negated(h)]
+            app = self._application(segment_id, offset, text, i, found)
+            if app is not None:
+                out.append(app)
+        return out
+
+    # ------------------------------------------------------------------ matching
+    def _zh_hits(self, norm: str):
+        low = lower_preserving(norm)
+        hits: dict[int, list[Hit]] = {}
+        excluded: set[int] = set()
+        keyword_spans: list[tuple[int, int]] = []
+        if self._zh_automaton is not None:
+            for last, (key_len, payloads) in self._zh_automaton.iter(low):
+                start, end = last - key_len + 1, last + 1
+                for i, is_excl, term, word_start in payloads:
+                    if word_start:
+                        if start and low[start - 1].isascii() and low[start - 1].isalnum():
+                            continue
+                        while low[end - 1].isascii() and low[end - 1].isalpha() and end < len(low) \
+                                and low[end].isascii() and low[end].isalpha():
+                            end += 1   # evidence shows the whole word: 'Volunteers', not 'Volunteer'
+                    if is_excl:
+                        excluded.add(i)
+                    else:
+                        hits.setdefault(i, []).append((start, end, term, True, 0, 0))
+                        keyword_spans.append((start, end))
+        self._patterns["zh"].find(norm, low, hits, excluded)
+        neg = self._zh_negation
+        if neg is None:
+            return hits, excluded, None
+        return hits, excluded, _Lazy(lambda: neg.scope(norm, keyword_spans), lambda sc, h: sc.negated(h[0], h[1]))
+
+    def _en_state(self) -> tuple[Any, EnNegation | None]:
+        if self._en is None:
+            entries = []
+            for i, code in enumerate(self.codebook.codes):
+                for is_excl, terms in ((False, code.keywords), (True, code.exclude)):
+                    for term in terms.en:
+                        entries.append((self.lemmatizer.phrase(_checked_normalize(term.strip())), (i, is_excl, term)))
+            neg = EnNegation(self.negation, self.lemmatizer) if self.negation is not None else None
+            self._en = (phrase_automaton(entries), neg)
+        return self._en
+
+    def _en_hits(self, norm: str):
+        automaton, neg = self._en_state()
+        low = lower_preserving(norm)
+        seq = self.lemmatizer.sequence(low)
+        hits: dict[int, list[Hit]] = {}
+        excluded: set[int] = set()
+        keyword_tokens: list[tuple[int, int]] = []
+        if automaton is not None:
+            tokens = seq.tokens
+            for a, b, payloads in seq.find(automaton):
+                for i, is_excl, term in payloads:
+                    if is_excl:
+                        excluded.add(i)
+                    else:
+                        hits.setdefault(i, []).append((tokens[a][1], tokens[b][2], term, True, a, b))
+                        keyword_tokens.append((a, b))
+        self._patterns["en"].find(norm, low, hits, excluded)
+        if neg is None or not seq.tokens:
+            return hits, excluded, None
+        starts, ends = [t[1] for t in seq.tokens], [t[2] for t in seq.tokens]
+        for i, found in hits.items():   # pattern hits get the tokens they cover, for negation
+            hits[i] = [h if h[3] else (*h[:4], *_token_span(starts, ends, h[0], h[1])) for h in found]
+        return hits, excluded, _Lazy(lambda: neg.scope(seq, low, keyword_tokens), lambda sc, h: sc.negated(h[4], h[5]))
+
+    # ------------------------------------------------------------------ scoring
+    def _application(self, segment_id: str, offset: int, text: str, i: int, found: list[Hit]) -> CodeApplication | None:
+        if not found:
+            return None
+        kept: list[Hit] = found
+        if len(found) > 1:   # overlapping hits count once: leftmost, then longest, keyword first
+            kept = []
+            for hit in sorted(found, key=lambda h: (h[0], h[0] - h[1], not h[3])):
+                if not kept or hit[0] >= kept[-1][1]:
+                    kept.append(hit)
+        first = kept[0]
+        base = KEYWORD_SCORE if any(h[3] for h in kept) else PATTERN_SCORE
+        score = round(min(1.0, base + EXTRA_HIT_BONUS * (len(kept) - 1)), 4)
+        start, end = first[0], first[1]
+        return CodeApplication(segment_id=segment_id, code_id=self._code_ids[i], source=SOURCE,
+                               start=offset + start, end=offset + end, evidence=text[start:end],
+                               score=score, matched=first[2], hits=len(kept))
+
+
+class _Lazy:
+    """A negation check whose per-segment scope is built on first use (most segments never need it)."""
+
+    __slots__ = ("build", "check", "scope")
+
+    def __init__(self, build, check):
+        self.build, self.check, self.scope = build, check, None
+
+    def __call__(self, hit: Hit) -> bool:
+        if self.scope is None:
+            self.scope = self.build()
+        return self.check(self.scope, hit)
+
+
+class _PatternSet:
+    """One language's codebook patterns behind an Aho-Corasick prefilter.
+
+    Python's `re` costs ~1 us per pattern per segment even when nothing matches; most patterns
+    need one of a few literal strings ('(流程|手续).{0,4}(复杂|麻烦)' needs 流程 or 手续), so one
+    automaton scan of the lower-cased text picks the few patterns worth running. Patterns with
+    no extractable literal run on every segment.
+    """
+
+    def __init__(self, codebook: Codebook, lang: str):
+        self.patterns = [(i, re.compile(p, re.IGNORECASE), p)
+                         for i, code in enumerate(codebook.codes) for p in code.patterns.for_lang(lang)]
+        needs = [_required_literals(p) for _, _, p in self.patterns]
+        self.always = [k for k, lits in enumerate(needs) if lits is None]
+        self.trigger = phrase_automaton((lit, k) for k, lits in enumerate(needs) if lits for lit in lits)
+
+    def find(self, norm: str, low: str, hits: dict[int, list[Hit]], excluded: set[int]) -> None:
+        todo = set(self.always)
+        if self.trigger is not None:
+            for _, (_, ks) in self.trigger.iter(low):
+                todo.update(ks)
+        for k in sorted(todo):
+            i, rx, source = self.patterns[k]
+            if i in excluded:
+                continue
+            for m in rx.finditer(norm):
+                if m.end() > m.start():   # a pattern that can match '' must not code everything
+                    hits.setdefault(i, []).append((m.start(), m.end(), source, False, 0, 0))
+
+
+_MAX_ALTERNATIVES = 64
+
+
+def _required_literals(pattern: str) -> set[str] | None:
+    """Lower-cased strings one of which every match of `pattern` contains; None if unknown.
+
+    Walks the parsed regex: runs of consecutive elements that match a small finite set of exact
+    strings (literals, [两三], (a|b), x?) are multiplied out; anything else ends a run. The run
+    whose shortest string is longest wins. Zero-width items (lookarounds, \\b) do not end a run.
+    """
+    try:
+        from re import _constants as C, _parser as P   # private, hence the broad fallback
+        seq = P.parse(pattern)
+    except Exception:
+        return None
+
+    def exact(items) -> set[str] | None:
+        out = {""}
+        for item in items:
+            one = exact_item(item)
+            if one is None:
+                return None
+            out = {a + b for a in out for b in one}
+            if len(out) > _MAX_ALTERNATIVES:
+                return None
+        return out
+
+    def exact_item(item) -> set[str] | None:
+        op, av = item
+        if op is C.LITERAL:
+            return {chr(av).lower()}
+        if op in (C.AT, C.ASSERT, C.ASSERT_NOT):
+            return {""}
+        if op is C.SUBPATTERN:
+            return exact(av[3]) if not (av[1] or av[2]) else None
+        if op is C.BRANCH:
+            alts = [exact(branch) for branch in av[1]]
+            return None if any(a is None for a in alts) else set().union(*alts)
+        if op is C.IN and all(o is C.LITERAL for o, _ in av):
+            return {chr(c).lower() for _, c in av}
+        if op in (C.MAX_REPEAT, C.MIN_REPEAT) and av[1] <= 2:
+            body = exact(av[2])
+            if body is None:
+                return None
+            out, power = set(), {""}
+            for n in range(av[1] + 1):
+                if n >= av[0]:
+                    out |= power
+                power = {a + b for a in power for b in body}
+            return out if len(out) <= _MAX_ALTERNATIVES else None
+        return None
+
+    runs, run = [], {""}
+    for item in seq:
+        one = exact_item(item)
+        if one is not None and len(run) * len(one) <= _MAX_ALTERNATIVES:
+            run = {a + b for a in run for b in one}
+            continue
+        runs.append(run)
+        run = {""}
+        op, av = item
+        if op in (C.MAX_REPEAT, C.MIN_REPEAT) and av[0] >= 1:
+            run = exact(av[2]) or {""}   # x+ starts with one x: the next run may begin with it
+    runs.append(run)
+    best = max(runs, key=lambda r: min(map(len, r)))
+    return best if min(map(len, best)) > 0 else None
+
+
+def _token_span(starts: list[int], ends: list[int], start: int, end: int) -> tuple[int, int]:
+    """Indices of the first and last token overlapping text[start:end]."""
+    first = max(0, min(bisect_right(starts, start) - 1, len(starts) - 1))
+    if ends[first] <= start and first + 1 < len(starts):
+        first += 1
+    last = max(first, min(bisect_left(ends, end), len(ends) - 1))
+    return first, last
