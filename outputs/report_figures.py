@@ -1,0 +1,62 @@
+"""The report's figures, drawn from a ReportData with `outputs.charts` (shared by HTML and Markdown)."""
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+
+import pandas as pd
+
+from outputs.charts import KIND_COLORS, bar_chart, grouped_bar_chart, heat_map
+from outputs.report_data import ALL, ReportData
+
+MAX_CHART_VALUES = 8     # an attribute with more values than this is shown as a table, not bars
+
+
+@dataclass(frozen=True)
+class Figure:
+    name: str        # file stem when saved: figure_<name>.svg
+    title: str
+    svg: str
+
+
+def code_breakdown(data: ReportData, attribute: str) -> pd.DataFrame:
+    """Respondent share per code (rows, codebook order) and attribute value (columns)."""
+    rows = data.frequency[data.frequency["attribute"].astype(str) == attribute]
+    table = rows.pivot_table(index="code_id", columns="value", values="respondent_share", aggfunc="first")
+    order = [c.code_id for c in data.codes if c.code_id in table.index]
+    return table.reindex(order).fillna(0.0)
+
+
+def report_figures(data: ReportData) -> list[Figure]:
+    """Overall code frequency, one breakdown per charted attribute, and the co-occurrence heat map."""
+    figures = []
+    overall = data.frequency[data.frequency["attribute"].astype(str) == ALL]
+    counts = dict(zip(overall["code_id"].astype(str), overall["respondents"].astype(int)))
+    codes = [c for c in data.codes if c.code_id in counts]
+    if codes:
+        figures.append(Figure("code_frequency", "各代码提及人数 Respondents per code", bar_chart(
+            [c.label for c in codes], [counts[c.code_id] for c in codes],
+            title="各代码提及人数 Respondents per code",
+            colors=[KIND_COLORS.get(c.kind, "#777777") for c in codes],
+            legend=[(k, v) for k, v in KIND_COLORS.items() if any(c.kind == k for c in codes)])))
+    for attribute in data.attributes:
+        table = code_breakdown(data, attribute)
+        if table.empty or table.shape[1] > MAX_CHART_VALUES:
+            continue
+        title = f"按 {attribute} 分组的提及比例 Share of respondents by {attribute}"
+        labels = [data.code(c).label for c in table.index]
+        series = [(str(v), [float(x) for x in table[v]]) for v in table.columns]
+        figures.append(Figure(f"by_{_slug(attribute)}", title, grouped_bar_chart(labels, series, title=title)))
+    matrix = data.cooccurrence
+    used = [c for c in matrix.index if matrix.loc[c, c] > 0]
+    if len(used) >= 2:
+        sub = matrix.loc[used, used]
+        labels = [data.code(c).label for c in used]
+        title = "代码共现（同时提及的受访者数）Code co-occurrence (respondents)"
+        figures.append(Figure("cooccurrence", title, heat_map(labels, labels, sub.values.tolist(), title=title)))
+    return figures
+
+
+def _slug(text: str) -> str:
+    out = "".join(ch if ch.isalnum() and ch.isascii() else "_" for ch in text).strip("_")
+    return out or "attr_" + hashlib.sha1(text.encode("utf-8")).hexdigest()[:8]
