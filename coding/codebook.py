@@ -90,6 +90,24 @@ class Codebook(_Strict):
     def of_kind(self, kind: str) -> tuple[Code, ...]:
         return tuple(c for c in self.codes if c.kind == kind)
 
+    def lineage(self, code_id: str) -> tuple[Code, ...]:
+        """The code and its ancestors along `parent`, nearest first."""
+        out, seen = [self.code(code_id)], {code_id}
+        while out[-1].parent and out[-1].parent not in seen and out[-1].parent in self.ids:
+            out.append(self.code(out[-1].parent))
+            seen.add(out[-1].id)
+        return tuple(out)
+
+    def inherited(self, code_id: str, field: str) -> tuple[str, ...]:
+        """A link list (`causes` or `recommendations`), inherited from the nearest ancestor that states one.
+
+        A sub-problem usually shares its parent's causes; it only overrides them by listing its own.
+        """
+        for code in self.lineage(code_id):
+            if getattr(code, field):
+                return getattr(code, field)
+        return ()
+
     def fingerprint(self) -> str:
         """Content hash: the same codebook content gives the same value, whatever the file."""
         return hashlib.sha256(self.model_dump_json().encode("utf-8")).hexdigest()[:16]

@@ -68,16 +68,8 @@ class LinkPair:
 
 
 def _lineage(codebook: Codebook, code: Code) -> list[Code]:
-    """The code and its ancestors, nearest first (cycles are rejected by codebook validation)."""
-    out, seen = [code], {code.id}
-    while out[-1].parent and out[-1].parent not in seen:
-        try:
-            parent = codebook.code(out[-1].parent)
-        except KeyError:
-            break
-        out.append(parent)
-        seen.add(parent.id)
-    return out
+    """The code and its ancestors, nearest first."""
+    return list(codebook.lineage(code.id))
 
 
 def _stated(codebook: Codebook, holder: Code, target: Code, field: str) -> str:

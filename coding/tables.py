@@ -93,15 +93,16 @@ def chain_paths(codebook: Codebook) -> list[tuple[str, str | None, str | None]]:
     """Every problem -> cause -> recommendation path the codebook states, in codebook order.
 
     A cause's recommendations and the problem's own recommendations both complete a path; a
-    problem without causes (or a cause without recommendations) still gets a row with a gap.
+    sub-problem without links of its own inherits its parent's; a problem without causes (or a
+    cause without recommendations) still gets a row with a gap.
     """
     paths: list[tuple[str, str | None, str | None]] = []
     for problem in codebook.of_kind("problem"):
-        causes: list[str | None] = list(problem.causes) or [None]
+        causes: list[str | None] = list(codebook.inherited(problem.id, "causes")) or [None]
         for cause_id in causes:
-            recs = list(problem.recommendations)
+            recs = list(codebook.inherited(problem.id, "recommendations"))
             if cause_id is not None:
-                recs = list(dict.fromkeys([*codebook.code(cause_id).recommendations, *recs]))
+                recs = list(dict.fromkeys([*codebook.inherited(cause_id, "recommendations"), *recs]))
             for rec_id in recs or [None]:
                 paths.append((problem.id, cause_id, rec_id))
     return paths

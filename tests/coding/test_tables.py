@@ -74,3 +74,21 @@ def test_exemplar_quotes_are_distinct_respondents_and_deterministic():
     whos = [who for _, who in quotes]
     assert len(whos) == len(set(whos)) == 3
     assert quotes == exemplar_quotes(coded.sample(frac=1, random_state=1), k=5)
+
+
+def test_sub_problems_inherit_their_parents_links():
+    book = parse_codebook(textwrap.dedent("""\
+        name: t
+        codes:
+          - {id: P-OP, kind: problem, label: {en: op}, causes: [C-GOV], recommendations: [R-G]}
+          - {id: P-OP-HOURS, kind: problem, parent: P-OP, label: {en: hours}}
+          - {id: P-OP-STAFF, kind: problem, parent: P-OP, label: {en: staff}, causes: [C-MONEY]}
+          - {id: C-GOV, kind: cause, label: {en: gov}}
+          - {id: C-MONEY, kind: cause, label: {en: money}}
+          - {id: R-G, kind: recommendation, label: {en: g}}
+        """))
+    assert book.inherited("P-OP-HOURS", "causes") == ("C-GOV",)
+    assert book.inherited("P-OP-STAFF", "causes") == ("C-MONEY",)
+    assert [c.id for c in book.lineage("P-OP-HOURS")] == ["P-OP-HOURS", "P-OP"]
+    assert ("P-OP-HOURS", "C-GOV", "R-G") in chain_paths(book)
+    assert ("P-OP-STAFF", "C-MONEY", "R-G") in chain_paths(book)
