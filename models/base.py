@@ -1,0 +1,154 @@
+"""The one estimator interface every topic engine implements, and the errors they raise.
+
+An engine is a scikit-learn style estimator: constructor arguments are stored untouched, `fit`
+learns, learned state ends with `_`, `random_state` seeds everything. Its input `X` is a list
+of documents, each a list of tokens (see `models.prepare`), so every engine sees exactly the
+same prepared text and a third engine is one more subclass.
+"""
+from __future__ import annotations
+
+import numbers
+from abc import abstractmethod
+from typing import Any, Callable, Sequence
+
+import numpy as np
+from sklearn.base import BaseEstimator, TransformerMixin
+
+Docs = Sequence[Sequence[str]]
+MAX_TOPICS = 500
+
+
+class TopicModelError(ValueError):
+    """The input cannot be modelled as asked; the message names the problem and what to change."""
+
+
+def param_error(owner: str, name: str, expected: str, got: object) -> ValueError:
+    """The single wording of every parameter error (scikit-learn's, so users read one shape)."""
+    return ValueError(f"The {name!r} parameter of {owner} must be {expected}. Got {got!r} instead.")
+
+
+def int_in(low: int, high: int | None = None) -> tuple[Callable[[Any], bool], str]:
+    """A constraint: an int (not a bool) in [low, high]."""
+    expected = f"an int in the range [{low}, {high}]" if high is not None else f"an int >= {low}"
+    return (lambda v: isinstance(v, numbers.Integral) and not isinstance(v, bool)
+            and low <= v and (high is None or v <= high)), expected
+
+
+def real_in(low: float, high: float) -> tuple[Callable[[Any], bool], str]:
+    """A constraint: a real number in [low, high]."""
+    return (lambda v: isinstance(v, numbers.Real) and not isinstance(v, bool) and low <= v <= high,
+            f"a float in the range [{low}, {high}]")
+
+
+def one_of(*options: Any) -> tuple[Callable[[Any], bool], str]:
+    """A constraint: one of the given values."""
+    return (lambda v: any(v == o and type(v) is type(o) for o in options),
+            "one of " + ", ".join(repr(o) for o in options))
+
+
+def either(*constraints: tuple[Callable[[Any], bool], str]) -> tuple[Callable[[Any], bool], str]:
+    """A constraint met when any of `constraints` is."""
+    return (lambda v: any(check(v) for check, _ in constraints),
+            " or ".join(expected for _, expected in constraints))
+
+
+SEED = either(int_in(0, 2**32 - 1), one_of(None))
+
+
+class TopicModel(TransformerMixin, BaseEstimator):
+    """Base class of the topic engines: `fit(docs)`, `transform(docs)`, `top_terms(n)`.
+
+    Learned attributes shared by every engine:
+      * `vocabulary_`: the terms, as an array of str (column order of `components_`);
+      * `components_`: (k, n_terms) topic-term weights, each row summing to 1;
+      * `doc_topic_`: (n_docs, k) weights of the training documents (rows sum to 1; all zero
+        for a document with no known term).
+    """
+
+    _parameter_constraints: dict[str, tuple[Callable[[Any], bool], str]] = {
+        "k": int_in(2, MAX_TOPICS),
+        "random_state": SEED,
+    }
+
+    def _validate_params(self) -> None:
+        owner = type(self).__name__
+        for name, (check, expected) in self._parameter_constraints.items():
+            value = getattr(self, name)
+            if not check(value):
+                raise param_error(owner, name, expected, value)
+
+    def fit(self, X: Docs, y: None = None) -> "TopicModel":
+        """Learn `self.k` topics from tokenised documents."""
+        self._validate_params()
+        docs = check_docs(X, self.k, type(self).__name__)
+        self._fit(docs)
+        return self
+
+    def fit_transform(self, X: Docs, y: None = None, **fit_params: Any) -> np.ndarray:
+        """Fit, then return the training documents' topic weights (`doc_topic_`)."""
+        return self.fit(X).doc_topic_
+
+    def transform(self, X: Docs) -> np.ndarray:
+        """(n_docs, k) topic weights of `X`; rows sum to 1, or are all zero for empty documents."""
+        if not hasattr(self, "components_"):
+            raise TopicModelError(f"this {type(self).__name__} is not fitted yet: call fit(docs) first")
+        return self._transform([list(d) for d in X])
+
+    def top_terms(self, n: int = 15) -> list[list[tuple[str, float]]]:
+        """Each topic's `n` heaviest terms with their weights, heaviest first (ties by term).
+
+        Terms of zero weight are left out, so a topic may list fewer than `n` terms.
+        """
+        if not hasattr(self, "components_"):
+            raise TopicModelError(f"this {type(self).__name__} is not fitted yet: call fit(docs) first")
+        check, expected = int_in(1)
+        if not check(n):
+            raise param_error(f"{type(self).__name__}.top_terms", "n", expected, n)
+        vocab = self.vocabulary_
+        out = []
+        for row in self.components_:
+            # lexsort: last key is primary; weight descending, then term for a stable tie order
+            order = np.lexsort((vocab, -row))[:n]
+            # zero-weight terms say nothing about a topic (and would inflate overlap between topics)
+            out.append([(str(vocab[i]), float(row[i])) for i in order if row[i] > 0] or
+                       [(str(vocab[i]), float(row[i])) for i in order[:1]])
+        return out
+
+    @abstractmethod
+    def _fit(self, docs: list[list[str]]) -> None:
+        """Set `vocabulary_`, `components_` and `doc_topic_` from non-validated-again docs."""
+
+    @abstractmethod
+    def _transform(self, docs: list[list[str]]) -> np.ndarray:
+        """Topic weights of new documents."""
+
+
+def check_docs(X: Docs, k: int, owner: str) -> list[list[str]]:
+    """Validate tokenised documents against `k`; raise `TopicModelError` naming what to change."""
+    if isinstance(X, (str, bytes)):
+        raise TopicModelError(f"{owner}.fit expects a list of tokenised documents (lists of str), got one string")
+    docs = [list(d) for d in X]
+    bad = next((i for i, d in enumerate(docs) if any(not isinstance(t, str) for t in d)), None)
+    if bad is not None:
+        raise TopicModelError(f"{owner}.fit expects each document as a list of str tokens; document {bad} is not "
+                              "(prepare texts with models.prepare.TextPreparer first)")
+    filled = sum(1 for d in docs if d)
+    vocabulary = len({t for d in docs for t in d})
+    if filled == 0:
+        raise TopicModelError(f"no document has any word left after text preparation ({len(docs)} documents, all "
+                              "empty or only stop words): there is nothing to model. Check the segments' language, "
+                              "or lower min_df / switch off stop-word removal for very small corpora")
+    if k > filled:
+        raise TopicModelError(f"K={k} topics were asked for but only {filled} document(s) have words after text "
+                              f"preparation: choose K <= {filled} (--k), or add documents")
+    if k > vocabulary:
+        raise TopicModelError(f"K={k} topics were asked for but the prepared vocabulary has only {vocabulary} "
+                              f"term(s): choose K <= {vocabulary}, lower min_df, or add documents")
+    return docs
+
+
+def normalise_rows(matrix: np.ndarray) -> np.ndarray:
+    """Rows scaled to sum to 1; all-zero rows stay zero."""
+    matrix = np.asarray(matrix, dtype=float)
+    sums = matrix.sum(axis=1, keepdims=True)
+    return np.divide(matrix, sums, out=np.zeros_like(matrix), where=sums > 0)

@@ -1,0 +1,48 @@
+"""K selection: diversity, the choice rule, every K's score kept, and ranges that cannot work."""
+import pandas as pd
+import pytest
+
+from models.base import TopicModelError
+from models.engines import make_topic_model
+from models.selection import choose_k, k_range, npmi_coherence, select_k, topic_diversity
+
+
+def test_topic_diversity():
+    assert topic_diversity([["a", "b"], ["c", "d"]]) == 1.0
+    assert topic_diversity([["a", "b"], ["a", "b"]]) == 0.5
+    assert topic_diversity([[("a", 0.6), ("b", 0.4)], [("a", 0.5), ("c", 0.5)]]) == 0.75
+
+
+def test_npmi_prefers_words_that_co_occur():
+    docs = [["queue", "wait"]] * 10 + [["club", "event"]] * 10
+    together = npmi_coherence([["queue", "wait"], ["club", "event"]], docs)
+    apart = npmi_coherence([["queue", "club"], ["wait", "event"]], docs)
+    assert together > 0.9 and apart < 0
+
+
+def test_choice_rule_highest_coherence_among_diverse_enough():
+    scores = pd.DataFrame({"k": [3, 4, 5, 6], "c_npmi": [0.10, 0.15, 0.20, 0.15],
+                           "diversity": [0.9, 0.8, 0.4, 0.6]})
+    k, why = choose_k(scores, min_diversity=0.5)
+    assert k == 4        # K=5 is more coherent but its topics repeat each other; 4 ties 6 on c_npmi, smaller wins
+    assert "K=4" in why and "diversity >= 0.50" in why and "3 of 4" in why
+    k, why = choose_k(scores.assign(diversity=[0.3, 0.2, 0.1, 0.2]), min_diversity=0.5)
+    assert k == 3 and "no K" in why
+
+
+def test_select_k_keeps_every_score_and_marks_the_choice():
+    docs = ([["queue", "wait", "hour"]] * 8 + [["club", "event", "youth"]] * 8 + [["rent", "price", "flat"]] * 8)
+    choice = select_k(docs, lambda k: make_topic_model("nmf", k, random_state=0), [2, 3, 4])
+    assert list(choice.scores["k"]) == [2, 3, 4]
+    assert choice.scores["chosen"].sum() == 1
+    assert choice.k == 3 and choice.model.k == 3
+    assert choice.scores.loc[choice.scores["k"] == 3, "diversity"].item() == 1.0
+
+
+def test_k_range_caps_by_corpus_size_and_explains_when_too_small():
+    assert k_range(100, 3, 12) == list(range(3, 13))
+    assert k_range(30, 3, 12) == [3, 4, 5, 6]
+    with pytest.raises(TopicModelError, match=r"only 9 document\(s\).*needs at least 15.*--k N with 2 <= N <= 9"):
+        k_range(9, 3, 12)
+    with pytest.raises(TopicModelError, match="--k-max >= --k-min"):
+        k_range(100, 8, 4)
