@@ -1,0 +1,180 @@
+"""Build a coder's review queue: one row per (segment, suggested code) the coder has not decided.
+
+Pure functions over DataFrames (the store reads them, the xlsx/csv writers write the result).
+
+Assignment: a segment already exported to, or decided by, another coder is not offered again,
+except the double-coded share: segments whose seeded hash falls under `double_code` go to every
+coder, so agreement can be measured on them. The hash makes the share deterministic and nested
+(the 10% share is inside the 20% share), whoever exports first.
+"""
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+ORDERS = ("uncertainty", "document", "code")
+DECISION_CHOICES = ("accept", "reject")
+QUEUE_COLUMNS = [
+    "item", "segment_id", "doc_id", "respondent_id", "text", "evidence", "code_id", "code_label",
+    "code_definition", "source", "score", "decision", "add_codes", "note",
+]
+# Columns a coder fills in; every other queue column is read-only and checked on import.
+EDITABLE_COLUMNS = ("decision", "add_codes", "note")
+
+
+@dataclass(frozen=True)
+class QueueOptions:
+    """How to pick and order a coder's queue (`qualmine review export` options)."""
+
+    coder: str
+    order: str = "document"
+    limit: int | None = None
+    codes: tuple[str, ...] = ()
+    double_code: float = 0.0
+    seed: int = 13
+
+    def __post_init__(self) -> None:
+        if not self.coder or not self.coder.strip():
+            raise _param_error("coder", "a non-empty name", self.coder)
+        if self.coder.startswith("model:"):
+            raise _param_error("coder", "a person's name (names starting with 'model:' are reserved)", self.coder)
+        if self.order not in ORDERS:
+            raise _param_error("order", f"one of {', '.join(ORDERS)}", self.order)
+        if self.limit is not None and self.limit < 1:
+            raise _param_error("limit", "an int >= 1", self.limit)
+        if not 0.0 <= self.double_code <= 1.0:
+            raise _param_error("double_code", "a float in the range [0, 1]", self.double_code)
+
+
+def _param_error(name: str, expected: str, got: object) -> ValueError:
+    return ValueError(f"The {name!r} parameter of the review queue must be {expected}. Got {got!r} instead.")
+
+
+def double_coded(segment_ids: pd.Series, fraction: float, seed: int) -> pd.Series:
+    """True for the segments in the shared share `fraction` (deterministic given `seed`)."""
+    if fraction <= 0:
+        return pd.Series(False, index=segment_ids.index)
+    position = segment_ids.map(
+        lambda sid: int.from_bytes(hashlib.sha256(f"{seed}:{sid}".encode()).digest()[:8], "big") / 2.0 ** 64)
+    return position < fraction
+
+
+def build_queue(options: QueueOptions, *, suggestions: pd.DataFrame, segments: pd.DataFrame, codes: pd.DataFrame,
+                decisions: pd.DataFrame, assignments: pd.DataFrame,
+                uncertainty: pd.Series | None = None) -> pd.DataFrame:
+    """The queue for `options.coder`.
+
+    suggestions: segment_id, code_id, source, score, evidence, start, end (document offsets).
+    segments: segment_id, doc_id, respondent_id, lang, start, position, text.
+    codes: the current codebook's code_id, label_zh, label_en, definition_zh, definition_en (in order).
+    decisions: latest decisions (segment_id, code_id, coder, decision).
+    assignments: earlier exports (segment_id, coder).
+    uncertainty: per segment_id, higher = the model is less sure (for order='uncertainty').
+    Returns QUEUE_COLUMNS plus `evidence_spans` (segment-local (start, end) pairs to highlight).
+    """
+    known_codes = list(codes["code_id"])
+    rows = suggestions[suggestions["code_id"].isin(known_codes)]
+    if options.codes:
+        rows = rows[rows["code_id"].isin(options.codes)]
+    mine = decisions[decisions["coder"] == options.coder]
+    decided = set(zip(mine["segment_id"], mine["code_id"]))
+    rows = rows[[(sid, cid) not in decided for sid, cid in zip(rows["segment_id"], rows["code_id"])]]
+    others = set(pd.concat([assignments.loc[assignments["coder"] != options.coder, "segment_id"],
+                            decisions.loc[decisions["coder"] != options.coder, "segment_id"]]))
+    taken = rows["segment_id"].isin(others)
+    if taken.any():
+        rows = rows[~taken | double_coded(rows["segment_id"], options.double_code, options.seed)]
+    rows = rows.merge(segments[["segment_id", "doc_id", "respondent_id", "lang", "start", "position", "text"]]
+                      .rename(columns={"start": "segment_start"}), on="segment_id", how="inner")
+    rows = _merge_sources(rows)
+    rows = _ordered(rows, options.order, known_codes, uncertainty)
+    rows = _limited(rows, options.limit, by_segment=options.order != "code")
+    return _queue_frame(rows, codes)
+
+
+def _merge_sources(rows: pd.DataFrame) -> pd.DataFrame:
+    """One row per (segment, code): sources joined, best score, rule evidence spans kept."""
+    if rows.empty:
+        return rows.assign(evidence_spans=pd.Series(dtype=object))
+    spans = []
+    for start, end, seg_start in zip(rows["start"], rows["end"], rows["segment_start"]):
+        ok = pd.notna(start) and pd.notna(end)
+        spans.append([(int(start) - int(seg_start), int(end) - int(seg_start))] if ok else [])
+    rows = rows.assign(evidence_spans=spans, evidence=rows["evidence"].fillna("").astype(str))
+    keys = ["segment_id", "code_id"]
+    several = rows.duplicated(keys, keep=False)
+    if not several.any():
+        return rows
+    # Only (segment, code) pairs suggested by several sources need merging (python-level, slow).
+    rest = rows[several]
+    first = rest.drop_duplicates(keys).set_index(keys)
+    grouped = rest.groupby(keys, sort=False)
+    first["source"] = grouped["source"].agg(lambda v: ",".join(sorted(set(v))))
+    first["score"] = grouped["score"].max()
+    first["evidence"] = grouped["evidence"].agg(lambda v: next((e for e in v if e), ""))
+    first["evidence_spans"] = grouped["evidence_spans"].agg(lambda v: sorted({s for spans in v for s in spans}))
+    merged = pd.concat([rows[~several], first.reset_index()], ignore_index=True)
+    return merged.sort_values(["segment_id", "code_id"], kind="stable").reset_index(drop=True)
+
+
+def _ordered(rows: pd.DataFrame, order: str, known_codes: list[str], uncertainty: pd.Series | None) -> pd.DataFrame:
+    rows = rows.assign(_code_pos=rows["code_id"].map({c: i for i, c in enumerate(known_codes)}))
+    if order == "code":
+        return rows.sort_values(["_code_pos", "doc_id", "position"], kind="stable")
+    if order == "document":
+        return rows.sort_values(["doc_id", "position", "_code_pos"], kind="stable")
+    if uncertainty is None:
+        # No trained model yet: a score near 0.5 is the least sure suggestion.
+        closeness = (rows["score"].astype(float) - 0.5).abs()
+        unsure = 1.0 - 2.0 * closeness.groupby(rows["segment_id"]).transform("min")
+    else:
+        unsure = rows["segment_id"].map(uncertainty).astype(float).fillna(-np.inf)
+    rows = rows.assign(_unsure=unsure.to_numpy())
+    return rows.sort_values(["_unsure", "doc_id", "position", "_code_pos"],
+                            ascending=[False, True, True, True], kind="stable")
+
+
+def _limited(rows: pd.DataFrame, limit: int | None, by_segment: bool) -> pd.DataFrame:
+    if limit is None or len(rows) <= limit:
+        return rows
+    if not by_segment:
+        return rows.head(limit)
+    # Keep a segment's rows together: a coder judges all of a segment's codes at once.
+    segment_rank = pd.factorize(rows["segment_id"])[0]
+    sizes = pd.Series(segment_rank).value_counts(sort=False).sort_index().cumsum()
+    keep = max(1, int((sizes <= limit).sum()))
+    return rows[segment_rank < keep]
+
+
+def _queue_frame(rows: pd.DataFrame, codes: pd.DataFrame) -> pd.DataFrame:
+    by_id = {(c, lang, field): _in_lang(row, field, lang) for c, row in codes.set_index("code_id").iterrows()
+             for lang in ("zh", "en") for field in ("label", "definition")}
+    out = pd.DataFrame({
+        "item": np.arange(1, len(rows) + 1, dtype="int64"),
+        "segment_id": rows["segment_id"].astype(str).to_numpy(),
+        "doc_id": rows["doc_id"].astype(str).to_numpy(),
+        "respondent_id": rows["respondent_id"].fillna("").astype(str).to_numpy(),
+        "text": rows["text"].astype(str).to_numpy(),
+        "evidence": rows["evidence"].astype(str).to_numpy() if len(rows) else [],
+        "code_id": rows["code_id"].astype(str).to_numpy(),
+        "code_label": [by_id[(c, "en" if lang == "en" else "zh", "label")] for c, lang in zip(rows["code_id"], rows["lang"])],
+        "code_definition": [by_id[(c, "en" if lang == "en" else "zh", "definition")]
+                            for c, lang in zip(rows["code_id"], rows["lang"])],
+        "source": rows["source"].astype(str).to_numpy() if len(rows) else [],
+        "score": rows["score"].astype(float).round(3).to_numpy() if len(rows) else [],
+        "decision": "", "add_codes": "", "note": "",
+    }, columns=QUEUE_COLUMNS)
+    out["evidence_spans"] = list(rows["evidence_spans"]) if len(rows) else []
+    return out
+
+
+def _in_lang(row: pd.Series, field: str, lang: str) -> str:
+    first, second = (f"{field}_en", f"{field}_zh") if lang == "en" else (f"{field}_zh", f"{field}_en")
+    for column in (first, second):
+        value = row.get(column)
+        if isinstance(value, str) and value:
+            return value
+    return ""
