@@ -1,0 +1,213 @@
+"""Learned code suggestions on the real labelled corpora, gold labels playing a coder.
+
+Micro- and macro-F1 on a fixed held-out split after 50, 100, 200, 500 and all reviewed segments,
+reviewing in random order vs in the model's uncertainty order (active learning). Prints a table
+and writes benchmarks/results/suggest.json. Run from the repo root:
+
+    .venv/bin/python -m benchmarks.suggest [--shared ../shared/corpora] [--only en|zh] [--no-baseline]
+
+Corpora (see each SOURCE.md):
+* en: nhs_fft_pxtextmining/v6framework_230831.csv, 50 one-hot code columns (12..61). Usable rows:
+  answer text present and not blank, not "Did not answer", not coded 'Labelling not possible'
+  (6,205; SOURCE.md's 6,217 also counts 12 blank answers). Codes with >= 30 positives among them
+  (31) are both taught and scored.
+* zh: zh_medical_dialogue_neike (GB18030), text = title + '。' + ask, one code per question:
+  its department (11). Every department is scored (the 5 smallest have 18-152 questions).
+
+Protocol: 20 % of the segments are held out (seeded; identical texts stay on one side, so a
+duplicated question cannot be learned and scored at once). The rest is the pool a coder reviews.
+Random order reviews a seeded permutation of the pool. Uncertainty order starts from the same
+first 50 segments, then at each checkpoint reviews the segments the current model is least sure
+about (`CodeSuggester.uncertainty`) up to the next checkpoint and retrains (`--batch N` also
+retrains every N segments in between). Both are repeated for seeds 0..2 and averaged; "all"
+(the whole pool, where order no longer matters) is one seed-0 model. Codes the model cannot
+learn yet (fewer than 3 positives reviewed) count as never suggested. The baseline is a plain
+one-vs-rest logistic regression (word 1-2-gram TF-IDF, sublinear tf, balanced class weights,
+C = 4, threshold 0.5) trained on the whole pool.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import platform
+import time
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.linear_model import LogisticRegression
+from sklearn.model_selection import GroupShuffleSplit
+
+from coding.suggest import CodeSuggester, scores_table
+
+SHARED = Path(__file__).resolve().parent.parent.parent / "shared" / "corpora"
+RESULTS = Path(__file__).resolve().parent / "results" / "suggest.json"
+SEED = 0
+CHECKPOINTS = (50, 100, 200, 500)
+MIN_CODE_POSITIVES = 30
+
+
+def load_en(shared: Path) -> tuple[list[str], list[frozenset[str]], list[str]]:
+    """(texts, label sets, scored codes) of the NHS v6 multi-label file."""
+    frame = pd.read_csv(shared / "nhs_fft_pxtextmining" / "v6framework_230831.csv")
+    codes = list(frame.columns[11:])          # columns 12..61 (1-based) as SOURCE.md says
+    text = frame["FFT answer"]
+    usable = (text.notna() & (text.astype(str).str.strip() != "") & (text.astype(str).str.strip() != "Did not answer")
+              & (frame["Labelling not possible"].fillna(0) != 1))
+    frame = frame[usable].reset_index(drop=True)
+    onehot = frame[codes].fillna(0).astype(float) > 0
+    scored = [c for c in codes if onehot[c].sum() >= MIN_CODE_POSITIVES]
+    labels = [frozenset(c for c in scored if row[c]) for _, row in onehot[scored].iterrows()]
+    return frame["FFT answer"].astype(str).tolist(), labels, scored
+
+
+def load_zh(shared: Path) -> tuple[list[str], list[frozenset[str]], list[str]]:
+    """(texts, label sets, codes) of the Chinese department file: one department per question."""
+    frame = pd.read_csv(shared / "zh_medical_dialogue_neike" / "sample_neike_5000-6000.csv", encoding="gb18030")
+    texts = (frame["title"] + "。" + frame["ask"]).astype(str).tolist()
+    departments = frame["department"].astype(str).tolist()
+    return texts, [frozenset([d]) for d in departments], sorted(set(departments))
+
+
+def held_out_split(texts: list[str], seed: int = SEED) -> tuple[np.ndarray, np.ndarray]:
+    """(pool, test) indices: 20 % held out, identical texts grouped on one side."""
+    groups = pd.factorize(pd.Series(texts).str.strip().str.lower())[0]
+    splitter = GroupShuffleSplit(n_splits=1, test_size=0.2, random_state=seed)
+    pool, test = next(splitter.split(np.zeros(len(texts)), groups=groups))
+    return pool, test
+
+
+def evaluate(model, texts: list[str], Y: np.ndarray, codes: list[str], lang: str) -> dict[str, float]:
+    hits = model.predict(texts, [lang] * len(texts)).reindex(columns=codes, fill_value=False).to_numpy()
+    table = scores_table(Y, hits, codes).set_index("code_id")
+    return {"micro_f1": round(float(table.at["micro", "f1"]), 4), "macro_f1": round(float(table.at["macro", "f1"]), 4)}
+
+
+def simulate(texts, labels, codes, lang, pool, test, *, order: str, checkpoints: list[int], batch: int | None = None,
+             seed: int = SEED) -> list[dict]:
+    """Review the pool in `order` ('random' or 'uncertainty'); score on `test` at each checkpoint.
+
+    Uncertainty order retrains at each checkpoint and, with `batch`, also every `batch` segments
+    in between; random order trains at the checkpoints only.
+    """
+    rng = np.random.default_rng(seed)
+    queue = list(rng.permutation(pool))
+    test_texts = [texts[i] for i in test]
+    Y_test = np.array([[c in labels[i] for c in codes] for i in test], dtype=bool)
+    reviewed: list[int] = queue[:checkpoints[0]]
+    remaining = queue[checkpoints[0]:]
+    rows = []
+    model = None
+    targets = set(checkpoints)
+    if order == "uncertainty" and batch:
+        targets |= set(range(checkpoints[0], checkpoints[-1], batch))
+    for target in sorted(targets):
+        if len(reviewed) < target:
+            need = target - len(reviewed)
+            if order == "uncertainty" and model is not None:
+                rest = [texts[i] for i in remaining]
+                ranked = np.argsort(-model.uncertainty(rest, [lang] * len(rest)), kind="stable")
+                pick = set(ranked[:need].tolist())
+                reviewed += [remaining[k] for k in sorted(pick)]
+                remaining = [remaining[k] for k in range(len(remaining)) if k not in pick]
+            else:
+                reviewed, remaining = reviewed + remaining[:need], remaining[need:]
+        started = time.perf_counter()
+        model = CodeSuggester(random_state=seed).fit([texts[i] for i in reviewed], [labels[i] for i in reviewed],
+                                                     [lang] * len(reviewed))
+        fit_seconds = time.perf_counter() - started
+        if target in checkpoints:
+            rows.append({"order": order, "seed": seed, "reviewed": len(reviewed), "codes_learned": len(model.classes_),
+                         "threshold": model.threshold_, "fit_seconds": round(fit_seconds, 2),
+                         **evaluate(model, test_texts, Y_test, codes, lang)})
+    return rows
+
+
+def baseline(texts, labels, codes, pool, test) -> dict[str, float]:
+    """One-vs-rest logistic regression on word TF-IDF trained on the whole pool."""
+    vectorizer = TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True, min_df=2)
+    X = vectorizer.fit_transform([texts[i] for i in pool])
+    X_test = vectorizer.transform([texts[i] for i in test])
+    Y_test = np.array([[c in labels[i] for c in codes] for i in test], dtype=bool)
+    hits = np.zeros_like(Y_test)
+    for j, code in enumerate(codes):
+        y = np.array([code in labels[i] for i in pool])
+        if y.sum() >= 2:
+            clf = LogisticRegression(C=4.0, class_weight="balanced", solver="liblinear").fit(X, y)
+            hits[:, j] = clf.predict_proba(X_test)[:, 1] >= 0.5
+    table = scores_table(Y_test, hits, codes).set_index("code_id")
+    return {"micro_f1": round(float(table.at["micro", "f1"]), 4), "macro_f1": round(float(table.at["macro", "f1"]), 4)}
+
+
+def run_corpus(name: str, texts, labels, codes, lang: str, *, seeds: list[int], batch: int | None,
+               with_baseline: bool) -> dict:
+    pool, test = held_out_split(texts)
+    checkpoints = [c for c in CHECKPOINTS if c < len(pool)]
+    started = time.perf_counter()
+    rows = []
+    for seed in seeds:
+        for order in ("random", "uncertainty"):
+            rows += simulate(texts, labels, codes, lang, pool, test, order=order, checkpoints=checkpoints,
+                             batch=batch, seed=seed)
+    # With every pool segment reviewed the order no longer matters: one model (seed 0) for both.
+    full = simulate(texts, labels, codes, lang, pool, test, order="random", checkpoints=[len(pool)], seed=SEED)
+    rows += [{**row, "order": order} for row in full for order in ("random", "uncertainty")]
+    result = {"corpus": name, "lang": lang, "segments": len(texts), "pool": len(pool), "held_out": len(test),
+              "codes_scored": len(codes), "seeds": seeds, "batch": batch, "rows": rows,
+              "mean": mean_table(rows).reset_index().to_dict("records")}
+    if with_baseline:
+        result["baseline_all"] = baseline(texts, labels, codes, pool, test)
+    result["seconds"] = round(time.perf_counter() - started, 1)
+    return result
+
+
+def mean_table(rows: list[dict]) -> pd.DataFrame:
+    """Micro / macro-F1 per (reviewed, order), averaged over seeds."""
+    frame = pd.DataFrame(rows)
+    wide = frame.pivot_table(index="reviewed", columns="order", values=["micro_f1", "macro_f1"], aggfunc="mean")
+    wide.columns = [f"{metric}_{order}" for metric, order in wide.columns]
+    return wide.round(4)
+
+
+def print_result(result: dict) -> None:
+    table = mean_table(result["rows"])
+    print(f"\n{result['corpus']} ({result['lang']}): {result['pool']} pool / {result['held_out']} held out, "
+          f"{result['codes_scored']} codes scored, mean of seeds {result['seeds']}, {result['seconds']} s")
+    print(table.round(3).to_string())
+    if "baseline_all" in result:
+        b = result["baseline_all"]
+        print(f"baseline (TF-IDF + logistic regression, all pool labels): micro-F1 {b['micro_f1']:.3f}, "
+              f"macro-F1 {b['macro_f1']:.3f}")
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--shared", type=Path, default=SHARED, help="folder holding the corpora")
+    parser.add_argument("--only", choices=["en", "zh"], help="run one corpus")
+    parser.add_argument("--batch", type=int, default=None,
+                        help="also retrain every BATCH reviewed segments between checkpoints (uncertainty order)")
+    parser.add_argument("--seeds", type=int, default=3, help="repeat the simulations with seeds 0..SEEDS-1")
+    parser.add_argument("--no-baseline", action="store_true", help="skip the logistic-regression baseline")
+    parser.add_argument("--out", type=Path, default=RESULTS, help="JSON results file")
+    args = parser.parse_args(argv)
+    seeds = list(range(args.seeds))
+    results = []
+    if args.only in (None, "en"):
+        results.append(run_corpus("nhs_fft_pxtextmining/v6framework_230831.csv", *load_en(args.shared), "en", seeds=seeds,
+                                  batch=args.batch, with_baseline=not args.no_baseline))
+        print_result(results[-1])
+    if args.only in (None, "zh"):
+        results.append(run_corpus("zh_medical_dialogue_neike", *load_zh(args.shared), "zh", seeds=seeds,
+                                  batch=args.batch, with_baseline=False))
+        print_result(results[-1])
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    payload = {"benchmark": "suggest", "seed": SEED, "checkpoints": list(CHECKPOINTS) + ["all"],
+               "machine": {"python": platform.python_version(), "cpus": __import__("os").cpu_count()},
+               "results": results}
+    args.out.write_text(json.dumps(payload, ensure_ascii=False, indent=2), encoding="utf-8")
+    print(f"\nwrote {args.out}")
+
+
+if __name__ == "__main__":
+    main()
