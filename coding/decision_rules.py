@@ -6,12 +6,15 @@ Pure pandas, no store: `coding.suggest.training_set` and `coding.agreement` both
   (ordered by `decided_at`, then `decision_id` when present, then row order).
 * Present: a coder says a code is present on a segment when their latest decision is `accept` or
   `add`, and absent when it is `reject`.
+* Retract: an undo in the review page appends `retract` ("no decision any more"); when a coder's
+  latest row for a (segment, code) is a retract, that coder has no decision on it.
 """
 from __future__ import annotations
 
 import pandas as pd
 
-DECISIONS = ("accept", "reject", "add")
+RETRACT = "retract"
+DECISIONS = ("accept", "reject", "add", RETRACT)
 PRESENT = ("accept", "add")
 DECISION_COLUMNS = ("segment_id", "code_id", "coder", "decision")
 
@@ -35,7 +38,9 @@ def check_decisions(decisions: pd.DataFrame, *, source: str = "decisions") -> No
 
 
 def latest_per_coder(decisions: pd.DataFrame) -> pd.DataFrame:
-    """Each coder's latest decision per (segment, code); the input is validated first.
+    """Each coder's current decision per (segment, code); the input is validated first.
+
+    A pair whose latest row is a retract is left out: the coder took the decision back.
 
     Ordered by `decided_at` (when the column exists), then `decision_id` (when it exists), then the
     row order, so of two decisions with the same time the later row wins.
@@ -47,4 +52,5 @@ def latest_per_coder(decisions: pd.DataFrame) -> pd.DataFrame:
         ordered = ordered.assign(decided_at=pd.to_datetime(ordered["decided_at"], utc=True, format="mixed"))
     ordered = ordered.sort_values(keys, kind="stable")
     latest = ordered.drop_duplicates(["segment_id", "code_id", "coder"], keep="last")
+    latest = latest[latest["decision"] != RETRACT]
     return latest.drop(columns="_row").sort_index().reset_index(drop=True)

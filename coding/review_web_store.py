@@ -4,7 +4,8 @@ A browser decision is the same record as a spreadsheet decision: one row appende
 store's `decisions` table (segment_id, code_id, coder, decision, note, decided_at), with no
 import batch. Nothing is ever deleted or updated. Undo appends a row too: it restores the
 coder's previous decision on that (segment, code), or, when there was none, appends a
-`retract` row saying "no decision"; `current_decisions` drops those. Which row an undo undid
+`retract` row saying "no decision" (`coding.decision_rules`: the latest-decision queries drop
+those). Which row an undo undid
 is kept in the small `review_undos` table so repeated undos walk back one decision at a time.
 """
 from __future__ import annotations
@@ -16,9 +17,9 @@ import pandas as pd
 from sqlalchemy import Column, ForeignKey, Integer, MetaData, Table, insert, inspect, select
 
 from coding import store_schema as s
+from coding.decision_rules import RETRACT   # "no decision any more": appended by undo only
 from coding.store import ProjectStore, latest_decisions, utcnow
 
-RETRACT = "retract"                        # "no decision any more": appended by undo only
 BROWSER_DECISIONS = ("accept", "reject", "add")
 MAX_NOTE_CHARS = 4000
 
@@ -79,10 +80,7 @@ def ensure_review_tables(store: ProjectStore) -> None:
 
 def current_decisions(decisions: pd.DataFrame) -> pd.DataFrame:
     """Each coder's current decision per (segment, code): the latest row, unless it is a retract."""
-    latest = latest_decisions(decisions)
-    if latest.empty:
-        return latest
-    return latest[latest["decision"] != RETRACT].reset_index(drop=True)
+    return latest_decisions(decisions)
 
 
 def record_decision(store: ProjectStore, *, segment_id: str, code_id: str, coder: str, decision: str,

@@ -20,6 +20,7 @@ from sqlalchemy.engine import Connection, make_url
 
 from coding import store_schema as s
 from coding.codebook import Codebook, parse_codebook
+from coding.decision_rules import latest_per_coder
 
 DEFAULT_STORE = Path(__file__).resolve().parent.parent / "outputs" / "qualmine.sqlite"
 DECISION_COLUMNS = ["decision_id", "segment_id", "code_id", "coder", "decision", "note", "decided_at",
@@ -65,11 +66,13 @@ def model_path(url: str) -> Path:
 
 
 def latest_decisions(decisions: pd.DataFrame) -> pd.DataFrame:
-    """Each coder's latest decision per (segment, code): later rows supersede, nothing is deleted."""
+    """Each coder's current decision per (segment, code): later rows supersede, nothing is deleted.
+
+    The rules (latest wins, a retract means no decision) live in `coding.decision_rules`.
+    """
     if decisions.empty:
         return decisions.copy()
-    ordered = decisions.sort_values(["decided_at", "decision_id"], kind="stable")
-    return ordered.drop_duplicates(["segment_id", "code_id", "coder"], keep="last").reset_index(drop=True)
+    return latest_per_coder(decisions)
 
 
 def fault_point(name: str) -> None:

@@ -151,7 +151,7 @@ decisions = Table(
     Column("segment_id", String(64), nullable=False),
     Column("code_id", String(128), nullable=False),
     Column("coder", String(128), nullable=False),
-    Column("decision", String(16), nullable=False),      # accept | reject | add
+    Column("decision", String(16), nullable=False),      # accept | reject | add | retract (undo)
     Column("note", Text, nullable=True),
     Column("decided_at", DateTime(timezone=True), nullable=False),
     Column("import_batch", String(64), ForeignKey("import_batches.batch_id"), nullable=True),
@@ -159,4 +159,4 @@ decisions = Table(
     Index("ix_decisions_segment_code_coder", "segment_id", "code_id", "coder"),
 )
 
-DECISION_VALUES = ("accept", "reject", "add")
+DECISION_VALUES = ("accept", "reject", "add", "retract")   # retract: an undo in the review page

@@ -55,7 +55,7 @@ def record_imported_decisions(project: ImportedProject, store_location: str | Pa
         # The store ties every import batch to an export; a QDA project is its own "export".
         export_id = "refi-" + hashlib.sha1(f"{coder}\x1f{file_hash}".encode()).hexdigest()[:24]
         if store.export_record(export_id) is None:
-            with store.engine.begin() as conn:
+            with store.writer.begin() as conn:
                 version_id, _ = record_codebook(conn, project.codebook, project.source_file)
             store.record_export(export_id, coder, "qdpx", Path(project.source_file).name, version_id,
                                 pd.DataFrame(columns=["item", "segment_id", "code_id"]),

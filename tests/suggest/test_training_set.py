@@ -78,7 +78,7 @@ def test_invalid_decisions_are_all_listed_with_rows():
         training_set(rows, SEGMENTS)
     message = str(info.value)
     assert "3 invalid row(s)" in message
-    assert "row 0: field 'decision' must be one of ['accept', 'reject', 'add']; got 'maybe'" in message
+    assert "row 0: field 'decision' must be one of ['accept', 'reject', 'add', 'retract']; got 'maybe'" in message
     assert "row 1: field 'coder' is empty" in message and "got 'Accept'" in message
     with pytest.raises(ValueError, match=r"missing column\(s\) \['coder'\]"):
         training_set(rows.drop(columns="coder"), SEGMENTS)

@@ -101,3 +101,24 @@ def test_undo_refuses_when_an_import_superseded_the_browser_decision(store):
     with pytest.raises(ReviewInputError, match="superseded it since"):
         undo_last_decision(store, "alice")
     assert list(store.decisions(latest=True)["decision"]) == ["reject"]
+
+
+def test_an_undone_decision_is_no_decision_for_agreement_training_and_queues(store):
+    """An undo to nothing appends a retract: every consumer of decisions must read it as 'no decision'."""
+    from coding.agreement import agreement_tables
+    from coding.suggest import training_set
+
+    (seg_a, code_a), (seg_b, code_b) = _pair(store, 0), _pair(store, 1)
+    record_decision(store, segment_id=seg_a, code_id=code_a, coder="alice", decision="accept")
+    record_decision(store, segment_id=seg_a, code_id=code_a, coder="bob", decision="accept")
+    record_decision(store, segment_id=seg_b, code_id=code_b, coder="alice", decision="reject")
+    undo_last_decision(store, coder="alice")                       # alice takes back her reject: a retract row
+    trail = store.decisions()
+    assert list(trail["decision"]) == ["accept", "accept", "reject", RETRACT]
+    latest = store.decisions(latest=True)
+    assert set(zip(latest.coder, latest.segment_id, latest.code_id)) == {("alice", seg_a, code_a), ("bob", seg_a, code_a)}
+    pd.testing.assert_frame_equal(current_decisions(trail), latest)
+    result = agreement_tables(trail)                               # validates decisions: must accept a retract
+    assert result.disagreements.empty
+    reviewed = training_set(trail, store.segments(), unknown_segments="drop")
+    assert set(reviewed.segment_id) == {seg_a}                     # seg_b has no decision left
