@@ -30,6 +30,7 @@ import re
 from bisect import bisect_left, bisect_right
 from typing import Any, Iterable
 
+import numpy as np
 import pandas as pd
 
 from coding.applications import CodeApplication, applications_frame
@@ -76,6 +77,11 @@ class RuleCoder:
                     zh_entries.append((key, (i, is_excl, term, key[:1].isascii() and key[:1].isalnum())))
         self._zh_automaton = phrase_automaton(zh_entries)
         self._patterns = {lang: _PatternSet(codebook, lang) for lang in ("zh", "en")}
+        # Every string whose presence can make a Chinese text fire (see `may_fire`); None when
+        # some zh pattern has no required literal, since then any text may match.
+        zh_patterns = self._patterns["zh"]
+        self._zh_prefilter = None if zh_patterns.always else phrase_automaton(
+            (key, None) for key in {k for k, _ in zh_entries} | zh_patterns.literals if "\x00" not in key)
         self._zh_negation = ZhNegation(negation) if negation is not None else None
         # Only zh keywords shape Chinese tokens; English phrases with spaces cannot be jieba words.
         self.user_words: tuple[str, ...] = tuple(dict.fromkeys(
@@ -87,23 +93,50 @@ class RuleCoder:
     # ------------------------------------------------------------------ public API
     def apply(self, segments: Iterable[Segment]) -> list[CodeApplication]:
         """One application per (segment, code) that fires, in segment order then codebook order."""
+        todo = [seg for seg in segments if self.code_interviewer or not seg.is_interviewer]
+        maybe = self.may_fire([seg.text for seg in todo], [seg.lang for seg in todo])
         out: list[CodeApplication] = []
-        for seg in segments:
-            if seg.is_interviewer and not self.code_interviewer:
-                continue
-            out.extend(self.code_text(seg.segment_id, seg.start, seg.text, seg.lang))
+        for seg, worth in zip(todo, maybe):
+            if worth:
+                out.extend(self.code_text(seg.segment_id, seg.start, seg.text, seg.lang))
         return out
 
     def apply_frame(self, df: pd.DataFrame) -> pd.DataFrame:
         """`apply` for a segments DataFrame (segment_id, start, text, lang, is_interviewer)."""
         out: list[CodeApplication] = []
-        columns = (df["segment_id"], df["start"], df["text"], df["lang"], df["is_interviewer"])
-        for seg_id, start, text, lang, is_interviewer in zip(*columns):
-            if is_interviewer == True and not self.code_interviewer:  # noqa: E712 (NaN counts as False)
-                continue
-            lang = lang if isinstance(lang, str) else None
-            out.extend(self.code_text(str(seg_id), int(start), text, lang))
+        keep = df["is_interviewer"] != True if not self.code_interviewer else pd.Series(True, index=df.index)  # noqa: E712 (NaN counts as False)
+        rows = df[keep]
+        langs = [lang if isinstance(lang, str) else None for lang in rows["lang"]]
+        texts = rows["text"].tolist()
+        maybe = self.may_fire(texts, langs)
+        for seg_id, start, text, lang, worth in zip(rows["segment_id"], rows["start"], texts, langs, maybe):
+            if worth:
+                out.extend(self.code_text(str(seg_id), int(start), text, lang))
         return applications_frame(out)
+
+    def may_fire(self, texts: list[str], langs: list[str | None]) -> list[bool]:
+        """False for each text that certainly gets no code; True where `code_text` must look.
+
+        A Chinese text can only be coded if some keyword, exclusion term or pattern literal
+        occurs in it, so one Aho-Corasick pass over all Chinese texts of the batch (joined by
+        NUL, which no term contains) rules out most of them at the cost of a bare keyword scan.
+        English texts match on lemmas ('went' for 'go'), so they always get the full check.
+        """
+        maybe = [lang != "zh" for lang in langs]
+        if self._zh_prefilter is None:
+            if self._patterns["zh"].always:
+                return [True] * len(texts)
+            return maybe
+        zh = [i for i, lang in enumerate(langs) if lang == "zh" and isinstance(texts[i], str) and texts[i]]
+        if not zh:
+            return maybe
+        joined = "\x00".join(texts[i] for i in zh)
+        low = lower_preserving(_checked_normalize(joined))
+        starts = np.cumsum([0] + [len(texts[i]) + 1 for i in zh[:-1]])
+        ends = np.fromiter((last for last, _ in self._zh_prefilter.iter(low)), dtype=np.int64)
+        for k in np.unique(np.searchsorted(starts, ends, side="right") - 1).tolist():
+            maybe[zh[k]] = True
+        return maybe
 
     def code_text(self, segment_id: str, offset: int, text: str, lang: str | None = None) -> list[CodeApplication]:
         """Code one text; `offset` is where it starts in its document (0 for a bare text)."""
@@ -234,6 +267,7 @@ class _PatternSet:
                          for i, code in enumerate(codebook.codes) for p in code.patterns.for_lang(lang)]
         needs = [_required_literals(p) for _, _, p in self.patterns]
         self.always = [k for k, lits in enumerate(needs) if lits is None]
+        self.literals: set[str] = {lit for lits in needs if lits for lit in lits}
         self.trigger = phrase_automaton((lit, k) for k, lits in enumerate(needs) if lits for lit in lits)
 
     def find(self, norm: str, low: str, hits: dict[int, list[Hit]], excluded: set[int]) -> None:

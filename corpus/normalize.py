@@ -6,6 +6,8 @@ expands e.g. '㎡' to 'm2'), no case folding, no removal.
 """
 from __future__ import annotations
 
+import re
+
 # Full-width ASCII forms U+FF01..U+FF5E map to U+0021..U+007E by a fixed offset.
 _FULLWIDTH_OFFSET = 0xFEE0
 # The full-width comma stays: Chinese matching rules are written with '，' (like '。' and '、',
@@ -29,4 +31,13 @@ def normalize(text: str) -> str:
     `len(normalize(t)) == len(t)` for every string, so offsets found on the result index `t`.
     Case, Chinese punctuation (。，、) and everything else are unchanged.
     """
-    return text.translate(_TABLE)
+    # re.sub visits only the characters to replace; str.translate with a dict looks up every
+    # character in Python (~5x slower on Chinese text, where these characters are rare).
+    return _TO_REPLACE.sub(_replacement, text)
+
+
+_TO_REPLACE = re.compile("[" + "".join(re.escape(chr(cp)) for cp in sorted(_TABLE)) + "]")
+
+
+def _replacement(match: re.Match) -> str:
+    return _TABLE[ord(match.group())]

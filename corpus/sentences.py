@@ -34,6 +34,7 @@ _ABBREVIATIONS = frozenset(
     .split()
 )
 _WORD = re.compile(r"\w")
+_BREAK_CANDIDATES = re.compile("[\n" + re.escape(_ZH_ENDS + _LATIN_ENDS) + ";.]")
 
 
 def sentence_spans(text: str, start: int = 0, end: int | None = None, *, max_chars: int = 300) -> list[tuple[int, int]]:
@@ -56,6 +57,12 @@ def sentence_spans(text: str, start: int = 0, end: int | None = None, *, max_cha
 def _raw_pieces(text: str, start: int, end: int):
     piece_start = i = start
     while i < end:
+        # Jump to the next character that can end a piece: every other character only advances
+        # i by one below, so skipping them in C gives the same pieces several times faster.
+        found = _BREAK_CANDIDATES.search(text, i, end)
+        if found is None:
+            break
+        i = found.start()
         ch = text[i]
         cut = None                       # offset just after the sentence end, if one is here
         if ch == "\n":

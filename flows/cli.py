@@ -58,13 +58,19 @@ def run(
     out: Optional[Path] = typer.Option(None, "--out", help="Run folder to write (default outputs/<run_id>)."),
     code_interviewer: bool = typer.Option(False, "--code-interviewer", help="Also code interviewer turns."),
     max_segment_chars: int = typer.Option(300, "--max-segment-chars", help="Longest coding unit, in characters."),
-    batch_size: int = typer.Option(5000, "--batch-size", help="Segments per coding task."),
+    batch_size: int = typer.Option(20000, "--batch-size", help="Survey answers per ingest+code batch."),
+    workers: int = typer.Option(1, "--workers", help="Processes for the ingest+code batches (e.g. the number of cores)."),
+    dask_address: Optional[str] = typer.Option(None, "--dask-address", help="Run the batches on an existing Dask "
+                                               "cluster: its scheduler address, tcp://HOST:PORT (needs PREFECT_API_URL)."),
+    dask_local: int = typer.Option(0, "--dask-local", help="Start a local Dask cluster with N worker processes."),
     store: Optional[str] = typer.Option(None, "--store", help="Project store to record the run in: a SQLite file or "
                                         "SQLAlchemy URL (default outputs/qualmine.sqlite); 'none' to skip."),
+    topics: bool = typer.Option(True, "--topics/--no-topics", help="Fit topic models (emergent themes; on by default)."),
 ) -> None:
     """Run the main flow: ingest -> code -> tables, on the shipped example unless told otherwise."""
     from coding.codebook import CodebookError, load_codebook
     from corpus import CorpusError
+    from flows.dask_runner import DaskSetupError
     from flows.pipeline import run_pipeline
     from flows.progress import reporting
     from flows.settings import RunSettings
@@ -75,7 +81,8 @@ def run(
         load_codebook(codebook)
         settings = RunSettings(corpus_dir=corpus, codebook_path=codebook, out_dir=out,
                                code_interviewer=code_interviewer, max_segment_chars=max_segment_chars,
-                               batch_size=batch_size,
+                               batch_size=batch_size, topics=topics, workers=workers,
+                               dask_address=dask_address, dask_local=dask_local,
                                **({} if store is None else {"store": None if store.lower() == "none" else store}))
     except (CodebookError, ValueError) as exc:
         fail(str(exc))
@@ -83,7 +90,7 @@ def run(
     try:
         with progress_display() as progress, reporting(RichReporter(progress)):
             result = run_pipeline(settings)
-    except CorpusError as exc:
+    except (CorpusError, DaskSetupError) as exc:
         fail(str(exc))
     summary = Table(title=f"run {result.run_id}", show_header=False)
     for key, value in result.counts.items():
@@ -119,7 +126,9 @@ from flows.cli_exchange import export_app, import_app  # noqa: E402
 app.add_typer(export_app, name="export")
 app.add_typer(import_app, name="import")
 from flows.cli_review import register as _register_review; _register_review(app)  # noqa: E402,E702
+from flows.cli_serve import register as _register_serve; _register_serve(app)  # noqa: E402,E702
 from flows.cli_report import report as _report; app.command("report")(_report)  # noqa: E402,E702
+from flows.cli_topics import topics as _topics; app.command("topics")(_topics)  # noqa: E402,E702
 
 
 def main() -> None:

@@ -9,21 +9,21 @@ import flows.prefect_env  # noqa: F401  (must precede the prefect import)
 
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
-from functools import lru_cache
 from pathlib import Path
 
 from prefect import flow, task
 from prefect.cache_policies import NO_CACHE
 from prefect.settings import PREFECT_FLOWS_HEARTBEAT_FREQUENCY, temporary_settings
 
-from coding.applications import CodeApplication, applications_frame
 from coding.codebook import Codebook, load_codebook
-from coding.rules import RuleCoder
 from coding.tables import CodedTables, build_tables
-from corpus import Corpus, documents_frame, ingest_corpus, report_frame, segments_frame
-from corpus.records import Segment
+from flows.assemble import CodedCorpus
+from flows.ingest_code import ingest_and_code
 from flows.progress import stage
+from flows.report import links_task, report_task
+from flows.review import store_stages
 from flows.settings import RunSettings
+from flows.topics import topic_stage
 from outputs import build_run_manifest, write_run_manifest, write_tables
 
 
@@ -38,35 +38,10 @@ class RunResult:
     notes: list[str] = field(default_factory=list)
 
 
-@lru_cache(maxsize=4)
-def _rule_coder(codebook_path: str, code_interviewer: bool) -> RuleCoder:
-    # Built once per process (and per Dask/pool worker): the automata and user dictionary are costly.
-    return RuleCoder(load_codebook(codebook_path), code_interviewer=code_interviewer)
-
-
-def batches(items: list, size: int) -> list[list]:
-    return [items[i:i + size] for i in range(0, len(items), size)]
-
-
-def code_segments(codebook_path: Path, segments: list[Segment], code_interviewer: bool) -> list[CodeApplication]:
-    """Rule-code one batch of segments (plain function; the task below wraps it)."""
-    return _rule_coder(str(codebook_path), code_interviewer).apply(segments)
-
-
-@task(name="ingest", cache_policy=NO_CACHE)
-def ingest_task(corpus_dir: Path, max_segment_chars: int) -> Corpus:
-    return ingest_corpus(corpus_dir, max_segment_chars=max_segment_chars)
-
-
-@task(name="code-batch", cache_policy=NO_CACHE)
-def code_batch_task(codebook_path: Path, segments: list[Segment], code_interviewer: bool) -> list[CodeApplication]:
-    return code_segments(codebook_path, segments, code_interviewer)
-
-
 @task(name="tabulate", cache_policy=NO_CACHE)
-def tabulate_task(codebook: Codebook, corpus: Corpus, applications: list[CodeApplication]) -> CodedTables:
-    return build_tables(codebook, documents_frame(corpus), segments_frame(corpus), corpus.respondents,
-                        applications_frame(applications), report_frame(corpus))
+def tabulate_task(codebook: Codebook, coded: CodedCorpus) -> CodedTables:
+    return build_tables(codebook, coded.documents, coded.segments, coded.respondents, coded.applications,
+                        coded.report)
 
 
 @task(name="write-tables", cache_policy=NO_CACHE)
@@ -74,51 +49,42 @@ def write_task(tables: CodedTables, out_dir: Path) -> list[Path]:
     return write_tables(tables.items(), out_dir)
 
 
-def corpus_counts(corpus: Corpus, applications: list[CodeApplication]) -> dict[str, int]:
-    """The numbers the run summary prints: every input row is ingested or reported."""
-    report = report_frame(corpus)
-    status = report["status"].value_counts() if len(report) else {}
-    return {
-        "documents": len(corpus.documents),
-        "respondents": len(corpus.respondents),
-        "segments": len(corpus.segments),
-        "coded_segments": len({a.segment_id for a in applications}),
-        "code_applications": len(applications),
-        "ingested": int(status.get("ingested", 0)),
-        "rejected": int(status.get("rejected", 0)),
-        "skipped": int(status.get("skipped", 0)),
-    }
-
-
 @flow(name="qualmine-pipeline", log_prints=False, validate_parameters=False)
 def pipeline_flow(settings: RunSettings) -> RunResult:
     """Run every stage on one corpus with one codebook and write the run folder."""
     started = datetime.now(timezone.utc)
     codebook = load_codebook(settings.codebook_path)
-    with stage("ingest"):
-        corpus = ingest_task(settings.corpus_dir, settings.max_segment_chars)
-    parts = batches(corpus.segments, settings.batch_size)
-    applications: list[CodeApplication] = []
-    with stage("code", total=len(corpus.segments)) as advance:
-        for part in parts:
-            applications.extend(code_batch_task(settings.codebook_path, part, settings.code_interviewer))
-            advance(len(part))
+    # Ingest + rule coding, chunked and streamed (flows/ingest_code.py): --workers processes or Dask.
+    corpus = ingest_and_code(settings, codebook, on_dask=bool(settings.dask_address or settings.dask_local))
     with stage("tabulate"):
-        tables = tabulate_task(codebook, corpus, applications)
+        tables = tabulate_task(codebook, corpus)
     with stage("write"):
         written = write_task(tables, settings.out_dir)
-    counts = corpus_counts(corpus, applications)
-    input_files = sorted({settings.corpus_dir / r.source_file for r in corpus.report
-                          if (settings.corpus_dir / r.source_file).is_file()})
+        written += links_task(codebook, tables, settings.out_dir)   # evidence for the codebook's links
+    # Topics (flows/topics.py): fitted on the written tables; a corpus too small to model is a note.
+    topic_out = topic_stage(settings, codebook, tables.segments, tables.code_applications, tables.respondents)
+    written += topic_out.paths
+    store_notes = store_stages(settings, codebook, tables) + topic_out.notes   # the coders' project store (flows/review.py)
+    # The report is the LAST stage: it reads every table written above (keep new stages before it).
+    with stage("report"):
+        written += report_task(settings.out_dir, "suggestions", settings.store, codebook, bool(settings.store),
+                               settings.run_id).paths
+    counts = corpus.counts()
+    input_files = corpus.input_files(settings.corpus_dir)
     manifest = build_run_manifest(
         run_id=settings.run_id, corpus_dir=settings.corpus_dir, input_files=input_files,
         codebook_path=settings.codebook_path, codebook_fingerprint=codebook.fingerprint(),
-        parameters=settings.parameters(), counts=counts, outputs=written, started=started, notes=corpus.notes)
+        parameters=settings.parameters(), counts=counts, outputs=written, started=started,
+        notes=[*corpus.notes, *store_notes], extra=topic_out.manifest)
     written.append(write_run_manifest(manifest, settings.out_dir))
-    return RunResult(settings.run_id, settings.out_dir, counts, written, list(corpus.notes))
+    return RunResult(settings.run_id, settings.out_dir, counts, written, [*corpus.notes, *store_notes])
 
 
 def run_pipeline(settings: RunSettings) -> RunResult:
     """Run the main flow locally (ephemeral Prefect, no server needed)."""
     with temporary_settings(updates={PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None}):
+        if settings.dask_address or settings.dask_local:
+            from flows.dask_runner import dask_task_runner   # imports dask only when asked for
+            with dask_task_runner(settings.dask_address, settings.dask_local) as runner:
+                return pipeline_flow.with_options(task_runner=runner)(settings)
         return pipeline_flow(settings)

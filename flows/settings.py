@@ -26,12 +26,15 @@ class RunSettings:
     out_dir: Path | None = None            # the run folder; default outputs/<run_id>
     code_interviewer: bool = False
     max_segment_chars: int = 300
-    batch_size: int = 5000                 # segments per coding task: coarse, never one task per answer
-    workers: int = 1
+    batch_size: int = 20000                # survey rows (answers) per ingest+code batch; 20 files for transcripts
+    workers: int = 1                       # processes for the ingest+code batches (flows/parallel.py)
+    dask_address: str | None = None        # tcp://HOST:PORT of a Dask scheduler: batches run there
+    dask_local: int = 0                    # > 0: start a local Dask cluster with this many worker processes
     topics: bool = True
     topic_engine: str = "nmf"
     topic_k: int | None = None
     seed: int = 13
+    store: str | None = field(default_factory=lambda: _default_store())   # project store path/URL; None: no store
     run_id: str = field(default="")
 
     def __post_init__(self) -> None:
@@ -43,6 +46,13 @@ class RunSettings:
             raise _param_error("batch_size", "an int >= 1", self.batch_size)
         if self.workers < 1:
             raise _param_error("workers", "an int >= 1", self.workers)
+        if self.dask_local < 0:
+            raise _param_error("dask_local", "an int >= 0 (worker processes of a local Dask cluster)", self.dask_local)
+        if self.dask_address and self.dask_local:
+            raise _param_error("dask_address", "None when dask_local is set (one cluster or the other)",
+                               self.dask_address)
+        if self.dask_address is not None and not str(self.dask_address).startswith(("tcp://", "tls://", "inproc://")):
+            raise _param_error("dask_address", "a scheduler address like 'tcp://10.0.0.5:8786'", self.dask_address)
         if not self.run_id:
             stamp = datetime.now(timezone.utc).strftime("%Y%m%d-%H%M%S")
             digest = hashlib.sha1(f"{self.corpus_dir}|{self.codebook_path}".encode()).hexdigest()[:6]
@@ -52,4 +62,13 @@ class RunSettings:
 
     def parameters(self) -> dict[str, object]:
         """JSON-ready parameters for the run manifest."""
-        return {k: str(v) if isinstance(v, Path) else v for k, v in asdict(self).items()}
+        params = {k: str(v) if isinstance(v, Path) else v for k, v in asdict(self).items()}
+        if params.get("store") and "://" in str(params["store"]):
+            from sqlalchemy.engine import make_url   # never write a database password into the manifest
+            params["store"] = make_url(str(params["store"])).render_as_string(hide_password=True)
+        return params
+
+
+def _default_store() -> str:
+    from coding.store import default_store_location   # outputs/qualmine.sqlite, or $QUALMINE_STORE
+    return default_store_location()

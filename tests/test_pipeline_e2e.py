@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
-from conftest import EXAMPLE_CODEBOOK, EXAMPLE_CORPUS
+from flows.settings import EXAMPLE_CODEBOOK, EXAMPLE_CORPUS, REPO_ROOT as REPO
 
 # (file, exact respondent sentence, code it must carry) — written with the example corpus.
 EXPECTED_CODES = [
@@ -170,8 +170,6 @@ def test_cli_run_missing_corpus_is_a_clear_error(tmp_path):
 def test_packages_import_from_the_installed_project():
     import importlib
     from importlib import metadata
-
-    from conftest import REPO
 
     dist = metadata.distribution("qualmine")
     assert dist.entry_points.select(group="console_scripts", name="qualmine")

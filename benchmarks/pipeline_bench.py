@@ -1,0 +1,479 @@
+"""The pipeline benchmark: every stage on N real answers, next to the bare libraries on the same texts.
+
+    .venv/bin/python -m benchmarks --size 10k|100k|1m [--lang zh|en|mix] [--workers 2]
+
+Builds a survey of N answers resampled from ../shared/corpora (see benchmarks/sample_corpus.py),
+then measures, in one run on the same texts:
+  anchors   bare `jieba.lcut` over every answer (the reference tokenizer; above --anchor-cap answers
+            it is timed on a seeded sample and scaled linearly, and the JSON says so); a bare
+            Aho-Corasick scan of the codebook's terms (the floor for rule coding); scikit-learn's
+            bare NMF fit on a TF-IDF matrix of the answers (the floor for topics)
+  direct    the stages as plain functions, no Prefect: ingest, rule coding (and both fused with
+            --workers processes), tables, writing; tokenization with the default segmenter; the
+            topic stage (models/) at K fixed
+  coding    the rule-coding stage alone in 1 process and in --workers processes
+  flow      the whole `qualmine run --no-topics --store none` flow (Prefect, ephemeral API)
+Peak RSS is sampled (this process and its children, summed) every 0.1 s per phase.
+"""
+from __future__ import annotations
+
+import gc
+import json
+import logging
+import os
+import platform
+import subprocess
+import tempfile
+import threading
+import time
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Iterator
+
+RESULTS = Path(__file__).resolve().parent / "results"
+REPO = Path(__file__).resolve().parent.parent
+CODEBOOK = REPO / "codebooks" / "community_governance.yaml"
+
+
+# ---------------------------------------------------------------------------- measuring
+class RssSampler:
+    """Peak resident memory of this process plus its children (pool and Dask workers), sampled."""
+
+    def __init__(self, interval: float = 0.1):
+        import psutil
+
+        self.proc, self.interval, self.peak = psutil.Process(), interval, 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def _total(self) -> int:
+        total = 0
+        for p in [self.proc, *self.proc.children(recursive=True)]:
+            try:
+                total += p.memory_info().rss
+            except Exception:   # a worker that just exited
+                pass
+        return total
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            self.peak = max(self.peak, self._total())
+            self._stop.wait(self.interval)
+
+    def __enter__(self) -> "RssSampler":
+        self.peak = self._total()
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self._stop.set()
+        self._thread.join()
+        self.peak = max(self.peak, self._total())
+
+    @property
+    def peak_mb(self) -> float:
+        return round(self.peak / 2**20, 1)
+
+
+@dataclass
+class Timings:
+    seconds: dict[str, float] = field(default_factory=dict)
+    peak_mb: dict[str, float] = field(default_factory=dict)
+
+    @contextmanager
+    def phase(self, name: str) -> Iterator[None]:
+        gc.collect()
+        with RssSampler() as rss:
+            start = time.perf_counter()
+            yield
+            self.seconds[name] = round(time.perf_counter() - start, 3)
+        self.peak_mb[name] = rss.peak_mb
+
+
+def machine() -> dict[str, str]:
+    def run(cmd: list[str]) -> str:
+        try:
+            return subprocess.run(cmd, capture_output=True, text=True, timeout=10).stdout.strip()
+        except Exception:
+            return ""
+
+    cpu = next((line.split(":", 1)[1].strip() for line in run(["lscpu"]).splitlines()
+                if line.startswith("Model name")), platform.processor())
+    return {"nproc": run(["nproc"]), "cpu": cpu, "memory": run(["free", "-h"]).splitlines()[1:2][0].split()[1]
+            if run(["free", "-h"]) else "", "python": platform.python_version(),
+            "load_average_at_start": " ".join(f"{x:.1f}" for x in os.getloadavg())}
+
+
+# ---------------------------------------------------------------------------- anchors
+def jieba_lcut_seconds(answers: list[str], cap: int, seed: int = 0) -> tuple[float, bool]:
+    """Bare jieba.lcut over every answer (or over `cap` of them, scaled); (seconds, extrapolated)."""
+    import random
+
+    import jieba
+
+    jieba.setLogLevel(logging.WARNING)
+    jieba.initialize()   # dictionary load is not tokenization: excluded, as for every stage
+    sample = answers if len(answers) <= cap else random.Random(seed).sample(answers, cap)
+    start = time.perf_counter()
+    for text in sample:
+        jieba.lcut(text)
+    elapsed = time.perf_counter() - start
+    return elapsed * len(answers) / len(sample), len(sample) < len(answers)
+
+
+def keyword_scan_seconds(answers: list[str]) -> tuple[float, int]:
+    """A bare Aho-Corasick scan of every codebook keyword over every answer (lower-cased)."""
+    import ahocorasick
+
+    from coding.codebook import load_codebook
+
+    book = load_codebook(CODEBOOK)
+    automaton = ahocorasick.Automaton()
+    for code in book.codes:
+        for term in [*code.keywords.zh, *code.keywords.en, *code.exclude.zh, *code.exclude.en]:
+            if term.strip():
+                automaton.add_word(term.strip().lower(), code.id)
+    automaton.make_automaton()
+    start = time.perf_counter()
+    hits = 0
+    for text in answers:
+        for _ in automaton.iter(text.lower()):
+            hits += 1
+    return time.perf_counter() - start, hits
+
+
+def tfidf_matrix(tokens: list[list[str]]):
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    vectorizer = TfidfVectorizer(analyzer=_identity, min_df=5, max_df=0.5)
+    return vectorizer.fit_transform(tokens)
+
+
+def _identity(tokens: list[str]) -> list[str]:   # module level: a lambda cannot be pickled
+    return tokens
+
+
+def nmf_fit_seconds(matrix, k: int = 20, seed: int = 13) -> float:
+    from sklearn.decomposition import NMF
+
+    start = time.perf_counter()
+    NMF(n_components=k, init="nndsvda", random_state=seed, max_iter=200).fit(matrix)
+    return time.perf_counter() - start
+
+
+# ---------------------------------------------------------------------------- stages
+def direct_run(corpus_dir: Path, out_dir: Path, workers: int, batch_rows: int, t: Timings) -> dict:
+    """ingest -> code -> tables -> write as plain functions (the flow's work without Prefect)."""
+    from coding.codebook import load_codebook
+    from coding.tables import build_tables
+    from corpus.chunked import SurveyEnd, ingest_chunk, plan_chunks
+    from flows.assemble import CorpusAssembler, chunk_frames
+    from flows.ingest_code import FILES_PER_CHUNK
+    from flows.parallel import rule_coder, run_chunks
+    from outputs import write_tables
+
+    codebook = load_codebook(CODEBOOK)
+    split = {"ingest": 0.0, "code": 0.0}
+    with t.phase("direct_total"):
+        with t.phase("ingest_code"):
+            plan = plan_chunks(corpus_dir, chunk_rows=batch_rows, chunk_files=FILES_PER_CHUNK)
+            assembler = CorpusAssembler(plan.head_notes)
+            if workers > 1:
+                for item in run_chunks(plan.stream, codebook, workers=workers):
+                    assembler.add(item)
+            else:   # the same work as run_chunks(workers=1), timed by stage
+                coder = rule_coder(codebook, False)
+                clock = time.perf_counter()
+                for item in plan.stream:
+                    if isinstance(item, SurveyEnd):
+                        assembler.add(item)
+                        continue
+                    results = ingest_chunk(item)
+                    a = time.perf_counter()
+                    apps = coder.apply([s for r in results for s in r.segments])
+                    b = time.perf_counter()
+                    assembler.add(chunk_frames(item.index, item.survey.rel if item.survey else None, results, apps))
+                    c = time.perf_counter()
+                    split["ingest"] += (a - clock) + (c - b)
+                    split["code"] += b - a
+                    clock = time.perf_counter()
+            coded = assembler.finish(plan.tail_records)
+            split["ingest"] += time.perf_counter() - clock if workers <= 1 else 0.0
+        with t.phase("tables"):
+            tables = build_tables(codebook, coded.documents, coded.segments, coded.respondents, coded.applications,
+                                  coded.report)
+        with t.phase("write"):
+            write_tables(tables.items(), out_dir)
+    if workers <= 1:
+        t.seconds["ingest"], t.seconds["rule_coding"] = round(split["ingest"], 3), round(split["code"], 3)
+    return {"counts": coded.counts(), "tables": tables}
+
+
+def coding_speedup(tables, workers: int, t: Timings) -> None:
+    """The rule-coding stage alone over every segment: 1 process, then `workers` processes."""
+    from concurrent.futures import ProcessPoolExecutor
+    import multiprocessing
+
+    from coding.codebook import load_codebook
+    seg = tables.segments
+    size = max(1000, min(20000, len(seg) // (4 * workers) + 1))
+    rows = list(zip(seg["segment_id"], seg["start"], seg["text"], seg["lang"]))
+    batches = [rows[i:i + size] for i in range(0, len(rows), size)]
+    del rows
+    codebook = load_codebook(CODEBOOK)
+    _warm_worker(codebook)
+    with t.phase("coding_1_process"):
+        n1 = sum(len(_code_rows(b)) for b in batches)
+    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"), initializer=_warm_worker,
+                             initargs=(codebook,)) as pool:
+        list(pool.map(_code_rows, [[]] * (4 * workers)))   # every worker started and warm: start-up is not coding
+        with t.phase(f"coding_{workers}_processes"):
+            n2 = sum(len(x) for x in pool.map(_code_rows, batches))
+    assert n1 == n2, (n1, n2)
+
+
+def _warm_worker(codebook) -> None:
+    from flows.parallel import _init_worker, rule_coder
+
+    _init_worker(codebook, False)
+    rule_coder(codebook, False).lemmatizer.lemmas("warm up")   # spaCy loads on the first English text
+
+
+def _code_rows(rows: list[tuple]) -> list:
+    from flows.parallel import _WORKER_STATE, rule_coder
+
+    if _WORKER_STATE is None:   # in this process
+        from coding.codebook import load_codebook
+
+        coder = rule_coder(load_codebook(CODEBOOK), False)
+    else:
+        coder = rule_coder(*_WORKER_STATE)
+    texts, langs = [r[2] for r in rows], [r[3] for r in rows]
+    out = []
+    for (segment_id, start, text, lang), worth in zip(rows, coder.may_fire(texts, langs)):
+        if worth:
+            out.extend(coder.code_text(segment_id, int(start), text, lang))
+    return out
+
+
+def tokenize_seconds(answers: list[str], lang: str) -> tuple[float, str]:
+    """The default segmenter (with the codebook's words) over every answer, as topic prep uses it."""
+    from coding.codebook import load_codebook
+    from coding.rules import RuleCoder
+    from corpus.lang import detect_lang
+    from corpus.tokens import ChineseSegmenter, EnglishLemmatizer
+
+    segmenter = ChineseSegmenter("auto", RuleCoder(load_codebook(CODEBOOK)).user_words)
+    segmenter.cut("预热")
+    lemmatizer = EnglishLemmatizer()
+    if lang != "zh":
+        lemmatizer.lemmas("warm up")
+    start = time.perf_counter()
+    for text in answers:
+        if lang == "zh" or (lang == "mix" and detect_lang(text) == "zh"):
+            segmenter.cut(text)
+        else:
+            lemmatizer.lemmas(text)
+    return time.perf_counter() - start, segmenter.backend
+
+
+def topics_seconds(tables, k: int) -> tuple[float, str]:
+    """The topic stage of models/ on the run's segments, K fixed (K selection is a separate cost)."""
+    try:
+        from coding.codebook import load_codebook
+        from models.stage import TopicSettings, run_topic_stage
+    except ImportError as exc:
+        return float("nan"), f"topic stage not importable ({exc})"
+    start = time.perf_counter()
+    run_topic_stage(tables.segments, tables.code_applications, tables.respondents, load_codebook(CODEBOOK),
+                    TopicSettings(engine="nmf", k=k, seed=13), "bench")
+    return time.perf_counter() - start, f"models.stage.run_topic_stage(engine='nmf', k={k})"
+
+
+class StageClock:
+    """A flows.progress reporter that records when each pipeline stage starts and ends."""
+
+    def __init__(self):
+        self.started: dict[str, float] = {}
+        self.seconds: dict[str, float] = {}
+
+    def start(self, name: str, total: int | None) -> None:
+        self.started[name] = time.perf_counter()
+
+    def advance(self, name: str, amount: int) -> None:
+        pass
+
+    def finish(self, name: str) -> None:
+        self.seconds[name] = round(time.perf_counter() - self.started[name], 3)
+
+
+def flow_run(corpus_dir: Path, out_dir: Path, workers: int, batch_rows: int, t: Timings) -> dict:
+    """The whole `qualmine run --no-topics --store none` flow, with per-stage times from its progress hooks."""
+    import flows.prefect_env  # noqa: F401
+    from flows.pipeline import run_pipeline
+    from flows.progress import reporting
+    from flows.settings import RunSettings
+
+    clock = StageClock()
+    settings = RunSettings(corpus_dir=corpus_dir, codebook_path=CODEBOOK, out_dir=out_dir, topics=False, store=None,
+                           workers=workers, batch_size=batch_rows)
+    begin = time.perf_counter()
+    with t.phase("flow_total"), reporting(clock):
+        result = run_pipeline(settings)
+    first = min(clock.started.values(), default=begin) - begin
+    return {"counts": result.counts, "stages": clock.seconds, "startup_s": round(first, 3)}
+
+
+# ---------------------------------------------------------------------------- the run
+def run(size: str, lang: str = "zh", workers: int = 2, anchor_cap: int = 100_000, topics: bool | None = None,
+        topic_k: int = 20, flow: bool = True, keep: bool = False, batch_rows: int = 20_000,
+        write_results: bool = True) -> dict:
+    """Run the benchmark; returns (and by default writes) the results dict."""
+    from benchmarks.sample_corpus import build_corpus, parse_size
+
+    n = parse_size(size)
+    topics = n <= 100_000 if topics is None else topics
+    work = Path(tempfile.mkdtemp(prefix=f"qualmine-bench-{size}-"))
+    t = Timings()
+    print(f"qualmine pipeline benchmark: {n:,} {lang} answers RESAMPLED (with replacement, seed 0) from real "
+          f"answers in ../shared/corpora; workers={workers}; scratch {work}", flush=True)
+    with t.phase("build_corpus"):
+        sampled, answers = build_corpus(work / "corpus", n, lang)
+    info: dict = {"answers": n, "lang": lang, "mb": sampled.mb, "distinct_source_answers": sampled.source_answers,
+                  "workers": workers, "batch_rows": batch_rows, "machine": machine(), "date": date.today().isoformat(),
+                  "resampled_from": "../shared/corpora (zh_medical_dialogue_neike ask; nhs_fft_pxtextmining answers)"}
+    print(f"  corpus: {sampled.mb} MB of answer text, {sampled.source_answers:,} distinct real answers", flush=True)
+
+    zh_answers = answers if lang == "zh" else [a for a in answers if _is_zh(a)]
+    with t.phase("jieba_lcut"):
+        jieba_s, extrapolated = jieba_lcut_seconds(zh_answers, anchor_cap)
+    t.seconds["jieba_lcut"] = round(jieba_s, 3)
+    info["jieba_lcut_extrapolated_from"] = min(anchor_cap, len(zh_answers)) if extrapolated else None
+    info["jieba_lcut_answers"] = len(zh_answers)
+    print(f"  anchor jieba.lcut: {jieba_s:.1f} s" + (" (extrapolated from a sample)" if extrapolated else ""), flush=True)
+    with t.phase("keyword_scan"):
+        scan_s, info["keyword_scan_hits"] = keyword_scan_seconds(answers)
+    with t.phase("tokenize"):
+        tok_s, info["segmenter_backend"] = tokenize_seconds(answers, lang)
+    t.seconds["keyword_scan"], t.seconds["tokenize"] = round(scan_s, 3), round(tok_s, 3)   # set-up excluded
+    if topics:
+        from corpus.tokens import ChineseSegmenter
+
+        cut = ChineseSegmenter("auto").cut
+        matrix = tfidf_matrix([cut(a) for a in answers])
+        with t.phase("nmf_bare_fit"):
+            nmf_fit_seconds(matrix, topic_k)
+        del matrix
+    del answers, zh_answers
+    gc.collect()
+
+    print("  direct run (plain functions)...", flush=True)
+    direct = direct_run(sampled.folder, work / "direct", 1, batch_rows, t)
+    info["counts"] = direct["counts"]
+    if workers > 1:
+        print("  coding stage alone, 1 vs", workers, "processes...", flush=True)
+        coding_speedup(direct["tables"], workers, t)
+    if topics:
+        print("  topic stage...", flush=True)
+        with t.phase("topics"):
+            _, info["topics_how"] = topics_seconds(direct["tables"], topic_k)
+    else:
+        info["topics_how"] = "skipped (sizes above 100k: pass --topics to include)"
+    counts = direct["counts"]
+    del direct   # the next runs' peak RSS must not include this run's tables
+    gc.collect()
+    if workers > 1:
+        t2 = Timings()
+        direct_w = direct_run(sampled.folder, work / "direct_w", workers, batch_rows, t2)
+        assert direct_w["counts"] == counts, "the pool run coded differently"
+        del direct_w
+        t.seconds[f"ingest_code_{workers}_processes"] = t2.seconds["ingest_code"]
+        t.seconds[f"direct_total_{workers}_processes"] = t2.seconds["direct_total"]
+        t.peak_mb[f"direct_total_{workers}_processes"] = t2.peak_mb["direct_total"]
+        gc.collect()
+    if flow:
+        print("  flow run (Prefect, qualmine run --no-topics --store none)...", flush=True)
+        fr = flow_run(sampled.folder, work / "flow", workers, batch_rows, t)
+        info["flow_stages_s"], info["flow_startup_s"] = fr["stages"], fr["startup_s"]
+        stage_sum = sum(fr["stages"].values())
+        info["prefect_overhead_s"] = round(t.seconds["flow_total"] - stage_sum, 3)
+        info["prefect_overhead_after_startup_s"] = round(t.seconds["flow_total"] - stage_sum - fr["startup_s"], 3)
+    results = _results(info, t, workers)
+    print_table(results, t, workers)
+    if write_results:
+        RESULTS.mkdir(exist_ok=True)
+        name = f"{date.today().isoformat()}-{size.lower()}" + ("" if lang == "zh" else f"-{lang}") + ".json"
+        (RESULTS / name).write_text(json.dumps(results, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+        print(f"results written to {RESULTS / name}")
+    if not keep:
+        import shutil
+
+        shutil.rmtree(work, ignore_errors=True)
+    return results
+
+
+def _is_zh(text: str) -> bool:
+    from corpus.lang import detect_lang
+
+    return detect_lang(text) == "zh"
+
+
+def _results(info: dict, t: Timings, workers: int) -> dict:
+    s = t.seconds
+    out = dict(info)
+    for key in ("jieba_lcut", "keyword_scan", "ingest", "tokenize", "rule_coding", "tables", "topics", "write",
+                "flow_total", "direct_total", "ingest_code", "nmf_bare_fit"):
+        out[f"{key}_s"] = s.get(key, float("nan"))
+    out["seconds"] = s
+    out["peak_rss_mb_by_phase"] = t.peak_mb
+    # The headline is what `qualmine run` needs: the flow run (this process + its workers, summed),
+    # else the direct run; the per-phase peaks are all in peak_rss_mb_by_phase.
+    out["peak_rss_mb"] = t.peak_mb.get("flow_total", t.peak_mb.get("direct_total", max(t.peak_mb.values())))
+    jieba = s.get("jieba_lcut")
+    core = s.get("ingest_code", 0) + s.get("tables", 0)
+    ratios = {
+        "tokenize_vs_jieba_x": jieba / s["tokenize"] if s.get("tokenize") else None,
+        "ingest_code_tables_vs_jieba_x": jieba / core if core else None,
+        "rule_coding_vs_keyword_scan": s["rule_coding"] / s["keyword_scan"] if s.get("rule_coding") else None,
+        "topics_vs_nmf_bare_fit": s["topics"] / s["nmf_bare_fit"] if s.get("topics") and s.get("nmf_bare_fit") else None,
+        "prefect_overhead_share": (info["prefect_overhead_s"] / s["flow_total"]) if "prefect_overhead_s" in info else None,
+    }
+    if workers > 1:
+        ratios[f"coding_speedup_{workers}_processes"] = s["coding_1_process"] / s[f"coding_{workers}_processes"]
+        ratios[f"ingest_code_speedup_{workers}_processes"] = s["ingest_code"] / s[f"ingest_code_{workers}_processes"]
+        w_core = s[f"ingest_code_{workers}_processes"] + s.get("tables", 0)
+        ratios[f"ingest_code_tables_{workers}_processes_vs_jieba_x"] = jieba / w_core
+    out["ratios"] = {k: (round(v, 3) if v is not None else None) for k, v in ratios.items()}
+    return out
+
+
+def print_table(results: dict, t: Timings, workers: int) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    n, mb, s = results["answers"], results["mb"], t.seconds
+    anchor = {"tokenize": "jieba_lcut", "rule_coding": "keyword_scan", "topics": "nmf_bare_fit",
+              "ingest_code": "jieba_lcut", "direct_total": "jieba_lcut", "flow_total": "jieba_lcut",
+              f"coding_{workers}_processes": "coding_1_process", f"ingest_code_{workers}_processes": "ingest_code",
+              f"direct_total_{workers}_processes": "jieba_lcut"}
+    table = Table(title=f"qualmine pipeline, {n:,} {results['lang']} answers ({mb} MB), resampled from ../shared/corpora")
+    for col in ("stage", "seconds", "answers/s", "MB/s", "peak RSS MB", "ratio to anchor"):
+        table.add_column(col, justify="left" if col == "stage" else "right")
+    for name, secs in s.items():
+        if name == "build_corpus" or secs != secs:
+            continue
+        ref = anchor.get(name)
+        ratio = f"{secs / s[ref]:.2f} x {ref}" if ref and s.get(ref) else ""
+        table.add_row(name, f"{secs:.2f}", f"{n / secs:,.0f}" if secs else "", f"{mb / secs:.2f}" if secs else "",
+                      f"{t.peak_mb.get(name, float('nan')):,.0f}", ratio)
+    Console(width=120).print(table)
+    for key, value in results["ratios"].items():
+        print(f"  {key}: {value}")
+    if results.get("prefect_overhead_s") is not None:
+        print(f"  prefect overhead: {results['prefect_overhead_s']} s of flow_total {s.get('flow_total')} s "
+              f"(server start-up {results['flow_startup_s']} s)")
+    if results.get("jieba_lcut_extrapolated_from"):
+        print(f"  note: jieba.lcut timed on {results['jieba_lcut_extrapolated_from']:,} answers and scaled linearly")
+    print(f"  topics: {results['topics_how']}")

@@ -1,0 +1,299 @@
+"""Chunked ingestion: a corpus folder as a stream of bounded work units.
+
+`ingest_corpus` holds the whole corpus as records; for a survey of a million answers that is
+several gigabytes. `plan_chunks` instead yields `Chunk`s of at most `chunk_rows` survey rows
+(or `chunk_files` other files) that `ingest_chunk` turns into documents and segments anywhere
+(in this process, a worker process or a Dask worker), plus one `SurveyEnd` after the last
+chunk of each survey file, which carries what only the whole file knows (its report line).
+
+The output, re-assembled in chunk order (flows/assemble.py), is exactly `ingest_corpus`'s:
+same documents, segments, ids, report rows and notes. CSV surveys are streamed: the file is
+decoded once, parsed twice (a cheap first pass for the header, blank rows and the notes), and
+respondent ids are checked for duplicates in the planning process, which sees every row.
+Everything that is not a CSV survey, and any survey the reader would reject as a whole or
+must guess columns for, goes through `ingest_files` unchanged (as a whole file).
+"""
+from __future__ import annotations
+
+import csv
+import io
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterator
+
+from corpus.encoding import EMPTY, read_text
+from corpus.errors import CorpusError, FileResult, Rejected
+from corpus.ingest import _ingest_one, _rel, discover_files
+from corpus.lang import detect_lang
+from corpus.manifest import MANIFEST_NAME, Manifest, kind_from_extension, load_manifest
+from corpus.records import Document, IngestionRecord, make_doc_id
+from corpus.sentences import build_segments, sentence_spans
+from corpus.surveys import _clean_header
+from corpus.turns import SpeakerMarkers
+
+# A data row as the planner ships it: (sheet row number, cells, rejection reason or None).
+Row = tuple[int, list[str], "str | None"]
+
+
+@dataclass(frozen=True)
+class SurveyLayout:
+    """What the whole survey file decided: columns and encoding (the same for every chunk)."""
+
+    rel: str
+    header: tuple[str, ...]
+    id_col: str
+    open_cols: tuple[str, ...]
+    attrs: tuple[str, ...]
+    encoding: str
+
+
+@dataclass
+class Chunk:
+    """One unit of ingestion work: whole files, or a run of rows of one CSV survey."""
+
+    index: int
+    root: Path
+    max_segment_chars: int
+    manifest: Manifest | None = None
+    files: tuple[str, ...] = ()                 # relative paths, read whole by `ingest_files`
+    survey: SurveyLayout | None = None
+    rows: list[Row] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class SurveyEnd:
+    """After a survey's last chunk: its report line's facts and the file's notes."""
+
+    rel: str
+    rows: int
+    ingested_rows: int
+    encoding: str
+    notes: tuple[str, ...]
+
+
+@dataclass
+class ChunkPlan:
+    """`plan_chunks`' answer: notes known up front, the stream, and records for the end."""
+
+    head_notes: list[str]
+    stream: Iterator[Chunk | SurveyEnd]
+    tail_records: list[IngestionRecord]
+
+
+def plan_chunks(corpus_dir: Path, *, max_segment_chars: int = 300, chunk_rows: int = 20_000,
+                chunk_files: int = 50) -> ChunkPlan:
+    """Plan the chunked ingestion of `corpus_dir` (see the module docstring).
+
+    Raises CorpusError like `ingest_corpus` (missing folder, invalid manifest). The stream is
+    lazy: rows are read as chunks are taken, so at most the chunks in flight are in memory.
+    """
+    if chunk_rows < 1 or chunk_files < 1:
+        raise ValueError(f"chunk_rows and chunk_files must be >= 1; got {chunk_rows}, {chunk_files}")
+    corpus_dir = Path(corpus_dir).resolve()
+    if not corpus_dir.is_dir():
+        raise CorpusError(f"corpus folder not found: {corpus_dir}")
+    manifest_path = corpus_dir / MANIFEST_NAME
+    manifest = load_manifest(manifest_path) if manifest_path.is_file() else None
+    files, notes = discover_files(corpus_dir)
+    if manifest is None:
+        notes.append(f"no {MANIFEST_NAME}: file kinds from extensions, survey columns guessed")
+    tail: list[IngestionRecord] = []
+    if manifest is not None:
+        present = {_rel(p, corpus_dir) for p in files}
+        tail = [IngestionRecord(source_file=e.path, status="rejected",
+                                reason=f"file listed in {MANIFEST_NAME} not found", kind=e.kind)
+                for e in manifest.files if e.path not in present]
+    stream = _stream(corpus_dir, files, manifest, max_segment_chars, chunk_rows, chunk_files)
+    return ChunkPlan(notes, stream, tail)
+
+
+def _stream(root: Path, files: list[Path], manifest: Manifest | None, max_chars: int,
+            chunk_rows: int, chunk_files: int) -> Iterator[Chunk | SurveyEnd]:
+    index = 0
+    pending: list[str] = []
+
+    def whole(rels: list[str]) -> Chunk:
+        nonlocal index
+        index += 1
+        return Chunk(index - 1, root, max_chars, manifest, files=tuple(rels))
+
+    for path in sorted(files, key=lambda p: _rel(p, root)):
+        rel = _rel(path, root)
+        layout = _streamable_survey(path, rel, manifest)
+        if layout is None:
+            pending.append(rel)
+            if len(pending) == chunk_files:
+                yield whole(pending)
+                pending = []
+            continue
+        if pending:
+            yield whole(pending)
+            pending = []
+        survey, notes, text = layout
+        seen: dict[str, int] = {}
+        rows = ingested = 0
+        batch: list[Row] = []
+        for number, cells in _data_rows(survey.header, _csv_rows(text)):
+            rows += 1
+            rid = cells[survey.header.index(survey.id_col)].strip()
+            reason = None
+            if not rid:
+                reason = f"survey row with empty respondent id (column {survey.id_col!r})"
+            elif rid in seen:
+                reason = f"duplicate respondent id {rid!r} (first seen on row {seen[rid]})"
+            else:
+                seen[rid] = number
+                ingested += 1
+            batch.append((number, cells, reason))
+            if len(batch) == chunk_rows:
+                index += 1
+                yield Chunk(index - 1, root, max_chars, manifest, survey=survey, rows=batch)
+                batch = []
+        if batch:
+            index += 1
+            yield Chunk(index - 1, root, max_chars, manifest, survey=survey, rows=batch)
+        yield SurveyEnd(rel, rows, ingested, survey.encoding, tuple(notes))
+    if pending:
+        yield whole(pending)
+
+
+def _streamable_survey(path: Path, rel: str, manifest: Manifest | None):
+    """(layout, notes, decoded text) for a CSV survey with stated columns that reads fine, else None.
+
+    None sends the file to the whole-file reader, which also produces every rejection exactly.
+    """
+    entry = manifest.entry(rel) if manifest is not None else None
+    kind = (entry.kind if entry else None) or kind_from_extension(rel)
+    if path.suffix.lower() != ".csv" or kind != "survey" or entry is None:
+        return None
+    if entry.id_column is None or entry.open_columns is None or entry.attribute_columns is None:
+        return None   # column guessing looks at every row at once: the whole-file reader does it
+    try:
+        text, used = read_text(path, entry.encoding)
+        header, n_rows, notes = _scan_csv(text)
+    except (Rejected, OSError):
+        return None
+    if not n_rows or entry.id_column not in header:
+        return None
+    if any(c not in header for c in (*entry.open_columns, *entry.attribute_columns)):
+        return None
+    open_cols = [c for c in entry.open_columns if c != entry.id_column]
+    if not open_cols:
+        return None
+    others = [c for c in header if c != entry.id_column]
+    attrs = list(entry.attribute_columns)
+    ignored = [c for c in others if c not in open_cols and c not in attrs]
+    if ignored:
+        notes.append(f"columns neither open question nor attribute, ignored: {', '.join(ignored)}")
+    layout = SurveyLayout(rel, tuple(header), entry.id_column, tuple(open_cols), tuple(attrs), used)
+    return layout, [f"{rel}: {n}" for n in notes], text
+
+
+def _csv_rows(text: str) -> Iterator[tuple[int, list[str]]]:
+    # The same delimiter choice as corpus.surveys.read_table.
+    first_line = text.split("\n", 1)[0]
+    delimiter = max(",\t;", key=first_line.count) if any(d in first_line for d in ",\t;") else ","
+    yield from enumerate(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter), start=1)
+
+
+def _data_rows(header: tuple[str, ...], raw: Iterator[tuple[int, list[str]]]) -> Iterator[tuple[int, list[str]]]:
+    """Data rows after the header, blank rows left out, cells padded/cut to the header (as read_table)."""
+    seen_header = False
+    width = len(header)
+    for number, cells in raw:
+        if not any(c.strip() for c in cells):
+            continue
+        if not seen_header:
+            seen_header = True
+            continue
+        yield number, (cells + [""] * width)[:width]
+
+
+def _scan_csv(text: str) -> tuple[list[str], int, list[str]]:
+    """First pass: header, number of data rows and read_table's notes, without keeping rows."""
+    notes: list[str] = []
+    header: list[str] | None = None
+    blank = extra = rows = 0
+    try:
+        for _, cells in _csv_rows(text):
+            if not any(c.strip() for c in cells):
+                blank += header is not None
+                continue
+            if header is None:
+                header = _clean_header(cells, notes)
+                continue
+            if len(cells) > len(header) and any(c.strip() for c in cells[len(header):]):
+                extra += 1
+            rows += 1
+    except csv.Error:
+        raise Rejected("malformed CSV") from None
+    if header is None:
+        raise Rejected(EMPTY)
+    if blank:
+        notes.append(f"{blank} blank row(s) ignored")
+    if extra:
+        notes.append(f"{extra} row(s) have more cells than the header; the extra cells were ignored")
+    return header, rows, notes
+
+
+def ingest_chunk(chunk: Chunk) -> list[FileResult]:
+    """Documents, segments, records and respondents of one chunk, one FileResult per file (part).
+
+    A survey chunk's result holds its rows' records only; the file's own report line is made
+    from its `SurveyEnd` when the chunks are put together.
+    """
+    if chunk.survey is None:
+        markers = SpeakerMarkers()
+        return [_ingest_one(chunk.root / rel, rel, chunk.manifest, markers, chunk.max_segment_chars)
+                for rel in chunk.files]
+    return [_survey_rows(chunk.survey, chunk.rows, chunk.max_segment_chars)]
+
+
+def _survey_rows(layout: SurveyLayout, rows: list[Row], max_segment_chars: int) -> FileResult:
+    # The row loop of corpus.surveys.read_survey; tests/perf keep the two in step.
+    rel = layout.rel
+    result = FileResult()
+    for number, cells, reason in rows:
+        row = dict(zip(layout.header, cells))
+        rid = row[layout.id_col].strip()
+        base = dict(source_file=rel, row=number, kind="survey", encoding=layout.encoding)
+        if reason is not None:
+            result.records.append(IngestionRecord(status="rejected", reason=reason,
+                                                  **({"respondent_id": rid} if rid else {}), **base))
+            continue
+        attributes = {c: row[c].strip() for c in layout.attrs}
+        n_segments, skipped = 0, []
+        for col in layout.open_cols:
+            answer = row[col]
+            spans = sentence_spans(answer, max_chars=max_segment_chars) if answer.strip().lower() != "nan" else []
+            if not spans:
+                skipped.append(IngestionRecord(
+                    status="skipped", respondent_id=rid,
+                    reason=f"empty answer (row {number}, respondent {rid!r}, question {col!r})", **base))
+                continue
+            doc_id = make_doc_id(rel, rid, col)
+            result.documents.append(Document(
+                doc_id=doc_id, source_file=rel, kind="survey", text=answer,
+                respondent_id=rid, attributes=attributes, question=col))
+            segs = build_segments(
+                doc_id, answer, spans, respondent_id=rid, speaker=col, is_interviewer=False,
+                turn=0, question=col, default_lang=detect_lang(answer), occurrences=Counter(),
+                first_position=0)
+            result.segments += segs
+            n_segments += len(segs)
+        reason = "" if n_segments else "no non-empty answers"
+        result.records.append(IngestionRecord(status="ingested", reason=reason, respondent_id=rid,
+                                              segments=n_segments, **base))
+        result.records += skipped
+        result.respondents.append((rid, attributes))
+    return result
+
+
+def survey_file_record(end: SurveyEnd, segments: int) -> IngestionRecord:
+    """The report line of a streamed survey file (what read_survey puts first)."""
+    ok = end.ingested_rows
+    return IngestionRecord(
+        source_file=end.rel, status="ingested" if ok else "rejected",
+        reason=f"{ok} of {end.rows} rows ingested" if ok else f"no valid rows ({end.rows} rejected)",
+        segments=segments, encoding=end.encoding, kind="survey")

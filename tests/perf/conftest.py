@@ -1,0 +1,26 @@
+"""Fixtures for the fast-path tests: real texts from the shipped example and the shared corpora."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from corpus import ingest_corpus
+
+REPO = Path(__file__).resolve().parents[2]
+EXAMPLE_CORPUS = REPO / "corpus" / "examples"
+EXAMPLE_CODEBOOK = REPO / "codebooks" / "community_governance.yaml"
+
+
+@pytest.fixture(scope="session")
+def example_corpus():
+    return ingest_corpus(EXAMPLE_CORPUS)
+
+
+@pytest.fixture(scope="session")
+def shared_answers(shared_corpora):
+    """1,500 Chinese and 1,500 English real answers (seeded sample) from ../shared/corpora."""
+    from benchmarks.sample_corpus import source_answers
+
+    zh, en = source_answers("zh", shared_corpora), source_answers("en", shared_corpora)
+    return zh[::max(1, len(zh) // 1500)][:1500], en[::max(1, len(en) // 1500)][:1500]
