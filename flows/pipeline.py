@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import flows.prefect_env  # noqa: F401  (must precede the prefect import)
 
+import shutil
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
@@ -60,6 +61,11 @@ def pipeline_flow(settings: RunSettings) -> RunResult:
         tables = tabulate_task(codebook, corpus)
     with stage("write"):
         written = write_task(tables, settings.out_dir)
+        # The run keeps the exact codebook it was coded with: reports and exports read it from here.
+        run_codebook = settings.out_dir / "codebook.yaml"
+        if run_codebook.resolve() != settings.codebook_path:
+            shutil.copyfile(settings.codebook_path, run_codebook)
+        written.append(run_codebook)
         written += links_task(codebook, tables, settings.out_dir)   # evidence for the codebook's links
     # Topics (flows/topics.py): fitted on the written tables; a corpus too small to model is a note.
     topic_out = topic_stage(settings, codebook, tables.segments, tables.code_applications, tables.respondents)

@@ -116,6 +116,8 @@ def test_manifest_records_inputs_and_parameters(run_dir):
     assert all(len(f["sha256"]) == 64 for f in manifest["input_files"])
     assert manifest["codebook"]["sha256"] and manifest["parameters"]["max_segment_chars"] == 300
     assert manifest["counts"]["rejected"] == 0 and manifest["packages"]["pandas"]
+    assert (run_dir / "codebook.yaml").read_bytes() == EXAMPLE_CODEBOOK.read_bytes()
+    assert "codebook.yaml" in manifest["outputs"]
     csv = (run_dir / "segments.csv").read_bytes()
     assert csv.startswith(b"\xef\xbb\xbf")  # UTF-8 BOM so Excel shows Chinese
 
