@@ -85,11 +85,13 @@ def evaluate(model, texts: list[str], Y: np.ndarray, codes: list[str], lang: str
 
 
 def simulate(texts, labels, codes, lang, pool, test, *, order: str, checkpoints: list[int], batch: int | None = None,
-             seed: int = SEED) -> list[dict]:
+             seed: int = SEED, refit_threshold: bool = True) -> list[dict]:
     """Review the pool in `order` ('random' or 'uncertainty'); score on `test` at each checkpoint.
 
     Uncertainty order retrains at each checkpoint and, with `batch`, also every `batch` segments
-    in between; random order trains at the checkpoints only.
+    in between; random order trains at the checkpoints only. With `refit_threshold` (the product's
+    behaviour) the threshold is re-tuned on the unreviewed rest of the pool
+    (`CodeSuggester.fit_threshold`, no labels used).
     """
     rng = np.random.default_rng(seed)
     queue = list(rng.permutation(pool))
@@ -116,10 +118,14 @@ def simulate(texts, labels, codes, lang, pool, test, *, order: str, checkpoints:
         started = time.perf_counter()
         model = CodeSuggester(random_state=seed).fit([texts[i] for i in reviewed], [labels[i] for i in reviewed],
                                                      [lang] * len(reviewed))
+        if refit_threshold and remaining:   # as train_model does with the store's unreviewed segments
+            model.fit_threshold([texts[i] for i in remaining], [lang] * len(remaining))
         fit_seconds = time.perf_counter() - started
         if target in checkpoints:
             rows.append({"order": order, "seed": seed, "reviewed": len(reviewed), "codes_learned": len(model.classes_),
-                         "threshold": model.threshold_, "fit_seconds": round(fit_seconds, 2),
+                         "threshold": model.threshold_,
+                         "threshold_reviewed": getattr(model, "threshold_reviewed_", model.threshold_),
+                         "fit_seconds": round(fit_seconds, 2),
                          **evaluate(model, test_texts, Y_test, codes, lang)})
     return rows
 
@@ -141,7 +147,7 @@ def baseline(texts, labels, codes, pool, test) -> dict[str, float]:
 
 
 def run_corpus(name: str, texts, labels, codes, lang: str, *, seeds: list[int], batch: int | None,
-               with_baseline: bool) -> dict:
+               with_baseline: bool, refit_threshold: bool = True) -> dict:
     pool, test = held_out_split(texts)
     checkpoints = [c for c in CHECKPOINTS if c < len(pool)]
     started = time.perf_counter()
@@ -149,12 +155,13 @@ def run_corpus(name: str, texts, labels, codes, lang: str, *, seeds: list[int], 
     for seed in seeds:
         for order in ("random", "uncertainty"):
             rows += simulate(texts, labels, codes, lang, pool, test, order=order, checkpoints=checkpoints,
-                             batch=batch, seed=seed)
+                             batch=batch, seed=seed, refit_threshold=refit_threshold)
     # With every pool segment reviewed the order no longer matters: one model (seed 0) for both.
     full = simulate(texts, labels, codes, lang, pool, test, order="random", checkpoints=[len(pool)], seed=SEED)
     rows += [{**row, "order": order} for row in full for order in ("random", "uncertainty")]
     result = {"corpus": name, "lang": lang, "segments": len(texts), "pool": len(pool), "held_out": len(test),
-              "codes_scored": len(codes), "seeds": seeds, "batch": batch, "rows": rows,
+              "codes_scored": len(codes), "seeds": seeds, "batch": batch,
+              "threshold_refit_on_unreviewed": refit_threshold, "rows": rows,
               "mean": mean_table(rows).reset_index().to_dict("records")}
     if with_baseline:
         result["baseline_all"] = baseline(texts, labels, codes, pool, test)
@@ -189,17 +196,20 @@ def main(argv: list[str] | None = None) -> None:
                         help="also retrain every BATCH reviewed segments between checkpoints (uncertainty order)")
     parser.add_argument("--seeds", type=int, default=3, help="repeat the simulations with seeds 0..SEEDS-1")
     parser.add_argument("--no-baseline", action="store_true", help="skip the logistic-regression baseline")
+    parser.add_argument("--reviewed-threshold", action="store_true",
+                        help="keep the threshold tuned on the reviewed segments (no fit_threshold on the rest)")
     parser.add_argument("--out", type=Path, default=RESULTS, help="JSON results file")
     args = parser.parse_args(argv)
     seeds = list(range(args.seeds))
     results = []
     if args.only in (None, "en"):
         results.append(run_corpus("nhs_fft_pxtextmining/v6framework_230831.csv", *load_en(args.shared), "en", seeds=seeds,
-                                  batch=args.batch, with_baseline=not args.no_baseline))
+                                  batch=args.batch, with_baseline=not args.no_baseline,
+                                  refit_threshold=not args.reviewed_threshold))
         print_result(results[-1])
     if args.only in (None, "zh"):
         results.append(run_corpus("zh_medical_dialogue_neike", *load_zh(args.shared), "zh", seeds=seeds,
-                                  batch=args.batch, with_baseline=False))
+                                  batch=args.batch, with_baseline=False, refit_threshold=not args.reviewed_threshold))
         print_result(results[-1])
     args.out.parent.mkdir(parents=True, exist_ok=True)
     payload = {"benchmark": "suggest", "seed": SEED, "checkpoints": list(CHECKPOINTS) + ["all"],

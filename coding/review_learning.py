@@ -60,6 +60,9 @@ def train_model(store: ProjectStore, *, path: str | Path | None = None, cv: int 
         model = CodeSuggester(random_state=random_state, **params).fit(texts, labels, langs)
     except ValueError as exc:   # e.g. no code with enough positive examples yet
         raise NotEnoughDecisions(f"cannot train on {len(training)} reviewed segment(s): {exc}") from exc
+    # The threshold for the segments the model will score: see CodeSuggester.fit_threshold.
+    rest = unreviewed_segments(store)
+    model.fit_threshold(rest["text"].astype(str).tolist(), rest["lang"].astype(str).tolist())
     current = store.current_codebook()
     metadata = {
         "trained_at": utcnow().isoformat(timespec="seconds"), "store_id": store.store_id,

@@ -5,6 +5,7 @@ with character n-grams) + one class-weighted linear SVM per code whose scores ar
 calibrated probabilities by Platt scaling fitted on out-of-fold scores. One decision threshold
 for all codes (`threshold_`) is tuned on the same out-of-fold probabilities for micro-F1: on
 the NHS benchmark a per-code threshold over-fitted (see coding/SUGGEST.md).
+`fit_threshold` re-tunes it, without labels, for the unreviewed segments the model will score.
 
 `training_set` turns decisions into (text, codes) examples; `cross_validate` reports precision /
 recall / F1 per code; `save_model` / `load_model` keep a fitted model with a JSON side-car.
@@ -52,7 +53,8 @@ class CodeSuggester(BaseEstimator):
     calibration_folds : folds for the out-of-fold scores that Platt scaling and the threshold use.
     threshold : decision threshold on the probabilities; None tunes one on out-of-fold scores.
 
-    Learned attributes: `classes_` (learned code ids), `threshold_`, `skipped_codes_`
+    Learned attributes: `classes_` (learned code ids), `threshold_` (after `fit_threshold`, the
+    out-of-fold one is `threshold_reviewed_`), `skipped_codes_`
     (code id -> why it was not learned), `features_`, `coef_`, `intercept_`, `calibration_`.
     """
 
@@ -123,6 +125,7 @@ class CodeSuggester(BaseEstimator):
             coef[:, j], intercept[j] = final.coef_.ravel(), final.intercept_[0]
         self.coef_, self.intercept_, self.calibration_ = coef, intercept, calibration
         self.threshold_ = float(self.threshold) if self.threshold is not None else _best_threshold(oof, Y)
+        self.threshold_reviewed_ = self.threshold_
         self.prevalence_ = Y.mean(axis=0)
         self.n_training_ = len(texts)
         return self
@@ -147,6 +150,26 @@ class CodeSuggester(BaseEstimator):
     def predict(self, texts: Sequence[str], langs: Sequence[str] | None = None) -> pd.DataFrame:
         """Boolean frame: code suggested (probability >= `threshold_`)."""
         return self.predict_proba(texts, langs) >= self.threshold_
+
+    def fit_threshold(self, texts: Sequence[str], langs: Sequence[str] | None = None) -> "CodeSuggester":
+        """Re-tune `threshold_` for the segments the model will be applied to, without their labels.
+
+        Pass the unreviewed segments. The new threshold maximises the micro-F1 *expected* under the
+        calibrated probabilities on `texts` (expected true positives = sum of the probabilities at or
+        above the threshold; expected positives = sum of all probabilities). Why: the threshold tuned
+        on the reviewed segments' out-of-fold scores is the best one for *those* segments, and in
+        uncertainty order they are the hard ones, where the best F1 and with it the best threshold
+        are lower (a coding/SUGGEST.md measurement: 0.22 tuned vs 0.38 best on held-out data).
+        Uncertainty order selects segments by their text, not their codes, so the calibration map
+        (score -> probability) still holds on the unreviewed segments while the threshold does not.
+        Keeps `threshold_` when the `threshold` parameter fixes it or `texts` is empty; the
+        out-of-fold threshold stays in `threshold_reviewed_`. Returns self.
+        """
+        self.threshold_reviewed_ = getattr(self, "threshold_reviewed_", self.threshold_)   # models saved before
+        texts = as_text_list(texts)
+        if self.threshold is None and len(texts):
+            self.threshold_ = _expected_f1_threshold(self.predict_proba(texts, langs).to_numpy())
+        return self
 
     def uncertainty(self, texts: Sequence[str], langs: Sequence[str] | None = None) -> np.ndarray:
         """How unsure the model is about each text (higher = less sure), in [0, 1].
@@ -193,6 +216,24 @@ def _best_threshold(proba: np.ndarray, Y: np.ndarray) -> float:
         hit = p >= t
         tp = np.count_nonzero(hit & y)
         f1 = 2 * tp / (np.count_nonzero(hit) + np.count_nonzero(y)) if tp else 0.0
+        if f1 > best_f1 + 1e-12:
+            best, best_f1 = float(t), f1
+    return best
+
+
+def _expected_f1_threshold(proba: np.ndarray) -> float:
+    """The grid threshold with the best micro-F1 expected under calibrated `proba`; ties -> the lowest.
+
+    Expected F1(t) = 2 * sum(p >= t of p) / (#(p >= t) + sum(p)): each probability counts as the
+    chance that the code is really present (a plug-in estimate; no labels needed).
+    """
+    p = np.sort(proba.ravel())
+    positives = p.sum()
+    best, best_f1 = 0.5, -1.0
+    for t in THRESHOLD_GRID:
+        start = np.searchsorted(p, t, side="left")
+        hits = len(p) - start
+        f1 = 2 * p[start:].sum() / (hits + positives) if hits + positives > 0 else 0.0
         if f1 > best_f1 + 1e-12:
             best, best_f1 = float(t), f1
     return best
@@ -313,7 +354,9 @@ def save_model(model: CodeSuggester, path: str | Path, metadata: dict) -> None:
         raise ValueError("save_model needs a fitted CodeSuggester (call fit first)")
     path = Path(path)
     side = {
-        "codes": list(model.classes_), "threshold": model.threshold_, "training_segments": model.n_training_,
+        "codes": list(model.classes_), "threshold": model.threshold_,
+        "threshold_reviewed": getattr(model, "threshold_reviewed_", model.threshold_),
+        "training_segments": model.n_training_,
         "skipped_codes": model.skipped_codes_, "params": {k: _jsonable(v) for k, v in model.get_params().items()},
         "saved_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
         "versions": {"python": platform.python_version(), "scikit-learn": sklearn.__version__,

@@ -127,3 +127,36 @@ def test_load_model_errors_name_the_file(tmp_path):
     metadata_path(tmp_path / "other.joblib").write_text("{}", encoding="utf-8")
     with pytest.raises(ValueError, match="expected a saved CodeSuggester"):
         load_model(tmp_path / "other.joblib")
+
+
+def test_expected_f1_threshold_matches_a_hand_computation():
+    from coding.suggest import _expected_f1_threshold
+
+    # probabilities 0.9, 0.8, 0.2, 0.1 (sum 2.0): expected F1 = 2 * sum(p >= t) / (#(p >= t) + 2.0)
+    # t in (0.8, 0.9]: 1.8 / 3 = 0.60; t in (0.2, 0.8]: 3.4 / 4 = 0.85; t in (0.1, 0.2]: 3.8 / 5 = 0.76
+    proba = np.array([[0.9, 0.2], [0.8, 0.1]])
+    assert _expected_f1_threshold(proba) == 0.21      # lowest grid point of the best interval
+
+
+def test_fit_threshold_retunes_on_unlabelled_texts_and_keeps_the_reviewed_one(en_planted):
+    from coding.suggest import _expected_f1_threshold
+
+    (texts, labels), (test_texts, _) = en_planted
+    langs = ["en"] * len(test_texts)
+    model = CodeSuggester().fit(texts, labels, ["en"] * len(texts))
+    reviewed = model.threshold_
+    assert model.threshold_reviewed_ == reviewed
+    assert model.fit_threshold(test_texts, langs) is model
+    expected = _expected_f1_threshold(model.predict_proba(test_texts, langs).to_numpy())
+    assert model.threshold_ == expected and model.threshold_reviewed_ == reviewed
+    assert model.predict(test_texts, langs).equals(model.predict_proba(test_texts, langs) >= expected)
+    # another pool (half clear 'wait' answers): the threshold follows that pool's probabilities
+    pool = ["the wait was far too long"] * 5 + ["nothing to say"] * 5
+    model.fit_threshold(pool, ["en"] * len(pool))
+    assert model.threshold_ == _expected_f1_threshold(model.predict_proba(pool, ["en"] * 10).to_numpy())
+    # refitting resets both; an empty pool or a fixed `threshold` parameter keeps threshold_
+    model.fit(texts, labels, ["en"] * len(texts))
+    assert model.threshold_ == model.threshold_reviewed_ == reviewed
+    assert model.fit_threshold([], []).threshold_ == reviewed
+    fixed = CodeSuggester(threshold=0.4).fit(texts, labels).fit_threshold(test_texts, langs)
+    assert fixed.threshold_ == 0.4
