@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import csv
 import io
-from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterator
@@ -25,11 +24,9 @@ from typing import Iterator
 from corpus.encoding import EMPTY, read_text
 from corpus.errors import CorpusError, FileResult, Rejected
 from corpus.ingest import _ingest_one, _rel, discover_files
-from corpus.lang import detect_lang
 from corpus.manifest import MANIFEST_NAME, Manifest, kind_from_extension, load_manifest
-from corpus.records import Document, IngestionRecord, make_doc_id
-from corpus.sentences import build_segments, sentence_spans
-from corpus.surveys import _clean_header
+from corpus.records import IngestionRecord
+from corpus.surveys import _clean_header, ingest_answers
 from corpus.turns import SpeakerMarkers
 
 # A data row as the planner ships it: (sheet row number, cells, rejection reason or None).
@@ -251,7 +248,7 @@ def ingest_chunk(chunk: Chunk) -> list[FileResult]:
 
 
 def _survey_rows(layout: SurveyLayout, rows: list[Row], max_segment_chars: int) -> FileResult:
-    # The row loop of corpus.surveys.read_survey; tests/perf keep the two in step.
+    # The row loop of corpus.surveys.read_survey, over a chunk of rows already checked for ids.
     rel = layout.rel
     result = FileResult()
     for number, cells, reason in rows:
@@ -262,31 +259,8 @@ def _survey_rows(layout: SurveyLayout, rows: list[Row], max_segment_chars: int) 
             result.records.append(IngestionRecord(status="rejected", reason=reason,
                                                   **({"respondent_id": rid} if rid else {}), **base))
             continue
-        attributes = {c: row[c].strip() for c in layout.attrs}
-        n_segments, skipped = 0, []
-        for col in layout.open_cols:
-            answer = row[col]
-            spans = sentence_spans(answer, max_chars=max_segment_chars) if answer.strip().lower() != "nan" else []
-            if not spans:
-                skipped.append(IngestionRecord(
-                    status="skipped", respondent_id=rid,
-                    reason=f"empty answer (row {number}, respondent {rid!r}, question {col!r})", **base))
-                continue
-            doc_id = make_doc_id(rel, rid, col)
-            result.documents.append(Document(
-                doc_id=doc_id, source_file=rel, kind="survey", text=answer,
-                respondent_id=rid, attributes=attributes, question=col))
-            segs = build_segments(
-                doc_id, answer, spans, respondent_id=rid, speaker=col, is_interviewer=False,
-                turn=0, question=col, default_lang=detect_lang(answer), occurrences=Counter(),
-                first_position=0)
-            result.segments += segs
-            n_segments += len(segs)
-        reason = "" if n_segments else "no non-empty answers"
-        result.records.append(IngestionRecord(status="ingested", reason=reason, respondent_id=rid,
-                                              segments=n_segments, **base))
-        result.records += skipped
-        result.respondents.append((rid, attributes))
+        result.records += ingest_answers(result, row, rid=rid, number=number, attrs=layout.attrs,
+                                         open_cols=layout.open_cols, max_segment_chars=max_segment_chars, base=base)
     return result
 
 

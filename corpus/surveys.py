@@ -208,30 +208,8 @@ def read_survey(path: Path, rel: str, entry: FileEntry | None = None, *, max_seg
                 reason=f"duplicate respondent id {rid!r} (first seen on row {first_seen[rid]})", **base))
             continue
         first_seen[rid] = number
-        attributes = {c: row[c].strip() for c in attrs}
-        n_segments, skipped = 0, []
-        for col in open_cols:
-            answer = row[col]
-            spans = sentence_spans(answer, max_chars=max_segment_chars) if answer.strip().lower() != "nan" else []
-            if not spans:
-                skipped.append(IngestionRecord(
-                    status="skipped", respondent_id=rid,
-                    reason=f"empty answer (row {number}, respondent {rid!r}, question {col!r})", **base))
-                continue
-            doc_id = make_doc_id(rel, rid, col)
-            result.documents.append(Document(
-                doc_id=doc_id, source_file=rel, kind="survey", text=answer,
-                respondent_id=rid, attributes=attributes, question=col))
-            segs = build_segments(
-                doc_id, answer, spans, respondent_id=rid, speaker=col, is_interviewer=False,
-                turn=0, question=col, default_lang=detect_lang(answer), occurrences=Counter(),
-                first_position=0)
-            result.segments += segs
-            n_segments += len(segs)
-        reason = "" if n_segments else "no non-empty answers"
-        row_records.append(IngestionRecord(status="ingested", reason=reason, respondent_id=rid, segments=n_segments, **base))
-        row_records += skipped
-        result.respondents.append((rid, attributes))
+        row_records += ingest_answers(result, row, rid=rid, number=number, attrs=attrs, open_cols=open_cols,
+                                      max_segment_chars=max_segment_chars, base=base)
 
     ok = sum(r.status == "ingested" for r in row_records)
     file_record = IngestionRecord(
@@ -240,3 +218,37 @@ def read_survey(path: Path, rel: str, entry: FileEntry | None = None, *, max_seg
         segments=len(result.segments), encoding=used, kind="survey")
     result.records = [file_record] + row_records
     return result
+
+
+def ingest_answers(result: FileResult, row: dict[str, str], *, rid: str, number: int, attrs: list[str],
+                   open_cols: list[str], max_segment_chars: int, base: dict) -> list[IngestionRecord]:
+    """One accepted survey row: a document and its segments per non-empty answer, added to `result`.
+
+    Returns the row's report lines: 'ingested' (with its segment count) then one 'skipped' per
+    empty answer. `base` holds the record fields shared by the row (source_file, row, kind, encoding).
+    """
+    rel = base["source_file"]
+    attributes = {c: row[c].strip() for c in attrs}
+    n_segments, skipped = 0, []
+    for col in open_cols:
+        answer = row[col]
+        spans = sentence_spans(answer, max_chars=max_segment_chars) if answer.strip().lower() != "nan" else []
+        if not spans:
+            skipped.append(IngestionRecord(
+                status="skipped", respondent_id=rid,
+                reason=f"empty answer (row {number}, respondent {rid!r}, question {col!r})", **base))
+            continue
+        doc_id = make_doc_id(rel, rid, col)
+        result.documents.append(Document(
+            doc_id=doc_id, source_file=rel, kind="survey", text=answer,
+            respondent_id=rid, attributes=attributes, question=col))
+        segs = build_segments(
+            doc_id, answer, spans, respondent_id=rid, speaker=col, is_interviewer=False,
+            turn=0, question=col, default_lang=detect_lang(answer), occurrences=Counter(),
+            first_position=0)
+        result.segments += segs
+        n_segments += len(segs)
+    result.respondents.append((rid, attributes))
+    reason = "" if n_segments else "no non-empty answers"
+    return [IngestionRecord(status="ingested", reason=reason, respondent_id=rid, segments=n_segments, **base),
+            *skipped]
