@@ -1,7 +1,8 @@
 """Corpus stage: ingest interview transcripts and survey exports into documents and segments."""
 from corpus.errors import CorpusError
 from corpus.ingest import (
-    Corpus, combine, discover_files, documents_frame, ingest_corpus, ingest_files, report_frame, segments_frame,
+    Corpus, CorpusFolder, combine, discover_files, documents_frame, ingest_corpus, ingest_files, open_corpus_folder,
+    report_frame, segments_frame,
 )
 from corpus.lang import detect_lang
 from corpus.manifest import FileEntry, Manifest, load_manifest
@@ -12,7 +13,7 @@ from corpus.turns import SpeakerMarkers, find_turns
 
 __all__ = [
     "Corpus", "CorpusError", "Document", "FileEntry", "IngestionRecord", "Manifest", "Segment",
-    "SpeakerMarkers", "combine", "detect_lang", "discover_files", "documents_frame", "find_turns", "ingest_corpus",
+    "SpeakerMarkers", "CorpusFolder", "open_corpus_folder", "combine", "detect_lang", "discover_files", "documents_frame", "find_turns", "ingest_corpus",
     "ingest_files", "load_manifest", "make_doc_id", "make_segment_id", "normalize",
     "report_frame", "segments_frame", "sentence_spans",
 ]

@@ -22,9 +22,9 @@ from pathlib import Path
 from typing import Iterator
 
 from corpus.encoding import EMPTY, read_text
-from corpus.errors import CorpusError, FileResult, Rejected
-from corpus.ingest import _ingest_one, _rel, discover_files
-from corpus.manifest import MANIFEST_NAME, Manifest, kind_from_extension, load_manifest
+from corpus.errors import FileResult, Rejected
+from corpus.ingest import _ingest_one, _rel, open_corpus_folder
+from corpus.manifest import Manifest, kind_from_extension
 from corpus.records import IngestionRecord
 from corpus.surveys import _clean_header, ingest_answers
 from corpus.turns import SpeakerMarkers
@@ -87,22 +87,9 @@ def plan_chunks(corpus_dir: Path, *, max_segment_chars: int = 300, chunk_rows: i
     """
     if chunk_rows < 1 or chunk_files < 1:
         raise ValueError(f"chunk_rows and chunk_files must be >= 1; got {chunk_rows}, {chunk_files}")
-    corpus_dir = Path(corpus_dir).resolve()
-    if not corpus_dir.is_dir():
-        raise CorpusError(f"corpus folder not found: {corpus_dir}")
-    manifest_path = corpus_dir / MANIFEST_NAME
-    manifest = load_manifest(manifest_path) if manifest_path.is_file() else None
-    files, notes = discover_files(corpus_dir)
-    if manifest is None:
-        notes.append(f"no {MANIFEST_NAME}: file kinds from extensions, survey columns guessed")
-    tail: list[IngestionRecord] = []
-    if manifest is not None:
-        present = {_rel(p, corpus_dir) for p in files}
-        tail = [IngestionRecord(source_file=e.path, status="rejected",
-                                reason=f"file listed in {MANIFEST_NAME} not found", kind=e.kind)
-                for e in manifest.files if e.path not in present]
-    stream = _stream(corpus_dir, files, manifest, max_segment_chars, chunk_rows, chunk_files)
-    return ChunkPlan(notes, stream, tail)
+    folder = open_corpus_folder(corpus_dir)
+    stream = _stream(folder.root, folder.files, folder.manifest, max_segment_chars, chunk_rows, chunk_files)
+    return ChunkPlan(folder.notes, stream, folder.missing)
 
 
 def _stream(root: Path, files: list[Path], manifest: Manifest | None, max_chars: int,

@@ -69,24 +69,42 @@ def ingest_corpus(
     Raises CorpusError if the folder is missing or manifest.yaml is invalid; every per-file
     problem is an IngestionRecord in `report` instead.
     """
-    corpus_dir = Path(corpus_dir).resolve()
-    if not corpus_dir.is_dir():
-        raise CorpusError(f"corpus folder not found: {corpus_dir}")
-    manifest_path = corpus_dir / MANIFEST_NAME
+    folder = open_corpus_folder(corpus_dir)
+    corpus = ingest_files(folder.files, folder.root, folder.manifest, markers=markers,
+                          max_segment_chars=max_segment_chars)
+    corpus.report.extend(folder.missing)
+    corpus.notes[:0] = folder.notes
+    return corpus
+
+
+@dataclass
+class CorpusFolder:
+    """A corpus folder opened for reading: its files, manifest, notes, and manifest entries not found."""
+
+    root: Path
+    manifest: Manifest | None
+    files: list[Path]
+    notes: list[str]
+    missing: list[IngestionRecord]
+
+
+def open_corpus_folder(corpus_dir: Path) -> CorpusFolder:
+    """Find the corpus files and read manifest.yaml; raises CorpusError for a missing folder or bad manifest."""
+    root = Path(corpus_dir).resolve()
+    if not root.is_dir():
+        raise CorpusError(f"corpus folder not found: {root}")
+    manifest_path = root / MANIFEST_NAME
     manifest = load_manifest(manifest_path) if manifest_path.is_file() else None
-    files, notes = discover_files(corpus_dir)
+    files, notes = discover_files(root)
+    missing: list[IngestionRecord] = []
     if manifest is None:
         notes.append(f"no {MANIFEST_NAME}: file kinds from extensions, survey columns guessed")
-    corpus = ingest_files(files, corpus_dir, manifest, markers=markers, max_segment_chars=max_segment_chars)
-    if manifest is not None:
-        present = {_rel(p, corpus_dir) for p in files}
-        for entry in manifest.files:
-            if entry.path not in present:
-                corpus.report.append(IngestionRecord(
-                    source_file=entry.path, status="rejected",
-                    reason=f"file listed in {MANIFEST_NAME} not found", kind=entry.kind))
-    corpus.notes[:0] = notes
-    return corpus
+    else:
+        present = {_rel(p, root) for p in files}
+        missing = [IngestionRecord(source_file=e.path, status="rejected",
+                                   reason=f"file listed in {MANIFEST_NAME} not found", kind=e.kind)
+                   for e in manifest.files if e.path not in present]
+    return CorpusFolder(root, manifest, files, notes, missing)
 
 
 def ingest_files(
