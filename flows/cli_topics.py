@@ -60,37 +60,27 @@ def _topics_on_run(run_dir: Path, codebook: Optional[Path], settings) -> None:
 
 
 def _topics_on_corpus(corpus: Path, out: Path, codebook: Path, settings) -> None:
-    from dataclasses import fields
-
     from coding.codebook import CodebookError, load_codebook
     from corpus import CorpusError
     from flows.cli import RichReporter, console, err_console, fail, progress_display
     from flows.pipeline import run_pipeline
     from flows.progress import reporting
     from flows.settings import RunSettings
-    from flows.topics import run_topics_flow
     from models.base import TopicModelError
 
     if not corpus.is_dir():
         fail(f"corpus folder {corpus} does not exist (expected a folder of .txt/.md/.docx/.csv/.xlsx files)")
-    known = {f.name for f in fields(RunSettings)}
-    # RunSettings carries engine, K and seed; a K range only where it has fields for one. Otherwise
-    # the run is made without topics and the topic flow then fits the range on its folder.
-    ranged = {"topic_k_min": settings.k_min, "topic_k_max": settings.k_max}
-    in_main_flow = settings.k is not None or set(ranged) <= known or (settings.k_min, settings.k_max) == (3, 12)
     try:
         load_codebook(codebook)
-        run_settings = RunSettings(corpus_dir=corpus, codebook_path=codebook, out_dir=out, topics=in_main_flow,
+        run_settings = RunSettings(corpus_dir=corpus, codebook_path=codebook, out_dir=out, topics=True,
                                    topic_engine=settings.engine, topic_k=settings.k, seed=settings.seed,
-                                   **{k: v for k, v in ranged.items() if k in known})
+                                   topic_k_min=settings.k_min, topic_k_max=settings.k_max)
     except (CodebookError, ValueError) as exc:
         fail(str(exc))
     err_console.print(f"qualmine topics: run [bold]{run_settings.run_id}[/] on corpus {run_settings.corpus_dir}")
     try:
         with progress_display() as progress, reporting(RichReporter(progress)):
             result = run_pipeline(run_settings)
-            if not in_main_flow:
-                run_topics_flow(result.out_dir, settings, run_settings.codebook_path)
     except (CorpusError, TopicModelError) as exc:
         fail(str(exc))
     for note in result.notes:

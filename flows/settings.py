@@ -32,7 +32,9 @@ class RunSettings:
     dask_local: int = 0                    # > 0: start a local Dask cluster with this many worker processes
     topics: bool = True
     topic_engine: str = "nmf"
-    topic_k: int | None = None
+    topic_k: int | None = None             # None: search topic_k_min..topic_k_max by coherence
+    topic_k_min: int = 3                   # the same defaults as models.stage.K_MIN / K_MAX
+    topic_k_max: int = 12
     seed: int = 13
     store: str | None = field(default_factory=lambda: _default_store())   # project store path/URL; None: no store
     run_id: str = field(default="")

@@ -37,11 +37,9 @@ class TopicStageResult:
 
 
 def topic_settings_for(settings: Any) -> TopicSettings:
-    """TopicSettings from the main flow's RunSettings (k range fields are optional there)."""
-    return TopicSettings(engine=settings.topic_engine, k=settings.topic_k,
-                         k_min=getattr(settings, "topic_k_min", TopicSettings.k_min),
-                         k_max=getattr(settings, "topic_k_max", TopicSettings.k_max),
-                         seed=settings.seed, include_interviewer=settings.code_interviewer)
+    """TopicSettings from the main flow's RunSettings."""
+    return TopicSettings(engine=settings.topic_engine, k=settings.topic_k, k_min=settings.topic_k_min,
+                         k_max=settings.topic_k_max, seed=settings.seed, include_interviewer=settings.code_interviewer)
 
 
 @task(name="topics", cache_policy=NO_CACHE)

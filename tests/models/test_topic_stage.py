@@ -109,3 +109,11 @@ def test_no_respondent_segments_is_a_clear_error():
 def test_bad_settings(kwargs, field):
     with pytest.raises(ValueError, match=rf"The '{field}' parameter of TopicSettings must be"):
         TopicSettings(**kwargs)
+
+
+def test_run_settings_k_range_reaches_the_topic_stage(tmp_path):
+    from flows.settings import RunSettings
+    from flows.topics import topic_settings_for
+
+    settings = topic_settings_for(RunSettings(out_dir=tmp_path, topic_k_min=4, topic_k_max=6, seed=7))
+    assert (settings.k, settings.k_min, settings.k_max, settings.seed) == (None, 4, 6, 7)
