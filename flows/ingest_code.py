@@ -10,11 +10,13 @@ from __future__ import annotations
 
 import flows.prefect_env  # noqa: F401  (must precede the prefect import)
 
+from typing import Iterable
+
 from prefect import task
 from prefect.cache_policies import NO_CACHE
 
 from coding.codebook import Codebook
-from corpus.chunked import Chunk, plan_chunks
+from corpus.chunked import Chunk, ChunkPlan, plan_chunks
 from flows.assemble import ChunkResult, CodedCorpus, CorpusAssembler
 from flows.parallel import ordered, process_chunk, run_chunks
 from flows.progress import stage
@@ -33,16 +35,9 @@ def ingest_and_code(settings: RunSettings, codebook: Codebook, *, on_dask: bool 
 
 @task(name="ingest-code", cache_policy=NO_CACHE)
 def ingest_code_task(settings: RunSettings, codebook: Codebook) -> CodedCorpus:
-    plan = plan_chunks(settings.corpus_dir, max_segment_chars=settings.max_segment_chars,
-                       chunk_rows=settings.batch_size, chunk_files=FILES_PER_CHUNK)
-    assembler = CorpusAssembler(plan.head_notes)
-    with stage("ingest+code") as advance:
-        for item in run_chunks(plan.stream, codebook, code_interviewer=settings.code_interviewer,
-                               workers=settings.workers):
-            before = assembler.answers
-            assembler.add(item)
-            advance(assembler.answers - before)
-    return assembler.finish(plan.tail_records)
+    plan = _plan(settings)
+    return _assemble(plan, run_chunks(plan.stream, codebook, code_interviewer=settings.code_interviewer,
+                                      workers=settings.workers))
 
 
 @task(name="ingest-code-chunk", cache_policy=NO_CACHE)
@@ -51,15 +46,24 @@ def ingest_code_chunk_task(chunk: Chunk, codebook: Codebook, code_interviewer: b
 
 
 def _on_dask(settings: RunSettings, codebook: Codebook) -> CodedCorpus:
-    plan = plan_chunks(settings.corpus_dir, max_segment_chars=settings.max_segment_chars,
-                       chunk_rows=settings.batch_size, chunk_files=FILES_PER_CHUNK)
-    assembler = CorpusAssembler(plan.head_notes)
+    plan = _plan(settings)
 
     def submit(chunk: Chunk):
         return ingest_code_chunk_task.submit(chunk, codebook, settings.code_interviewer)
 
+    return _assemble(plan, ordered(plan.stream, submit, lambda future: future.result(), DASK_CHUNKS_IN_FLIGHT))
+
+
+def _plan(settings: RunSettings) -> ChunkPlan:
+    return plan_chunks(settings.corpus_dir, max_segment_chars=settings.max_segment_chars,
+                       chunk_rows=settings.batch_size, chunk_files=FILES_PER_CHUNK)
+
+
+def _assemble(plan: ChunkPlan, results: Iterable) -> CodedCorpus:
+    """Put the chunk results (in stream order) together into the run's corpus frames."""
+    assembler = CorpusAssembler(plan.head_notes)
     with stage("ingest+code") as advance:
-        for item in ordered(plan.stream, submit, lambda future: future.result(), DASK_CHUNKS_IN_FLIGHT):
+        for item in results:
             before = assembler.answers
             assembler.add(item)
             advance(assembler.answers - before)
