@@ -46,6 +46,21 @@ def progress_display() -> Progress:
                     TimeElapsedColumn(), console=err_console, transient=False)
 
 
+def run_with_progress(settings, expected_errors: tuple[type[Exception], ...]):
+    """Run the main flow with a progress line per stage; an expected error becomes a clean exit 2."""
+    from flows.pipeline import run_pipeline
+    from flows.progress import reporting
+
+    try:
+        with progress_display() as progress, reporting(RichReporter(progress)):
+            result = run_pipeline(settings)
+    except expected_errors as exc:
+        fail(str(exc))
+    for note in result.notes:
+        console.print(f"note: {note}", style="dim", markup=False, highlight=False)
+    return result
+
+
 def fail(message: str, code: int = 2) -> None:
     err_console.print(f"[bold red]error:[/] {message}", highlight=False, soft_wrap=True)
     raise typer.Exit(code)
@@ -71,8 +86,6 @@ def run(
     from coding.codebook import CodebookError, load_codebook
     from corpus import CorpusError
     from flows.dask_runner import DaskSetupError
-    from flows.pipeline import run_pipeline
-    from flows.progress import reporting
     from flows.settings import RunSettings
 
     if not corpus.is_dir():
@@ -87,17 +100,11 @@ def run(
     except (CodebookError, ValueError) as exc:
         fail(str(exc))
     err_console.print(f"qualmine run [bold]{settings.run_id}[/]: corpus {settings.corpus_dir}")
-    try:
-        with progress_display() as progress, reporting(RichReporter(progress)):
-            result = run_pipeline(settings)
-    except (CorpusError, DaskSetupError) as exc:
-        fail(str(exc))
+    result = run_with_progress(settings, (CorpusError, DaskSetupError))
     summary = Table(title=f"run {result.run_id}", show_header=False)
     for key, value in result.counts.items():
         summary.add_row(key, str(value))
     console.print(summary)
-    for note in result.notes:
-        console.print(f"[dim]note:[/] {note}", highlight=False)
     console.print(f"outputs written to [bold]{result.out_dir}[/]", highlight=False)
 
 

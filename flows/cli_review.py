@@ -32,6 +32,13 @@ def register(app: typer.Typer) -> None:
     app.command("agreement")(agreement)
 
 
+def _fail_import(file: Path, exc) -> None:
+    """List every bad row of a refused import, then exit 1: nothing was imported."""
+    for problem in exc.problems:
+        console.print(f"{file.name}: {problem}", highlight=False, soft_wrap=True, markup=False)
+    _fail(f"{len(exc.problems)} problem(s) in {file}; nothing was imported", code=1)
+
+
 def _fail(message: str, code: int = 2) -> None:
     err_console.print(f"[bold red]error:[/] {escape(message)}", highlight=False, soft_wrap=True)
     raise typer.Exit(code)
@@ -104,9 +111,7 @@ def review_import(
         try:
             result = import_review_file(project, file, coder)
         except ReviewImportError as exc:
-            for problem in exc.problems:
-                console.print(f"{file.name}: {problem}", highlight=False, soft_wrap=True, markup=False)
-            _fail(f"{len(exc.problems)} problem(s) in {file}; nothing was imported", code=1)
+            _fail_import(file, exc)
     for warning in result.warnings:
         console.print(f"[yellow]warning:[/] {escape(warning)}", highlight=False)
     if result.already_imported:
@@ -161,9 +166,7 @@ def review_import_and_retrain(
         result = run_flow(import_and_retrain, store=resolve_store_url(store), files=[str(f) for f in files],
                           coders=coders, retrain=retrain, cv=cv)
     except ReviewImportError as exc:
-        for problem in exc.problems:
-            console.print(f"{Path(exc.file).name}: {problem}", highlight=False, soft_wrap=True, markup=False)
-        _fail(f"{len(exc.problems)} problem(s) in {exc.file}; nothing was imported", code=1)
+        _fail_import(Path(exc.file), exc)
     for item in result.imports:
         console.print(f"{Path(item.file).name}: {item.appended} new decision(s) for {item.coder}", highlight=False)
     if result.trained:

@@ -62,9 +62,7 @@ def _topics_on_run(run_dir: Path, codebook: Optional[Path], settings) -> None:
 def _topics_on_corpus(corpus: Path, out: Path, codebook: Path, settings) -> None:
     from coding.codebook import CodebookError, load_codebook
     from corpus import CorpusError
-    from flows.cli import RichReporter, console, err_console, fail, progress_display
-    from flows.pipeline import run_pipeline
-    from flows.progress import reporting
+    from flows.cli import err_console, fail, run_with_progress
     from flows.settings import RunSettings
     from models.base import TopicModelError
 
@@ -78,13 +76,7 @@ def _topics_on_corpus(corpus: Path, out: Path, codebook: Path, settings) -> None
     except (CodebookError, ValueError) as exc:
         fail(str(exc))
     err_console.print(f"qualmine topics: run [bold]{run_settings.run_id}[/] on corpus {run_settings.corpus_dir}")
-    try:
-        with progress_display() as progress, reporting(RichReporter(progress)):
-            result = run_pipeline(run_settings)
-    except (CorpusError, TopicModelError) as exc:
-        fail(str(exc))
-    for note in result.notes:
-        console.print(f"[dim]note:[/] {note}", highlight=False)
+    result = run_with_progress(run_settings, (CorpusError, TopicModelError))
     _summary(result.out_dir)
 
 
