@@ -167,26 +167,30 @@ def build_segments(
     turn: int,
     question: str | None,
     default_lang: str,
-    occurrences: Counter,
+    occurrences: dict[str, int],
     first_position: int,
+    lang: str | None = None,
 ) -> list[Segment]:
     """Make Segment records for `spans` of one document.
 
     `occurrences` counts segment texts already seen in this document (shared across turns, so
-    the same answer "对。" twice in one interview gets two distinct, stable ids).
+    the same answer "对。" twice in one interview gets two distinct, stable ids); a Counter or a
+    plain dict. `lang`, when given, is every segment's language: the caller knows that
+    `detect_lang(piece, default=default_lang)` gives it for each piece (corpus.lang.uniform_lang),
+    which saves detecting it segment by segment.
     """
     segments = []
     for n, (s, e) in enumerate(spans):
         piece = text[s:e]
-        occ = occurrences[piece]
-        occurrences[piece] += 1
+        occ = occurrences.get(piece, 0)   # .get, not [], so a Counter's Python-level __missing__ is not called
+        occurrences[piece] = occ + 1
         segments.append(Segment(
             segment_id=make_segment_id(doc_id, piece, occ),
             doc_id=doc_id,
             respondent_id=respondent_id,
             speaker=speaker,
             is_interviewer=is_interviewer,
-            lang=detect_lang(piece, default=default_lang),
+            lang=lang if lang is not None else detect_lang(piece, default=default_lang),
             start=s,
             end=e,
             text=piece,

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from corpus.encoding import EMPTY, read_text
 from corpus.errors import FileResult, Rejected
-from corpus.lang import detect_lang, is_cjk
+from corpus.lang import is_cjk, text_lang
 from corpus.manifest import FileEntry
 from corpus.records import Document, IngestionRecord, make_doc_id
 from corpus.sentences import build_segments, sentence_spans
@@ -242,10 +242,13 @@ def ingest_answers(result: FileResult, row: dict[str, str], *, rid: str, number:
         result.documents.append(Document(
             doc_id=doc_id, source_file=rel, kind="survey", text=answer,
             respondent_id=rid, attributes=attributes, question=col))
+        # An answer that does not mix scripts gives each segment its own language (see
+        # corpus.lang.text_lang): only mixed answers are detected segment by segment.
+        lang, mixed = text_lang(answer)
         segs = build_segments(
             doc_id, answer, spans, respondent_id=rid, speaker=col, is_interviewer=False,
-            turn=0, question=col, default_lang=detect_lang(answer), occurrences=Counter(),
-            first_position=0)
+            turn=0, question=col, default_lang=lang, occurrences={}, first_position=0,
+            lang=None if mixed else lang)
         result.segments += segs
         n_segments += len(segs)
     result.respondents.append((rid, attributes))
