@@ -5,7 +5,8 @@ highlights) can be compared and shown in context without knowing how segments we
 """
 from __future__ import annotations
 
-from dataclasses import astuple, dataclass, fields
+from dataclasses import dataclass, fields
+from operator import attrgetter
 from typing import Iterable
 
 import pandas as pd
@@ -35,7 +36,13 @@ def applications_frame(apps: Iterable[CodeApplication]) -> pd.DataFrame:
     An empty input still gets all columns (with their dtypes), so downstream code can filter
     and join without special cases.
     """
-    rows = [astuple(app) for app in apps]
+    # Every field is a plain str/int/float, so reading the attributes gives what astuple's
+    # deep copy gave, without its per-field recursion (~20x slower).
+    rows = list(map(_FIELDS, apps))
     frame = pd.DataFrame.from_records(rows, columns=list(CODE_APPLICATION_COLUMNS))
-    text = {c: "str" for c in ("segment_id", "code_id", "source", "evidence", "matched")}
-    return frame.astype({**text, "start": "int64", "end": "int64", "score": "float64", "hits": "int64"})
+    return frame.astype(_DTYPES)
+
+
+_FIELDS = attrgetter(*CODE_APPLICATION_COLUMNS)
+_DTYPES = {**{c: "str" for c in ("segment_id", "code_id", "source", "evidence", "matched")},
+           "start": "int64", "end": "int64", "score": "float64", "hits": "int64"}

@@ -118,9 +118,10 @@ def _stream(root: Path, files: list[Path], manifest: Manifest | None, max_chars:
         seen: dict[str, int] = {}
         rows = ingested = 0
         batch: list[Row] = []
+        id_index = survey.header.index(survey.id_col)
         for number, cells in _data_rows(survey.header, _csv_rows(text)):
             rows += 1
-            rid = cells[survey.header.index(survey.id_col)].strip()
+            rid = cells[id_index].strip()
             reason = None
             if not rid:
                 reason = f"survey row with empty respondent id (column {survey.id_col!r})"
@@ -186,12 +187,12 @@ def _data_rows(header: tuple[str, ...], raw: Iterator[tuple[int, list[str]]]) ->
     seen_header = False
     width = len(header)
     for number, cells in raw:
-        if not any(c.strip() for c in cells):
+        if not any(map(str.strip, cells)):   # csv cells are str: the same test as any(c.strip() ...), in C
             continue
         if not seen_header:
             seen_header = True
             continue
-        yield number, (cells + [""] * width)[:width]
+        yield number, cells if len(cells) == width else (cells + [""] * width)[:width]
 
 
 def _scan_csv(text: str) -> tuple[list[str], int, list[str]]:
@@ -201,7 +202,7 @@ def _scan_csv(text: str) -> tuple[list[str], int, list[str]]:
     blank = extra = rows = 0
     try:
         for _, cells in _csv_rows(text):
-            if not any(c.strip() for c in cells):
+            if not any(map(str.strip, cells)):
                 blank += header is not None
                 continue
             if header is None:
