@@ -77,22 +77,24 @@ class TopicModel(TransformerMixin, BaseEstimator):
             if not check(value):
                 raise param_error(owner, name, expected, value)
 
-    def fit(self, X: Docs, y: None = None) -> "TopicModel":
-        """Learn `self.k` topics from tokenised documents."""
+    def fit(self, X: Docs, y: None = None, texts: Sequence[str] | None = None) -> "TopicModel":
+        """Learn `self.k` topics from tokenised documents (and their raw `texts`, if the engine uses them)."""
         self._validate_params()
         docs = check_docs(X, self.k, type(self).__name__)
-        self._fit(docs)
+        self._fit(docs, check_texts(texts, len(docs), type(self).__name__))
         return self
 
-    def fit_transform(self, X: Docs, y: None = None, **fit_params: Any) -> np.ndarray:
+    def fit_transform(self, X: Docs, y: None = None, texts: Sequence[str] | None = None,
+                      **fit_params: Any) -> np.ndarray:
         """Fit, then return the training documents' topic weights (`doc_topic_`)."""
-        return self.fit(X).doc_topic_
+        return self.fit(X, texts=texts).doc_topic_
 
-    def transform(self, X: Docs) -> np.ndarray:
+    def transform(self, X: Docs, texts: Sequence[str] | None = None) -> np.ndarray:
         """(n_docs, k) topic weights of `X`; rows sum to 1, or are all zero for empty documents."""
         if not hasattr(self, "components_"):
             raise TopicModelError(f"this {type(self).__name__} is not fitted yet: call fit(docs) first")
-        return self._transform([list(d) for d in X])
+        docs = [list(d) for d in X]
+        return self._transform(docs, check_texts(texts, len(docs), type(self).__name__))
 
     def top_terms(self, n: int = 15) -> list[list[tuple[str, float]]]:
         """Each topic's `n` heaviest terms with their weights, heaviest first (ties by term).
@@ -115,11 +117,11 @@ class TopicModel(TransformerMixin, BaseEstimator):
         return out
 
     @abstractmethod
-    def _fit(self, docs: list[list[str]]) -> None:
+    def _fit(self, docs: list[list[str]], texts: list[str] | None) -> None:
         """Set `vocabulary_`, `components_` and `doc_topic_` from non-validated-again docs."""
 
     @abstractmethod
-    def _transform(self, docs: list[list[str]]) -> np.ndarray:
+    def _transform(self, docs: list[list[str]], texts: list[str] | None) -> np.ndarray:
         """Topic weights of new documents."""
 
 
@@ -145,6 +147,22 @@ def check_docs(X: Docs, k: int, owner: str) -> list[list[str]]:
         raise TopicModelError(f"K={k} topics were asked for but the prepared vocabulary has only {vocabulary} "
                               f"term(s): choose K <= {vocabulary}, lower min_df, or add documents")
     return docs
+
+
+def check_texts(texts: Sequence[str] | None, n_docs: int, owner: str) -> list[str] | None:
+    """The raw texts as a list of str, one per document, or None; raise `TopicModelError` otherwise."""
+    if texts is None:
+        return None
+    if isinstance(texts, (str, bytes)):
+        raise TopicModelError(f"{owner}: texts must be a list of str (one raw text per document), got one string")
+    texts = list(texts)
+    if len(texts) != n_docs:
+        raise TopicModelError(f"{owner}: got {len(texts)} raw text(s) for {n_docs} document(s): "
+                              "texts must be aligned with the tokenised documents, one per document")
+    bad = next((i for i, t in enumerate(texts) if not isinstance(t, str)), None)
+    if bad is not None:
+        raise TopicModelError(f"{owner}: raw text {bad} is {type(texts[bad]).__name__}, expected str")
+    return texts
 
 
 def normalise_rows(matrix: np.ndarray) -> np.ndarray:

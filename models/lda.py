@@ -24,6 +24,8 @@ class LdaTopics(TopicModel):
     alpha : document-topic prior: a float (symmetric), 'symmetric', 'asymmetric' or 'auto'.
     eta : topic-word prior: a float or None (gensim's 1/K).
     chunksize : documents per training chunk.
+
+    Raw `texts` passed to fit/transform are not used: LDA models the prepared tokens only.
     """
 
     _parameter_constraints = {
@@ -45,7 +47,7 @@ class LdaTopics(TopicModel):
         self.eta = eta
         self.chunksize = chunksize
 
-    def _fit(self, docs: list[list[str]]) -> None:
+    def _fit(self, docs: list[list[str]], texts: list[str] | None = None) -> None:
         import logging
 
         from gensim.corpora import Dictionary
@@ -63,7 +65,7 @@ class LdaTopics(TopicModel):
         self.components_ = normalise_rows(self.lda_.get_topics())
         self.doc_topic_ = self._infer(bows)
 
-    def _transform(self, docs: list[list[str]]) -> np.ndarray:
+    def _transform(self, docs: list[list[str]], texts: list[str] | None = None) -> np.ndarray:
         return self._infer([self.dictionary_.doc2bow(d) for d in docs])
 
     def _infer(self, bows: list) -> np.ndarray:

@@ -78,8 +78,11 @@ def k_range(n_docs: int, k_min: int, k_max: int) -> list[int]:
 
 
 def select_k(docs: Sequence[Sequence[str]], make_model: Callable[[int], TopicModel], k_values: Sequence[int],
-             min_diversity: float = MIN_DIVERSITY) -> KChoice:
-    """Fit `make_model(k)` for each k, score coherence and diversity, choose by the module's rule."""
+             min_diversity: float = MIN_DIVERSITY, texts: Sequence[str] | None = None) -> KChoice:
+    """Fit `make_model(k)` for each k, score coherence and diversity, choose by the module's rule.
+
+    `texts`, the documents' raw texts, go to each fit (engines that model characters need them).
+    """
     from gensim.corpora import Dictionary
 
     docs = [list(d) for d in docs]
@@ -87,7 +90,7 @@ def select_k(docs: Sequence[Sequence[str]], make_model: Callable[[int], TopicMod
     rows, models = [], {}
     for k in k_values:
         started = time.perf_counter()
-        model = make_model(k).fit(docs)
+        model = make_model(k).fit(docs, texts=texts)
         seconds = time.perf_counter() - started
         top = model.top_terms(max(COHERENCE_TOP_N, DIVERSITY_TOP_N))
         rows.append({"k": k, "c_npmi": round(npmi_coherence(top, docs, dictionary=dictionary), 4),

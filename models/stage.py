@@ -118,15 +118,16 @@ def fit_language(texts: list[str], lang: str, codebook: Codebook, settings: Topi
         raise TopicModelError(f"{lang}: none of the {len(texts)} segment(s) has a word left after removing stop "
                               "words and rare words: nothing to model. Check that these segments are really "
                               f"{lang!r} text, or switch topics off (--no-topics)")
-    make = lambda k: make_topic_model(settings.engine, k, random_state=settings.seed)  # noqa: E731
+    make = lambda k: make_topic_model(settings.engine, k, random_state=settings.seed, lang=lang)  # noqa: E731
     if settings.k is not None:
         if settings.k > filled:
             raise TopicModelError(f"{lang}: K={settings.k} topics were asked for but only {filled} segment(s) have "
                                   f"words after text preparation: pass --k {max(2, filled // 5)} or another K <= "
                                   f"{filled}, or add segments")
-        choice = select_k(docs, make, [settings.k], settings.min_diversity)
+        k_values = [settings.k]
     else:
-        choice = select_k(docs, make, k_range(filled, settings.k_min, settings.k_max), settings.min_diversity)
+        k_values = k_range(filled, settings.k_min, settings.k_max)
+    choice = select_k(docs, make, k_values, settings.min_diversity, texts=texts)
     return preparer, docs, choice.model, choice.scores, choice.explanation
 
 
