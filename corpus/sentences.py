@@ -50,7 +50,10 @@ def sentence_spans(text: str, start: int = 0, end: int | None = None, *, max_cha
     for s, e in _raw_pieces(text, start, end):
         s, e = _strip(text, s, e)
         if s < e and _WORD.search(text, s, e):
-            spans.extend(_cap(text, s, e, max_chars))
+            if e - s > max_chars:
+                spans.extend(_cap(text, s, e, max_chars))
+            else:
+                spans.append((s, e))   # what _cap returns for a stripped piece that fits
     return spans
 
 

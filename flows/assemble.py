@@ -8,6 +8,7 @@ back as compact DataFrames (`ChunkResult`); `CorpusAssembler` joins them in chun
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from operator import attrgetter
 from pathlib import Path
 
 import pandas as pd
@@ -104,7 +105,7 @@ def _columns_frame(records: list, columns, reference, doc_source: list | None = 
             source = {d.doc_id: d.source_file for d in doc_source}
             data[column] = [source[r.doc_id] for r in records]
         else:
-            data[column] = [getattr(r, column) for r in records]
+            data[column] = list(map(attrgetter(column), records))
     return pd.DataFrame(data, columns=list(columns)).astype(_reference_dtypes(reference))
 
 

@@ -6,12 +6,20 @@ Prefect's server threads is not), so each worker builds its own `RuleCoder` once
 user words added in the parent never reach a spawned process. Results come back in chunk
 order, with at most `2 * workers` chunks in flight, so memory stays bounded however large the
 corpus is. No Prefect here: the pipeline wraps this in one coarse task.
+
+Python's cyclic garbage collector is paused while a chunk is planned, ingested and coded
+(`gc_paused`): a chunk makes hundreds of thousands of small records, none in a reference
+cycle (refcounting frees them), yet their allocation keeps setting off collections that walk
+the growing heap again and again. Cycles made meanwhile are collected once the pause ends.
 """
 from __future__ import annotations
 
+import gc
 import multiprocessing
+import threading
 from collections import deque
 from concurrent.futures import Future, ProcessPoolExecutor
+from contextlib import contextmanager
 from typing import Callable, Iterable, Iterator
 
 from coding.codebook import Codebook
@@ -31,12 +39,52 @@ def rule_coder(codebook: Codebook, code_interviewer: bool) -> RuleCoder:
     return coder
 
 
+_GC_LOCK = threading.Lock()
+_GC_PAUSES = 0                  # gc_paused blocks in progress, in any thread
+_GC_WAS_ENABLED = False
+
+
+@contextmanager
+def gc_paused():
+    """Pause the cyclic garbage collector inside the block (see the module docstring).
+
+    Nested and concurrent blocks (Dask may run chunks in threads) are counted, so the collector
+    comes back on when the last one ends, and only if it was on before the first began.
+    """
+    global _GC_PAUSES, _GC_WAS_ENABLED
+    with _GC_LOCK:
+        if _GC_PAUSES == 0:
+            _GC_WAS_ENABLED = gc.isenabled()
+            gc.disable()
+        _GC_PAUSES += 1
+    try:
+        yield
+    finally:
+        with _GC_LOCK:
+            _GC_PAUSES -= 1
+            if _GC_PAUSES == 0 and _GC_WAS_ENABLED:
+                gc.enable()
+
+
 def process_chunk(chunk: Chunk, codebook: Codebook, code_interviewer: bool = False) -> ChunkResult:
     """Ingest one chunk and rule-code its segments (a plain function: tests and workers call it)."""
-    results = ingest_chunk(chunk)
-    segments = [s for r in results for s in r.segments]
-    applications = rule_coder(codebook, code_interviewer).apply(segments)
-    return chunk_frames(chunk.index, chunk.survey.rel if chunk.survey else None, results, applications)
+    with gc_paused():
+        results = ingest_chunk(chunk)
+        segments = [s for r in results for s in r.segments]
+        applications = rule_coder(codebook, code_interviewer).apply(segments)
+        return chunk_frames(chunk.index, chunk.survey.rel if chunk.survey else None, results, applications)
+
+
+def _paused_steps(items: Iterable[Chunk | SurveyEnd]) -> Iterator[Chunk | SurveyEnd]:
+    # Planning reads a survey's rows into chunks as they are taken: the same allocation burst.
+    # Each step of the plan is paused, never the caller's code between two steps.
+    it, end = iter(items), object()
+    while True:
+        with gc_paused():
+            item = next(it, end)
+        if item is end:
+            return
+        yield item
 
 
 def ordered(items: Iterable[Chunk | SurveyEnd], submit: Callable[[Chunk], object],
@@ -65,6 +113,7 @@ def ordered(items: Iterable[Chunk | SurveyEnd], submit: Callable[[Chunk], object
 def run_chunks(items: Iterable[Chunk | SurveyEnd], codebook: Codebook, *, code_interviewer: bool = False,
                workers: int = 1) -> Iterator[ChunkResult | SurveyEnd]:
     """Process the chunk stream with `workers` processes (1: in this process), in order."""
+    items = _paused_steps(items)
     if workers <= 1:
         for item in items:
             yield item if isinstance(item, SurveyEnd) else process_chunk(item, codebook, code_interviewer)

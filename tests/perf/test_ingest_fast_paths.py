@@ -123,3 +123,48 @@ def test_respondent_rows_equal_the_row_by_row_frame(respondents):
         columns += [k for k in attrs if k not in columns]
     rows = [[rid] + [attrs.get(c, "") for c in columns[1:]] for rid, attrs in respondents]
     assert_frame_equal(_respondent_rows(respondents), pd.DataFrame(rows, columns=columns, dtype=str))
+
+
+def test_gc_paused_restores_the_collector_after_nested_and_concurrent_pauses():
+    import gc
+    import threading
+
+    from flows.parallel import gc_paused
+
+    assert gc.isenabled()
+    with gc_paused():
+        assert not gc.isenabled()
+        with gc_paused():
+            assert not gc.isenabled()
+        assert not gc.isenabled()                  # the outer pause still holds
+    assert gc.isenabled()
+
+    inside, release = threading.Event(), threading.Event()
+
+    def other():
+        with gc_paused():
+            inside.set()
+            release.wait(5)
+
+    thread = threading.Thread(target=other)
+    with gc_paused():
+        thread.start()
+        assert inside.wait(5)
+    assert not gc.isenabled()                      # the other thread's pause outlives ours
+    release.set()
+    thread.join(5)
+    assert gc.isenabled()
+
+    gc.disable()                                   # a caller that had turned it off keeps it off
+    try:
+        with gc_paused():
+            pass
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
+    try:
+        with gc_paused():
+            raise KeyError("boom")
+    except KeyError:
+        pass
+    assert gc.isenabled()
