@@ -18,7 +18,6 @@ Break points:
 from __future__ import annotations
 
 import re
-from collections import Counter
 
 from corpus.lang import detect_lang, is_cjk
 from corpus.records import Segment, make_segment_id
@@ -179,7 +178,7 @@ def build_segments(
     `occurrences` counts segment texts already seen in this document (shared across turns, so
     the same answer "对。" twice in one interview gets two distinct, stable ids); a Counter or a
     plain dict. `lang`, when given, is every segment's language: the caller knows that
-    `detect_lang(piece, default=default_lang)` gives it for each piece (corpus.lang.uniform_lang),
+    `detect_lang(piece, default=default_lang)` gives it for each piece (corpus.lang.text_lang),
     which saves detecting it segment by segment.
     """
     segments = []
