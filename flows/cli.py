@@ -46,23 +46,42 @@ def progress_display() -> Progress:
                     TimeElapsedColumn(), console=err_console, transient=False)
 
 
-def run_with_progress(settings, expected_errors: tuple[type[Exception], ...]):
-    """Run the main flow with a progress line per stage; an expected error becomes a clean exit 2."""
+def run_with_progress(settings, expected_errors: tuple[type[Exception], ...], codebook=None):
+    """Run the main flow with a progress line per stage; an expected error becomes a clean exit 2.
+
+    `codebook`: the one the command already loaded and validated (spares the pre-flight a reload).
+    """
     from flows.pipeline import run_pipeline
+    from flows.prefect_boot import PrefectBootError
     from flows.progress import reporting
 
     try:
         with progress_display() as progress, reporting(RichReporter(progress)):
-            result = run_pipeline(settings)
-    except expected_errors as exc:
+            result = run_pipeline(settings, codebook)
+    except (*expected_errors, PrefectBootError) as exc:
         fail(str(exc))
     for note in result.notes:
         console.print(f"note: {note}", style="dim", markup=False, highlight=False)
     return result
 
 
+def boot_unless_dask(dask_address: str | None = None, dask_local: int = 0) -> None:
+    """Start Prefect's temporary API server in the background (flows/prefect_boot.py).
+
+    The flow waits for it (`run_pipeline`, or the command's own `wait()`); the Dask paths start
+    their own server, and a set PREFECT_API_URL makes this a no-op.
+    """
+    if dask_address or dask_local:
+        return
+    from flows.prefect_boot import boot_in_background
+
+    boot_in_background()
+
+
 def fail(message: str, code: int = 2) -> None:
-    err_console.print(f"[bold red]error:[/] {message}", highlight=False, soft_wrap=True)
+    from rich.markup import escape   # messages quote exceptions and paths: brackets are text, not markup
+
+    err_console.print(f"[bold red]error:[/] {escape(message)}", highlight=False, soft_wrap=True)
     raise typer.Exit(code)
 
 
@@ -84,23 +103,29 @@ def run(
 ) -> None:
     """Run the main flow: ingest -> code -> tables, on the shipped example unless told otherwise."""
     from coding.codebook import CodebookError, load_codebook
+
+    if not corpus.is_dir():
+        fail(f"corpus folder {corpus} does not exist (expected a folder of .txt/.md/.docx/.csv/.xlsx files)")
+    try:   # before the boot: a codebook error shows in ~1 s, not after the boot's ~4 s of imports
+        book = load_codebook(codebook)
+    except (CodebookError, ValueError) as exc:
+        fail(str(exc))
+    # Prefect's temporary API server boots (~10 s) while we import, validate and warm up.
+    boot_unless_dask(dask_address, dask_local)
     from corpus import CorpusError
     from flows.dask_runner import DaskSetupError
     from flows.settings import RunSettings
 
-    if not corpus.is_dir():
-        fail(f"corpus folder {corpus} does not exist (expected a folder of .txt/.md/.docx/.csv/.xlsx files)")
     try:
-        load_codebook(codebook)
         settings = RunSettings(corpus_dir=corpus, codebook_path=codebook, out_dir=out,
                                code_interviewer=code_interviewer, max_segment_chars=max_segment_chars,
                                batch_size=batch_size, topics=topics, workers=workers,
                                dask_address=dask_address, dask_local=dask_local,
                                **({} if store is None else {"store": None if store.lower() == "none" else store}))
-    except (CodebookError, ValueError) as exc:
+    except ValueError as exc:
         fail(str(exc))
     err_console.print(f"qualmine run [bold]{settings.run_id}[/]: corpus {settings.corpus_dir}")
-    result = run_with_progress(settings, (CorpusError, DaskSetupError))
+    result = run_with_progress(settings, (CorpusError, DaskSetupError), book)
     summary = Table(title=f"run {result.run_id}", show_header=False)
     for key, value in result.counts.items():
         summary.add_row(key, str(value))

@@ -20,6 +20,7 @@ from coding.codebook import Codebook, load_codebook
 from coding.tables import CodedTables, build_tables
 from flows.assemble import CodedCorpus
 from flows.ingest_code import ingest_and_code
+from flows.prefect_boot import Boot, boot_in_background
 from flows.progress import stage
 from flows.report import links_task, report_task
 from flows.review import store_stages
@@ -86,11 +87,43 @@ def pipeline_flow(settings: RunSettings) -> RunResult:
     return RunResult(settings.run_id, settings.out_dir, counts, written, [*corpus.notes, *store_notes])
 
 
-def run_pipeline(settings: RunSettings) -> RunResult:
-    """Run the main flow locally (ephemeral Prefect, no server needed)."""
+def run_pipeline(settings: RunSettings, codebook: Codebook | None = None) -> RunResult:
+    """Run the main flow locally (ephemeral Prefect, no server needed).
+
+    The temporary API server boots in the background (flows/prefect_boot.py; reused if the CLI
+    already started it) while this process loads the codebook (unless the caller passes the one
+    it validated) and warms the rule coder, work the flow needs anyway; only then does it wait for
+    the server and call the flow.
+    """
+    on_dask = bool(settings.dask_address or settings.dask_local)
+    boot = None if on_dask else boot_in_background()   # the Dask paths bring their own server
+    preflight(settings, boot, codebook)
+    if boot is not None:
+        boot.wait()     # before the flow: a flow started mid-boot would not wait for the server
     with temporary_settings(updates={PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None}):
-        if settings.dask_address or settings.dask_local:
+        if on_dask:
             from flows.dask_runner import dask_task_runner   # imports dask only when asked for
             with dask_task_runner(settings.dask_address, settings.dask_local) as runner:
                 return pipeline_flow.with_options(task_runner=runner)(settings)
         return pipeline_flow(settings)
+
+
+def preflight(settings: RunSettings, boot: Boot | None = None, codebook: Codebook | None = None) -> Codebook:
+    """Work the flow needs anyway, done while the API server boots: validate the codebook, warm the coder.
+
+    The flow loads the codebook again (~0.1 s once the modules are imported); the rule
+    coder is cached per process by codebook fingerprint (flows/parallel.py), so the flow's coder
+    is the one warmed here. English lemmas (spaCy, ~1.5 s) are loaded only while the server is
+    still booting: idle time otherwise, and the flow loads them itself when the corpus needs them.
+    """
+    if codebook is None:
+        codebook = load_codebook(settings.codebook_path)
+    if settings.workers <= 1 and not (settings.dask_address or settings.dask_local):
+        # The in-process coder codes the batches; with --workers N each pool process builds its own.
+        from flows.parallel import rule_coder
+
+        coder = rule_coder(codebook, settings.code_interviewer)
+        coder.segmenter.cut("预热")           # loads rjieba/jieba with the codebook's words
+        if boot is not None and boot.in_progress:
+            coder.lemmatizer.lemmas("warm up")
+    return codebook
