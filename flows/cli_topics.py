@@ -25,11 +25,14 @@ def topics(
     seed: int = typer.Option(13, "--seed", help="Random seed: same inputs and seed give the same topics."),
 ) -> None:
     """Fit topic models (emergent themes) and tie them back to the codebook."""
-    from flows.cli import fail
-    from models.stage import TopicSettings
+    from flows.cli import boot_unless_dask, fail
 
     if (run is None) == (corpus is None):
         fail("give either --run DIR (an existing run folder) or --corpus DIR --out DIR")
+    if run.is_dir() if run is not None else (out is not None and corpus.is_dir()):
+        boot_unless_dask()   # Prefect's API server starts (~10 s) while we import and check (flows/prefect_boot.py)
+    from models.stage import TopicSettings
+
     try:
         settings = TopicSettings(engine=engine, k=k, k_min=k_min, k_max=k_max, seed=seed)
     except ValueError as exc:
@@ -45,6 +48,7 @@ def topics(
 def _topics_on_run(run_dir: Path, codebook: Optional[Path], settings) -> None:
     from coding.codebook import CodebookError
     from flows.cli import RichReporter, fail, progress_display
+    from flows.prefect_boot import PrefectBootError, boot_in_background
     from flows.progress import reporting
     from flows.topics import run_topics_flow
     from models.base import TopicModelError
@@ -52,9 +56,10 @@ def _topics_on_run(run_dir: Path, codebook: Optional[Path], settings) -> None:
     if not run_dir.is_dir():
         fail(f"run folder {run_dir} does not exist (pass the folder `qualmine run --out` wrote)")
     try:
+        boot_in_background().wait()   # the one started in topics(); before the flow, never during it
         with progress_display() as progress, reporting(RichReporter(progress)):
             result = run_topics_flow(run_dir.resolve(), settings, codebook.resolve() if codebook else None)
-    except (TopicModelError, CodebookError) as exc:
+    except (TopicModelError, CodebookError, PrefectBootError) as exc:
         fail(str(exc))
     _summary(result.run_dir)
 
@@ -69,14 +74,14 @@ def _topics_on_corpus(corpus: Path, out: Path, codebook: Path, settings) -> None
     if not corpus.is_dir():
         fail(f"corpus folder {corpus} does not exist (expected a folder of .txt/.md/.docx/.csv/.xlsx files)")
     try:
-        load_codebook(codebook)
+        book = load_codebook(codebook)
         run_settings = RunSettings(corpus_dir=corpus, codebook_path=codebook, out_dir=out, topics=True,
                                    topic_engine=settings.engine, topic_k=settings.k, seed=settings.seed,
                                    topic_k_min=settings.k_min, topic_k_max=settings.k_max)
     except (CodebookError, ValueError) as exc:
         fail(str(exc))
     err_console.print(f"qualmine topics: run [bold]{run_settings.run_id}[/] on corpus {run_settings.corpus_dir}")
-    result = run_with_progress(run_settings, (CorpusError, TopicModelError))
+    result = run_with_progress(run_settings, (CorpusError, TopicModelError), book)
     _summary(result.out_dir)
 
 
