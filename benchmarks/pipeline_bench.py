@@ -7,7 +7,8 @@ then measures, in one run on the same texts:
   anchors   bare `jieba.lcut` over every answer (the reference tokenizer; above --anchor-cap answers
             it is timed on a seeded sample and scaled linearly, and the JSON says so); a bare
             Aho-Corasick scan of the codebook's terms (the floor for rule coding); scikit-learn's
-            bare NMF fit on a TF-IDF matrix of the answers (the floor for topics)
+            bare NMF fit (the engine's solver settings) on the matrix the default topic engine builds
+            from the answers: words, plus characters for Chinese (the floor for topics)
   direct    the stages as plain functions, no Prefect: ingest, rule coding (and both fused with
             --workers processes), tables, writing; tokenization with the default segmenter; the
             topic stage (models/) at K fixed
@@ -144,22 +145,32 @@ def keyword_scan_seconds(answers: list[str]) -> tuple[float, int]:
     return time.perf_counter() - start, hits
 
 
-def tfidf_matrix(tokens: list[list[str]]):
-    from sklearn.feature_extraction.text import TfidfVectorizer
+def topic_matrices(answers: list[str], k: int, seed: int = 13) -> list:
+    """Per language, the matrix the default topic engine factorises (prepared as the stage does)."""
+    from coding.codebook import load_codebook
+    from models.engines import DEFAULT_ENGINE, make_topic_model
+    from models.prepare import TextPreparer
+    from models.stage import user_words
 
-    vectorizer = TfidfVectorizer(analyzer=_identity, min_df=5, max_df=0.5)
-    return vectorizer.fit_transform(tokens)
+    codebook = load_codebook(CODEBOOK)
+    matrices = []
+    for lang in ("zh", "en"):
+        texts = [a for a in answers if _is_zh(a) == (lang == "zh")]
+        if len(texts) < 50:
+            continue
+        docs = TextPreparer(lang, user_words=user_words(codebook, lang), min_df=2, max_df=0.5).fit_transform(texts)
+        model = make_topic_model(DEFAULT_ENGINE, k, random_state=seed, lang=lang)
+        matrices.append(model.feature_matrix(docs, texts))
+    return matrices
 
 
-def _identity(tokens: list[str]) -> list[str]:   # module level: a lambda cannot be pickled
-    return tokens
-
-
-def nmf_fit_seconds(matrix, k: int = 20, seed: int = 13) -> float:
+def nmf_fit_seconds(matrices: list, k: int = 20, seed: int = 13) -> float:
+    """A bare scikit-learn NMF fit, with the engine's solver settings, on each matrix."""
     from sklearn.decomposition import NMF
 
     start = time.perf_counter()
-    NMF(n_components=k, init="nndsvda", random_state=seed, max_iter=200).fit(matrix)
+    for matrix in matrices:
+        NMF(n_components=k, init="nndsvda", random_state=seed, max_iter=400, tol=1e-4).fit(matrix)
     return time.perf_counter() - start
 
 
@@ -310,9 +321,17 @@ class StageClock:
 
 
 def flow_run(corpus_dir: Path, out_dir: Path, workers: int, batch_rows: int, t: Timings) -> dict:
-    """The whole `qualmine run --no-topics --store none` flow, with per-stage times from its progress hooks."""
+    """The whole `qualmine run --no-topics --store none` flow, with per-stage times from its progress hooks.
+
+    `run_pipeline` boots Prefect's temporary API server in the background and does its pre-flight
+    (codebook, coder warm-up) before waiting for it (flows/prefect_boot.py). Here the process is
+    already warm (the direct run imported everything and built the coder), so the pre-flight has
+    almost nothing left to hide the start-up behind: `boot_wait_s` is close to the whole start-up.
+    A fresh `qualmine run` boots before its own imports and hides more of it than this does.
+    """
     import flows.prefect_env  # noqa: F401
     from flows.pipeline import run_pipeline
+    from flows.prefect_boot import current_boot
     from flows.progress import reporting
     from flows.settings import RunSettings
 
@@ -323,7 +342,16 @@ def flow_run(corpus_dir: Path, out_dir: Path, workers: int, batch_rows: int, t: 
     with t.phase("flow_total"), reporting(clock):
         result = run_pipeline(settings)
     first = min(clock.started.values(), default=begin) - begin
-    return {"counts": result.counts, "stages": clock.seconds, "startup_s": round(first, 3)}
+    boot = current_boot()
+    ephemeral = boot is not None and boot.mode == "ephemeral" and boot.started_at >= begin
+    startup = boot.startup_s if ephemeral else None
+    return {"counts": result.counts, "stages": clock.seconds, "startup_s": round(first, 3),
+            # time run_pipeline blocked for the server after its pre-flight (0 without a server to start)
+            "boot_wait_s": round(boot.waited_s, 3) if ephemeral else 0.0,
+            # boot_in_background() called -> /health answered; None when none was started (PREFECT_API_URL)
+            "server_startup_s": round(startup, 3) if startup is not None else None,
+            # launched -> healthy minus the wait: the start-up the pre-flight ran alongside
+            "boot_hidden_s": round(boot.hidden_s, 3) if startup is not None else None}
 
 
 # ---------------------------------------------------------------------------- the run
@@ -359,13 +387,10 @@ def run(size: str, lang: str = "zh", workers: int = 2, anchor_cap: int = 100_000
         tok_s, info["segmenter_backend"] = tokenize_seconds(answers, lang)
     t.seconds["keyword_scan"], t.seconds["tokenize"] = round(scan_s, 3), round(tok_s, 3)   # set-up excluded
     if topics:
-        from corpus.tokens import ChineseSegmenter
-
-        cut = ChineseSegmenter("auto").cut
-        matrix = tfidf_matrix([cut(a) for a in answers])
+        matrices = topic_matrices(answers, topic_k)   # the engine's own matrix: words (+ characters for zh)
         with t.phase("nmf_bare_fit"):
-            nmf_fit_seconds(matrix, topic_k)
-        del matrix
+            nmf_fit_seconds(matrices, topic_k)
+        del matrices
     del answers, zh_answers
     gc.collect()
 
@@ -397,6 +422,9 @@ def run(size: str, lang: str = "zh", workers: int = 2, anchor_cap: int = 100_000
         print("  flow run (Prefect, qualmine run --no-topics --store none)...", flush=True)
         fr = flow_run(sampled.folder, work / "flow", workers, batch_rows, t)
         info["flow_stages_s"], info["flow_startup_s"] = fr["stages"], fr["startup_s"]
+        info["prefect_boot_wait_s"] = fr["boot_wait_s"]
+        info["prefect_server_startup_s"] = fr["server_startup_s"]
+        info["prefect_boot_hidden_s"] = fr["boot_hidden_s"]
         stage_sum = sum(fr["stages"].values())
         info["prefect_overhead_s"] = round(t.seconds["flow_total"] - stage_sum, 3)
         info["prefect_overhead_after_startup_s"] = round(t.seconds["flow_total"] - stage_sum - fr["startup_s"], 3)
@@ -473,7 +501,9 @@ def print_table(results: dict, t: Timings, workers: int) -> None:
         print(f"  {key}: {value}")
     if results.get("prefect_overhead_s") is not None:
         print(f"  prefect overhead: {results['prefect_overhead_s']} s of flow_total {s.get('flow_total')} s "
-              f"(server start-up {results['flow_startup_s']} s)")
+              f"(to the first stage {results['flow_startup_s']} s; server start-up "
+              f"{results.get('prefect_server_startup_s')} s, of which the pre-flight hid "
+              f"{results.get('prefect_boot_hidden_s')} s and the flow waited {results.get('prefect_boot_wait_s')} s)")
     if results.get("jieba_lcut_extrapolated_from"):
         print(f"  note: jieba.lcut timed on {results['jieba_lcut_extrapolated_from']:,} answers and scaled linearly")
     print(f"  topics: {results['topics_how']}")
