@@ -182,7 +182,7 @@ def direct_run(corpus_dir: Path, out_dir: Path, workers: int, batch_rows: int, t
     from corpus.chunked import SurveyEnd, ingest_chunk, plan_chunks
     from flows.assemble import CorpusAssembler, chunk_frames
     from flows.ingest_code import FILES_PER_CHUNK
-    from flows.parallel import rule_coder, run_chunks
+    from flows.parallel import gc_paused, paused_steps, rule_coder, run_chunks
     from outputs import write_tables
 
     codebook = load_codebook(CODEBOOK)
@@ -194,18 +194,20 @@ def direct_run(corpus_dir: Path, out_dir: Path, workers: int, batch_rows: int, t
             if workers > 1:
                 for item in run_chunks(plan.stream, codebook, workers=workers):
                     assembler.add(item)
-            else:   # the same work as run_chunks(workers=1), timed by stage
+            else:   # the same work as run_chunks(workers=1) (process_chunk: GC paused), timed by stage
                 coder = rule_coder(codebook, False)
                 clock = time.perf_counter()
-                for item in plan.stream:
+                for item in paused_steps(plan.stream):
                     if isinstance(item, SurveyEnd):
                         assembler.add(item)
                         continue
-                    results = ingest_chunk(item)
-                    a = time.perf_counter()
-                    apps = coder.apply([s for r in results for s in r.segments])
-                    b = time.perf_counter()
-                    assembler.add(chunk_frames(item.index, item.survey.rel if item.survey else None, results, apps))
+                    with gc_paused():
+                        results = ingest_chunk(item)
+                        a = time.perf_counter()
+                        apps = coder.apply([s for r in results for s in r.segments])
+                        b = time.perf_counter()
+                        frames = chunk_frames(item.index, item.survey.rel if item.survey else None, results, apps)
+                    assembler.add(frames)
                     c = time.perf_counter()
                     split["ingest"] += (a - clock) + (c - b)
                     split["code"] += b - a

@@ -75,9 +75,12 @@ def process_chunk(chunk: Chunk, codebook: Codebook, code_interviewer: bool = Fal
         return chunk_frames(chunk.index, chunk.survey.rel if chunk.survey else None, results, applications)
 
 
-def _paused_steps(items: Iterable[Chunk | SurveyEnd]) -> Iterator[Chunk | SurveyEnd]:
-    # Planning reads a survey's rows into chunks as they are taken: the same allocation burst.
-    # Each step of the plan is paused, never the caller's code between two steps.
+def paused_steps(items: Iterable[Chunk | SurveyEnd]) -> Iterator[Chunk | SurveyEnd]:
+    """`items`, each step of the iteration run with the cyclic GC paused (see `gc_paused`).
+
+    Planning reads a survey's rows into chunks as they are taken: the same allocation burst.
+    Each step of the plan is paused, never the caller's code between two steps.
+    """
     it, end = iter(items), object()
     while True:
         with gc_paused():
@@ -113,7 +116,7 @@ def ordered(items: Iterable[Chunk | SurveyEnd], submit: Callable[[Chunk], object
 def run_chunks(items: Iterable[Chunk | SurveyEnd], codebook: Codebook, *, code_interviewer: bool = False,
                workers: int = 1) -> Iterator[ChunkResult | SurveyEnd]:
     """Process the chunk stream with `workers` processes (1: in this process), in order."""
-    items = _paused_steps(items)
+    items = paused_steps(items)
     if workers <= 1:
         for item in items:
             yield item if isinstance(item, SurveyEnd) else process_chunk(item, codebook, code_interviewer)
