@@ -8,7 +8,7 @@ then measures, in one run on the same texts:
             it is timed on a seeded sample and scaled linearly, and the JSON says so); a bare
             Aho-Corasick scan of the codebook's terms (the floor for rule coding); scikit-learn's
             bare NMF fit (the engine's solver settings) on the matrix the default topic engine builds
-            from the answers: words, plus characters for Chinese (the floor for topics)
+            from the run's segments: words, plus characters for Chinese (the floor for topics)
   direct    the stages as plain functions, no Prefect: ingest, rule coding (and both fused with
             --workers processes), tables, writing; tokenization with the default segmenter; the
             topic stage (models/) at K fixed
@@ -145,18 +145,19 @@ def keyword_scan_seconds(answers: list[str]) -> tuple[float, int]:
     return time.perf_counter() - start, hits
 
 
-def topic_matrices(answers: list[str], k: int, seed: int = 13) -> list:
-    """Per language, the matrix the default topic engine factorises (prepared as the stage does)."""
+def topic_matrices(tables, k: int, seed: int = 13) -> list:
+    """Per language, the matrix the default engine factorises for the run's segments (as the stage builds it)."""
     from coding.codebook import load_codebook
     from models.engines import DEFAULT_ENGINE, make_topic_model
     from models.prepare import TextPreparer
     from models.stage import user_words
 
     codebook = load_codebook(CODEBOOK)
+    segments = tables.segments[~tables.segments["is_interviewer"].astype(bool)]
     matrices = []
-    for lang in ("zh", "en"):
-        texts = [a for a in answers if _is_zh(a) == (lang == "zh")]
-        if len(texts) < 50:
+    for lang, group in segments.groupby(segments["lang"].astype(str)):
+        texts = group["text"].astype(str).tolist()
+        if lang not in ("zh", "en") or len(texts) < 50:
             continue
         docs = TextPreparer(lang, user_words=user_words(codebook, lang), min_df=2, max_df=0.5).fit_transform(texts)
         model = make_topic_model(DEFAULT_ENGINE, k, random_state=seed, lang=lang)
@@ -388,11 +389,6 @@ def run(size: str, lang: str = "zh", workers: int = 2, anchor_cap: int = 100_000
     with t.phase("tokenize"):
         tok_s, info["segmenter_backend"] = tokenize_seconds(answers, lang)
     t.seconds["keyword_scan"], t.seconds["tokenize"] = round(scan_s, 3), round(tok_s, 3)   # set-up excluded
-    if topics:
-        matrices = topic_matrices(answers, topic_k)   # the engine's own matrix: words (+ characters for zh)
-        with t.phase("nmf_bare_fit"):
-            nmf_fit_seconds(matrices, topic_k)
-        del matrices
     del answers, zh_answers
     gc.collect()
 
@@ -403,6 +399,11 @@ def run(size: str, lang: str = "zh", workers: int = 2, anchor_cap: int = 100_000
         print("  coding stage alone, 1 vs", workers, "processes...", flush=True)
         coding_speedup(direct["tables"], workers, t)
     if topics:
+        # the engine's own matrix of the same segments the stage models: words (+ characters for zh)
+        matrices = topic_matrices(direct["tables"], topic_k)
+        with t.phase("nmf_bare_fit"):
+            nmf_fit_seconds(matrices, topic_k)
+        del matrices
         print("  topic stage...", flush=True)
         with t.phase("topics"):
             _, info["topics_how"] = topics_seconds(direct["tables"], topic_k)

@@ -46,3 +46,20 @@ def test_k_range_caps_by_corpus_size_and_explains_when_too_small():
         k_range(9, 3, 12)
     with pytest.raises(TopicModelError, match="--k-max >= --k-min"):
         k_range(100, 8, 4)
+
+
+def test_coherence_is_counted_on_a_fixed_sample_of_large_corpora(monkeypatch):
+    from models import selection
+
+    docs = [[f"w{i % 7}", f"w{i % 5}"] for i in range(100)]
+    assert selection.coherence_sample(docs, size=100) is docs          # small corpora: every document
+    sample = selection.coherence_sample(docs, size=30)
+    assert len(sample) == 30 and sample == selection.coherence_sample(docs, size=30)   # seeded: the same sample
+    assert all(d in docs for d in sample)
+    counted = []
+    real = selection.npmi_coherence
+    monkeypatch.setattr(selection, "COHERENCE_SAMPLE_DOCS", 30)
+    monkeypatch.setattr(selection.coherence_sample, "__defaults__", (30,))
+    monkeypatch.setattr(selection, "npmi_coherence", lambda top, d, **kw: counted.append(len(d)) or real(top, d, **kw))
+    selection.select_k(docs, lambda k: make_topic_model("nmf", k, random_state=0), [2, 3])
+    assert counted == [30, 30]
