@@ -20,159 +20,16 @@ from __future__ import annotations
 
 import gc
 import json
-import logging
-import os
-import platform
-import subprocess
 import tempfile
-import threading
 import time
-from contextlib import contextmanager
-from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Iterator
+
+from benchmarks.anchors import CODEBOOK, jieba_lcut_seconds, keyword_scan_seconds, nmf_fit_seconds, topic_matrices
+from benchmarks.measure import Timings, machine
 
 RESULTS = Path(__file__).resolve().parent / "results"
 REPO = Path(__file__).resolve().parent.parent
-CODEBOOK = REPO / "codebooks" / "community_governance.yaml"
-
-
-# ---------------------------------------------------------------------------- measuring
-class RssSampler:
-    """Peak resident memory of this process plus its children (pool and Dask workers), sampled."""
-
-    def __init__(self, interval: float = 0.1):
-        import psutil
-
-        self.proc, self.interval, self.peak = psutil.Process(), interval, 0
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._run, daemon=True)
-
-    def _total(self) -> int:
-        total = 0
-        for p in [self.proc, *self.proc.children(recursive=True)]:
-            try:
-                total += p.memory_info().rss
-            except Exception:   # a worker that just exited
-                pass
-        return total
-
-    def _run(self) -> None:
-        while not self._stop.is_set():
-            self.peak = max(self.peak, self._total())
-            self._stop.wait(self.interval)
-
-    def __enter__(self) -> "RssSampler":
-        self.peak = self._total()
-        self._thread.start()
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self._stop.set()
-        self._thread.join()
-        self.peak = max(self.peak, self._total())
-
-    @property
-    def peak_mb(self) -> float:
-        return round(self.peak / 2**20, 1)
-
-
-@dataclass
-class Timings:
-    seconds: dict[str, float] = field(default_factory=dict)
-    peak_mb: dict[str, float] = field(default_factory=dict)
-
-    @contextmanager
-    def phase(self, name: str) -> Iterator[None]:
-        gc.collect()
-        with RssSampler() as rss:
-            start = time.perf_counter()
-            yield
-            self.seconds[name] = round(time.perf_counter() - start, 3)
-        self.peak_mb[name] = rss.peak_mb
-
-
-def machine() -> dict[str, str]:
-    def run(cmd: list[str]) -> str:
-        try:
-            return subprocess.run(cmd, capture_output=True, text=True, timeout=10).stdout.strip()
-        except Exception:
-            return ""
-
-    cpu = next((line.split(":", 1)[1].strip() for line in run(["lscpu"]).splitlines()
-                if line.startswith("Model name")), platform.processor())
-    return {"nproc": run(["nproc"]), "cpu": cpu, "memory": run(["free", "-h"]).splitlines()[1:2][0].split()[1]
-            if run(["free", "-h"]) else "", "python": platform.python_version(),
-            "load_average_at_start": " ".join(f"{x:.1f}" for x in os.getloadavg())}
-
-
-# ---------------------------------------------------------------------------- anchors
-def jieba_lcut_seconds(answers: list[str], cap: int, seed: int = 0) -> tuple[float, bool]:
-    """Bare jieba.lcut over every answer (or over `cap` of them, scaled); (seconds, extrapolated)."""
-    import random
-
-    import jieba
-
-    jieba.setLogLevel(logging.WARNING)
-    jieba.initialize()   # dictionary load is not tokenization: excluded, as for every stage
-    sample = answers if len(answers) <= cap else random.Random(seed).sample(answers, cap)
-    start = time.perf_counter()
-    for text in sample:
-        jieba.lcut(text)
-    elapsed = time.perf_counter() - start
-    return elapsed * len(answers) / len(sample), len(sample) < len(answers)
-
-
-def keyword_scan_seconds(answers: list[str]) -> tuple[float, int]:
-    """A bare Aho-Corasick scan of every codebook keyword over every answer (lower-cased)."""
-    import ahocorasick
-
-    from coding.codebook import load_codebook
-
-    book = load_codebook(CODEBOOK)
-    automaton = ahocorasick.Automaton()
-    for code in book.codes:
-        for term in [*code.keywords.zh, *code.keywords.en, *code.exclude.zh, *code.exclude.en]:
-            if term.strip():
-                automaton.add_word(term.strip().lower(), code.id)
-    automaton.make_automaton()
-    start = time.perf_counter()
-    hits = 0
-    for text in answers:
-        for _ in automaton.iter(text.lower()):
-            hits += 1
-    return time.perf_counter() - start, hits
-
-
-def topic_matrices(tables, k: int, seed: int = 13) -> list:
-    """Per language, the matrix the default engine factorises for the run's segments (as the stage builds it)."""
-    from coding.codebook import load_codebook
-    from models.engines import DEFAULT_ENGINE, make_topic_model
-    from models.prepare import TextPreparer
-    from models.stage import user_words
-
-    codebook = load_codebook(CODEBOOK)
-    segments = tables.segments[~tables.segments["is_interviewer"].astype(bool)]
-    matrices = []
-    for lang, group in segments.groupby(segments["lang"].astype(str)):
-        texts = group["text"].astype(str).tolist()
-        if lang not in ("zh", "en") or len(texts) < 50:
-            continue
-        docs = TextPreparer(lang, user_words=user_words(codebook, lang), min_df=2, max_df=0.5).fit_transform(texts)
-        model = make_topic_model(DEFAULT_ENGINE, k, random_state=seed, lang=lang)
-        matrices.append(model.feature_matrix(docs, texts))
-    return matrices
-
-
-def nmf_fit_seconds(matrices: list, k: int = 20, seed: int = 13) -> float:
-    """A bare scikit-learn NMF fit, with the engine's solver settings, on each matrix."""
-    from sklearn.decomposition import NMF
-
-    start = time.perf_counter()
-    for matrix in matrices:
-        NMF(n_components=k, init="nndsvda", random_state=seed, max_iter=400, tol=1e-4).fit(matrix)
-    return time.perf_counter() - start
 
 
 # ---------------------------------------------------------------------------- stages
