@@ -29,7 +29,6 @@ from benchmarks.anchors import CODEBOOK, jieba_lcut_seconds, keyword_scan_second
 from benchmarks.measure import Timings, machine
 
 RESULTS = Path(__file__).resolve().parent / "results"
-REPO = Path(__file__).resolve().parent.parent
 
 
 # ---------------------------------------------------------------------------- stages
