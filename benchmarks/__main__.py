@@ -12,7 +12,7 @@ import sys
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__.splitlines()[0])
-    parser.add_argument("--size", default="10k", help="answers: 10k (quick, < 1 min), 100k, 1m, or a number")
+    parser.add_argument("--size", default="10k", help="answers: 10k (quick, about a minute), 100k, 1m, or a number")
     parser.add_argument("--lang", default="zh", choices=("zh", "en", "mix"), help="which real answers to resample")
     parser.add_argument("--workers", type=int, default=min(2, os.cpu_count() or 1),
                         help="processes for the parallel measurements (default: 2, or 1 on one core)")
