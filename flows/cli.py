@@ -73,9 +73,24 @@ def boot_unless_dask(dask_address: str | None = None, dask_local: int = 0) -> No
     """
     if dask_address or dask_local:
         return
+    boot_prefect()
+
+
+def boot_prefect():
+    """Start Prefect's API server in the background (~10 s) while the command imports (flows/prefect_boot.py)."""
     from flows.prefect_boot import boot_in_background
 
-    boot_in_background()
+    return boot_in_background()
+
+
+def wait_for_prefect(boot) -> None:
+    """Wait for it before the flow runs (a flow started mid-boot would not); a failed start is a clean error."""
+    from flows.prefect_boot import PrefectBootError
+
+    try:
+        boot.wait()
+    except PrefectBootError as exc:
+        fail(str(exc))
 
 
 def fail(message: str, code: int = 2) -> None:

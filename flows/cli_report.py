@@ -27,7 +27,9 @@ def report(
         help="Run as a Prefect flow and publish the summary as artifacts (starts a local API: ~10 s)."),
 ) -> None:
     """Write report.html, report.md (charts in report_files/) and report.docx into the run folder."""
-    boot = _boot_prefect() if prefect else None   # the API server starts while we import and load
+    from flows.cli import boot_prefect, wait_for_prefect
+
+    boot = boot_prefect() if prefect else None   # the API server starts while we import and load
     from coding.codebook import CodebookError, load_codebook
     from outputs.report_data import ReportInputError
 
@@ -42,7 +44,7 @@ def report(
     try:
         if prefect:
             from flows.report import run_report
-            _wait_for_prefect(boot)
+            wait_for_prefect(boot)
             result = run_report(run, mode, store, str(codebook) if codebook else None)
         else:
             from flows.report import write_report
@@ -58,23 +60,3 @@ def report(
             console.print(f"wrote {path}", highlight=False)
     if result.artifacts:
         console.print(f"published {result.artifacts} Prefect artifact(s)", highlight=False)
-
-
-def _boot_prefect():
-    """Start Prefect's API server in the background (~10 s; flows/prefect_boot.py)."""
-    from flows.prefect_boot import boot_in_background
-
-    return boot_in_background()
-
-
-def _wait_for_prefect(boot) -> None:
-    """Wait for it before the flow runs (a flow started mid-boot would not); a failed start is a clean error."""
-    from rich.markup import escape
-
-    from flows.prefect_boot import PrefectBootError
-
-    try:
-        boot.wait()
-    except PrefectBootError as exc:
-        err_console.print(f"[bold red]error:[/] {escape(str(exc))}", highlight=False, soft_wrap=True)
-        raise typer.Exit(2)

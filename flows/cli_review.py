@@ -44,23 +44,6 @@ def _fail(message: str, code: int = 2) -> None:
     raise typer.Exit(code)
 
 
-def _boot_prefect():
-    """Start Prefect's API server in the background (~10 s) while the command imports (flows/prefect_boot.py)."""
-    from flows.prefect_boot import boot_in_background
-
-    return boot_in_background()
-
-
-def _wait_for_prefect(boot) -> None:
-    """Wait for it before the flow runs (a flow started mid-boot would not); a failed start is a clean error."""
-    from flows.prefect_boot import PrefectBootError
-
-    try:
-        boot.wait()
-    except PrefectBootError as exc:
-        _fail(str(exc))
-
-
 def _open(store: Optional[str]):
     from coding.store import ProjectStore
 
@@ -153,11 +136,13 @@ def review_suggest_and_export(
     """Prefect flow: refresh model suggestions, then export one queue per coder."""
     if file_format not in ("xlsx", "csv"):
         _fail(f"--format must be xlsx or csv, got {file_format!r}")
-    boot = _boot_prefect()
+    from flows.cli import boot_prefect, wait_for_prefect
+
+    boot = boot_prefect()
     from coding.store import resolve_store_url
     from flows.review import run_flow, suggest_and_export
 
-    _wait_for_prefect(boot)
+    wait_for_prefect(boot)
     results = run_flow(suggest_and_export, store=resolve_store_url(store), coders=list(coder), out_dir=str(out_dir),
                        file_format=file_format, order=order, limit=limit, codes=list(code),
                        double_code=double_code, seed=seed)
@@ -177,12 +162,14 @@ def review_import_and_retrain(
     coders = list(coder) * len(files) if len(coder) == 1 else list(coder)
     if len(coders) != len(files):
         _fail(f"give one --coder for all files or one per file ({len(files)} file(s), {len(coder)} --coder)")
-    boot = _boot_prefect()
+    from flows.cli import boot_prefect, wait_for_prefect
+
+    boot = boot_prefect()
     from coding.review_import import ReviewImportError
     from coding.store import resolve_store_url
     from flows.review import import_and_retrain, run_flow
 
-    _wait_for_prefect(boot)
+    wait_for_prefect(boot)
     try:
         result = run_flow(import_and_retrain, store=resolve_store_url(store), files=[str(f) for f in files],
                           coders=coders, retrain=retrain, cv=cv)
