@@ -42,17 +42,26 @@ def segment_topics_table(segment_ids: Sequence[str], weights: np.ndarray, lang: 
                          min_weight: float = SEGMENT_TOPIC_MIN_WEIGHT) -> pd.DataFrame:
     """segment_id, topic_id, weight, rank, dominant: topics with weight >= min_weight, and always
     the dominant one. Segments with no modelled word (all-zero weights) get no row."""
-    rows = []
-    for segment_id, row in zip(segment_ids, np.asarray(weights)):
-        if not row.any():
-            continue
-        order = np.lexsort((np.arange(len(row)), -row))
-        for rank, j in enumerate(order, start=1):
-            if rank > 1 and row[j] < min_weight:
-                break
-            rows.append({"segment_id": segment_id, "topic_id": topic_id(lang, int(j)),
-                         "weight": round(float(row[j]), 4), "rank": rank, "dominant": rank == 1})
-    return pd.DataFrame(rows, columns=list(SEGMENT_TOPIC_COLUMNS)).astype({"rank": "int64", "dominant": bool})
+    weights = np.asarray(weights, dtype=float)
+    if weights.size == 0:
+        weights = np.zeros((len(segment_ids), max(1, weights.shape[-1] if weights.ndim else 1)))
+    # Heaviest first, ties by topic index (a stable sort of the negated weights), all rows at once:
+    # a Python loop over a 100k-segment run's rows took seconds.
+    order = np.argsort(-weights, axis=1, kind="stable")
+    ranked = np.take_along_axis(weights, order, axis=1)
+    keep = ranked >= min_weight
+    keep[:, 0] = True
+    keep &= weights.any(axis=1)[:, None]
+    rows, ranks = np.nonzero(keep)                      # row-major: by segment, then by rank
+    topics = order[rows, ranks]
+    names = np.asarray([topic_id(lang, j) for j in range(weights.shape[1])], dtype=object)
+    return pd.DataFrame({
+        "segment_id": np.asarray(segment_ids, dtype=object)[rows],
+        "topic_id": names[topics] if len(topics) else np.asarray([], dtype=object),
+        "weight": [round(float(w), 4) for w in ranked[rows, ranks]],   # Python's rounding, as before
+        "rank": ranks + 1,
+        "dominant": ranks == 0,
+    }, columns=list(SEGMENT_TOPIC_COLUMNS)).astype({"rank": "int64", "dominant": bool})
 
 
 def dominant_topics(segment_topics: pd.DataFrame) -> pd.DataFrame:
