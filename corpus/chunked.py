@@ -16,17 +16,16 @@ must guess columns for, goes through `ingest_files` unchanged (as a whole file).
 from __future__ import annotations
 
 import csv
-import io
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterator
 
-from corpus.encoding import EMPTY, read_text
+from corpus.encoding import read_text
 from corpus.errors import FileResult, Rejected
 from corpus.ingest import _ingest_one, _rel, open_corpus_folder
 from corpus.manifest import Manifest, kind_from_extension
 from corpus.records import IngestionRecord
-from corpus.surveys import _clean_header, ingest_answers
+from corpus.surveys import TableRows, csv_rows, ingest_answers
 from corpus.turns import SpeakerMarkers
 
 # A data row as the planner ships it: (sheet row number, cells, rejection reason or None).
@@ -119,7 +118,7 @@ def _stream(root: Path, files: list[Path], manifest: Manifest | None, max_chars:
         rows = ingested = 0
         batch: list[Row] = []
         id_index = survey.header.index(survey.id_col)
-        for number, cells in _data_rows(survey.header, _csv_rows(text)):
+        for number, cells in TableRows().rows(csv_rows(text)):   # the same rows as the first pass
             rows += 1
             rid = cells[id_index].strip()
             reason = None
@@ -175,50 +174,14 @@ def _streamable_survey(path: Path, rel: str, manifest: Manifest | None):
     return layout, [f"{rel}: {n}" for n in notes], text
 
 
-def _csv_rows(text: str) -> Iterator[tuple[int, list[str]]]:
-    # The same delimiter choice as corpus.surveys.read_table.
-    first_line = text.split("\n", 1)[0]
-    delimiter = max(",\t;", key=first_line.count) if any(d in first_line for d in ",\t;") else ","
-    yield from enumerate(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter), start=1)
-
-
-def _data_rows(header: tuple[str, ...], raw: Iterator[tuple[int, list[str]]]) -> Iterator[tuple[int, list[str]]]:
-    """Data rows after the header, blank rows left out, cells padded/cut to the header (as read_table)."""
-    seen_header = False
-    width = len(header)
-    for number, cells in raw:
-        if not any(map(str.strip, cells)):   # csv cells are str: the same test as any(c.strip() ...), in C
-            continue
-        if not seen_header:
-            seen_header = True
-            continue
-        yield number, cells if len(cells) == width else (cells + [""] * width)[:width]
-
-
 def _scan_csv(text: str) -> tuple[list[str], int, list[str]]:
     """First pass: header, number of data rows and read_table's notes, without keeping rows."""
-    notes: list[str] = []
-    header: list[str] | None = None
-    blank = extra = rows = 0
+    table = TableRows()
     try:
-        for _, cells in _csv_rows(text):
-            if not any(map(str.strip, cells)):
-                blank += header is not None
-                continue
-            if header is None:
-                header = _clean_header(cells, notes)
-                continue
-            if len(cells) > len(header) and any(c.strip() for c in cells[len(header):]):
-                extra += 1
-            rows += 1
+        rows = sum(1 for _ in table.rows(csv_rows(text)))
     except csv.Error:
         raise Rejected("malformed CSV") from None
-    if header is None:
-        raise Rejected(EMPTY)
-    if blank:
-        notes.append(f"{blank} blank row(s) ignored")
-    if extra:
-        notes.append(f"{extra} row(s) have more cells than the header; the extra cells were ignored")
+    header, notes = table.finish()
     return header, rows, notes
 
 

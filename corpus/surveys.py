@@ -12,6 +12,7 @@ import io
 import re
 from collections import Counter
 from pathlib import Path
+from typing import Iterable, Iterator
 
 from corpus.encoding import EMPTY, read_text
 from corpus.errors import FileResult, Rejected
@@ -39,34 +40,62 @@ def read_table(path: Path, *, encoding: str | None = None, sheet: str | None = N
         raw, used = _xlsx_rows(path, sheet), None
     else:
         text, used = read_text(path, encoding)
-        first_line = text.split("\n", 1)[0]
-        delimiter = max(",\t;", key=first_line.count) if any(d in first_line for d in ",\t;") else ","
         try:
-            raw = list(enumerate(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter), start=1))
+            raw = list(csv_rows(text))
         except csv.Error as exc:
             raise Rejected(f"malformed CSV ({exc})", encoding=used) from None
-    notes: list[str] = []
-    header: list[str] | None = None
-    rows: list[tuple[int, list[str]]] = []
-    blank = extra = 0
-    for number, cells in raw:
-        cells = ["" if c is None else c for c in cells]
-        if not any(c.strip() for c in cells):
-            blank += header is not None
-            continue
-        if header is None:
-            header = _clean_header(cells, notes)
-            continue
-        if len(cells) > len(header) and any(c.strip() for c in cells[len(header):]):
-            extra += 1
-        rows.append((number, (cells + [""] * len(header))[:len(header)]))
-    if header is None:
-        raise Rejected(EMPTY, encoding=used)
-    if blank:
-        notes.append(f"{blank} blank row(s) ignored")
-    if extra:
-        notes.append(f"{extra} row(s) have more cells than the header; the extra cells were ignored")
+    table = TableRows()
+    rows = list(table.rows((number, ["" if c is None else c for c in cells]) for number, cells in raw))
+    header, notes = table.finish(used)
     return header, rows, used, notes
+
+
+def csv_rows(text: str) -> Iterator[tuple[int, list[str]]]:
+    """(1-based row number, cells) of CSV text; the delimiter (, tab ;) is the first line's commonest."""
+    first_line = text.split("\n", 1)[0]
+    delimiter = max(",\t;", key=first_line.count) if any(d in first_line for d in ",\t;") else ","
+    yield from enumerate(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter), start=1)
+
+
+class TableRows:
+    """A table's data rows as `read_table` returns them, streamed (the chunked reader's two passes use it too).
+
+    The first non-blank row is the header; fully blank rows are left out; cells (str) are padded
+    or cut to the header's width. Blank rows after the header and rows with non-empty cells
+    beyond the header are counted for the notes `finish` returns.
+    """
+
+    def __init__(self) -> None:
+        self.header: list[str] | None = None
+        self.blank = self.extra = 0
+        self._notes: list[str] = []
+
+    def rows(self, raw: Iterable[tuple[int, list[str]]]) -> Iterator[tuple[int, list[str]]]:
+        width = 0 if self.header is None else len(self.header)
+        for number, cells in raw:
+            if not any(map(str.strip, cells)):   # the same test as any(c.strip() for c in cells), in C
+                self.blank += self.header is not None
+                continue
+            if self.header is None:
+                self.header = _clean_header(cells, self._notes)
+                width = len(self.header)
+                continue
+            if len(cells) != width:
+                if len(cells) > width and any(map(str.strip, cells[width:])):
+                    self.extra += 1
+                cells = (cells + [""] * width)[:width]
+            yield number, cells
+
+    def finish(self, encoding: str | None = None) -> tuple[list[str], list[str]]:
+        """(header, notes) after the last row; a table without a header row is rejected as empty."""
+        if self.header is None:
+            raise Rejected(EMPTY, encoding=encoding)
+        notes = list(self._notes)
+        if self.blank:
+            notes.append(f"{self.blank} blank row(s) ignored")
+        if self.extra:
+            notes.append(f"{self.extra} row(s) have more cells than the header; the extra cells were ignored")
+        return self.header, notes
 
 
 def _xlsx_rows(path: Path, sheet: str | None):
