@@ -14,6 +14,7 @@ from corpus import sentences
 from corpus.lang import detect_lang, is_cjk
 from corpus.normalize import _TABLE, normalize
 from corpus.records import Segment
+from reference_scans import reference_script_counts
 
 EXAMPLE_CODEBOOK = Path(__file__).resolve().parents[2] / "codebooks" / "community_governance.yaml"
 
@@ -25,12 +26,7 @@ _EDGE_TEXTS = [
 
 
 def _reference_detect_lang(text: str, *, cjk_share: float = 0.2, default: str = "en") -> str:
-    cjk = letters = 0
-    for ch in text:
-        if is_cjk(ch):
-            cjk += 1
-        elif ch.isalpha():
-            letters += 1
+    cjk, letters = reference_script_counts(text)
     total = cjk + letters
     if total == 0:
         return default

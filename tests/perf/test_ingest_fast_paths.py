@@ -13,10 +13,11 @@ import pytest
 from pandas.testing import assert_frame_equal
 
 from coding.applications import CODE_APPLICATION_COLUMNS, CodeApplication, applications_frame
-from corpus.lang import detect_lang, is_cjk, script_counts, script_mix, text_lang
+from corpus.lang import detect_lang, script_counts, script_mix, text_lang
 from corpus.sentences import sentence_spans
 from corpus.surveys import read_survey
 from flows.assemble import _respondent_rows
+from reference_scans import reference_script_counts
 
 # Mixed, pure Chinese, pure English and letter-less answers, and characters that are easy to get
 # wrong: full-width letters (Ａ), katakana, accented letters, an unassigned code point inside a
@@ -32,16 +33,6 @@ ANSWERS = [
 ]
 
 
-def _reference_counts(text: str) -> tuple[int, int]:
-    cjk = letters = 0
-    for ch in text:
-        if is_cjk(ch):
-            cjk += 1
-        elif ch.isalpha():
-            letters += 1
-    return cjk, letters
-
-
 def _random_answers(n: int, seed: int = 11) -> list[str]:
     alphabet = "中文问题服务时间，。！？；;!?. \n\tABCabcİßé½Ⅷ１２ＡＢ！　𠀀\ufa6eｱ😀①…"
     rng = random.Random(seed)
@@ -52,7 +43,7 @@ def _check_answers(answers: list[str]) -> int:
     """text_lang and script_mix agree with the counts; returns how many answers mix scripts."""
     mixed_count = 0
     for text in answers:
-        cjk, letters = _reference_counts(text)
+        cjk, letters = reference_script_counts(text)
         assert script_counts(text) == (cjk, letters), text
         assert script_mix(text) == (cjk > 0, letters > 0), text
         lang, mixed = text_lang(text)
