@@ -121,12 +121,13 @@ def run(
 
     if not corpus.is_dir():
         fail(f"corpus folder {corpus} does not exist (expected a folder of .txt/.md/.docx/.csv/.xlsx files)")
-    try:   # before the boot: a codebook error shows in ~1 s, not after the boot's ~4 s of imports
+    # Prefect's temporary API server boots (~5 s) while we import, validate and warm up; launching
+    # it costs this process nothing (flows/prefect_launch.py), and a bad codebook stops it at exit.
+    boot_unless_dask(dask_address, dask_local)
+    try:
         book = load_codebook(codebook)
     except (CodebookError, ValueError) as exc:
         fail(str(exc))
-    # Prefect's temporary API server boots (~10 s) while we import, validate and warm up.
-    boot_unless_dask(dask_address, dask_local)
     from corpus import CorpusError
     from flows.dask_runner import DaskSetupError
     from flows.settings import RunSettings

@@ -15,8 +15,13 @@ needs regardless (its own imports, loading the codebook, warming the segmenter):
 *before* it is healthy, so a flow started mid-boot would skip the wait and fail to connect.
 `wait()` re-raises a failed start as `PrefectBootError` (with what to do about it).
 
-When `PREFECT_API_URL` is set (a started server, the test harness) there is nothing to boot and
-every call is a no-op. The `--dask-*` paths start their own shared server (flows/dask_runner.py)
+Two ways to start it. Before `prefect` is imported (a fresh `qualmine` command), the server
+command is launched directly and `PREFECT_API_URL` exported for Prefect to read when it is imported
+(flows/prefect_launch.py): the process never imports Prefect's server code and the start-up runs
+alongside all of the command's imports. Once Prefect is imported (a library call, a benchmark, the
+tests) or a Prefect config file could name a server, Prefect's own `SubprocessASGIServer` is
+started instead. When `PREFECT_API_URL` is set (a started server, the test harness) there is
+nothing to boot and every call is a no-op. The `--dask-*` paths start their own shared server (flows/dask_runner.py)
 and do not boot here. `boot_in_background()` is idempotent: a second call (the CLI booted, then
 `run_pipeline` asks again) returns the boot in progress or the finished one while its server
 still runs. The flow's client then finds the same singleton running: no second server.
@@ -28,14 +33,19 @@ import flows.prefect_env  # noqa: F401  (must precede the prefect import)
 import atexit
 import contextvars
 import os
+import sys
 import threading
 import time
 from dataclasses import dataclass, field
+from pathlib import Path
+
+from flows.prefect_launch import LaunchedServer, launch, launch_blocker, startup_timeout, wait_healthy
 
 _lock = threading.Lock()
 _current: "Boot | None" = None
 _closing = threading.Event()     # set at interpreter exit: a boot not yet started must not start
 _atexit_registered = False
+_exported_url: str | None = None   # the PREFECT_API_URL this process exported for its own launched server
 
 
 class PrefectBootError(RuntimeError):
@@ -55,6 +65,7 @@ class Boot:
 
     mode: str
     api_url: str | None = None
+    launched_early: bool = False     # started before prefect was imported (flows/prefect_launch.py)
     started_at: float = field(default_factory=time.perf_counter)
     launched_at: float | None = None
     ready_at: float | None = None
@@ -72,6 +83,14 @@ class Boot:
     @property
     def in_progress(self) -> bool:
         return not self._done.is_set()
+
+    @property
+    def server_pid(self) -> int | None:
+        """The API server subprocess's pid (None when none was launched)."""
+        if isinstance(self._server, LaunchedServer):
+            return self._server.process.pid
+        process = getattr(self._server, "server_process", None)
+        return None if process is None else process.pid
 
     @property
     def startup_s(self) -> float | None:
@@ -111,6 +130,8 @@ class Boot:
             return True
         if self.error is not None:
             return False                       # a failed start may be retried
+        if isinstance(self._server, LaunchedServer):
+            return self._server.running
         from prefect.server.api.server import SubprocessASGIServer
 
         # The server is stopped (and its singleton dropped) at exit or by a test harness.
@@ -140,9 +161,20 @@ def current_boot() -> Boot | None:
 
 
 def _start() -> Boot:
+    global _exported_url
     started = time.perf_counter()
+    imported = "prefect" in sys.modules
+    if _exported_url is not None and os.environ.get("PREFECT_API_URL") == _exported_url:
+        # Our own launched server failed (a usable one was returned above).
+        if imported:
+            # Prefect has read that URL and keeps it: no new server can be swapped in.
+            return _failed(started, _current.error if _current is not None else None)
+        del os.environ["PREFECT_API_URL"]
+        _exported_url = None
     if os.environ.get("PREFECT_API_URL"):
         return _no_op(os.environ["PREFECT_API_URL"])
+    if launch_blocker(os.environ, Path.cwd(), imported) is None:
+        return _launch_early(started)
     from prefect.settings import PREFECT_API_URL, PREFECT_SERVER_EPHEMERAL_ENABLED
 
     # Profiles, pyproject and temporary_settings() (the test harness) can set the URL too.
@@ -164,6 +196,37 @@ def _start() -> Boot:
     boot._thread = threading.Thread(target=context.run, args=(_run, boot, server), name="prefect-boot", daemon=True)
     boot.launched_at = time.perf_counter()
     boot._thread.start()
+    return boot
+
+
+def _launch_early(started: float) -> Boot:
+    """Launch the server command ourselves and export its URL for Prefect to read at import."""
+    global _exported_url
+    server = launch(os.environ)
+    os.environ["PREFECT_API_URL"] = _exported_url = server.api_url
+    boot = Boot(mode="ephemeral", api_url=server.api_url, launched_early=True, started_at=started, _server=server)
+    boot.launched_at = time.perf_counter()
+    boot._thread = threading.Thread(target=_await_launched, args=(boot, server), name="prefect-boot", daemon=True)
+    boot._thread.start()
+    return boot
+
+
+def _await_launched(boot: Boot, server: LaunchedServer) -> None:
+    try:
+        wait_healthy(server, startup_timeout(os.environ))
+        boot.ready_at = time.perf_counter()
+    except BaseException as exc:   # wait() re-raises it
+        boot.error = exc
+        server.stop()              # a half-started server must not outlive a failed boot
+    finally:
+        boot._done.set()
+
+
+def _failed(started: float, error: BaseException | None) -> Boot:
+    boot = Boot(mode="ephemeral", started_at=started, launched_early=True)
+    boot.error = PrefectBootError("the earlier start of the temporary API server failed after prefect was imported; "
+                                  f"start a new process to retry ({error})")
+    boot._done.set()
     return boot
 
 
@@ -221,10 +284,15 @@ def _register_exit_guard() -> None:
 
 
 def _explain(exc: BaseException) -> str:
-    from prefect.settings import PREFECT_HOME, PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS
+    if isinstance(exc, PrefectBootError):
+        return str(exc)
+    if "prefect" in sys.modules:
+        from prefect.settings import PREFECT_HOME, PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS
 
+        home, timeout = PREFECT_HOME.value(), PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS.value()
+    else:   # the early launch: the environment is all there is (flows/prefect_launch.py)
+        home, timeout = os.environ.get("PREFECT_HOME"), f"{startup_timeout(os.environ):g}"
     return (f"the temporary Prefect API server did not start: {type(exc).__name__}: {exc} "
-            f"(PREFECT_HOME={PREFECT_HOME.value()}, start-up timeout "
-            f"{PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS.value()} s). Raise "
+            f"(PREFECT_HOME={home}, start-up timeout {timeout} s). Raise "
             "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS on a busy machine, or start a server "
             "(`prefect server start`) and set PREFECT_API_URL to use it.")
