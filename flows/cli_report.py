@@ -47,7 +47,7 @@ def report(
             wait_for_prefect(boot)
             result = run_report(run, mode, store, str(codebook) if codebook else None)
         else:
-            from flows.report import write_report
+            from outputs.report import write_report
             result = write_report(run, mode, store, book)
     except ReportInputError as exc:
         err_console.print(f"[bold red]error:[/] {exc}", highlight=False, soft_wrap=True)

@@ -1,6 +1,6 @@
 """The report stage: report.html, report.md (+ SVG charts) and report.docx from a run folder.
 
-`write_report` is the plain function (tests and the CLI call it); `report_task` wraps it for a
+`outputs.report.write_report` is the plain function (tests and the CLI call it); `report_task` wraps it for a
 flow and, running under Prefect, publishes the summary as artifacts (one markdown artifact and
 table artifacts for the chains, the candidate links and the code frequency) so it shows in the
 Prefect UI. `report_flow` runs the stage on its own (`qualmine report`).
@@ -10,7 +10,6 @@ from __future__ import annotations
 import flows.prefect_env  # noqa: F401  (must precede the prefect import)
 
 import math
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
@@ -21,53 +20,14 @@ from prefect.context import FlowRunContext, TaskRunContext
 from prefect.settings import PREFECT_FLOWS_HEARTBEAT_FREQUENCY, temporary_settings
 
 from coding.codebook import Codebook, load_codebook
-from coding.links import link_sentences
-from coding.links import links as build_links
 from coding.tables import CodedTables
+from outputs.report import ReportResult, build_report, write_links, write_report  # noqa: F401  (write_report: re-export)
 from outputs.report_codes import ReportMode
-from outputs.report_data import ALL, ReportData, load_report_data
-from outputs.report_docx import write_docx
-from outputs.report_figures import report_figures
-from outputs.report_html import write_html
-from outputs.report_md import render_markdown, write_markdown
-from outputs.writers import write_table
+from outputs.report_data import ALL, ReportData
+from outputs.report_md import render_markdown
 
 ARTIFACT_PREFIX = "qualmine"
 ARTIFACT_MARKDOWN_LIMIT = 200_000     # characters; the UI renders big artifacts slowly
-
-
-@dataclass(frozen=True)
-class ReportResult:
-    """What the report stage wrote, and which codes it shows."""
-
-    run_dir: Path
-    mode: ReportMode
-    statement: str
-    paths: list[Path] = field(default_factory=list)
-    notes: list[str] = field(default_factory=list)
-    chains: int = 0
-    artifacts: int = 0
-
-
-def build_report(run_dir: str | Path, mode: ReportMode = "suggestions", store: str | Path | None = None,
-                 codebook: Codebook | None = None, use_store: bool = True, run_id: str | None = None,
-                 ) -> tuple[ReportResult, ReportData]:
-    """Write report.html, report.md (+ report_files/*.svg) and report.docx into the run folder."""
-    run_dir = Path(run_dir)
-    data = load_report_data(run_dir, mode=mode, store=store, codebook=codebook, use_store=use_store, run_id=run_id)
-    figures = report_figures(data)
-    paths = [write_html(data, run_dir / "report.html", figures),
-             *write_markdown(data, run_dir / "report.md", figures),
-             write_docx(data, run_dir / "report.docx")]
-    notes = [*data.notes, *(n for n in (data.topics_note, data.agreement_note, data.links_note) if n)]
-    result = ReportResult(run_dir, data.mode, data.mode_statement, paths, notes, len(data.chains))
-    return result, data
-
-
-def write_report(run_dir: str | Path, mode: ReportMode = "suggestions", store: str | Path | None = None,
-                 codebook: Codebook | None = None, use_store: bool = True) -> ReportResult:
-    """`build_report` without the ReportData (the plain entry point)."""
-    return build_report(run_dir, mode, store, codebook, use_store)[0]
 
 
 def _records(frame: pd.DataFrame) -> list[dict]:
@@ -115,13 +75,6 @@ def publish_artifacts(data: ReportData) -> int:
                               description="Evidence for the codebook's links; candidate_link flags unlisted pairs")
         count += 1
     return count
-
-
-def write_links(codebook: Codebook, applications: pd.DataFrame, segments: pd.DataFrame, out_dir: Path) -> list[Path]:
-    """Compute the `links` and `link_sentences` tables and write them into the run folder."""
-    sentences = link_sentences(codebook, applications, segments)
-    table = build_links(codebook, applications, segments, sentences=sentences)
-    return [*write_table(table, out_dir, "links"), *write_table(sentences, out_dir, "link_sentences")]
 
 
 @task(name="links", cache_policy=NO_CACHE)

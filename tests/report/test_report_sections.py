@@ -51,7 +51,7 @@ def with_topics(run_copy):
 
 
 def test_topics_candidates_and_agreement_are_shown_when_present(with_topics):
-    from flows.report import write_report
+    from outputs.report import write_report
 
     result = write_report(with_topics, use_store=False)
     page = html.fromstring((with_topics / "report.html").read_text(encoding="utf-8"))
