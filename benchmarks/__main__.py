@@ -21,7 +21,10 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--topics", dest="topics", action="store_true", default=None,
                         help="include the topic stage (default: only up to 100k answers)")
     parser.add_argument("--no-topics", dest="topics", action="store_false")
-    parser.add_argument("--no-flow", dest="flow", action="store_false", help="skip the Prefect flow run")
+    parser.add_argument("--no-flow", dest="flow", action="store_false", help="skip the Prefect flow runs")
+    parser.add_argument("--cold", dest="cold", action="store_true", default=None,
+                        help="also time `qualmine run` and the plain stages in fresh processes (default: 100k and up)")
+    parser.add_argument("--no-cold", dest="cold", action="store_false")
     parser.add_argument("--batch-rows", type=int, default=20_000, help="survey rows per ingest+code batch")
     parser.add_argument("--keep", action="store_true", help="keep the generated corpus and run folders")
     parser.add_argument("--no-save", dest="save", action="store_false", help="do not write benchmarks/results/")
@@ -29,7 +32,7 @@ def main(argv: list[str] | None = None) -> None:
     from benchmarks.pipeline_bench import run
 
     run(args.size, args.lang, workers=args.workers, anchor_cap=args.anchor_cap, topics=args.topics, flow=args.flow,
-        keep=args.keep, batch_rows=args.batch_rows, write_results=args.save)
+        keep=args.keep, batch_rows=args.batch_rows, write_results=args.save, cold=args.cold)
 
 
 if __name__ == "__main__":

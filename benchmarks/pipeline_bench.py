@@ -13,7 +13,10 @@ then measures, in one run on the same texts:
             --workers processes), tables, writing; tokenization with the default segmenter; the
             topic stage (models/) at K fixed
   coding    the rule-coding stage alone in 1 process and in --workers processes
-  flow      the whole `qualmine run --no-topics --store none` flow (Prefect, ephemeral API)
+  flow      the whole `qualmine run --no-topics --store none` flow in this process (Prefect, ephemeral API
+            server booted at the start of the benchmark, as `qualmine run` boots at its start)
+  cold      (100k and up, or --cold) `qualmine run` and the same stages as plain functions, each in a
+            fresh process, start to exit: what one command costs a user (benchmarks/cold.py)
 Peak RSS is sampled (this process and its children, summed) every 0.1 s per phase.
 """
 from __future__ import annotations
@@ -38,8 +41,7 @@ def direct_run(corpus_dir: Path, out_dir: Path, workers: int, batch_rows: int, t
     from coding.tables import build_tables
     from corpus.chunked import SurveyEnd, ingest_chunk, plan_chunks
     from flows.assemble import CorpusAssembler, chunk_frames
-    from flows.ingest_code import FILES_PER_CHUNK
-    from flows.parallel import gc_paused, paused_steps, rule_coder, run_chunks
+    from flows.parallel import FILES_PER_CHUNK, gc_paused, paused_steps, rule_coder, run_chunks
     from outputs import write_tables
 
     codebook = load_codebook(CODEBOOK)
@@ -182,11 +184,9 @@ class StageClock:
 def flow_run(corpus_dir: Path, out_dir: Path, workers: int, batch_rows: int, t: Timings) -> dict:
     """The whole `qualmine run --no-topics --store none` flow, with per-stage times from its progress hooks.
 
-    `run_pipeline` boots Prefect's temporary API server in the background and does its pre-flight
-    (codebook, coder warm-up) before waiting for it (flows/prefect_boot.py). Here the process is
-    already warm (the direct run imported everything and built the coder), so the pre-flight has
-    almost nothing left to hide the start-up behind: `boot_wait_s` is close to the whole start-up.
-    A fresh `qualmine run` boots before its own imports and hides more of it than this does.
+    The API server was booted at the start of the benchmark (`run`), as `qualmine run` boots it
+    at its start; `boot_wait_s` is what the flow still waited for it (about 0). A fresh command's
+    own start-up is measured by benchmarks/cold.py.
     """
     import flows.prefect_env  # noqa: F401
     from flows.pipeline import run_pipeline
@@ -197,31 +197,34 @@ def flow_run(corpus_dir: Path, out_dir: Path, workers: int, batch_rows: int, t: 
     clock = StageClock()
     settings = RunSettings(corpus_dir=corpus_dir, codebook_path=CODEBOOK, out_dir=out_dir, topics=False, store=None,
                            workers=workers, batch_size=batch_rows)
+    boot = current_boot()
+    waited = boot.waited_s if boot is not None else 0.0
     begin = time.perf_counter()
     with t.phase("flow_total"), reporting(clock):
         result = run_pipeline(settings)
     first = min(clock.started.values(), default=begin) - begin
     boot = current_boot()
-    ephemeral = boot is not None and boot.mode == "ephemeral" and boot.started_at >= begin
-    startup = boot.startup_s if ephemeral else None
     return {"counts": result.counts, "stages": clock.seconds, "startup_s": round(first, 3),
-            # time run_pipeline blocked for the server after its pre-flight (0 without a server to start)
-            "boot_wait_s": round(boot.waited_s, 3) if ephemeral else 0.0,
-            # boot_in_background() called -> /health answered; None when none was started (PREFECT_API_URL)
-            "server_startup_s": round(startup, 3) if startup is not None else None,
-            # launched -> healthy minus the wait: the start-up the pre-flight ran alongside
-            "boot_hidden_s": round(boot.hidden_s, 3) if startup is not None else None}
+            "boot_wait_s": round(boot.waited_s - waited, 3) if boot is not None else 0.0}
 
 
 # ---------------------------------------------------------------------------- the run
 def run(size: str, lang: str = "zh", workers: int = 2, anchor_cap: int = 100_000, topics: bool | None = None,
         topic_k: int = 20, flow: bool = True, keep: bool = False, batch_rows: int = 20_000,
-        write_results: bool = True) -> dict:
+        write_results: bool = True, cold: bool | None = None) -> dict:
     """Run the benchmark; returns (and by default writes) the results dict."""
     from benchmarks.sample_corpus import build_corpus, parse_size
 
+    # Like `qualmine run`, boot Prefect's API server first (before prefect is imported: the early
+    # launch) so the flow measured below finds it running; waited for before the first measurement.
+    boot = None
+    if flow:
+        from flows.prefect_boot import boot_in_background
+
+        boot = boot_in_background()
     n = parse_size(size)
     topics = n <= 100_000 if topics is None else topics
+    cold = flow and n >= 100_000 if cold is None else cold
     work = Path(tempfile.mkdtemp(prefix=f"qualmine-bench-{size}-"))
     t = Timings()
     print(f"qualmine pipeline benchmark: {n:,} {lang} answers RESAMPLED (with replacement, seed 0) from real "
@@ -232,6 +235,9 @@ def run(size: str, lang: str = "zh", workers: int = 2, anchor_cap: int = 100_000
                   "workers": workers, "batch_rows": batch_rows, "machine": machine(), "date": date.today().isoformat(),
                   "resampled_from": "../shared/corpora (zh_medical_dialogue_neike ask; nhs_fft_pxtextmining answers)"}
     print(f"  corpus: {sampled.mb} MB of answer text, {sampled.source_answers:,} distinct real answers", flush=True)
+    if boot is not None:
+        boot.wait()   # no measurement shares the cores with the server's start-up
+        info["prefect_server_startup_s"] = round(boot.startup_s, 3) if boot.startup_s is not None else None
 
     zh_answers = answers if lang == "zh" else [a for a in answers if _is_zh(a)]
     with t.phase("jieba_lcut"):
@@ -282,11 +288,15 @@ def run(size: str, lang: str = "zh", workers: int = 2, anchor_cap: int = 100_000
         fr = flow_run(sampled.folder, work / "flow", workers, batch_rows, t)
         info["flow_stages_s"], info["flow_startup_s"] = fr["stages"], fr["startup_s"]
         info["prefect_boot_wait_s"] = fr["boot_wait_s"]
-        info["prefect_server_startup_s"] = fr["server_startup_s"]
-        info["prefect_boot_hidden_s"] = fr["boot_hidden_s"]
         stage_sum = sum(fr["stages"].values())
+        # Everything in the flow that is not stage work: creating the runs, task and state records, exit.
         info["prefect_overhead_s"] = round(t.seconds["flow_total"] - stage_sum, 3)
-        info["prefect_overhead_after_startup_s"] = round(t.seconds["flow_total"] - stage_sum - fr["startup_s"], 3)
+    if cold:
+        from benchmarks.cold import cold_runs
+
+        print("  fresh processes: qualmine run vs the same stages as plain functions...", flush=True)
+        info["cold_direct_stages_s"] = cold_runs(sampled.folder, work, workers, batch_rows, t)
+        info["cold_prefect_overhead_s"] = round(t.seconds["cold_flow_total"] - t.seconds["cold_direct_total"], 3)
     results = _results(info, t, workers)
     print_table(results, t, workers)
     if write_results:
@@ -326,6 +336,8 @@ def _results(info: dict, t: Timings, workers: int) -> dict:
         "rule_coding_vs_keyword_scan": s["rule_coding"] / s["keyword_scan"] if s.get("rule_coding") else None,
         "topics_vs_nmf_bare_fit": s["topics"] / s["nmf_bare_fit"] if s.get("topics") and s.get("nmf_bare_fit") else None,
         "prefect_overhead_share": (info["prefect_overhead_s"] / s["flow_total"]) if "prefect_overhead_s" in info else None,
+        "cold_prefect_overhead_share": (info["cold_prefect_overhead_s"] / s["cold_flow_total"])
+        if "cold_prefect_overhead_s" in info else None,
     }
     if workers > 1:
         ratios[f"coding_speedup_{workers}_processes"] = s["coding_1_process"] / s[f"coding_{workers}_processes"]
@@ -344,7 +356,7 @@ def print_table(results: dict, t: Timings, workers: int) -> None:
     anchor = {"tokenize": "jieba_lcut", "rule_coding": "keyword_scan", "topics": "nmf_bare_fit",
               "ingest_code": "jieba_lcut", "direct_total": "jieba_lcut", "flow_total": "jieba_lcut",
               f"coding_{workers}_processes": "coding_1_process", f"ingest_code_{workers}_processes": "ingest_code",
-              f"direct_total_{workers}_processes": "jieba_lcut"}
+              f"direct_total_{workers}_processes": "jieba_lcut", "cold_flow_total": "cold_direct_total"}
     table = Table(title=f"qualmine pipeline, {n:,} {results['lang']} answers ({mb} MB), resampled from ../shared/corpora")
     for col in ("stage", "seconds", "answers/s", "MB/s", "peak RSS MB", "ratio to anchor"):
         table.add_column(col, justify="left" if col == "stage" else "right")
@@ -359,10 +371,14 @@ def print_table(results: dict, t: Timings, workers: int) -> None:
     for key, value in results["ratios"].items():
         print(f"  {key}: {value}")
     if results.get("prefect_overhead_s") is not None:
-        print(f"  prefect overhead: {results['prefect_overhead_s']} s of flow_total {s.get('flow_total')} s "
-              f"(to the first stage {results['flow_startup_s']} s; server start-up "
-              f"{results.get('prefect_server_startup_s')} s, of which the pre-flight hid "
-              f"{results.get('prefect_boot_hidden_s')} s and the flow waited {results.get('prefect_boot_wait_s')} s)")
+        print(f"  prefect overhead in the flow: {results['prefect_overhead_s']} s of flow_total {s.get('flow_total')} s "
+              f"(pre-flight + run creation to the first stage {results['flow_startup_s']} s; the flow waited "
+              f"{results.get('prefect_boot_wait_s')} s for the server, booted at the start in "
+              f"{results.get('prefect_server_startup_s')} s)")
+    if results.get("cold_prefect_overhead_s") is not None:
+        print(f"  one fresh command: qualmine run {s['cold_flow_total']} s vs plain functions {s['cold_direct_total']} s "
+              f"-> Prefect costs {results['cold_prefect_overhead_s']} s (imports, server start-up not hidden, "
+              f"orchestration, shutdown); plain-function split {results['cold_direct_stages_s']}")
     if results.get("jieba_lcut_extrapolated_from"):
         print(f"  note: jieba.lcut timed on {results['jieba_lcut_extrapolated_from']:,} answers and scaled linearly")
     print(f"  topics: {results['topics_how']}")

@@ -18,11 +18,10 @@ from prefect.cache_policies import NO_CACHE
 from coding.codebook import Codebook
 from corpus.chunked import Chunk, ChunkPlan, plan_chunks
 from flows.assemble import ChunkResult, CodedCorpus, CorpusAssembler
-from flows.parallel import ordered, process_chunk, run_chunks
+from flows.parallel import FILES_PER_CHUNK, ordered, process_chunk, run_chunks
 from flows.progress import stage
 from flows.settings import RunSettings
 
-FILES_PER_CHUNK = 20          # transcripts are long: a few files make a batch
 DASK_CHUNKS_IN_FLIGHT = 8     # bounded, so the client never holds the whole corpus as payloads
 
 

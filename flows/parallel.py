@@ -27,6 +27,8 @@ from coding.rules import RuleCoder
 from corpus.chunked import Chunk, SurveyEnd, ingest_chunk
 from flows.assemble import ChunkResult, chunk_frames
 
+FILES_PER_CHUNK = 20          # transcripts are long: a few files make a batch
+
 _CODERS: dict[tuple[str, bool], RuleCoder] = {}
 
 

@@ -1,0 +1,53 @@
+"""Fresh processes: `qualmine run` against the same stages as plain functions (benchmarks/direct.py).
+
+What a researcher waits for: each command starts a new Python process that imports its modules,
+and `qualmine run` also starts Prefect's temporary API server (launched before Prefect is
+imported, so it boots alongside the imports: flows/prefect_launch.py). The difference of the two
+wall times is everything Prefect costs one command: its imports, the server start-up the imports
+did not hide, orchestration, and shutting the server down. Both runs are timed from the parent,
+start to exit, with the RSS of the process tree sampled.
+"""
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from benchmarks.measure import Timings
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+def _env() -> dict[str, str]:
+    # A user's shell has no API URL: the benchmark's own server (exported by its early boot) must not leak in.
+    env = {k: v for k, v in os.environ.items() if k != "PREFECT_API_URL"}
+    env["PYTHONPATH"] = os.pathsep.join(p for p in (str(REPO), env.get("PYTHONPATH", "")) if p)
+    return env
+
+
+def _run(cmd: list[str], cwd: Path) -> subprocess.CompletedProcess:
+    proc = subprocess.run(cmd, cwd=cwd, env=_env(), capture_output=True, text=True)
+    if proc.returncode != 0:
+        raise RuntimeError(f"{' '.join(cmd)} exited {proc.returncode}:\n{proc.stderr[-3000:]}")
+    return proc
+
+
+def cold_runs(corpus_dir: Path, work: Path, workers: int, batch_rows: int, t: Timings) -> dict:
+    """Time both commands in fresh processes; their counts must agree. Returns the direct run's stage split."""
+    qualmine = Path(sys.executable).with_name("qualmine")
+    flow_cmd = [str(qualmine) if qualmine.exists() else sys.executable, *([] if qualmine.exists() else
+                ["-c", "from flows.cli import main; main()"]),
+                "run", "--corpus", str(corpus_dir), "--out", str(work / "cold_flow"), "--no-topics", "--store", "none",
+                "--workers", str(workers), "--batch-size", str(batch_rows)]
+    direct_cmd = [sys.executable, "-m", "benchmarks.direct", str(corpus_dir), str(work / "cold_direct"),
+                  "--workers", str(workers), "--batch-rows", str(batch_rows)]
+    with t.phase("cold_direct_total"):
+        direct = json.loads(_run(direct_cmd, work).stdout.strip().splitlines()[-1])
+    with t.phase("cold_flow_total"):
+        _run(flow_cmd, work)
+    manifest = json.loads((work / "cold_flow" / "run_manifest.json").read_text(encoding="utf-8"))
+    if manifest.get("counts") != direct["counts"]:
+        raise RuntimeError(f"the fresh flow and direct runs disagree: {manifest.get('counts')} vs {direct['counts']}")
+    return direct["seconds"]
