@@ -77,7 +77,7 @@ def boot_unless_dask(dask_address: str | None = None, dask_local: int = 0) -> No
 
 
 def boot_prefect():
-    """Start Prefect's API server in the background (~10 s) while the command imports (flows/prefect_boot.py)."""
+    """Start Prefect's API server in the background (~5 s) while the command imports (flows/prefect_boot.py)."""
     from flows.prefect_boot import boot_in_background
 
     return boot_in_background()

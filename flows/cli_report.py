@@ -24,7 +24,7 @@ def report(
         None, "--codebook", help="Codebook YAML, when the one the run manifest names has moved or changed."),
     prefect: bool = typer.Option(
         False, "--prefect/--no-prefect",
-        help="Run as a Prefect flow and publish the summary as artifacts (starts a local API: ~10 s)."),
+        help="Run as a Prefect flow and publish the summary as artifacts (starts a local API: ~5 s)."),
 ) -> None:
     """Write report.html, report.md (charts in report_files/) and report.docx into the run folder."""
     from flows.cli import boot_prefect, wait_for_prefect

@@ -30,7 +30,7 @@ def topics(
     if (run is None) == (corpus is None):
         fail("give either --run DIR (an existing run folder) or --corpus DIR --out DIR")
     if run.is_dir() if run is not None else (out is not None and corpus.is_dir()):
-        boot_unless_dask()   # Prefect's API server starts (~10 s) while we import and check (flows/prefect_boot.py)
+        boot_unless_dask()   # Prefect's API server starts (~5 s) while we import and check (flows/prefect_boot.py)
     from models.stage import TopicSettings
 
     try:

@@ -2,7 +2,8 @@
 
 Without `PREFECT_API_URL`, the first flow call starts a local API server subprocess
 (`prefect.server.api.server.SubprocessASGIServer`, one per process) and blocks until it answers
-`/health`: ~8-12 s on 2 cores, most of it the subprocess importing `prefect.server`. A command
+`/health`: ~5 s on an idle 2-core machine (most of it the subprocess importing `prefect.server`),
+~8-12 s when it started from a process that imports `prefect.server` first. A command
 that is going to run a flow anyway can start that server first and spend the wait on work it
 needs regardless (its own imports, loading the codebook, warming the segmenter):
 
@@ -11,8 +12,9 @@ needs regardless (its own imports, loading the codebook, warming the segmenter):
     boot.wait()                     # BEFORE the first flow call
     my_flow()
 
-`wait()` must come before any flow runs: `SubprocessASGIServer.start()` marks the server running
-*before* it is healthy, so a flow started mid-boot would skip the wait and fail to connect.
+`wait()` must come before any flow runs: a flow started mid-boot would not wait for the server
+(`SubprocessASGIServer.start()` marks it running *before* it is healthy; an early launch's URL is
+set before it answers) and would fail to connect.
 `wait()` re-raises a failed start as `PrefectBootError` (with what to do about it).
 
 Two ways to start it. Before `prefect` is imported (a fresh `qualmine` command), the server
@@ -24,7 +26,8 @@ started instead. When `PREFECT_API_URL` is set (a started server, the test harne
 nothing to boot and every call is a no-op. The `--dask-*` paths start their own shared server (flows/dask_runner.py)
 and do not boot here. `boot_in_background()` is idempotent: a second call (the CLI booted, then
 `run_pipeline` asks again) returns the boot in progress or the finished one while its server
-still runs. The flow's client then finds the same singleton running: no second server.
+still runs. The flow's client then finds the same server (the exported URL, or Prefect's
+singleton): no second server.
 """
 from __future__ import annotations
 

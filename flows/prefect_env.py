@@ -9,7 +9,7 @@ import os
 from pathlib import Path
 
 _DEFAULTS = {
-    # The ephemeral API server needs ~10-15 s to start on 2 busy cores; the 20 s default is too tight.
+    # The ephemeral API server needs 5-15 s to start on 2 busy cores; the 20 s default is too tight.
     "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS": "120",
     # No outbound telemetry: nothing may reach the network at run time.
     "DO_NOT_TRACK": "1",
