@@ -20,21 +20,23 @@ import numpy as np
 import scipy.sparse as sp
 from sklearn.decomposition import NMF
 from sklearn.exceptions import ConvergenceWarning
-from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.preprocessing import normalize
 
 from models.base import TopicModel, TopicModelError, int_in, normalise_rows, one_of, real_in
+from models.vectorize import CharTfidf, TokenTfidf
 
 CHARACTER_MIN_DOCS = 50     # below this, df pruning of characters is meaningless: no character block
 
 
 def _tokens(doc: list[str]) -> list[str]:
-    # Documents arrive tokenised; a module-level function (not a lambda) so the model pickles.
+    # The analyzer the word block used to be built with (TfidfVectorizer(analyzer=_tokens));
+    # kept so models pickled before models/vectorize.py still load, and as the tests' reference.
     return doc
 
 
 def _characters(text: str) -> list[str]:
     # Every non-space character, lower-cased; whitespace separates nothing in Chinese.
+    # The character block's former analyzer: kept for old pickles and as the tests' reference.
     return [ch for ch in text.lower() if not ch.isspace()]
 
 
@@ -81,8 +83,9 @@ class NmfTopics(TopicModel):
         """The matrix NMF factorises: word TF-IDF, stacked with character TF-IDF when `characters`.
 
         Fits the vectorizers (called by `fit`; benchmarks use it to time a bare NMF on the same matrix).
+        Both blocks are `TfidfVectorizer`'s matrices, built with array operations (models/vectorize.py).
         """
-        self.vectorizer_ = TfidfVectorizer(analyzer=_tokens, sublinear_tf=self.sublinear_tf, norm="l2")
+        self.vectorizer_ = TokenTfidf(sublinear_tf=self.sublinear_tf, norm="l2")
         words = self.vectorizer_.fit_transform(docs)
         self.char_vectorizer_ = None
         if not self.characters:
@@ -92,8 +95,7 @@ class NmfTopics(TopicModel):
                                   "aligned with the documents, fit(docs, texts=texts)")
         if len(texts) < CHARACTER_MIN_DOCS:
             return words
-        vectorizer = TfidfVectorizer(analyzer=_characters, sublinear_tf=self.sublinear_tf, norm="l2",
-                                     min_df=2, max_df=0.5)
+        vectorizer = CharTfidf(sublinear_tf=self.sublinear_tf, norm="l2", min_df=2, max_df=0.5)
         try:
             chars = vectorizer.fit_transform(texts)
         except ValueError:      # every character pruned (tiny or uniform corpus): words alone
