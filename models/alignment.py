@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Mapping
 
+import numpy as np
 import pandas as pd
 
 from coding.codebook import Code, Codebook, LangTerms, LangText, dump_codebook, parse_codebook
@@ -33,8 +34,11 @@ def topic_code_alignment(dominant: pd.DataFrame, applications: pd.DataFrame, top
     """
     coded = applications[["segment_id", "code_id"]].drop_duplicates()
     topic_sizes = dominant.groupby("topic_id")["segment_id"].nunique()
-    modelled = set(dominant["segment_id"])
-    code_sizes = coded[coded["segment_id"].isin(modelled)].groupby("code_id")["segment_id"].nunique()
+    # A set of plain str and a C-level map: pandas' isin on string columns took 1.2 s at 180k segments.
+    modelled = set(dominant["segment_id"].to_numpy(dtype=object).tolist())
+    in_model = np.fromiter(map(modelled.__contains__, coded["segment_id"].to_numpy(dtype=object).tolist()),
+                           dtype=bool, count=len(coded))
+    code_sizes = coded[in_model].groupby("code_id")["segment_id"].nunique()
     overlap = dominant[["segment_id", "topic_id"]].merge(coded, on="segment_id")
     overlap_counts = overlap.groupby(["topic_id", "code_id"])["segment_id"].nunique()
     top_terms = topics.groupby("topic_id")["term"].apply(list)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import numbers
 from abc import abstractmethod
+from itertools import chain
 from typing import Any, Callable, Sequence
 
 import numpy as np
@@ -130,12 +131,13 @@ def check_docs(X: Docs, k: int, owner: str) -> list[list[str]]:
     if isinstance(X, (str, bytes)):
         raise TopicModelError(f"{owner}.fit expects a list of tokenised documents (lists of str), got one string")
     docs = [list(d) for d in X]
-    bad = next((i for i, d in enumerate(docs) if any(not isinstance(t, str) for t in d)), None)
-    if bad is not None:
+    # The token types are checked at C speed; the offending document is looked for only on failure.
+    if not all(issubclass(kind, str) for kind in set(map(type, chain.from_iterable(docs)))):
+        bad = next(i for i, d in enumerate(docs) if any(not isinstance(t, str) for t in d))
         raise TopicModelError(f"{owner}.fit expects each document as a list of str tokens; document {bad} is not "
                               "(prepare texts with models.prepare.TextPreparer first)")
-    filled = sum(1 for d in docs if d)
-    vocabulary = len({t for d in docs for t in d})
+    filled = sum(map(bool, docs))
+    vocabulary = len(set(chain.from_iterable(docs)))
     if filled == 0:
         raise TopicModelError(f"no document has any word left after text preparation ({len(docs)} documents, all "
                               "empty or only stop words): there is nothing to model. Check the segments' language, "

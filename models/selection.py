@@ -91,7 +91,7 @@ def select_k(docs: Sequence[Sequence[str]], make_model: Callable[[int], TopicMod
     """
     from gensim.corpora import Dictionary
 
-    docs = [list(d) for d in docs]
+    docs = [d if type(d) is list else list(d) for d in docs]   # read only here: lists need no copy
     scored = coherence_sample(docs)
     dictionary = Dictionary(scored)
     rows, models = [], {}

@@ -148,7 +148,7 @@ def run_topic_stage(segments: pd.DataFrame, applications: pd.DataFrame, responde
                               "Check the corpus folder and the ingestion_report table")
     parts: dict[str, list[pd.DataFrame]] = {n: [] for n in ("topics", "segment_topics", "scores")}
     languages, notes, errors, preparers = [], [], [], {}
-    for lang in sorted(set(usable["lang"].astype(str))):
+    for lang in sorted(str(lang) for lang in usable["lang"].astype(str).unique()):
         mine = usable[usable["lang"].astype(str) == lang]
         if lang not in LANGS:
             notes.append(f"{len(mine)} segment(s) in language {lang!r} not modelled (topics support {', '.join(LANGS)})")

@@ -58,10 +58,24 @@ def segment_topics_table(segment_ids: Sequence[str], weights: np.ndarray, lang: 
     return pd.DataFrame({
         "segment_id": np.asarray(segment_ids, dtype=object)[rows],
         "topic_id": names[topics] if len(topics) else np.asarray([], dtype=object),
-        "weight": [round(float(w), 4) for w in ranked[rows, ranks]],   # Python's rounding, as before
+        "weight": round_like_python(ranked[rows, ranks], 4).tolist(),   # Python's rounding, as before
         "rank": ranks + 1,
         "dominant": ranks == 0,
     }, columns=list(SEGMENT_TOPIC_COLUMNS)).astype({"rank": "int64", "dominant": bool})
+
+
+def round_like_python(values: np.ndarray, digits: int) -> np.ndarray:
+    """`round(v, digits)` of every value, vectorised (a Python loop took ~0.4 s at 180k segments).
+
+    numpy's scale-round-unscale gives Python's correctly rounded result except when the scaled
+    value lies within rounding error of a half; those few are rounded by Python itself.
+    """
+    values = np.asarray(values, dtype=float)
+    scaled = values * 10.0 ** digits
+    out = np.round(scaled) / 10.0 ** digits
+    near_half = np.flatnonzero(np.abs(scaled - np.floor(scaled) - 0.5) < 1e-6)
+    out[near_half] = [round(v, digits) for v in values[near_half].tolist()]
+    return out
 
 
 def dominant_topics(segment_topics: pd.DataFrame) -> pd.DataFrame:
