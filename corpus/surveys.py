@@ -9,25 +9,19 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
-import re
 from collections import Counter
 from pathlib import Path
 from typing import Iterable, Iterator
 
+from corpus.columns import ColumnGuesser, survey_columns
 from corpus.encoding import EMPTY, read_text
 from corpus.errors import FileResult, Rejected
-from corpus.lang import is_cjk, text_lang
+from corpus.lang import text_lang
 from corpus.manifest import FileEntry
 from corpus.records import Document, IngestionRecord, make_doc_id
 from corpus.sentences import build_segments, sentence_spans
 
 SURVEY_EXTENSIONS = (".csv", ".xlsx")
-# Header names (lower-cased, without spaces/_/-) taken as the respondent id, best first.
-_ID_NAMES = (
-    "respondentid", "respondent", "id", "编号", "序号", "受访者编号", "问卷编号", "答卷编号",
-    "样本编号", "participantid", "participant", "responseid", "userid", "用户id", "答卷id",
-)
-_NUMERIC_LIKE = re.compile(r"[\d\s.,:/\-+%年月日时分秒]+")
 
 
 def read_table(path: Path, *, encoding: str | None = None, sheet: str | None = None):
@@ -37,7 +31,7 @@ def read_table(path: Path, *, encoding: str | None = None, sheet: str | None = N
     are left out and counted in a note; cells are strings ('' for missing).
     """
     if path.suffix.lower() == ".xlsx":
-        raw, used = _xlsx_rows(path, sheet), None
+        raw, used = list(xlsx_rows(path, sheet)), None
     else:
         text, used = read_text(path, encoding)
         try:
@@ -98,7 +92,12 @@ class TableRows:
         return self.header, notes
 
 
-def _xlsx_rows(path: Path, sheet: str | None):
+def xlsx_rows(path: Path, sheet: str | None) -> Iterator[tuple[int, list[str]]]:
+    """(1-based row number, cells as text) of one sheet (default: the first), streamed.
+
+    openpyxl's read-only mode parses the sheet as rows are taken, so a big sheet is never held
+    whole. Raises `Rejected` (a broken package, a missing sheet) as the rows are taken.
+    """
     import openpyxl  # imported here so CSV-only corpora never pay for it
 
     try:
@@ -110,14 +109,18 @@ def _xlsx_rows(path: Path, sheet: str | None):
             raise Rejected(f"sheet {sheet!r} not found (sheets: {', '.join(wb.sheetnames)})")
         ws = wb[sheet] if sheet is not None else wb.worksheets[0]
         ws.reset_dimensions()  # stored dimensions can be wrong; read every row that exists
-        try:
-            rows = [(n, [_cell_text(v) for v in values])
-                    for n, values in enumerate(ws.iter_rows(values_only=True), start=1)]
-        except Exception as exc:
-            raise Rejected(f"corrupt xlsx file ({type(exc).__name__}: {exc})") from None
+        values = enumerate(ws.iter_rows(values_only=True), start=1)
+        while True:
+            try:
+                number, cells = next(values)
+                row = [_cell_text(v) for v in cells]
+            except StopIteration:
+                return
+            except Exception as exc:
+                raise Rejected(f"corrupt xlsx file ({type(exc).__name__}: {exc})") from None
+            yield number, row   # outside the try: an error of the consumer is not a corrupt file
     finally:
         wb.close()
-    return rows
 
 
 def _cell_text(value) -> str:
@@ -149,79 +152,19 @@ def _clean_header(cells: list[str], notes: list[str]) -> list[str]:
     return header
 
 
-def guess_id_column(header: list[str], rows: list[tuple[int, list[str]]]) -> str | None:
-    """A column named like an id (id, respondent_id, 编号, 序号 ...), unique values preferred."""
-    def key(name: str) -> str:
-        return re.sub(r"[\s_\-]", "", name).lower()
-
-    ranked = [c for n in _ID_NAMES for c in header if key(c) == n]
-    ranked += [c for c in header if c not in ranked and (key(c).endswith("id") or "编号" in c)]
-    for col in ranked:
-        values = [cells[header.index(col)].strip() for _, cells in rows]
-        if all(values) and len(set(values)) == len(values):
-            return col
-    return ranked[0] if ranked else None
-
-
-def looks_open(values: list[str]) -> bool:
-    """Free-text answers: non-empty values mostly long and varied, not numbers or dates.
-
-    Length is counted with Chinese characters double (4 characters of Chinese say about as
-    much as 8 Latin ones), threshold 8; more than half the values must be distinct.
-    """
-    values = [v.strip() for v in values if v.strip() and v.strip().lower() != "nan"]
-    if not values:
-        return False
-    if sum(bool(_NUMERIC_LIKE.fullmatch(v)) for v in values) >= 0.8 * len(values):
-        return False
-    mean_len = sum(len(v) + sum(map(is_cjk, v)) for v in values) / len(values)
-    return mean_len >= 8 and len(set(values)) / len(values) > 0.5
-
-
 def read_survey(path: Path, rel: str, entry: FileEntry | None = None, *, max_segment_chars: int = 300) -> FileResult:
     """Read one survey export; see the module docstring. Raises `Rejected` for the whole file."""
     entry = entry or FileEntry(path=rel)
     header, rows, used, notes = read_table(path, encoding=entry.encoding, sheet=entry.sheet)
     if not rows:
         raise Rejected(f"{EMPTY}: header row but no data rows", encoding=used)
-    columns = ", ".join(header)
-    guesses: list[str] = []
+    guesser = ColumnGuesser.for_entry(header, entry)
+    for _, cells in rows:
+        guesser.add(cells)
+    columns = survey_columns(header, entry, guesser, used)   # the chunked reader's decision too
+    id_col, open_cols, attrs = columns.id_col, list(columns.open_cols), list(columns.attrs)
 
-    id_col = entry.id_column
-    if id_col is not None and id_col not in header:
-        raise Rejected(f"survey missing id column {id_col!r} (columns: {columns})", encoding=used)
-    if id_col is None:
-        id_col = guess_id_column(header, rows)
-        guesses.append(f"guessed id column {id_col!r}" if id_col
-                       else "no id column found, respondents numbered by row (row2, row3, ...)")
-    for field in ("open_columns", "attribute_columns"):
-        missing = [c for c in getattr(entry, field) or [] if c not in header]
-        if missing:
-            raise Rejected(f"{field} not in the file: {', '.join(missing)} (columns: {columns})", encoding=used)
-
-    others = [c for c in header if c != id_col]
-    attrs = list(entry.attribute_columns) if entry.attribute_columns is not None else None
-    if entry.open_columns is not None:
-        open_cols = [c for c in entry.open_columns if c != id_col]
-    else:
-        pool = [c for c in others if attrs is None or c not in attrs]
-        open_cols = [c for c in pool if looks_open([cells[header.index(c)] for _, cells in rows])]
-        guesses.append("open questions: " + (", ".join(open_cols) or "none"))
-    if attrs is None:
-        attrs = [c for c in others if c not in open_cols]
-        if entry.open_columns is None:
-            guesses.append("attributes: " + (", ".join(attrs) or "none"))
-    ignored = [c for c in others if c not in open_cols and c not in attrs]
-    if ignored:
-        notes.append(f"columns neither open question nor attribute, ignored: {', '.join(ignored)}")
-    if guesses:
-        notes.insert(0, "; ".join(guesses))
-    if not open_cols:
-        raise Rejected(
-            f"survey with no open-question columns (columns: {columns}); "
-            "list them under open_columns in manifest.yaml", encoding=used)
-
-    result = FileResult(notes=[f"{rel}: {n}" for n in notes])
+    result = FileResult(notes=[f"{rel}: {n}" for n in columns.notes(notes)])
     first_seen: dict[str, int] = {}
     row_records = []
     for number, cells in rows:
