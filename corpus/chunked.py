@@ -7,46 +7,34 @@ several gigabytes. `plan_chunks` instead yields `Chunk`s of at most `chunk_rows`
 chunk of each survey file, which carries what only the whole file knows (its report line).
 
 The output, re-assembled in chunk order (flows/assemble.py), is exactly `ingest_corpus`'s:
-same documents, segments, ids, report rows and notes. CSV surveys are streamed: the file is
-decoded once, parsed twice (a cheap first pass for the header, blank rows and the notes), and
-respondent ids are checked for duplicates in the planning process, which sees every row.
-Everything that is not a CSV survey, and any survey the reader would reject as a whole or
-must guess columns for, goes through `ingest_files` unchanged (as a whole file).
+same documents, segments, ids, report rows and notes. Surveys (.csv and .xlsx, with or without
+a manifest entry) are streamed in two passes (corpus/survey_stream.py): a first pass for the
+header, blank rows, the notes and the column guesses, which decides the columns with
+`read_survey`'s own function, then the rows again for the chunks; respondent ids are checked
+for duplicates in the planning process, which sees every row. Transcripts, and any survey the
+reader would reject as a whole, go through `ingest_files` unchanged (as a whole file).
 """
 from __future__ import annotations
 
-import csv
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterator
 
-from corpus.encoding import read_text
-from corpus.errors import FileResult, Rejected
+from corpus.errors import FileResult
 from corpus.ingest import _ingest_one, _rel, open_corpus_folder
-from corpus.manifest import Manifest, kind_from_extension
+from corpus.manifest import Manifest
 from corpus.records import IngestionRecord
-from corpus.surveys import TableRows, csv_rows, ingest_answers
+from corpus.survey_stream import SurveyLayout, scan_survey
+from corpus.surveys import ingest_answers
 from corpus.turns import SpeakerMarkers
 
 # A data row as the planner ships it: (sheet row number, cells, rejection reason or None).
 Row = tuple[int, list[str], "str | None"]
 
 
-@dataclass(frozen=True)
-class SurveyLayout:
-    """What the whole survey file decided: columns and encoding (the same for every chunk)."""
-
-    rel: str
-    header: tuple[str, ...]
-    id_col: str
-    open_cols: tuple[str, ...]
-    attrs: tuple[str, ...]
-    encoding: str
-
-
 @dataclass
 class Chunk:
-    """One unit of ingestion work: whole files, or a run of rows of one CSV survey."""
+    """One unit of ingestion work: whole files, or a run of rows of one survey file."""
 
     index: int
     root: Path
@@ -64,7 +52,7 @@ class SurveyEnd:
     rel: str
     rows: int
     ingested_rows: int
-    encoding: str
+    encoding: str | None
     notes: tuple[str, ...]
 
 
@@ -103,8 +91,8 @@ def _stream(root: Path, files: list[Path], manifest: Manifest | None, max_chars:
 
     for path in sorted(files, key=lambda p: _rel(p, root)):
         rel = _rel(path, root)
-        layout = _streamable_survey(path, rel, manifest)
-        if layout is None:
+        source = scan_survey(path, rel, manifest)
+        if source is None:
             pending.append(rel)
             if len(pending) == chunk_files:
                 yield whole(pending)
@@ -113,14 +101,13 @@ def _stream(root: Path, files: list[Path], manifest: Manifest | None, max_chars:
         if pending:
             yield whole(pending)
             pending = []
-        survey, notes, text = layout
+        survey = source.layout
         seen: dict[str, int] = {}
         rows = ingested = 0
         batch: list[Row] = []
-        id_index = survey.header.index(survey.id_col)
-        for number, cells in TableRows().rows(csv_rows(text)):   # the same rows as the first pass
+        for number, cells in source.data_rows():   # the same rows as the first pass
             rows += 1
-            rid = cells[id_index].strip()
+            rid = survey.respondent_id(number, cells)
             reason = None
             if not rid:
                 reason = f"survey row with empty respondent id (column {survey.id_col!r})"
@@ -137,52 +124,9 @@ def _stream(root: Path, files: list[Path], manifest: Manifest | None, max_chars:
         if batch:
             index += 1
             yield Chunk(index - 1, root, max_chars, manifest, survey=survey, rows=batch)
-        yield SurveyEnd(rel, rows, ingested, survey.encoding, tuple(notes))
+        yield SurveyEnd(rel, rows, ingested, survey.encoding, tuple(source.notes))
     if pending:
         yield whole(pending)
-
-
-def _streamable_survey(path: Path, rel: str, manifest: Manifest | None):
-    """(layout, notes, decoded text) for a CSV survey with stated columns that reads fine, else None.
-
-    None sends the file to the whole-file reader, which also produces every rejection exactly.
-    """
-    entry = manifest.entry(rel) if manifest is not None else None
-    kind = (entry.kind if entry else None) or kind_from_extension(rel)
-    if path.suffix.lower() != ".csv" or kind != "survey" or entry is None:
-        return None
-    if entry.id_column is None or entry.open_columns is None or entry.attribute_columns is None:
-        return None   # column guessing looks at every row at once: the whole-file reader does it
-    try:
-        text, used = read_text(path, entry.encoding)
-        header, n_rows, notes = _scan_csv(text)
-    except (Rejected, OSError):
-        return None
-    if not n_rows or entry.id_column not in header:
-        return None
-    if any(c not in header for c in (*entry.open_columns, *entry.attribute_columns)):
-        return None
-    open_cols = [c for c in entry.open_columns if c != entry.id_column]
-    if not open_cols:
-        return None
-    others = [c for c in header if c != entry.id_column]
-    attrs = list(entry.attribute_columns)
-    ignored = [c for c in others if c not in open_cols and c not in attrs]
-    if ignored:
-        notes.append(f"columns neither open question nor attribute, ignored: {', '.join(ignored)}")
-    layout = SurveyLayout(rel, tuple(header), entry.id_column, tuple(open_cols), tuple(attrs), used)
-    return layout, [f"{rel}: {n}" for n in notes], text
-
-
-def _scan_csv(text: str) -> tuple[list[str], int, list[str]]:
-    """First pass: header, number of data rows and read_table's notes, without keeping rows."""
-    table = TableRows()
-    try:
-        rows = sum(1 for _ in table.rows(csv_rows(text)))
-    except csv.Error:
-        raise Rejected("malformed CSV") from None
-    header, notes = table.finish()
-    return header, rows, notes
 
 
 def ingest_chunk(chunk: Chunk) -> list[FileResult]:
@@ -204,7 +148,7 @@ def _survey_rows(layout: SurveyLayout, rows: list[Row], max_segment_chars: int) 
     result = FileResult()
     for number, cells, reason in rows:
         row = dict(zip(layout.header, cells))
-        rid = row[layout.id_col].strip()
+        rid = layout.respondent_id(number, cells)
         base = dict(source_file=rel, row=number, kind="survey", encoding=layout.encoding)
         if reason is not None:
             result.records.append(IngestionRecord(status="rejected", reason=reason,

@@ -130,7 +130,7 @@ def _ingest_one(path: Path, rel: str, manifest: Manifest | None, markers: Speake
     kind = (entry.kind if entry else None) or kind_from_extension(rel)
     notes = []
     if manifest is not None and entry is None and ext in SUPPORTED_EXTENSIONS:
-        notes.append(f"{rel}: not listed in {MANIFEST_NAME}; read as {kind} from its extension")
+        notes.append(unlisted_note(rel, kind))
     try:
         if ext not in SUPPORTED_EXTENSIONS:
             raise Rejected(f"unsupported file type '{ext or path.name}' (expected {', '.join(SUPPORTED_EXTENSIONS)})")
@@ -154,6 +154,11 @@ def _ingest_one(path: Path, rel: str, manifest: Manifest | None, markers: Speake
         return FileResult(records=[record], notes=notes)
     result.notes[:0] = notes
     return result
+
+
+def unlisted_note(rel: str, kind: str | None) -> str:
+    """The note for a corpus file that manifest.yaml does not list (it is read by its extension)."""
+    return f"{rel}: not listed in {MANIFEST_NAME}; read as {kind} from its extension"
 
 
 def _assemble(results: list[FileResult]) -> Corpus:

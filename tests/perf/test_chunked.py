@@ -7,48 +7,19 @@ import csv
 from pathlib import Path
 
 import pytest
-from pandas.testing import assert_frame_equal
 
-from coding.applications import applications_frame
+from chunked_reference import assert_same, chunked, reference, survey_chunks
 from coding.codebook import load_codebook
-from coding.rules import RuleCoder
-from corpus import documents_frame, ingest_corpus, report_frame, segments_frame
 from corpus.chunked import Chunk, SurveyEnd, plan_chunks
-from flows.assemble import CorpusAssembler
-from flows.parallel import run_chunks
 
 REPO = Path(__file__).resolve().parents[2]
 EXAMPLE_CORPUS = REPO / "corpus" / "examples"
 EXAMPLE_CODEBOOK = REPO / "codebooks" / "community_governance.yaml"
-FRAMES = ("documents", "segments", "respondents", "report", "applications")
 
 
 @pytest.fixture(scope="module")
 def codebook():
     return load_codebook(EXAMPLE_CODEBOOK)
-
-
-def reference(corpus_dir: Path, codebook) -> dict:
-    """The whole-corpus path: ingest_corpus, the frame functions, one RuleCoder over all segments."""
-    corpus = ingest_corpus(corpus_dir)
-    return {"documents": documents_frame(corpus), "segments": segments_frame(corpus),
-            "respondents": corpus.respondents, "report": report_frame(corpus),
-            "applications": applications_frame(RuleCoder(codebook, segmenter_backend="jieba").apply(corpus.segments)),
-            "notes": corpus.notes}
-
-
-def chunked(corpus_dir: Path, codebook, *, rows: int, files: int, workers: int = 1):
-    plan = plan_chunks(corpus_dir, chunk_rows=rows, chunk_files=files)
-    assembler = CorpusAssembler(plan.head_notes)
-    for item in run_chunks(plan.stream, codebook, workers=workers):
-        assembler.add(item)
-    return assembler.finish(plan.tail_records)
-
-
-def assert_same(got, want: dict) -> None:
-    for name in FRAMES:
-        assert_frame_equal(getattr(got, name), want[name], obj=name)
-    assert got.notes == want["notes"]
 
 
 @pytest.fixture(scope="module")
@@ -114,9 +85,10 @@ def test_survey_split_into_chunks_reports_one_file_line(tmp_path, codebook):
     assert items[-1].rows == 40 and items[-1].ingested_rows == 38
 
 
-def test_surveys_that_need_guessing_or_are_rejected_go_whole(tmp_path, codebook):
+def test_surveys_to_guess_stream_and_rejected_ones_go_whole(tmp_path, codebook):
     _write_survey(tmp_path / "guess", tricky_rows(), manifest=False)
     assert_same(chunked(tmp_path / "guess", codebook, rows=3, files=1), reference(tmp_path / "guess", codebook))
+    assert len(survey_chunks(tmp_path / "guess", "survey.csv", 3)) == 14     # 40 data rows / 3
     broken = tmp_path / "broken"
     _write_survey(broken, [["R1", "东湖", "好"]])
     (broken / "manifest.yaml").write_text("files:\n  - path: survey.csv\n    kind: survey\n    id_column: nope\n"
@@ -124,3 +96,4 @@ def test_surveys_that_need_guessing_or_are_rejected_go_whole(tmp_path, codebook)
     got = chunked(broken, codebook, rows=1, files=1)
     assert_same(got, reference(broken, codebook))
     assert "missing id column" in got.report["reason"].iloc[0]
+    assert survey_chunks(broken, "survey.csv", 1) == []
