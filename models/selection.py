@@ -1,7 +1,8 @@
 """Choosing K: fit each candidate, score it by NPMI coherence and topic diversity, keep every score.
 
 * Coherence: gensim `CoherenceModel(coherence="c_npmi")` over each topic's top 10 terms, on the
-  same prepared documents the model saw (-1..1; higher: the terms co-occur in answers). Above
+  same prepared documents the model saw (-1..1; higher: the terms co-occur in answers); gensim's
+  window counts are computed with numpy (models/coherence.py, the same counts). Above
   20,000 documents the co-occurrence probabilities are estimated on a fixed random sample of
   20,000 of them (the same sample for every K): counting windows over every document cost as
   much as a third of the stage on large corpora, and a 20,000-document estimate of a top term's
@@ -23,6 +24,7 @@ import numpy as np
 import pandas as pd
 
 from models.base import TopicModel, TopicModelError
+from models.coherence import sliding_window_accumulator
 
 COHERENCE_TOP_N = 10
 DIVERSITY_TOP_N = 25
@@ -56,6 +58,7 @@ def npmi_coherence(top_terms: Sequence[Sequence], docs: Sequence[Sequence[str]],
         return float("nan")
     model = CoherenceModel(topics=topics, texts=[list(d) for d in docs], dictionary=dictionary,
                            coherence="c_npmi", topn=top_n, processes=1)
+    sliding_window_accumulator(model)      # gensim's window counts, computed with numpy (models/coherence.py)
     value = float(model.get_coherence())
     return value if math.isfinite(value) else float("nan")
 
