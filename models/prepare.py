@@ -183,7 +183,7 @@ class TextPreparer(BaseEstimator):
                             connector_words=connectors)
             self.phraser_ = model.freeze()
             docs = _shared_map(lambda d: list(self.phraser_[d]), docs)
-        df = Counter(chain.from_iterable(map(set, docs)))    # C loops; same counts and order
+        df = _document_frequency(docs)
         n = len(docs)
         low, high = _df_bound(self.min_df, n), _df_bound(self.max_df, n)
         kept = [(t, c) for t, c in df.items() if low <= c <= high]
@@ -223,6 +223,19 @@ class TextPreparer(BaseEstimator):
         state = dict(self.__dict__)
         state.pop("_tools_cache", None)
         return state
+
+
+def _document_frequency(docs: list[list[str]]) -> Counter:
+    """term -> number of documents holding it; a list shared by repeated texts is read once."""
+    times = Counter(map(id, docs))
+    if len(times) == len(docs):
+        return Counter(chain.from_iterable(map(set, docs)))
+    distinct = {id(d): d for d in docs}
+    df: Counter = Counter()
+    for key, n in times.items():
+        for term in set(distinct[key]):
+            df[term] += n
+    return df
 
 
 def _shared_map(fn, docs: list[list[str]]) -> list[list[str]]:

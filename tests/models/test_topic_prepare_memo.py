@@ -24,8 +24,15 @@ def reference_tokenize(preparer: TextPreparer, text: str) -> list[str]:
 
 
 def reference_fit_transform(preparer: TextPreparer, texts: list[str]) -> tuple[list[list[str]], tuple, dict]:
-    """The former fit_transform (no phrases): token lists, vocabulary and document frequencies."""
+    """The former fit_transform: token lists, vocabulary and document frequencies."""
     docs = [reference_tokenize(preparer, t) for t in texts]
+    if preparer.phrases:
+        from gensim.models.phrases import ENGLISH_CONNECTOR_WORDS, Phrases
+
+        connectors = ENGLISH_CONNECTOR_WORDS if preparer.lang == "en" else frozenset()
+        phraser = Phrases(docs, min_count=5, threshold=0.5, scoring="npmi", delimiter="_",
+                          connector_words=connectors).freeze()
+        docs = [list(phraser[d]) for d in docs]
     df = Counter(t for d in docs for t in set(d))
     n = len(docs)
     low = preparer.min_df if isinstance(preparer.min_df, int) else preparer.min_df * n
@@ -51,8 +58,11 @@ def check_same_as_reference(lang: str, texts: list[str], **params) -> None:
     assert fast.vocabulary_ == ref_vocab and fast.document_frequency_ == ref_df
     assert fast.n_documents_ == len(texts)
     assert [fast.tokenize(t) for t in texts[:300]] == [reference_tokenize(slow, t) for t in texts[:300]]
-    assert fast.transform(texts[::7]) == [[t for t in reference_tokenize(slow, x) if t in set(ref_vocab)]
-                                         for x in texts[::7]]
+    if not fast.phrases:
+        assert fast.transform(texts[::7]) == [[t for t in reference_tokenize(slow, x) if t in set(ref_vocab)]
+                                             for x in texts[::7]]
+    else:
+        assert fast.transform(texts[::7]) == [d for d in ref_docs[::7]]
 
 
 def test_same_tokens_on_the_example_corpus(example_answers):
@@ -68,6 +78,11 @@ def test_same_tokens_on_real_chinese_questions(neike_answers):
 
 def test_same_tokens_on_real_english_answers(nhs_answers):
     check_same_as_reference("en", nhs_answers[:1200])
+    check_same_as_reference("en", with_repeats(nhs_answers, 1500, seed=2), phrases=True)
+
+
+def test_same_phrases_on_repeated_answers(example_answers):
+    check_same_as_reference("zh", with_repeats(example_answers["zh"], 1500), phrases=True)
 
 
 def test_repeated_texts_get_lists_of_their_own():
