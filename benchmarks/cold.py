@@ -5,7 +5,7 @@ and `qualmine run` also starts Prefect's temporary API server (launched before P
 imported, so it boots alongside the imports: flows/prefect_launch.py). The difference of the two
 wall times is everything Prefect costs one command: its imports, the server start-up the imports
 did not hide, orchestration, and shutting the server down. Both runs are timed from the parent,
-start to exit, with the RSS of the process tree sampled.
+start to exit, with the RSS of their own process tree (command, workers, API server) sampled.
 """
 from __future__ import annotations
 
@@ -27,11 +27,22 @@ def _env() -> dict[str, str]:
     return env
 
 
-def _run(cmd: list[str], cwd: Path) -> subprocess.CompletedProcess:
-    proc = subprocess.run(cmd, cwd=cwd, env=_env(), capture_output=True, text=True)
+def _run(cmd: list[str], cwd: Path, t: Timings, phase: str) -> str:
+    """Run `cmd` timed as `phase`; its peak RSS is its own process tree's (not the benchmark's)."""
+    import time
+
+    from benchmarks.measure import RssSampler
+
+    start = time.perf_counter()
+    with subprocess.Popen(cmd, cwd=cwd, env=_env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                          text=True) as proc:
+        with RssSampler(pid=proc.pid) as rss:
+            out, err = proc.communicate()
+    t.seconds[phase] = round(time.perf_counter() - start, 3)
+    t.peak_mb[phase] = rss.peak_mb
     if proc.returncode != 0:
-        raise RuntimeError(f"{' '.join(cmd)} exited {proc.returncode}:\n{proc.stderr[-3000:]}")
-    return proc
+        raise RuntimeError(f"{' '.join(cmd)} exited {proc.returncode}:\n{err[-3000:]}")
+    return out
 
 
 def cold_runs(corpus_dir: Path, work: Path, workers: int, batch_rows: int, t: Timings) -> dict:
@@ -43,10 +54,8 @@ def cold_runs(corpus_dir: Path, work: Path, workers: int, batch_rows: int, t: Ti
                 "--workers", str(workers), "--batch-size", str(batch_rows)]
     direct_cmd = [sys.executable, "-m", "benchmarks.direct", str(corpus_dir), str(work / "cold_direct"),
                   "--workers", str(workers), "--batch-rows", str(batch_rows)]
-    with t.phase("cold_direct_total"):
-        direct = json.loads(_run(direct_cmd, work).stdout.strip().splitlines()[-1])
-    with t.phase("cold_flow_total"):
-        _run(flow_cmd, work)
+    direct = json.loads(_run(direct_cmd, work, t, "cold_direct_total").strip().splitlines()[-1])
+    _run(flow_cmd, work, t, "cold_flow_total")
     manifest = json.loads((work / "cold_flow" / "run_manifest.json").read_text(encoding="utf-8"))
     if manifest.get("counts") != direct["counts"]:
         raise RuntimeError(f"the fresh flow and direct runs disagree: {manifest.get('counts')} vs {direct['counts']}")

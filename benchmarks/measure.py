@@ -14,16 +14,21 @@ from typing import Iterator
 class RssSampler:
     """Peak resident memory of this process plus its children (pool and Dask workers), sampled."""
 
-    def __init__(self, interval: float = 0.1):
+    def __init__(self, interval: float = 0.1, pid: int | None = None):
         import psutil
 
-        self.proc, self.interval, self.peak = psutil.Process(), interval, 0
+        # pid: sample that process tree instead of this one (a fresh command run by the benchmark)
+        self.proc, self.interval, self.peak = psutil.Process(pid), interval, 0
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
 
     def _total(self) -> int:
         total = 0
-        for p in [self.proc, *self.proc.children(recursive=True)]:
+        try:
+            tree = [self.proc, *self.proc.children(recursive=True)]
+        except Exception:   # a sampled command that has exited
+            return 0
+        for p in tree:
             try:
                 total += p.memory_info().rss
             except Exception:   # a worker that just exited
