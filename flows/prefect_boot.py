@@ -227,8 +227,9 @@ def _await_launched(boot: Boot, server: LaunchedServer) -> None:
 
 def _failed(started: float, error: BaseException | None) -> Boot:
     boot = Boot(mode="ephemeral", started_at=started, launched_early=True)
-    boot.error = PrefectBootError("the earlier start of the temporary API server failed after prefect was imported; "
-                                  f"start a new process to retry ({error})")
+    why = f"its start failed: {error}" if error is not None else "it stopped"
+    boot.error = PrefectBootError(f"the temporary Prefect API server this process launched is not running ({why}), and "
+                                  "Prefect, already imported, keeps its address: start a new process to retry")
     boot._done.set()
     return boot
 
