@@ -62,6 +62,11 @@ class RunSettings:
         out = Path(self.out_dir).expanduser() if self.out_dir else DEFAULT_OUTPUTS / self.run_id
         object.__setattr__(self, "out_dir", out.resolve())
 
+    @property
+    def on_dask(self) -> bool:
+        """The batches run on a Dask cluster (an existing one or a local one this run starts)."""
+        return bool(self.dask_address or self.dask_local)
+
     def parameters(self) -> dict[str, object]:
         """JSON-ready parameters for the run manifest."""
         params = {k: str(v) if isinstance(v, Path) else v for k, v in asdict(self).items()}
