@@ -182,7 +182,7 @@ class TextPreparer(BaseEstimator):
             model = Phrases(docs, min_count=5, threshold=0.5, scoring="npmi", delimiter="_",
                             connector_words=connectors)
             self.phraser_ = model.freeze()
-            docs = _shared_map(lambda d: list(self.phraser_[d]), docs)
+            docs = self._phrased(docs)
         df = _document_frequency(docs)
         n = len(docs)
         low, high = _df_bound(self.min_df, n), _df_bound(self.max_df, n)
@@ -192,17 +192,24 @@ class TextPreparer(BaseEstimator):
         self.vocabulary_ = tuple(sorted(t for t, _ in kept))
         self.document_frequency_ = {t: c for t, c in kept}
         self.n_documents_ = n
-        vocab = set(self.vocabulary_)
-        return [list(d) for d in _shared_map(lambda d: [t for t in d if t in vocab], docs)]
+        return self._in_vocabulary(docs)
 
     def transform(self, texts: Iterable[str]) -> list[list[str]]:
         """Token lists of new texts with the learned phrases and vocabulary."""
         if not hasattr(self, "vocabulary_"):
             raise ValueError("this TextPreparer is not fitted yet: call fit(texts) first")
-        vocab = set(self.vocabulary_)
         docs = self._tokenize_all(texts)
         if self.phraser_ is not None:
-            docs = _shared_map(lambda d: list(self.phraser_[d]), docs)
+            docs = self._phrased(docs)
+        return self._in_vocabulary(docs)
+
+    def _phrased(self, docs: list[list[str]]) -> list[list[str]]:
+        """The learned phrases joined in every document (once per distinct list)."""
+        return _shared_map(lambda d: list(self.phraser_[d]), docs)
+
+    def _in_vocabulary(self, docs: list[list[str]]) -> list[list[str]]:
+        """Every document's kept terms, each in a list of its own (callers may change them)."""
+        vocab = set(self.vocabulary_)
         return [list(d) for d in _shared_map(lambda d: [t for t in d if t in vocab], docs)]
 
     def _tokenize_all(self, texts: Iterable[str]) -> list[list[str]]:
