@@ -13,9 +13,10 @@ import json
 import os
 import subprocess
 import sys
+import time
 from pathlib import Path
 
-from benchmarks.measure import Timings
+from benchmarks.measure import RssSampler, Timings
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -29,10 +30,6 @@ def _env() -> dict[str, str]:
 
 def _run(cmd: list[str], cwd: Path, t: Timings, phase: str) -> str:
     """Run `cmd` timed as `phase`; its peak RSS is its own process tree's (not the benchmark's)."""
-    import time
-
-    from benchmarks.measure import RssSampler
-
     start = time.perf_counter()
     with subprocess.Popen(cmd, cwd=cwd, env=_env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                           text=True) as proc:
@@ -47,10 +44,9 @@ def _run(cmd: list[str], cwd: Path, t: Timings, phase: str) -> str:
 
 def cold_runs(corpus_dir: Path, work: Path, workers: int, batch_rows: int, t: Timings) -> dict:
     """Time both commands in fresh processes; their counts must agree. Returns the direct run's stage split."""
-    qualmine = Path(sys.executable).with_name("qualmine")
-    flow_cmd = [str(qualmine) if qualmine.exists() else sys.executable, *([] if qualmine.exists() else
-                ["-c", "from flows.cli import main; main()"]),
-                "run", "--corpus", str(corpus_dir), "--out", str(work / "cold_flow"), "--no-topics", "--store", "none",
+    qualmine = Path(sys.executable).with_name("qualmine")   # the console script a user types
+    command = [str(qualmine)] if qualmine.exists() else [sys.executable, "-c", "from flows.cli import main; main()"]
+    flow_cmd = [*command, "run", "--corpus", str(corpus_dir), "--out", str(work / "cold_flow"), "--no-topics", "--store", "none",
                 "--workers", str(workers), "--batch-size", str(batch_rows)]
     direct_cmd = [sys.executable, "-m", "benchmarks.direct", str(corpus_dir), str(work / "cold_direct"),
                   "--workers", str(workers), "--batch-rows", str(batch_rows)]
