@@ -98,6 +98,11 @@ class Codebook(_Strict):
             seen.add(out[-1].id)
         return tuple(out)
 
+    def family(self, code_id: str) -> tuple[str, ...]:
+        """The code's id and the ids of every code below it along `parent`, in codebook order."""
+        self.code(code_id)   # KeyError for an unknown id, as `lineage` gives
+        return tuple(c.id for c in self.codes if any(a.id == code_id for a in self.lineage(c.id)))
+
     def inherited(self, code_id: str, field: str) -> tuple[str, ...]:
         """A link list (`causes` or `recommendations`), inherited from the nearest ancestor that states one.
 

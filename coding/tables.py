@@ -18,6 +18,7 @@ QUOTES_PER_CHAIN = 3
 CODE_FREQUENCY_COLUMNS = (
     "code_id", "kind", "label_zh", "label_en", "parent", "attribute", "value",
     "segments", "respondents", "respondents_in_group", "respondent_share",
+    "segments_incl_children", "respondents_incl_children", "respondent_share_incl_children",
 )
 CHAIN_COLUMNS = (
     "chain_id", "problem_id", "problem_label", "cause_id", "cause_label",
@@ -61,32 +62,42 @@ def breakdown_attributes(respondents: pd.DataFrame) -> list[str]:
 
 def code_frequency(codebook: Codebook, applications: pd.DataFrame, segments: pd.DataFrame,
                    respondents: pd.DataFrame) -> pd.DataFrame:
-    """Per code: segments and respondents overall (attribute == '(all)') and per attribute value."""
+    """Per code: segments and respondents overall (attribute == '(all)') and per attribute value.
+
+    `segments`/`respondents` count the code's own applications; the `*_incl_children` columns
+    also count every code below it along `parent` (a segment coded with two sub-codes counts once),
+    as NVivo's "aggregate" does for a parent node.
+    """
     coded = applications[["segment_id", "code_id"]].drop_duplicates().merge(
         segments[["segment_id", "respondent_id"]], on="segment_id", how="left")
     attributes = breakdown_attributes(respondents)
     if attributes:
         coded = coded.merge(respondents[["respondent_id", *attributes]], on="respondent_id", how="left")
-    coded_respondents = respondents["respondent_id"].nunique()
+    groups = [(ALL, ALL, None, respondents["respondent_id"].nunique())]
+    for attr in attributes:
+        sizes = respondents.groupby(respondents[attr].astype(str))["respondent_id"].nunique()
+        groups += [(attr, value, value, int(size)) for value, size in sizes.items() if value != ""]
     rows = []
     for code in codebook.codes:
-        mine = coded[coded["code_id"] == code.id]
         base = {"code_id": code.id, "kind": code.kind, "label_zh": code.label.zh or "",
                 "label_en": code.label.en or "", "parent": code.parent or ""}
-        rows.append({**base, "attribute": ALL, "value": ALL, "segments": len(mine),
-                     "respondents": mine["respondent_id"].nunique(), "respondents_in_group": coded_respondents})
-        for attr in attributes:
-            group_sizes = respondents.groupby(respondents[attr].astype(str))["respondent_id"].nunique()
-            for value, size in group_sizes.items():
-                if value == "":
-                    continue
-                hit = mine[mine[attr].astype(str) == value]
-                rows.append({**base, "attribute": attr, "value": value, "segments": len(hit),
-                             "respondents": hit["respondent_id"].nunique(), "respondents_in_group": int(size)})
-    frame = pd.DataFrame(rows, columns=[c for c in CODE_FREQUENCY_COLUMNS if c != "respondent_share"])
-    share = frame["respondents"] / frame["respondents_in_group"].where(frame["respondents_in_group"] > 0)
-    frame["respondent_share"] = share.fillna(0.0).round(4)
-    return frame.astype({"segments": "int64", "respondents": "int64", "respondents_in_group": "int64"})
+        family = coded[coded["code_id"].isin(codebook.family(code.id))]
+        own = family["code_id"] == code.id
+        as_text = {attr: family[attr].astype(str) for attr in attributes}
+        for attr, value, match, size in groups:
+            in_group = family if match is None else family[as_text[attr] == match]
+            mine = in_group[own if match is None else own[in_group.index]]
+            rows.append({**base, "attribute": attr, "value": value,
+                         "segments": len(mine), "respondents": mine["respondent_id"].nunique(),
+                         "respondents_in_group": size,
+                         "segments_incl_children": in_group["segment_id"].nunique(),
+                         "respondents_incl_children": in_group["respondent_id"].nunique()})
+    frame = pd.DataFrame(rows, columns=[c for c in CODE_FREQUENCY_COLUMNS if "share" not in c])
+    in_group = frame["respondents_in_group"].where(frame["respondents_in_group"] > 0)
+    frame["respondent_share"] = (frame["respondents"] / in_group).fillna(0.0).round(4)
+    frame["respondent_share_incl_children"] = (frame["respondents_incl_children"] / in_group).fillna(0.0).round(4)
+    counts = ("segments", "respondents", "respondents_in_group", "segments_incl_children", "respondents_incl_children")
+    return frame[list(CODE_FREQUENCY_COLUMNS)].astype({c: "int64" for c in counts})
 
 
 def chain_paths(codebook: Codebook) -> list[tuple[str, str | None, str | None]]:

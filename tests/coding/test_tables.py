@@ -92,3 +92,33 @@ def test_sub_problems_inherit_their_parents_links():
     assert [c.id for c in book.lineage("P-OP-HOURS")] == ["P-OP-HOURS", "P-OP"]
     assert ("P-OP-HOURS", "C-GOV", "R-G") in chain_paths(book)
     assert ("P-OP-STAFF", "C-MONEY", "R-G") in chain_paths(book)
+
+
+def test_code_frequency_rolls_children_up_into_their_parent():
+    book = parse_codebook(textwrap.dedent("""\
+        name: t
+        codes:
+          - {id: P-OP, kind: problem, label: {en: op}}
+          - {id: P-OP-HOURS, kind: problem, parent: P-OP, label: {en: hours}}
+          - {id: P-OP-HOURS-EVE, kind: problem, parent: P-OP-HOURS, label: {en: evenings}}
+          - {id: P-OP-STAFF, kind: problem, parent: P-OP, label: {en: staff}}
+        """))
+    apps = pd.DataFrame({
+        "segment_id": ["s1", "s1", "s3", "s4", "s2"],
+        "code_id": ["P-OP-HOURS", "P-OP-STAFF", "P-OP-HOURS-EVE", "P-OP-STAFF", "P-OP"],
+    })
+    assert book.family("P-OP") == ("P-OP", "P-OP-HOURS", "P-OP-HOURS-EVE", "P-OP-STAFF")
+    freq = code_frequency(book, apps, SEGMENTS, RESPONDENTS)
+    overall = freq[freq.attribute == ALL].set_index("code_id")
+    cols = ["segments", "respondents", "segments_incl_children", "respondents_incl_children"]
+    # s1 carries two children of P-OP: one segment, not two.
+    assert overall.loc["P-OP", cols].tolist() == [1, 1, 4, 3]
+    assert overall.loc["P-OP-HOURS", cols].tolist() == [1, 1, 2, 2]
+    assert overall.loc["P-OP-HOURS-EVE", cols].tolist() == [1, 1, 1, 1]
+    assert overall.loc["P-OP", "respondent_share_incl_children"] == 0.75
+    by_role = freq[(freq.attribute == "role") & (freq.code_id == "P-OP")].set_index("value")
+    assert by_role.loc["居民", ["segments_incl_children", "respondents_incl_children"]].tolist() == [3, 2]
+    assert by_role.loc["工作人员", ["segments", "segments_incl_children"]].tolist() == [0, 1]
+    # Without children both counts agree.
+    direct = freq[freq.code_id == "P-OP-STAFF"]
+    assert (direct["segments"] == direct["segments_incl_children"]).all()
