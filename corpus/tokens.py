@@ -19,6 +19,7 @@ import gzip
 import json
 import logging
 import os
+import re
 import tempfile
 import threading
 from dataclasses import dataclass
@@ -125,11 +126,22 @@ class ChineseSegmenter:
     def cut(self, text: str) -> list[str]:
         """Words of `text` in order (whitespace and punctuation come out as tokens too)."""
         engine = self._engine()
-        return list(engine.cut(text)) if self.backend == "rjieba" else engine.lcut(text)
+        if self.backend != "rjieba":
+            return engine.lcut(text)
+        try:
+            return list(engine.cut(text))
+        except UnicodeEncodeError:
+            return [text[s:e] for _, s, e in self.tokenize(text)]
 
     def tokenize(self, text: str) -> list[tuple[str, int, int]]:
         """(word, start, end) character offsets into `text`; `text[start:end] == word`."""
-        return [(w, s, e) for w, s, e in self._engine().tokenize(text)]
+        try:
+            return [(w, s, e) for w, s, e in self._engine().tokenize(text)]
+        except UnicodeEncodeError:
+            # rjieba takes UTF-8 only: a lone surrogate (possible in a str built by code, never in
+            # decoded files) becomes U+FFFD, which keeps every offset, and words are cut from `text`.
+            clean = _SURROGATE.sub("\ufffd", text)
+            return [(text[s:e], s, e) for _, s, e in self._engine().tokenize(clean)]
 
     def __getstate__(self) -> dict:
         return {"backend": self.backend, "user_words": self.user_words}
@@ -139,6 +151,9 @@ class ChineseSegmenter:
 
     def __repr__(self) -> str:
         return f"ChineseSegmenter(backend={self.backend!r}, user_words={len(self.user_words)})"
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 @lru_cache(maxsize=1)

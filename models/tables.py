@@ -73,7 +73,8 @@ def round_like_python(values: np.ndarray, digits: int) -> np.ndarray:
     values = np.asarray(values, dtype=float)
     scaled = values * 10.0 ** digits
     out = np.round(scaled) / 10.0 ** digits
-    near_half = np.flatnonzero(np.abs(scaled - np.floor(scaled) - 0.5) < 1e-6)
+    with np.errstate(invalid="ignore"):   # inf/NaN weights stay inf/NaN, as round() leaves them
+        near_half = np.flatnonzero(np.abs(scaled - np.floor(scaled) - 0.5) < 1e-6)
     out[near_half] = [round(v, digits) for v in values[near_half].tolist()]
     return out
 

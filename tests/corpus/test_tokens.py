@@ -42,6 +42,17 @@ def test_tokenize_offsets_index_the_text(segmenters, backend):
         assert "".join(t for t, _, _ in tokens) == text
 
 
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_a_lone_surrogate_is_cut_around_not_an_error(segmenters, backend):
+    # rjieba takes UTF-8 only; a str built by code (never a decoded file) can hold a lone surrogate.
+    text = "党群服务中心的开放时间\ud800太短了"
+    segmenter = segmenters[(backend, True)]
+    tokens = segmenter.tokenize(text)
+    assert all(text[s:e] == t for t, s, e in tokens) and "".join(t for t, _, _ in tokens) == text
+    assert ("\ud800", 11, 12) in tokens and "开放时间" in segmenter.cut(text)
+    assert segmenter.cut(text) == [t for t, _, _ in tokens]
+
+
 @pytest.mark.parametrize("words", [False, True])
 def test_jieba_and_rjieba_agree(segmenters, words):
     for text in SENTENCES:
