@@ -7,19 +7,21 @@ columns exactly as `read_survey` does (the same function), so the streamed outpu
 from the whole-file reader's. The second pass (`StreamedSurvey.data_rows`) yields the rows
 again for the chunks.
 
-A CSV file is decoded once and its text parsed twice. An .xlsx sheet is parsed twice from the
-file by openpyxl's read-only mode (one row at a time); if the file changes between the passes,
-the second pass raises `CorpusError` naming it rather than mixing two versions of the file.
+A CSV file is decoded once and its text parsed twice. An .xlsx sheet is parsed once, by
+openpyxl's read-only mode (one row at a time, ~10k rows/s): the first pass copies its raw rows
+to a temporary CSV file (deleted when closed), which the second pass reads at CSV speed. The
+second pass therefore sees exactly the rows the first pass decided the columns on, even if the
+workbook is saved again meanwhile.
 Any file the first pass cannot take whole (it does not decode, a column is missing, no column
 looks open...) gets None: the whole-file reader then produces its rejection exactly.
 """
 from __future__ import annotations
 
 import csv
-import os
+import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterator
+from typing import IO, Iterable, Iterator
 
 from corpus.columns import ColumnGuesser, survey_columns
 from corpus.encoding import read_text
@@ -60,30 +62,36 @@ class StreamedSurvey:
     notes: list[str]                 # the file's notes, each "rel: ...", in read_survey's order
     rows: int                        # data rows (blank rows left out) the first pass counted
     path: Path
-    sheet: str | None = None
     text: str | None = None          # a CSV's decoded text; None for .xlsx
-    stamp: tuple[int, int] | None = None   # an .xlsx file's (size, mtime) when first read
+    spill: IO[str] | None = None     # an .xlsx sheet's raw rows, copied by the first pass
 
     def data_rows(self) -> Iterator[tuple[int, list[str]]]:
         """The second pass: (sheet row number, cells) of every data row, as the first pass saw them.
 
-        Raises CorpusError if an .xlsx file changed since the first pass (a different row count,
-        size or time, or an error reading it that the first pass did not meet).
+        Raises CorpusError if the rows cannot be read again (the temporary copy was lost).
         """
         rel, count = self.layout.rel, 0
         try:
             for number, cells in TableRows().rows(self._raw()):
                 count += 1
                 yield number, cells
-        except (Rejected, csv.Error) as exc:
+        except (Rejected, csv.Error, OSError, ValueError) as exc:
             raise CorpusError(f"{rel}: could not be read again while it was being ingested "
                               f"({exc}); expected the file to stay as it was: run again") from None
-        if count != self.rows or (self.stamp is not None and _stamp(self.path) != self.stamp):
+        if count != self.rows:
             raise CorpusError(f"{rel}: changed while it was being ingested ({self.rows} data rows "
                               f"first, {count} then); expected the file to stay as it was: run again")
 
+    def close(self) -> None:
+        """Delete the temporary copy of an .xlsx sheet (garbage collection does it too)."""
+        if self.spill is not None:
+            self.spill.close()
+
     def _raw(self) -> Iterator[tuple[int, list[str]]]:
-        return csv_rows(self.text) if self.text is not None else xlsx_rows(self.path, self.sheet)
+        if self.text is not None:
+            return csv_rows(self.text)
+        self.spill.seek(0)
+        return ((int(row[0]), row[1:]) for row in csv.reader(self.spill))
 
 
 def scan_survey(path: Path, rel: str, manifest: Manifest | None) -> StreamedSurvey | None:
@@ -94,13 +102,15 @@ def scan_survey(path: Path, rel: str, manifest: Manifest | None) -> StreamedSurv
     if kind != "survey" or ext not in (".csv", ".xlsx"):
         return None
     file_entry = entry or FileEntry(path=rel)
+    spill = None
     try:
         if ext == ".csv":
             text, used = read_text(path, file_entry.encoding)
-            stamp, raw = None, csv_rows(text)
+            raw = csv_rows(text)
         else:
-            text, used, stamp = None, None, _stamp(path)
-            raw = xlsx_rows(path, file_entry.sheet)
+            text, used = None, None
+            spill = tempfile.TemporaryFile("w+", encoding="utf-8", newline="", prefix="qualmine-xlsx-")
+            raw = _copied(xlsx_rows(path, file_entry.sheet), csv.writer(spill))
         table, rows, guesser = TableRows(), 0, None
         for _, cells in table.rows(raw):
             if guesser is None:
@@ -109,17 +119,21 @@ def scan_survey(path: Path, rel: str, manifest: Manifest | None) -> StreamedSurv
             rows += 1
         header, table_notes = table.finish(used)
         if not rows:
-            return None
+            raise Rejected("no data rows")     # the whole-file reader words the rejection
         columns = survey_columns(header, file_entry, guesser, used)
     except (Rejected, OSError, csv.Error):
+        if spill is not None:
+            spill.close()
         return None
     notes = [f"{rel}: {n}" for n in columns.notes(table_notes)]
     if manifest is not None and entry is None:
         notes.insert(0, unlisted_note(rel, kind))       # what _ingest_one puts first
     layout = SurveyLayout(rel, tuple(header), columns.id_col, columns.open_cols, columns.attrs, used)
-    return StreamedSurvey(layout, notes, rows, path, file_entry.sheet, text, stamp)
+    return StreamedSurvey(layout, notes, rows, path, text, spill)
 
 
-def _stamp(path: Path) -> tuple[int, int]:
-    st = os.stat(path)
-    return st.st_size, st.st_mtime_ns
+def _copied(raw: Iterable[tuple[int, list[str]]], writer) -> Iterator[tuple[int, list[str]]]:
+    """`raw`, each row also written to `writer` as [number, *cells] (the second pass reads it back)."""
+    for number, cells in raw:
+        writer.writerow([number, *cells])
+        yield number, cells

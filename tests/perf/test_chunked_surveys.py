@@ -232,16 +232,18 @@ def test_streamed_chunks_travel_to_worker_processes(tmp_path):
     assert again.survey == chunk.survey and again.survey.respondent_id(2, again.rows[0][1]) == "row2"
 
 
-def test_xlsx_changed_between_passes_stops_the_run(tmp_path, monkeypatch):
+def test_xlsx_is_parsed_once_and_saving_it_again_mid_run_changes_nothing(tmp_path, monkeypatch):
     header, rows = _example_rows()
-    _write_xlsx(tmp_path / "x" / "survey.xlsx", [header, *rows])
-    real = survey_stream.xlsx_rows
-    calls = []
-
-    def second_pass_shorter(path, sheet):
-        calls.append(path)
-        return real(path, sheet) if len(calls) == 1 else iter(list(real(path, sheet))[:-3])
-
-    monkeypatch.setattr(survey_stream, "xlsx_rows", second_pass_shorter)
-    with pytest.raises(CorpusError, match=r"survey.xlsx: changed while it was being ingested \(168 data rows first, 165 then\)"):
-        list(plan_chunks(tmp_path / "x", chunk_rows=50).stream)
+    path = tmp_path / "x" / "survey.xlsx"
+    _write_xlsx(path, [header, *rows])
+    real, calls = survey_stream.xlsx_rows, []
+    monkeypatch.setattr(survey_stream, "xlsx_rows", lambda p, sheet: calls.append(p) or real(p, sheet))
+    source = survey_stream.scan_survey(path, "survey.xlsx", None)
+    shutil.copyfile(path, tmp_path / "original.xlsx")
+    _write_xlsx(path, [header, *rows[:-3]])          # the researcher saves the workbook again
+    first = list(source.data_rows())
+    assert len(calls) == 1 and len(first) == source.rows == 168
+    assert first == list(survey_stream.TableRows().rows(real(tmp_path / "original.xlsx", None)))
+    assert list(source.data_rows()) == first        # the copy can be read again
+    source.close()
+    assert source.spill.closed
