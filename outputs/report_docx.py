@@ -19,8 +19,8 @@ from docx.shared import Pt, RGBColor
 from docx.table import Table
 
 from outputs.charts import KIND_COLORS, heat_color
-from outputs.report_data import ALL, ChainView, LinkEvidence, ReportData
-from outputs.report_figures import code_breakdown
+from outputs.report_data import ChainView, LinkEvidence, ReportData
+from outputs.report_figures import code_breakdown, overall_respondents, shown_label
 from outputs.report_html import fmt_cell, fmt_lift, mode_heading, thresholds_sentence
 
 BAR_CHARS = 24
@@ -88,11 +88,10 @@ def _chain(doc: Document, ch: ChainView) -> None:
 
 
 def _frequency(doc: Document, data: ReportData) -> None:
-    overall = data.frequency[data.frequency["attribute"].astype(str) == ALL]
-    counts = dict(zip(overall["code_id"].astype(str), overall["respondents"].astype(int)))
+    counts = overall_respondents(data)
     peak = max(counts.values(), default=0) or 1
     table = _table(doc, ["code", "kind", "respondents", ""],
-                   [[c.label, c.kind, counts.get(c.code_id, 0), ""] for c in data.codes if c.code_id in counts])
+                   [[shown_label(data, c.code_id), c.kind, counts[c.code_id], ""] for c in data.codes if c.code_id in counts])
     codes = [c for c in data.codes if c.code_id in counts]
     for row, code in zip(table.rows[1:], codes):
         cell = row.cells[3]
@@ -106,7 +105,7 @@ def _frequency(doc: Document, data: ReportData) -> None:
             continue
         doc.add_paragraph(f"按 {attribute} 分组 Share of respondents by {attribute}")
         table = _table(doc, ["code", *[str(v) for v in shares.columns]],
-                       [[data.code(c).label, *[f"{v:.0%}" for v in shares.loc[c]]] for c in shares.index], size=8)
+                       [[shown_label(data, c), *[f"{v:.0%}" for v in shares.loc[c]]] for c in shares.index], size=8)
         peak_share = float(shares.values.max()) or 1.0
         for row, code_id in zip(table.rows[1:], shares.index):
             for cell, value in zip(row.cells[1:], shares.loc[code_id]):

@@ -19,23 +19,58 @@ class Figure:
     svg: str
 
 
+INCL_CHILDREN = "（含子代码 incl. sub-codes）"
+
+
+def with_children(data: ReportData) -> set[str]:
+    """Codes the report counts together with their sub-codes (those that have a child in the run's table).
+
+    A run written before code_frequency had `*_incl_children` columns counts every code directly.
+    """
+    if "respondents_incl_children" not in data.frequency.columns:
+        return set()
+    parents = set(data.frequency["parent"].astype(str)) - {""}
+    return parents & set(data.frequency["code_id"].astype(str))
+
+
+def shown_label(data: ReportData, code_id: str) -> str:
+    """A code's label in the report's counts: a parent says that it includes its sub-codes."""
+    return data.code(code_id).label + (INCL_CHILDREN if code_id in with_children(data) else "")
+
+
+def _rolled_up(data: ReportData) -> pd.DataFrame:
+    # A parent's bar or share counts its sub-codes too (a segment coded twice counts once).
+    frame = data.frequency
+    if not with_children(data):
+        return frame
+    return frame.assign(respondents=frame["respondents_incl_children"],
+                        respondent_share=frame["respondent_share_incl_children"])
+
+
 def code_breakdown(data: ReportData, attribute: str) -> pd.DataFrame:
-    """Respondent share per code (rows, codebook order) and attribute value (columns)."""
-    rows = data.frequency[data.frequency["attribute"].astype(str) == attribute]
+    """Respondent share per code (rows, codebook order) and attribute value (columns); parents incl. sub-codes."""
+    frequency = _rolled_up(data)
+    rows = frequency[frequency["attribute"].astype(str) == attribute]
     table = rows.pivot_table(index="code_id", columns="value", values="respondent_share", aggfunc="first")
     order = [c.code_id for c in data.codes if c.code_id in table.index]
     return table.reindex(order).fillna(0.0)
 
 
+def overall_respondents(data: ReportData) -> dict[str, int]:
+    """Respondents per code over the whole run (parents incl. sub-codes), by code id."""
+    frequency = _rolled_up(data)
+    overall = frequency[frequency["attribute"].astype(str) == ALL]
+    return dict(zip(overall["code_id"].astype(str), overall["respondents"].astype(int)))
+
+
 def report_figures(data: ReportData) -> list[Figure]:
     """Overall code frequency, one breakdown per charted attribute, and the co-occurrence heat map."""
     figures = []
-    overall = data.frequency[data.frequency["attribute"].astype(str) == ALL]
-    counts = dict(zip(overall["code_id"].astype(str), overall["respondents"].astype(int)))
+    counts = overall_respondents(data)
     codes = [c for c in data.codes if c.code_id in counts]
     if codes:
         figures.append(Figure("code_frequency", "各代码提及人数 Respondents per code", bar_chart(
-            [c.label for c in codes], [counts[c.code_id] for c in codes],
+            [shown_label(data, c.code_id) for c in codes], [counts[c.code_id] for c in codes],
             title="各代码提及人数 Respondents per code",
             colors=[KIND_COLORS.get(c.kind, "#777777") for c in codes],
             legend=[(k, v) for k, v in KIND_COLORS.items() if any(c.kind == k for c in codes)])))
@@ -44,7 +79,7 @@ def report_figures(data: ReportData) -> list[Figure]:
         if table.empty or table.shape[1] > MAX_CHART_VALUES:
             continue
         title = f"按 {attribute} 分组的提及比例 Share of respondents by {attribute}"
-        labels = [data.code(c).label for c in table.index]
+        labels = [shown_label(data, c) for c in table.index]
         series = [(str(v), [float(x) for x in table[v]]) for v in table.columns]
         figures.append(Figure(f"by_{_slug(attribute)}", title, grouped_bar_chart(labels, series, title=title)))
     matrix = data.cooccurrence

@@ -18,7 +18,7 @@ from markupsafe import Markup
 from coding.links import LinkThresholds
 from outputs.charts import FONT_STACK
 from outputs.report_data import ReportData
-from outputs.report_figures import MAX_CHART_VALUES, Figure, code_breakdown, report_figures
+from outputs.report_figures import MAX_CHART_VALUES, Figure, code_breakdown, report_figures, shown_label
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 _XMLNS = re.compile(r'\s+xmlns="[^"]*"')
@@ -54,7 +54,7 @@ def mode_heading(data: ReportData) -> str:
 def _environment() -> Environment:
     env = Environment(loader=FileSystemLoader(str(TEMPLATES)), autoescape=select_autoescape(["html", "j2"]),
                       undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
-    env.globals.update(fmt_lift=fmt_lift, fmt_cell=fmt_cell)
+    env.globals.update(fmt_lift=fmt_lift, fmt_cell=fmt_cell, shown_label=shown_label)
     return env
 
 

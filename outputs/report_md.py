@@ -13,7 +13,7 @@ from pathlib import Path
 import pandas as pd
 
 from outputs.report_data import ChainView, LinkEvidence, ReportData
-from outputs.report_figures import Figure, code_breakdown, report_figures
+from outputs.report_figures import Figure, code_breakdown, report_figures, shown_label
 from outputs.report_html import fmt_cell, fmt_lift, mode_heading, thresholds_sentence
 
 FILES_DIR = "report_files"
@@ -119,7 +119,7 @@ def render_markdown(data: ReportData, figures: list[Figure] | None = None, image
         table = code_breakdown(data, attribute)
         if table.empty:
             continue
-        shown = table.rename(index=lambda c: data.code(c).label).map(lambda v: f"{v:.0%}").reset_index()
+        shown = table.rename(index=lambda c: shown_label(data, c)).map(lambda v: f"{v:.0%}").reset_index()
         out += [f"Share of respondents by {attribute}:", "", *md_table(shown.rename(columns={"code_id": "code"})), ""]
     out += ["## 代码共现 Code co-occurrence", ""]
     if "cooccurrence" in by_name:
