@@ -36,7 +36,6 @@ import pandas as pd
 from coding.applications import CodeApplication, applications_frame
 from coding.codebook import Codebook
 from coding.negation import EnNegation, NegationRules, ZhNegation
-from coding.prefilter import KeyStarts
 from corpus.lang import detect_lang
 from corpus.normalize import normalize
 from corpus.records import Segment
@@ -81,8 +80,8 @@ class RuleCoder:
         # Every string whose presence can make a Chinese text fire (see `may_fire`); None when
         # some zh pattern has no required literal, since then any text may match.
         zh_patterns = self._patterns["zh"]
-        prefilter_keys = {key for key in {k for k, _ in zh_entries} | zh_patterns.literals if key and "\x00" not in key}
-        self._zh_prefilter = None if zh_patterns.always or not prefilter_keys else KeyStarts(prefilter_keys)
+        self._zh_prefilter = None if zh_patterns.always else phrase_automaton(
+            (key, None) for key in {k for k, _ in zh_entries} | zh_patterns.literals if "\x00" not in key)
         self._zh_negation = ZhNegation(negation) if negation is not None else None
         # Only zh keywords shape Chinese tokens; English phrases with spaces cannot be jieba words.
         self.user_words: tuple[str, ...] = tuple(dict.fromkeys(
@@ -119,8 +118,8 @@ class RuleCoder:
         """False for each text that certainly gets no code; True where `code_text` must look.
 
         A Chinese text can only be coded if some keyword, exclusion term or pattern literal
-        occurs in it, so one pass of `coding.prefilter.KeyStarts` over all Chinese texts of the
-        batch (joined by NUL, which no term contains) rules out most of them cheaply.
+        occurs in it, so one Aho-Corasick pass over all Chinese texts of the batch (joined by
+        NUL, which no term contains) rules out most of them at the cost of a bare keyword scan.
         English texts match on lemmas ('went' for 'go'), so they always get the full check.
         """
         maybe = [lang != "zh" for lang in langs]
@@ -134,8 +133,8 @@ class RuleCoder:
         joined = "\x00".join(texts[i] for i in zh)
         low = lower_preserving(_checked_normalize(joined))
         starts = np.cumsum([0] + [len(texts[i]) + 1 for i in zh[:-1]])
-        found = self._zh_prefilter.positions(low)   # no key holds NUL, so none spans two texts
-        for k in np.unique(np.searchsorted(starts, found, side="right") - 1).tolist():
+        ends = np.fromiter((last for last, _ in self._zh_prefilter.iter(low)), dtype=np.int64)
+        for k in np.unique(np.searchsorted(starts, ends, side="right") - 1).tolist():
             maybe[zh[k]] = True
         return maybe
 
