@@ -72,6 +72,9 @@ def positional_constructor(cls: type[_R]) -> Callable[..., _R]:
     (`__class__` assignment is allowed between classes of identical layout). The record is
     indistinguishable from `cls(...)`'s: same type, fields, equality, hash, frozenness.
     """
+    if hasattr(cls, "__post_init__") or not hasattr(cls, "__slots__"):
+        # The fast path skips __init__: a record that validates itself, or has no slots, needs the real one.
+        raise TypeError(f"positional_constructor needs a slots dataclass without __post_init__; got {cls.__name__}")
     names = [f.name for f in fields(cls)]
     twin = type(f"_{cls.__name__}Twin", (), {"__slots__": cls.__slots__})
     args = ", ".join(names)

@@ -7,6 +7,7 @@ import pytest
 
 from corpus.records import (
     Document, IngestionRecord, Segment, make_segment_id, new_document, new_ingestion_record, new_segment,
+    positional_constructor,
 )
 
 CASES = [
@@ -43,3 +44,16 @@ def test_segment_id_definition_is_stable():
     import hashlib
     expected = "seg_" + hashlib.sha1("a.csv#R1/q\x1f开放时间\x1f1".encode("utf-8")).hexdigest()[:16]
     assert make_segment_id("a.csv#R1/q", "开放时间", 1) == expected
+
+
+def test_positional_constructor_refuses_records_that_validate_themselves():
+    @dataclasses.dataclass(frozen=True, slots=True)
+    class Checked:
+        n: int
+
+        def __post_init__(self):
+            if self.n < 0:
+                raise ValueError("negative")
+
+    with pytest.raises(TypeError, match="without __post_init__"):
+        positional_constructor(Checked)
