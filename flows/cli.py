@@ -177,6 +177,8 @@ from flows.cli_review import register as _register_review; _register_review(app)
 from flows.cli_serve import register as _register_serve; _register_serve(app)  # noqa: E402,E702
 from flows.cli_report import report as _report; app.command("report")(_report)  # noqa: E402,E702
 from flows.cli_topics import topics as _topics; app.command("topics")(_topics)  # noqa: E402,E702
+from flows.cli_server import server_app  # noqa: E402
+app.add_typer(server_app, name="server")
 
 
 def main() -> None:

@@ -23,7 +23,8 @@ command is launched directly and `PREFECT_API_URL` exported for Prefect to read 
 alongside all of the command's imports. Once Prefect is imported (a library call, a benchmark, the
 tests) or a Prefect config file could name a server, Prefect's own `SubprocessASGIServer` is
 started instead. When `PREFECT_API_URL` is set (a started server, the test harness) there is
-nothing to boot and every call is a no-op. The `--dask-*` paths start their own shared server (flows/dask_runner.py)
+nothing to boot and every call is a no-op; so it is when `qualmine server start` left a resident
+server running (flows/prefect_resident.py), whose URL is then exported. The `--dask-*` paths start their own shared server (flows/dask_runner.py)
 and do not boot here. `boot_in_background()` is idempotent: a second call (the CLI booted, then
 `run_pipeline` asks again) returns the boot in progress or the finished one while its server
 still runs. The flow's client then finds the same server (the exported URL, or Prefect's
@@ -43,6 +44,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from flows.prefect_launch import LaunchedServer, launch, launch_blocker, startup_timeout, wait_healthy
+from flows.prefect_resident import find_resident
 
 _lock = threading.Lock()
 _current: "Boot | None" = None
@@ -177,6 +179,10 @@ def _start() -> Boot:
     if os.environ.get("PREFECT_API_URL"):
         return _no_op(os.environ["PREFECT_API_URL"])
     if launch_blocker(os.environ, Path.cwd(), imported) is None:
+        resident = find_resident(os.environ)      # `qualmine server start`: no launch at all
+        if resident is not None:
+            os.environ["PREFECT_API_URL"] = resident.api_url
+            return _no_op(resident.api_url)
         return _launch_early(started)
     from prefect.settings import PREFECT_API_URL, PREFECT_SERVER_EPHEMERAL_ENABLED
 

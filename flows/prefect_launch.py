@@ -103,21 +103,31 @@ class LaunchedServer:
             self.process.wait()
 
 
-def launch(environ: Mapping[str, str]) -> LaunchedServer:
-    """Start the server subprocess on a free local port (returns at once; see `wait_healthy`)."""
+SERVER_APP = "prefect.server.api.server:create_app"
+
+
+def server_process(environ: Mapping[str, str], port: int, log, detached: bool = False) -> subprocess.Popen:
+    """Popen the API server command Prefect's SubprocessASGIServer runs, on 127.0.0.1:`port`.
+
+    `detached`: in a session of its own, so it outlives this process and a Ctrl-C in its terminal.
+    """
     spec = importlib.util.find_spec("prefect")      # where prefect lives, without importing it
     if spec is None or spec.origin is None:
         raise RuntimeError("prefect is not installed in this environment")
-    port = _free_port()
     env = {**environ, **SERVER_ENV}
     env.pop("PREFECT_API_URL", None)
-    log = tempfile.TemporaryFile(prefix="qualmine-prefect-server-")
-    process = subprocess.Popen(
+    return subprocess.Popen(
         [sys.executable, "-m", "uvicorn", "--app-dir", str(Path(spec.origin).parent.parent),
-         "--factory", "prefect.server.api.server:create_app", "--host", "127.0.0.1", "--port", str(port),
+         "--factory", SERVER_APP, "--host", "127.0.0.1", "--port", str(port),
          "--log-level", "error", "--lifespan", "on"],
-        env=env, stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT)
-    server = LaunchedServer(process, port, log)
+        env=env, stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT, start_new_session=detached)
+
+
+def launch(environ: Mapping[str, str]) -> LaunchedServer:
+    """Start the server subprocess on a free local port (returns at once; see `wait_healthy`)."""
+    port = free_port()
+    log = tempfile.TemporaryFile(prefix="qualmine-prefect-server-")
+    server = LaunchedServer(server_process(environ, port, log), port, log)
     atexit.register(server.stop)
     return server
 
@@ -154,7 +164,7 @@ def startup_timeout(environ: Mapping[str, str]) -> float:
         raise ValueError(f"PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS={raw!r}: expected a number of seconds")
 
 
-def _free_port() -> int:
+def free_port() -> int:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
