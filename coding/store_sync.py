@@ -37,12 +37,18 @@ class SyncReport:
     missing_segments: int                  # in the store, absent from this run (kept, with their decisions)
     suggestions: int
     orphaned: pd.DataFrame = field(default_factory=pd.DataFrame)   # decisions on codes gone from the codebook
+    other_corpora: tuple[str, ...] = ()    # corpus folders of earlier runs in this store, not this run's
 
     def notes(self) -> list[str]:
         out = []
         if self.codebook_changed:
             out.append(f"store: recorded codebook version {self.codebook_version_id}")
-        if self.missing_segments:
+        if self.missing_segments and self.other_corpora:
+            # One store is one project: review queues offer every stored segment, whichever run it came from.
+            out.append(f"store: it also holds {self.missing_segments} segment(s) of another corpus "
+                       f"({', '.join(self.other_corpora)}); review queues draw on every segment in the store, so give "
+                       "each project its own store (--store PATH or $QUALMINE_STORE)")
+        elif self.missing_segments:
             out.append(f"store: {self.missing_segments} stored segment(s) are not in this run (kept with their decisions)")
         if len(self.orphaned):
             codes = ", ".join(sorted(set(self.orphaned["code_id"])))
@@ -80,6 +86,9 @@ def sync_run(store: ProjectStore, *, run_id: str, codebook: Codebook, documents:
     now = utcnow()
     with store.writer.begin() as conn:
         version_id, changed = record_codebook(conn, codebook, str(codebook_path) if codebook_path else None)
+        others = tuple(sorted(set(conn.execute(
+            select(s.runs.c.corpus_dir).where(s.runs.c.kind == "pipeline", s.runs.c.corpus_dir.is_not(None),
+                                              s.runs.c.corpus_dir != str(corpus_dir or ""))).scalars())))
         conn.execute(insert(s.runs).values(
             run_id=run_id, kind="pipeline", started_at=now, corpus_dir=str(corpus_dir) if corpus_dir else None,
             codebook_version_id=version_id, segments=len(segs), suggestions=len(apps),
@@ -93,7 +102,8 @@ def sync_run(store: ProjectStore, *, run_id: str, codebook: Codebook, documents:
             {**row, "run_id": run_id, "created_at": now} for row in _records(apps, SUGGESTION_FIELDS)])
         total = conn.execute(select(s.segments.c.segment_id)).scalars().all()
     missing = len(set(total) - set(seg_ids))
-    return SyncReport(run_id, version_id, changed, new, updated, missing, len(apps), store.orphaned_decisions())
+    return SyncReport(run_id, version_id, changed, new, updated, missing, len(apps), store.orphaned_decisions(),
+                      others if corpus_dir else ())
 
 
 def record_model_suggestions(store: ProjectStore, *, run_id: str, scored_segment_ids: Iterable[str],

@@ -49,6 +49,22 @@ def test_segments_missing_from_a_run_are_kept_with_their_decisions(store, tmp_pa
     assert any("not in this run" in note for note in report.notes())
 
 
+def test_a_run_of_another_corpus_warns_that_the_store_mixes_projects(store, example_run):
+    codebook, documents, segments, applications = example_run
+    first = sync_run(store, run_id="study-a", codebook=codebook, documents=documents, segments=segments,
+                     applications=applications, corpus_dir="/data/study-a")
+    assert first.other_corpora == ()
+    again = sync_run(store, run_id="study-a-2", codebook=codebook, documents=documents, segments=segments.iloc[1:],
+                     applications=applications, corpus_dir="/data/study-a")
+    assert again.other_corpora == () and any("not in this run" in n for n in again.notes())
+    other = segments.iloc[:2].assign(segment_id=["seg_b1", "seg_b2"])
+    report = sync_run(store, run_id="study-b", codebook=codebook, documents=documents, segments=other,
+                      applications=applications.iloc[0:0], corpus_dir="/data/study-b")
+    assert report.other_corpora == ("/data/study-a",) and report.missing_segments == len(segments)
+    (note,) = [n for n in report.notes() if "another corpus" in n]
+    assert f"{len(segments)} segment(s) of another corpus (/data/study-a)" in note and "--store PATH" in note
+
+
 def test_changed_codebook_is_recorded_and_orphaned_decisions_reported(store, tmp_path, example_run):
     codebook, documents, segments, applications = example_run
     _decide(store, tmp_path, {2: {"decision": "accept"}, 3: {"add_codes": "R-GUARANTEE"}})
