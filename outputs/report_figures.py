@@ -20,6 +20,8 @@ class Figure:
 
 
 INCL_CHILDREN = "（含子代码 incl. sub-codes）"
+INCL_CHILDREN_SHORT = "（含子代码）"   # chart labels are cut at 16 em; the chart's title says it in English
+CHART_NOTE = " — 父代码含子代码 parents include sub-codes"
 
 
 def with_children(data: ReportData) -> set[str]:
@@ -33,9 +35,11 @@ def with_children(data: ReportData) -> set[str]:
     return parents & set(data.frequency["code_id"].astype(str))
 
 
-def shown_label(data: ReportData, code_id: str) -> str:
+def shown_label(data: ReportData, code_id: str, short: bool = False) -> str:
     """A code's label in the report's counts: a parent says that it includes its sub-codes."""
-    return data.code(code_id).label + (INCL_CHILDREN if code_id in with_children(data) else "")
+    if code_id not in with_children(data):
+        return data.code(code_id).label
+    return data.code(code_id).label + (INCL_CHILDREN_SHORT if short else INCL_CHILDREN)
 
 
 def _rolled_up(data: ReportData) -> pd.DataFrame:
@@ -68,18 +72,20 @@ def report_figures(data: ReportData) -> list[Figure]:
     figures = []
     counts = overall_respondents(data)
     codes = [c for c in data.codes if c.code_id in counts]
+    note = CHART_NOTE if with_children(data) else ""
     if codes:
-        figures.append(Figure("code_frequency", "各代码提及人数 Respondents per code", bar_chart(
-            [shown_label(data, c.code_id) for c in codes], [counts[c.code_id] for c in codes],
-            title="各代码提及人数 Respondents per code",
+        title = "各代码提及人数 Respondents per code" + note
+        figures.append(Figure("code_frequency", title, bar_chart(
+            [shown_label(data, c.code_id, short=True) for c in codes], [counts[c.code_id] for c in codes],
+            title=title,
             colors=[KIND_COLORS.get(c.kind, "#777777") for c in codes],
             legend=[(k, v) for k, v in KIND_COLORS.items() if any(c.kind == k for c in codes)])))
     for attribute in data.attributes:
         table = code_breakdown(data, attribute)
         if table.empty or table.shape[1] > MAX_CHART_VALUES:
             continue
-        title = f"按 {attribute} 分组的提及比例 Share of respondents by {attribute}"
-        labels = [shown_label(data, c) for c in table.index]
+        title = f"按 {attribute} 分组的提及比例 Share of respondents by {attribute}" + note
+        labels = [shown_label(data, c, short=True) for c in table.index]
         series = [(str(v), [float(x) for x in table[v]]) for v in table.columns]
         figures.append(Figure(f"by_{_slug(attribute)}", title, grouped_bar_chart(labels, series, title=title)))
     matrix = data.cooccurrence

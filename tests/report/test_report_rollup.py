@@ -7,7 +7,7 @@ import pandas as pd
 from docx import Document
 
 from outputs.report import write_report
-from outputs.report_figures import INCL_CHILDREN
+from outputs.report_figures import CHART_NOTE, INCL_CHILDREN, INCL_CHILDREN_SHORT
 from outputs.writers import write_table
 
 PARENT = "P-OPERATION"
@@ -47,7 +47,10 @@ def test_parent_counts_include_its_sub_codes_in_every_format(run_copy):
     assert counts[leaf["label_zh"]] == str(leaf["respondents"])      # a code without children: its own count
 
     page = (run_copy / "report.html").read_text(encoding="utf-8")
-    assert re.search(re.escape(PARENT_LABEL + INCL_CHILDREN), page)
+    figure = (run_copy / "report_files" / "code_frequency.svg").read_text(encoding="utf-8")
+    # The chart's label fits its 16 em (not cut to "…"); its title says what the suffix means.
+    assert f">{PARENT_LABEL}{INCL_CHILDREN_SHORT}<" in figure and CHART_NOTE.strip(" —") in figure
+    assert re.search(re.escape(PARENT_LABEL + INCL_CHILDREN_SHORT), page)
 
 
 def test_a_run_written_before_the_roll_up_columns_reports_direct_counts(run_copy):
