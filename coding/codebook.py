@@ -101,7 +101,16 @@ class Codebook(_Strict):
     def family(self, code_id: str) -> tuple[str, ...]:
         """The code's id and the ids of every code below it along `parent`, in codebook order."""
         self.code(code_id)   # KeyError for an unknown id, as `lineage` gives
-        return tuple(c.id for c in self.codes if any(a.id == code_id for a in self.lineage(c.id)))
+        children: dict[str | None, list[str]] = {}
+        for c in self.codes:
+            children.setdefault(c.parent, []).append(c.id)
+        found, todo = {code_id}, [code_id]
+        while todo:      # linear in the codebook: code_frequency asks for every code's family
+            for child in children.get(todo.pop(), ()):
+                if child not in found:
+                    found.add(child)
+                    todo.append(child)
+        return tuple(c.id for c in self.codes if c.id in found)
 
     def inherited(self, code_id: str, field: str) -> tuple[str, ...]:
         """A link list (`causes` or `recommendations`), inherited from the nearest ancestor that states one.

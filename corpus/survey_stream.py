@@ -61,7 +61,6 @@ class StreamedSurvey:
     layout: SurveyLayout
     notes: list[str]                 # the file's notes, each "rel: ...", in read_survey's order
     rows: int                        # data rows (blank rows left out) the first pass counted
-    path: Path
     text: str | None = None          # a CSV's decoded text; None for .xlsx
     spill: IO[str] | None = None     # an .xlsx sheet's raw rows, copied by the first pass
 
@@ -129,7 +128,7 @@ def scan_survey(path: Path, rel: str, manifest: Manifest | None) -> StreamedSurv
     if manifest is not None and entry is None:
         notes.insert(0, unlisted_note(rel, kind))       # what _ingest_one puts first
     layout = SurveyLayout(rel, tuple(header), columns.id_col, columns.open_cols, columns.attrs, used)
-    return StreamedSurvey(layout, notes, rows, path, text, spill)
+    return StreamedSurvey(layout, notes, rows, text, spill)
 
 
 def _copied(raw: Iterable[tuple[int, list[str]]], writer) -> Iterator[tuple[int, list[str]]]:
