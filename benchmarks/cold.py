@@ -21,7 +21,7 @@ from benchmarks.measure import RssSampler, Timings
 REPO = Path(__file__).resolve().parent.parent
 
 
-def _env() -> dict[str, str]:
+def cold_env() -> dict[str, str]:
     # A user's shell has no API URL: the benchmark's own server (exported by its early boot) must not leak in.
     env = {k: v for k, v in os.environ.items() if k != "PREFECT_API_URL"}
     env["PYTHONPATH"] = os.pathsep.join(p for p in (str(REPO), env.get("PYTHONPATH", "")) if p)
@@ -31,7 +31,7 @@ def _env() -> dict[str, str]:
 def _run(cmd: list[str], cwd: Path, t: Timings, phase: str) -> str:
     """Run `cmd` timed as `phase`; its peak RSS is its own process tree's (not the benchmark's)."""
     start = time.perf_counter()
-    with subprocess.Popen(cmd, cwd=cwd, env=_env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+    with subprocess.Popen(cmd, cwd=cwd, env=cold_env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                           text=True) as proc:
         with RssSampler(pid=proc.pid) as rss:
             out, err = proc.communicate()
