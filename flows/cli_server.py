@@ -32,6 +32,19 @@ def start() -> None:
                   highlight=False, soft_wrap=True)
     console.print("qualmine commands run with this PREFECT_HOME use it; `qualmine server stop` stops it.",
                   highlight=False, soft_wrap=True)
+    _warn_if_unused()
+
+
+def _warn_if_unused() -> None:
+    """Say so when this shell's commands would not use the resident server (and why)."""
+    from pathlib import Path
+
+    from flows.prefect_launch import launch_blocker
+
+    why = launch_blocker(os.environ, Path.cwd(), imported=False)
+    if why is not None:
+        err_console.print(f"[yellow]warning:[/] commands started here will not use it: {why} (Prefect's own "
+                          "settings decide which server they use).", highlight=False, soft_wrap=True)
 
 
 @server_app.command("status")
@@ -46,6 +59,7 @@ def status() -> None:
         raise typer.Exit(1)
     console.print(f"Running at {server.api_url} (pid {server.pid}, since {server.started_at}; output in "
                   f"{server.log}).", highlight=False, soft_wrap=True)
+    _warn_if_unused()
 
 
 @server_app.command("stop")

@@ -56,7 +56,11 @@ def test_a_started_server_serves_later_commands_until_stopped(home_env, tmp_path
     assert psutil.pid_exists(server.pid)          # the command left the resident server running
 
     status = qualmine(home_env, "server", "status", cwd=tmp_path)
-    assert status.returncode == 0 and server.api_url in status.stdout
+    assert status.returncode == 0 and server.api_url in status.stdout and "warning" not in status.stderr
+    # A shell whose Prefect settings name another server does not use the resident one, and is told so.
+    elsewhere = qualmine({**home_env, "PREFECT_API_URL": "http://prefect.example:4200/api"}, "server", "status",
+                         cwd=tmp_path)
+    assert "will not use it: PREFECT_API_URL is set" in elsewhere.stderr
     stopped = qualmine(home_env, "server", "stop", cwd=tmp_path)
     assert stopped.returncode == 0 and f"pid {server.pid}" in stopped.stdout
     assert not psutil.pid_exists(server.pid) or psutil.Process(server.pid).status() == psutil.STATUS_ZOMBIE
