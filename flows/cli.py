@@ -73,7 +73,10 @@ def boot_unless_dask(dask_address: str | None = None, dask_local: int = 0) -> No
     """
     if dask_address or dask_local:
         return
-    boot_prefect()
+    boot = boot_prefect()
+    if boot.mode == "resident":
+        err_console.print(f"Prefect: the resident API server at {boot.api_url} (`qualmine server stop` stops it)",
+                          style="dim", highlight=False, soft_wrap=True)
 
 
 def boot_prefect():

@@ -61,7 +61,8 @@ class PrefectBootError(RuntimeError):
 class Boot:
     """One background start of the temporary API server (or a no-op when an API URL is set).
 
-    `mode` is "ephemeral" (this process starts a local server) or "api-url" (a configured server
+    `mode` is "ephemeral" (this process starts a local server), "resident" (the server
+    `qualmine server start` left running is used: nothing to do) or "api-url" (a configured server
     is used: nothing to do). Times are `time.perf_counter()` values: `started_at` when
     `boot_in_background()` was called, `launched_at` when the thread launching the subprocess
     started (after the parent-side imports), `ready_at` when `/health` answered. `waited_s` is how
@@ -182,7 +183,7 @@ def _start() -> Boot:
         resident = find_resident(os.environ)      # `qualmine server start`: no launch at all
         if resident is not None:
             os.environ["PREFECT_API_URL"] = resident.api_url
-            return _no_op(resident.api_url)
+            return _no_op(resident.api_url, mode="resident")
         return _launch_early(started)
     from prefect.settings import PREFECT_API_URL, PREFECT_SERVER_EPHEMERAL_ENABLED
 
@@ -240,8 +241,8 @@ def _failed(started: float, error: BaseException | None) -> Boot:
     return boot
 
 
-def _no_op(url: str | None) -> Boot:
-    boot = Boot(mode="api-url", api_url=url)
+def _no_op(url: str | None, mode: str = "api-url") -> Boot:
+    boot = Boot(mode=mode, api_url=url)
     boot.ready_at = boot.started_at
     boot._done.set()
     return boot

@@ -51,6 +51,7 @@ def test_a_started_server_serves_later_commands_until_stopped(home_env, tmp_path
     run = qualmine(impatient, "run", "--corpus", str(corpus), "--codebook", str(EXAMPLE_CODEBOOK),
                    "--out", str(tmp_path / "run"), "--no-topics", "--store", "none", cwd=tmp_path)
     assert run.returncode == 0, f"{run.stdout}\n{run.stderr[-3000:]}"
+    assert f"the resident API server at {server.api_url}" in run.stderr
     manifest = json.loads((tmp_path / "run" / "run_manifest.json").read_text(encoding="utf-8"))
     assert manifest["counts"]["respondents"] == 2
     assert psutil.pid_exists(server.pid)          # the command left the resident server running
