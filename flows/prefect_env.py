@@ -8,7 +8,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-_DEFAULTS = {
+DEFAULTS = {
     # The ephemeral API server needs 5-15 s to start on 2 busy cores; the 20 s default is too tight.
     "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS": "120",
     # No outbound telemetry: nothing may reach the network at run time.
@@ -21,7 +21,7 @@ _DEFAULTS = {
 
 
 def configure() -> None:
-    for key, value in _DEFAULTS.items():
+    for key, value in DEFAULTS.items():
         os.environ.setdefault(key, value)
     if "PREFECT_HOME" not in os.environ:
         # Importing prefect creates PREFECT_HOME; keep it out of the user's ~/.prefect by default.

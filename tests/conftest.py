@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import tempfile
 from pathlib import Path
 
@@ -35,3 +36,31 @@ def shared_corpora() -> Path:
     if not path.is_dir():
         pytest.skip("../shared/corpora is not present (only on the team's machines)")
     return path
+
+
+@pytest.fixture(scope="session")
+def migrated_prefect_home(tmp_path_factory) -> Path:
+    """A PREFECT_HOME whose database a real API server has created once (Prefect's migrations take
+    ~10 s on every fresh home): tests that start servers in fresh processes copy it (`prefect_home`)."""
+    from flows.prefect_env import DEFAULTS
+    from flows.prefect_launch import LaunchedServer, free_port, server_process, wait_healthy
+
+    home = tmp_path_factory.mktemp("prefect-home-template")
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PREFECT_")}
+    env.update({**DEFAULTS, "PREFECT_HOME": str(home)})
+    port = free_port()
+    with tempfile.TemporaryFile() as log:
+        server = LaunchedServer(server_process(env, port, log), port, log)
+        try:
+            wait_healthy(server, 120)
+        finally:
+            server.stop()
+    return home
+
+
+@pytest.fixture
+def prefect_home(migrated_prefect_home, tmp_path) -> Path:
+    """`tmp_path / "prefect-home"`: this test's own PREFECT_HOME, its database already created."""
+    home = tmp_path / "prefect-home"
+    shutil.copytree(migrated_prefect_home, home)
+    return home

@@ -95,13 +95,13 @@ def _share_one_server(tmp_path, cwd) -> dict:
     return out
 
 
-def test_early_launch_serves_every_flow_and_never_imports_the_server_code(tmp_path):
+def test_early_launch_serves_every_flow_and_never_imports_the_server_code(tmp_path, prefect_home):
     out = _share_one_server(tmp_path, cwd=tmp_path)
     assert out["early"], out
     assert not out["server_imported"], "the parent imported prefect.server: the early launch saved nothing"
 
 
-def test_with_a_prefect_config_file_the_boot_takes_prefects_own_path(tmp_path):
+def test_with_a_prefect_config_file_the_boot_takes_prefects_own_path(tmp_path, prefect_home):
     project = tmp_path / "project"
     project.mkdir()
     (project / "prefect.toml").write_text("[logging]\nlevel = 'WARNING'\n", encoding="utf-8")

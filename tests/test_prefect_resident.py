@@ -20,10 +20,10 @@ SMALL_CORPUS = "id,role,answer\n1,居民,开放时间太短，下班后去不了
 
 
 @pytest.fixture
-def home_env(tmp_path):
+def home_env(tmp_path, prefect_home):
     """A fresh-process environment: no API URL, its own PREFECT_HOME; the resident is stopped afterwards."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("PREFECT_")}
-    env.update({"PREFECT_HOME": str(tmp_path / "prefect-home"), "PYTHONPATH": str(REPO_ROOT),
+    env.update({"PREFECT_HOME": str(prefect_home), "PYTHONPATH": str(REPO_ROOT),
                 "QUALMINE_STORE": str(tmp_path / "store.sqlite")})
     yield env
     stop_resident(env)
@@ -71,7 +71,6 @@ def test_a_started_server_serves_later_commands_until_stopped(home_env, tmp_path
 
 def test_a_stale_or_broken_state_file_is_dropped(home_env, tmp_path):
     home = tmp_path / "prefect-home"
-    home.mkdir()
     dead = subprocess.Popen([sys.executable, "-c", "pass"])
     dead.wait()
     (home / STATE_FILE).write_text(json.dumps({"pid": dead.pid, "port": 9, "api_url": "http://127.0.0.1:9/api",
