@@ -4,6 +4,7 @@ from __future__ import annotations
 import flows.prefect_env  # noqa: F401  (sets PREFECT_HOME and the start-up timeout the server uses)
 
 import os
+from pathlib import Path
 
 import typer
 from rich.console import Console
@@ -37,8 +38,6 @@ def start() -> None:
 
 def _warn_if_unused() -> None:
     """Say so when this shell's commands would not use the resident server (and why)."""
-    from pathlib import Path
-
     from flows.prefect_launch import launch_blocker
 
     why = launch_blocker(os.environ, Path.cwd(), imported=False)
@@ -50,7 +49,8 @@ def _warn_if_unused() -> None:
 @server_app.command("status")
 def status() -> None:
     """Say whether a resident server is running, and where (exit 1 when none is)."""
-    from flows.prefect_resident import find_resident, prefect_home
+    from flows.prefect_launch import prefect_home
+    from flows.prefect_resident import find_resident
 
     server = find_resident(os.environ)
     if server is None:

@@ -25,9 +25,9 @@ tests) or a Prefect config file could name a server, Prefect's own `SubprocessAS
 started instead. When `PREFECT_API_URL` is set (a started server, the test harness) there is
 nothing to boot and every call is a no-op; so it is when `qualmine server start` left a resident
 server running (flows/prefect_resident.py), whose URL is then exported. The `--dask-*` paths
-start their own shared server (flows/dask_runner.py) and do not boot here. `boot_in_background()` is idempotent: a second call (the CLI booted, then
-`run_pipeline` asks again) returns the boot in progress or the finished one while its server
-still runs. The flow's client then finds the same server (the exported URL, or Prefect's
+start their own shared server (flows/dask_runner.py) and do not boot here.
+`boot_in_background()` is idempotent: a second call (the CLI booted, then `run_pipeline` asks
+again) returns the boot in progress or the finished one while its server still runs. The flow's client then finds the same server (the exported URL, or Prefect's
 singleton): no second server.
 """
 from __future__ import annotations

@@ -46,7 +46,7 @@ def launch_blocker(environ: Mapping[str, str], cwd: Path, imported: bool) -> str
         return "PREFECT_SERVER_EPHEMERAL_ENABLED is off"
     if environ.get("PREFECT_PROFILE") or environ.get("PREFECT_PROFILES_PATH"):
         return "a Prefect profile is selected"
-    home = Path(environ.get("PREFECT_HOME") or Path.home() / ".prefect")
+    home = prefect_home(environ)
     if _mentions(home / "profiles.toml", "PREFECT_"):
         return f"{home / 'profiles.toml'} may set Prefect's API"
     for name, marker in (("prefect.toml", ""), (".env", "PREFECT_"), ("pyproject.toml", "tool.prefect")):
@@ -142,17 +142,27 @@ def wait_healthy(server: LaunchedServer, timeout_s: float) -> None:
             tail = server.log_tail()
             raise RuntimeError(f"the API server process on port {server.port} stopped during start-up: {reason}"
                                + (f"; it printed:\n{tail}" if tail else ""))
-        try:
-            with urllib.request.urlopen(f"{server.api_url}/health", timeout=2) as response:
-                if response.status == 200:
-                    return
-        except (urllib.error.URLError, ConnectionError, TimeoutError, OSError):
-            pass
+        if answers_health(server.api_url):
+            return
         if time.monotonic() >= deadline:
             tail = server.log_tail()
             raise RuntimeError(f"Timed out after {timeout_s:g} s waiting for the API server on port {server.port}"
                                + (f"; it printed:\n{tail}" if tail else ""))
         time.sleep(0.1)
+
+
+def answers_health(api_url: str) -> bool:
+    """Does the API server at `api_url` answer `/health` with 200 (within 2 s)?"""
+    try:
+        with urllib.request.urlopen(f"{api_url}/health", timeout=2) as response:
+            return response.status == 200
+    except (urllib.error.URLError, ConnectionError, TimeoutError, OSError):
+        return False
+
+
+def prefect_home(environ: Mapping[str, str]) -> Path:
+    """Where Prefect keeps its settings and database (flows/prefect_env.py sets PREFECT_HOME for qualmine)."""
+    return Path(environ.get("PREFECT_HOME") or Path.home() / ".prefect").expanduser()
 
 
 def startup_timeout(environ: Mapping[str, str]) -> float:

@@ -16,13 +16,13 @@ import json
 import os
 import signal
 import time
-import urllib.error
-import urllib.request
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Mapping
 
-from flows.prefect_launch import SERVER_APP, LaunchedServer, free_port, server_process, startup_timeout, wait_healthy
+from flows.prefect_launch import (
+    SERVER_APP, LaunchedServer, answers_health, free_port, prefect_home, server_process, startup_timeout, wait_healthy,
+)
 
 STATE_FILE = "qualmine-server.json"
 LOG_FILE = "qualmine-server.log"
@@ -39,11 +39,6 @@ class ResidentServer:
     log: str                 # its output file
 
 
-def prefect_home(environ: Mapping[str, str]) -> Path:
-    """Where Prefect keeps its database (flows/prefect_env.py sets PREFECT_HOME for qualmine)."""
-    return Path(environ.get("PREFECT_HOME") or Path.home() / ".prefect").expanduser()
-
-
 def find_resident(environ: Mapping[str, str]) -> ResidentServer | None:
     """The resident server of this PREFECT_HOME if it answers; a stale state file is removed."""
     path = prefect_home(environ) / STATE_FILE
@@ -54,7 +49,7 @@ def find_resident(environ: Mapping[str, str]) -> ResidentServer | None:
     except (OSError, ValueError, TypeError):
         _remove(path)            # unreadable or from another version: a start will write a new one
         return None
-    if _is_server(server.pid) and _healthy(server.api_url):
+    if _is_server(server.pid) and answers_health(server.api_url):
         return server
     _remove(path)
     return None
@@ -101,14 +96,6 @@ def stop_resident(environ: Mapping[str, str], timeout_s: float = 10.0) -> Reside
         os.kill(server.pid, signal.SIGKILL)
     _remove(prefect_home(environ) / STATE_FILE)
     return server
-
-
-def _healthy(api_url: str) -> bool:
-    try:
-        with urllib.request.urlopen(f"{api_url}/health", timeout=2) as response:
-            return response.status == 200
-    except (urllib.error.URLError, ConnectionError, TimeoutError, OSError):
-        return False
 
 
 def _alive(pid: int) -> bool:
