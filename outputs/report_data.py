@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 import pandas as pd
@@ -125,6 +126,18 @@ class ReportData:
     topics_note: str = ""
     agreement_note: str = ""
     links_note: str = ""
+
+    @cached_property
+    def codes_with_children(self) -> frozenset[str]:
+        """Codes the report counts together with their sub-codes: those with a child in `frequency`.
+
+        Empty for a run written before code_frequency had its `*_incl_children` columns (its
+        codes are counted directly). Computed once: every label and chart of the report asks.
+        """
+        if "respondents_incl_children" not in self.frequency.columns:
+            return frozenset()
+        parents = set(self.frequency["parent"].astype(str)) - {""}
+        return frozenset(parents & set(self.frequency["code_id"].astype(str)))
 
     def code(self, code_id: str) -> CodeRef:
         for code in self.codes:

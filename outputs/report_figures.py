@@ -24,20 +24,9 @@ INCL_CHILDREN_SHORT = "（含子代码）"   # chart labels are cut at 16 em; th
 CHART_NOTE = " — 父代码含子代码 parents include sub-codes"
 
 
-def with_children(data: ReportData) -> set[str]:
-    """Codes the report counts together with their sub-codes (those that have a child in the run's table).
-
-    A run written before code_frequency had `*_incl_children` columns counts every code directly.
-    """
-    if "respondents_incl_children" not in data.frequency.columns:
-        return set()
-    parents = set(data.frequency["parent"].astype(str)) - {""}
-    return parents & set(data.frequency["code_id"].astype(str))
-
-
 def shown_label(data: ReportData, code_id: str, short: bool = False) -> str:
     """A code's label in the report's counts: a parent says that it includes its sub-codes."""
-    if code_id not in with_children(data):
+    if code_id not in data.codes_with_children:
         return data.code(code_id).label
     return data.code(code_id).label + (INCL_CHILDREN_SHORT if short else INCL_CHILDREN)
 
@@ -45,7 +34,7 @@ def shown_label(data: ReportData, code_id: str, short: bool = False) -> str:
 def _rolled_up(data: ReportData) -> pd.DataFrame:
     # A parent's bar or share counts its sub-codes too (a segment coded twice counts once).
     frame = data.frequency
-    if not with_children(data):
+    if not data.codes_with_children:
         return frame
     return frame.assign(respondents=frame["respondents_incl_children"],
                         respondent_share=frame["respondent_share_incl_children"])
@@ -72,7 +61,7 @@ def report_figures(data: ReportData) -> list[Figure]:
     figures = []
     counts = overall_respondents(data)
     codes = [c for c in data.codes if c.code_id in counts]
-    note = CHART_NOTE if with_children(data) else ""
+    note = CHART_NOTE if data.codes_with_children else ""
     if codes:
         title = "各代码提及人数 Respondents per code" + note
         figures.append(Figure("code_frequency", title, bar_chart(
