@@ -124,6 +124,7 @@ def _stream(root: Path, files: list[Path], manifest: Manifest | None, max_chars:
         if batch:
             index += 1
             yield Chunk(index - 1, root, max_chars, manifest, survey=survey, rows=batch)
+        source.close()   # an .xlsx sheet's temporary copy is read through: delete it now
         yield SurveyEnd(rel, rows, ingested, survey.encoding, tuple(source.notes))
     if pending:
         yield whole(pending)
