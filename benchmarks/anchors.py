@@ -28,7 +28,7 @@ def keyword_scan_seconds(answers: list[str]) -> tuple[float, int]:
     """A bare Aho-Corasick scan of every codebook keyword over every answer (lower-cased)."""
     import ahocorasick
 
-    from coding.codebook import load_codebook
+    from qualmine.coding.codebook import load_codebook
 
     book = load_codebook(CODEBOOK)
     automaton = ahocorasick.Automaton()
@@ -47,10 +47,10 @@ def keyword_scan_seconds(answers: list[str]) -> tuple[float, int]:
 
 def topic_matrices(tables, k: int, seed: int = 13) -> list:
     """Per language, the matrix the default engine factorises for the run's segments (as the stage builds it)."""
-    from coding.codebook import load_codebook
-    from models.engines import DEFAULT_ENGINE, make_topic_model
-    from models.prepare import TextPreparer
-    from models.stage import user_words
+    from qualmine.coding.codebook import load_codebook
+    from qualmine.models.engines import DEFAULT_ENGINE, make_topic_model
+    from qualmine.models.prepare import TextPreparer
+    from qualmine.models.stage import user_words
 
     codebook = load_codebook(CODEBOOK)
     segments = tables.segments[~tables.segments["is_interviewer"].astype(bool)]

@@ -2,7 +2,7 @@
 
 What a researcher waits for: each command starts a new Python process that imports its modules,
 and `qualmine run` also starts Prefect's temporary API server (launched before Prefect is
-imported, so it boots alongside the imports: flows/prefect_launch.py). The difference of the two
+imported, so it boots alongside the imports: flows/runtime/launch.py). The difference of the two
 wall times is everything Prefect costs one command: its imports, the server start-up the imports
 did not hide, orchestration, and shutting the server down. Both runs are timed from the parent,
 start to exit, with the RSS of their own process tree (command, workers, API server) sampled.
@@ -45,7 +45,7 @@ def _run(cmd: list[str], cwd: Path, t: Timings, phase: str) -> str:
 def cold_runs(corpus_dir: Path, work: Path, workers: int, batch_rows: int, t: Timings) -> dict:
     """Time both commands in fresh processes; their counts must agree. Returns the direct run's stage split."""
     qualmine = Path(sys.executable).with_name("qualmine")   # the console script a user types
-    command = [str(qualmine)] if qualmine.exists() else [sys.executable, "-c", "from flows.cli import main; main()"]
+    command = [str(qualmine)] if qualmine.exists() else [sys.executable, "-c", "from qualmine.flows.cli.app import main; main()"]
     flow_cmd = [*command, "run", "--corpus", str(corpus_dir), "--out", str(work / "cold_flow"), "--no-topics", "--store", "none",
                 "--workers", str(workers), "--batch-size", str(batch_rows)]
     direct_cmd = [sys.executable, "-m", "benchmarks.direct", str(corpus_dir), str(work / "cold_direct"),

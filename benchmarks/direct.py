@@ -23,14 +23,14 @@ from pathlib import Path  # noqa: E402
 
 def run(corpus_dir: Path, out_dir: Path, workers: int, batch_rows: int) -> dict:
     """ingest+code -> tables -> write (+ codebook copy, links) -> report -> manifest; seconds per stage."""
-    from coding.codebook import load_codebook
-    from coding.tables import build_tables
-    from corpus.chunked import plan_chunks
-    from flows.assemble import CorpusAssembler
-    from flows.parallel import FILES_PER_CHUNK, run_chunks
-    from flows.settings import EXAMPLE_CODEBOOK, RunSettings
-    from outputs import build_run_manifest, write_run_manifest, write_tables
-    from outputs.report import write_links, write_report
+    from qualmine.coding.codebook import load_codebook
+    from qualmine.coding.tables import build_tables
+    from qualmine.corpus.chunked import plan_chunks
+    from qualmine.coding.assemble import CorpusAssembler
+    from qualmine.flows.runtime.pool import FILES_PER_CHUNK, run_chunks
+    from qualmine.flows.settings import EXAMPLE_CODEBOOK, RunSettings
+    from qualmine.outputs import build_run_manifest, write_run_manifest, write_tables
+    from qualmine.outputs.report.build import write_links, write_report
 
     seconds: dict[str, float] = {}
     clock = time.perf_counter()

@@ -37,12 +37,12 @@ RESULTS = Path(__file__).resolve().parent / "results"
 # ---------------------------------------------------------------------------- stages
 def direct_run(corpus_dir: Path, out_dir: Path, workers: int, batch_rows: int, t: Timings) -> dict:
     """ingest -> code -> tables -> write as plain functions (the flow's work without Prefect)."""
-    from coding.codebook import load_codebook
-    from coding.tables import build_tables
-    from corpus.chunked import SurveyEnd, ingest_chunk, plan_chunks
-    from flows.assemble import CorpusAssembler, chunk_frames
-    from flows.parallel import FILES_PER_CHUNK, gc_paused, paused_steps, rule_coder, run_chunks
-    from outputs import write_tables
+    from qualmine.coding.codebook import load_codebook
+    from qualmine.coding.tables import build_tables
+    from qualmine.corpus.chunked import SurveyEnd, ingest_chunk, plan_chunks
+    from qualmine.coding.assemble import CorpusAssembler, chunk_frames
+    from qualmine.flows.runtime.pool import FILES_PER_CHUNK, gc_paused, paused_steps, rule_coder, run_chunks
+    from qualmine.outputs import write_tables
 
     codebook = load_codebook(CODEBOOK)
     split = {"ingest": 0.0, "code": 0.0}
@@ -88,7 +88,7 @@ def coding_speedup(tables, workers: int, t: Timings) -> None:
     from concurrent.futures import ProcessPoolExecutor
     import multiprocessing
 
-    from coding.codebook import load_codebook
+    from qualmine.coding.codebook import load_codebook
     seg = tables.segments
     size = max(1000, min(20000, len(seg) // (4 * workers) + 1))
     rows = list(zip(seg["segment_id"], seg["start"], seg["text"], seg["lang"]))
@@ -107,17 +107,17 @@ def coding_speedup(tables, workers: int, t: Timings) -> None:
 
 
 def _warm_worker(codebook) -> None:
-    from flows.parallel import _init_worker, rule_coder
+    from qualmine.flows.runtime.pool import _init_worker, rule_coder
 
     _init_worker(codebook, False)
     rule_coder(codebook, False).lemmatizer.lemmas("warm up")   # spaCy loads on the first English text
 
 
 def _code_rows(rows: list[tuple]) -> list:
-    from flows.parallel import _WORKER_STATE, rule_coder
+    from qualmine.flows.runtime.pool import _WORKER_STATE, rule_coder
 
     if _WORKER_STATE is None:   # in this process
-        from coding.codebook import load_codebook
+        from qualmine.coding.codebook import load_codebook
 
         coder = rule_coder(load_codebook(CODEBOOK), False)
     else:
@@ -132,10 +132,10 @@ def _code_rows(rows: list[tuple]) -> list:
 
 def tokenize_seconds(answers: list[str], lang: str) -> tuple[float, str]:
     """The default segmenter (with the codebook's words) over every answer, as topic prep uses it."""
-    from coding.codebook import load_codebook
-    from coding.rules import RuleCoder
-    from corpus.lang import detect_lang
-    from corpus.tokens import ChineseSegmenter, EnglishLemmatizer
+    from qualmine.coding.codebook import load_codebook
+    from qualmine.coding.rules import RuleCoder
+    from qualmine.corpus.lang import detect_lang
+    from qualmine.corpus.tokens import ChineseSegmenter, EnglishLemmatizer
 
     segmenter = ChineseSegmenter("auto", RuleCoder(load_codebook(CODEBOOK)).user_words)
     segmenter.cut("预热")
@@ -154,8 +154,8 @@ def tokenize_seconds(answers: list[str], lang: str) -> tuple[float, str]:
 def topics_seconds(tables, k: int) -> tuple[float, str]:
     """The topic stage of models/ on the run's segments, K fixed (K selection is a separate cost)."""
     try:
-        from coding.codebook import load_codebook
-        from models.stage import TopicSettings, run_topic_stage
+        from qualmine.coding.codebook import load_codebook
+        from qualmine.models.stage import TopicSettings, run_topic_stage
     except ImportError as exc:
         return float("nan"), f"topic stage not importable ({exc})"
     start = time.perf_counter()
@@ -188,11 +188,11 @@ def flow_run(corpus_dir: Path, out_dir: Path, workers: int, batch_rows: int, t: 
     at its start; `boot_wait_s` is what the flow still waited for it (about 0). A fresh command's
     own start-up is measured by benchmarks/cold.py.
     """
-    import flows.prefect_env  # noqa: F401
-    from flows.pipeline import run_pipeline
-    from flows.prefect_boot import current_boot
-    from flows.progress import reporting
-    from flows.settings import RunSettings
+    import qualmine.flows.runtime.env  # noqa: F401
+    from qualmine.flows.pipeline import run_pipeline
+    from qualmine.flows.runtime.boot import current_boot
+    from qualmine.flows.progress import reporting
+    from qualmine.flows.settings import RunSettings
 
     clock = StageClock()
     settings = RunSettings(corpus_dir=corpus_dir, codebook_path=CODEBOOK, out_dir=out_dir, topics=False, store=None,
@@ -219,7 +219,7 @@ def run(size: str, lang: str = "zh", workers: int = 2, anchor_cap: int = 100_000
     # launch) so the flow measured below finds it running; waited for before the first measurement.
     boot = None
     if flow:
-        from flows.prefect_boot import boot_in_background
+        from qualmine.flows.runtime.boot import boot_in_background
 
         boot = boot_in_background()
     n = parse_size(size)
@@ -293,7 +293,7 @@ def run(size: str, lang: str = "zh", workers: int = 2, anchor_cap: int = 100_000
         info["prefect_overhead_s"] = round(t.seconds["flow_total"] - stage_sum, 3)
     if cold:
         from benchmarks.cold import cold_env, cold_runs
-        from flows.prefect_resident import find_resident
+        from qualmine.flows.runtime.resident import find_resident
 
         print("  fresh processes: qualmine run vs the same stages as plain functions...", flush=True)
         # `qualmine server start` left a server up: the fresh command uses it and pays no start-up.
@@ -318,7 +318,7 @@ def run(size: str, lang: str = "zh", workers: int = 2, anchor_cap: int = 100_000
 
 
 def _is_zh(text: str) -> bool:
-    from corpus.lang import detect_lang
+    from qualmine.corpus.lang import detect_lang
 
     return detect_lang(text) == "zh"
 

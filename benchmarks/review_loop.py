@@ -15,12 +15,12 @@ import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from coding.codebook import load_codebook  # noqa: E402
-from coding.review_export import export_review_queue  # noqa: E402
-from coding.review_import import import_review_file  # noqa: E402
-from coding.review_queue import QueueOptions  # noqa: E402
-from coding.store import ProjectStore  # noqa: E402
-from coding.store_sync import sync_run  # noqa: E402
+from qualmine.coding.codebook import load_codebook  # noqa: E402
+from qualmine.coding.review.export import export_review_queue  # noqa: E402
+from qualmine.coding.review.importing import import_review_file  # noqa: E402
+from qualmine.coding.review.queue import QueueOptions  # noqa: E402
+from qualmine.coding.store.database import ProjectStore  # noqa: E402
+from qualmine.coding.store.sync import sync_run  # noqa: E402
 from openpyxl import load_workbook  # noqa: E402
 
 CODEBOOK = Path(__file__).resolve().parent.parent / "codebooks" / "community_governance.yaml"

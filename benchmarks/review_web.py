@@ -19,8 +19,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from benchmarks.review_loop import synthetic  # noqa: E402
-from coding.store import ProjectStore  # noqa: E402
-from coding.store_sync import sync_run  # noqa: E402
+from qualmine.coding.store.database import ProjectStore  # noqa: E402
+from qualmine.coding.store.sync import sync_run  # noqa: E402
 
 
 def _ms(fn) -> float:
@@ -36,7 +36,7 @@ def main() -> None:
     args = parser.parse_args()
     from fastapi.testclient import TestClient
 
-    from flows.review_server import create_app
+    from qualmine.flows.web.server import create_app
 
     with tempfile.TemporaryDirectory() as tmp:
         codebook, docs, segments, suggestions = synthetic(args.segments)

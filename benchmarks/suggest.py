@@ -39,7 +39,7 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import GroupShuffleSplit
 
-from coding.suggest import CodeSuggester, scores_table
+from qualmine.coding.suggest.model import CodeSuggester, scores_table
 
 SHARED = Path(__file__).resolve().parent.parent.parent / "shared" / "corpora"
 RESULTS = Path(__file__).resolve().parent / "results" / "suggest.json"

@@ -30,9 +30,9 @@ from sklearn.decomposition import NMF
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.metrics import adjusted_rand_score, normalized_mutual_info_score
 
-from models.engines import ENGINES, make_topic_model
-from models.prepare import TextPreparer
-from models.selection import npmi_coherence, topic_diversity
+from qualmine.models.engines import ENGINES, make_topic_model
+from qualmine.models.prepare import TextPreparer
+from qualmine.models.selection import npmi_coherence, topic_diversity
 
 SHARED = Path(__file__).resolve().parent.parent.parent / "shared" / "corpora"
 SEED = 13

@@ -32,8 +32,8 @@ import numpy as np
 import pandas as pd
 from scipy.stats import fisher_exact
 
-from coding.codebook import Code, Codebook
-from coding.connectives import CausalConnectives, joining_connective, joining_connective_across
+from qualmine.coding.codebook import Code, Codebook
+from qualmine.coding.connectives import CausalConnectives, joining_connective, joining_connective_across
 
 LINK_TYPES = ("problem-cause", "problem-recommendation", "cause-recommendation")
 LINK_COLUMNS = (

@@ -35,7 +35,7 @@ import re
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 
-from corpus.tokens import EnglishLemmatizer, LemmaSequence, phrase_automaton
+from qualmine.corpus.tokens import EnglishLemmatizer, LemmaSequence, phrase_automaton
 
 
 @dataclass(frozen=True)

@@ -33,13 +33,13 @@ from typing import Any, Iterable
 import numpy as np
 import pandas as pd
 
-from coding.applications import CodeApplication, applications_frame
-from coding.codebook import Codebook
-from coding.negation import EnNegation, NegationRules, ZhNegation
-from corpus.lang import detect_lang
-from corpus.normalize import normalize
-from corpus.records import Segment
-from corpus.tokens import ChineseSegmenter, EnglishLemmatizer, lower_preserving, phrase_automaton
+from qualmine.coding.applications import CodeApplication, applications_frame
+from qualmine.coding.codebook import Codebook
+from qualmine.coding.negation import EnNegation, NegationRules, ZhNegation
+from qualmine.corpus.lang import detect_lang
+from qualmine.corpus.normalize import normalize
+from qualmine.corpus.records import Segment
+from qualmine.corpus.tokens import ChineseSegmenter, EnglishLemmatizer, lower_preserving, phrase_automaton
 
 KEYWORD_SCORE = 0.9
 PATTERN_SCORE = 0.8

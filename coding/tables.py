@@ -9,7 +9,7 @@ from dataclasses import dataclass, fields
 
 import pandas as pd
 
-from coding.codebook import Codebook
+from qualmine.coding.codebook import Codebook
 
 ALL = "(all)"
 MAX_ATTRIBUTE_VALUES = 30   # an attribute with more distinct values (free text, ids) is not a breakdown

@@ -1,15 +1,15 @@
 """Corpus stage: ingest interview transcripts and survey exports into documents and segments."""
-from corpus.errors import CorpusError
-from corpus.ingest import (
+from qualmine.corpus.errors import CorpusError
+from qualmine.corpus.ingest import (
     Corpus, CorpusFolder, combine, discover_files, documents_frame, ingest_corpus, ingest_files, open_corpus_folder,
     report_frame, segments_frame,
 )
-from corpus.lang import detect_lang
-from corpus.manifest import FileEntry, Manifest, load_manifest
-from corpus.normalize import normalize
-from corpus.records import Document, IngestionRecord, Segment, make_doc_id, make_segment_id
-from corpus.sentences import sentence_spans
-from corpus.turns import SpeakerMarkers, find_turns
+from qualmine.corpus.lang import detect_lang
+from qualmine.corpus.manifest import FileEntry, Manifest, load_manifest
+from qualmine.corpus.normalize import normalize
+from qualmine.corpus.records import Document, IngestionRecord, Segment, make_doc_id, make_segment_id
+from qualmine.corpus.sentences import sentence_spans
+from qualmine.corpus.turns import SpeakerMarkers, find_turns
 
 __all__ = [
     "Corpus", "CorpusError", "Document", "FileEntry", "IngestionRecord", "Manifest", "Segment",

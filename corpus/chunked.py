@@ -6,7 +6,7 @@ several gigabytes. `plan_chunks` instead yields `Chunk`s of at most `chunk_rows`
 (in this process, a worker process or a Dask worker), plus one `SurveyEnd` after the last
 chunk of each survey file, which carries what only the whole file knows (its report line).
 
-The output, re-assembled in chunk order (flows/assemble.py), is exactly `ingest_corpus`'s:
+The output, re-assembled in chunk order (coding/assemble.py), is exactly `ingest_corpus`'s:
 same documents, segments, ids, report rows and notes. Surveys (.csv and .xlsx, with or without
 a manifest entry) are streamed in two passes (corpus/survey_stream.py): a first pass for the
 header, blank rows, the notes and the column guesses, which decides the columns with
@@ -20,13 +20,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterator
 
-from corpus.errors import FileResult
-from corpus.ingest import _ingest_one, _rel, open_corpus_folder
-from corpus.manifest import Manifest
-from corpus.records import IngestionRecord
-from corpus.survey_stream import SurveyLayout, scan_survey
-from corpus.surveys import ingest_answers
-from corpus.turns import SpeakerMarkers
+from qualmine.corpus.errors import FileResult
+from qualmine.corpus.ingest import _ingest_one, _rel, open_corpus_folder
+from qualmine.corpus.manifest import Manifest
+from qualmine.corpus.records import IngestionRecord
+from qualmine.corpus.survey_stream import SurveyLayout, scan_survey
+from qualmine.corpus.surveys import ingest_answers
+from qualmine.corpus.turns import SpeakerMarkers
 
 # A data row as the planner ships it: (sheet row number, cells, rejection reason or None).
 Row = tuple[int, list[str], "str | None"]

@@ -22,8 +22,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from corpus.errors import Rejected
-from corpus.manifest import FileEntry
+from qualmine.corpus.errors import Rejected
+from qualmine.corpus.manifest import FileEntry
 
 # Header names (lower-cased, without spaces/_/-) taken as the respondent id, best first.
 _ID_NAMES = (

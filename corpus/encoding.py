@@ -10,7 +10,7 @@ from __future__ import annotations
 import codecs
 from pathlib import Path
 
-from corpus.errors import Rejected
+from qualmine.corpus.errors import Rejected
 
 UNREADABLE = "unreadable encoding: not UTF-8 or GB18030"
 BINARY = "binary file"

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from corpus.records import Document, IngestionRecord, Segment
+from qualmine.corpus.records import Document, IngestionRecord, Segment
 
 
 class CorpusError(Exception):

@@ -12,12 +12,12 @@ from typing import Iterable
 
 import pandas as pd
 
-from corpus.errors import CorpusError, FileResult, Rejected
-from corpus.manifest import MANIFEST_NAME, Manifest, kind_from_extension, load_manifest
-from corpus.records import Document, IngestionRecord, Segment
-from corpus.surveys import read_survey
-from corpus.transcripts import read_transcript
-from corpus.turns import SpeakerMarkers
+from qualmine.corpus.errors import CorpusError, FileResult, Rejected
+from qualmine.corpus.manifest import MANIFEST_NAME, Manifest, kind_from_extension, load_manifest
+from qualmine.corpus.records import Document, IngestionRecord, Segment
+from qualmine.corpus.surveys import read_survey
+from qualmine.corpus.transcripts import read_transcript
+from qualmine.corpus.turns import SpeakerMarkers
 
 SUPPORTED_EXTENSIONS = (".txt", ".md", ".docx", ".csv", ".xlsx")
 SEGMENT_COLUMNS = [

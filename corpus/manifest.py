@@ -16,7 +16,7 @@ from pydantic import (
     BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, field_validator, model_validator,
 )
 
-from corpus.errors import CorpusError
+from qualmine.corpus.errors import CorpusError
 
 MANIFEST_NAME = "manifest.yaml"
 _SURVEY_ONLY = ("id_column", "open_columns", "attribute_columns", "sheet")

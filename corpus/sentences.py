@@ -19,8 +19,8 @@ from __future__ import annotations
 
 import re
 
-from corpus.lang import detect_lang, is_cjk
-from corpus.records import Segment, make_segment_id, new_segment
+from qualmine.corpus.lang import detect_lang, is_cjk
+from qualmine.corpus.records import Segment, make_segment_id, new_segment
 
 _ZH_ENDS = "。！？；"                      # always final (the full-width forms)
 _LATIN_ENDS = "!?"

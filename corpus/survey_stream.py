@@ -23,12 +23,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Iterable, Iterator
 
-from corpus.columns import ColumnGuesser, survey_columns
-from corpus.encoding import read_text
-from corpus.errors import CorpusError, Rejected
-from corpus.ingest import unlisted_note
-from corpus.manifest import FileEntry, Manifest, kind_from_extension
-from corpus.surveys import TableRows, csv_rows, xlsx_rows
+from qualmine.corpus.columns import ColumnGuesser, survey_columns
+from qualmine.corpus.encoding import read_text
+from qualmine.corpus.errors import CorpusError, Rejected
+from qualmine.corpus.ingest import unlisted_note
+from qualmine.corpus.manifest import FileEntry, Manifest, kind_from_extension
+from qualmine.corpus.surveys import TableRows, csv_rows, xlsx_rows
 
 
 @dataclass(frozen=True)

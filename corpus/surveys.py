@@ -13,13 +13,13 @@ from collections import Counter
 from pathlib import Path
 from typing import Iterable, Iterator
 
-from corpus.columns import ColumnGuesser, survey_columns
-from corpus.encoding import EMPTY, read_text
-from corpus.errors import FileResult, Rejected
-from corpus.lang import text_lang
-from corpus.manifest import FileEntry
-from corpus.records import IngestionRecord, make_doc_id, new_document, new_ingestion_record
-from corpus.sentences import build_segments, sentence_spans
+from qualmine.corpus.columns import ColumnGuesser, survey_columns
+from qualmine.corpus.encoding import EMPTY, read_text
+from qualmine.corpus.errors import FileResult, Rejected
+from qualmine.corpus.lang import text_lang
+from qualmine.corpus.manifest import FileEntry
+from qualmine.corpus.records import IngestionRecord, make_doc_id, new_document, new_ingestion_record
+from qualmine.corpus.sentences import build_segments, sentence_spans
 
 SURVEY_EXTENSIONS = (".csv", ".xlsx")
 

@@ -4,12 +4,12 @@ from __future__ import annotations
 from collections import Counter
 from pathlib import Path
 
-from corpus.encoding import EMPTY, read_text
-from corpus.errors import FileResult, Rejected
-from corpus.lang import detect_lang
-from corpus.records import Document, IngestionRecord, make_doc_id
-from corpus.sentences import build_segments, sentence_spans
-from corpus.turns import SpeakerMarkers, find_turns
+from qualmine.corpus.encoding import EMPTY, read_text
+from qualmine.corpus.errors import FileResult, Rejected
+from qualmine.corpus.lang import detect_lang
+from qualmine.corpus.records import Document, IngestionRecord, make_doc_id
+from qualmine.corpus.sentences import build_segments, sentence_spans
+from qualmine.corpus.turns import SpeakerMarkers, find_turns
 
 TRANSCRIPT_EXTENSIONS = (".txt", ".md", ".docx")
 NO_RESPONDENT_TEXT = "transcript with no respondent text"

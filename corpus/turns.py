@@ -13,7 +13,7 @@ import re
 import functools
 from dataclasses import dataclass, replace
 
-from corpus.normalize import normalize
+from qualmine.corpus.normalize import normalize
 
 DEFAULT_INTERVIEWER_LABELS: tuple[str, ...] = (
     "问", "Q", "Interviewer", "访谈者", "I", "主持人", "Moderator", "采访者", "访问者", "访问员",

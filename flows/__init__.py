@@ -1,2 +1,2 @@
 """Prefect flows that wire the stages; they only orchestrate."""
-import flows.prefect_env  # noqa: F401
+import qualmine.flows.runtime.env  # noqa: F401

@@ -1,6 +1,6 @@
 """The ingest + code stage of the pipeline, chunked: one coarse task, or one task per chunk on Dask.
 
-Ingestion and rule coding are fused per chunk (`flows.parallel.process_chunk`), so a chunk's
+Ingestion and rule coding are fused per chunk (`flows.runtime.pool.process_chunk`), so a chunk's
 segments are coded while still in the worker that read them and only compact frames travel.
 Locally the whole stream is one Prefect task with `--workers N` processes inside it (Prefect
 costs ~10 ms and a server write per task run; a pool inside one task costs nothing extra).
@@ -8,19 +8,19 @@ On Dask (`DaskTaskRunner`), each chunk is one task run on a worker, a few in fli
 """
 from __future__ import annotations
 
-import flows.prefect_env  # noqa: F401  (must precede the prefect import)
+import qualmine.flows.runtime.env  # noqa: F401  (must precede the prefect import)
 
 from typing import Iterable
 
 from prefect import task
 from prefect.cache_policies import NO_CACHE
 
-from coding.codebook import Codebook
-from corpus.chunked import Chunk, ChunkPlan, plan_chunks
-from flows.assemble import ChunkResult, CodedCorpus, CorpusAssembler
-from flows.parallel import FILES_PER_CHUNK, ordered, process_chunk, run_chunks
-from flows.progress import stage
-from flows.settings import RunSettings
+from qualmine.coding.codebook import Codebook
+from qualmine.corpus.chunked import Chunk, ChunkPlan, plan_chunks
+from qualmine.coding.assemble import ChunkResult, CodedCorpus, CorpusAssembler
+from qualmine.flows.runtime.pool import FILES_PER_CHUNK, ordered, process_chunk, run_chunks
+from qualmine.flows.progress import stage
+from qualmine.flows.settings import RunSettings
 
 DASK_CHUNKS_IN_FLIGHT = 8     # bounded, so the client never holds the whole corpus as payloads
 

@@ -5,7 +5,7 @@ per batch of segments, never per answer: each task run costs Prefect ~10 ms plus
 """
 from __future__ import annotations
 
-import flows.prefect_env  # noqa: F401  (must precede the prefect import)
+import qualmine.flows.runtime.env  # noqa: F401  (must precede the prefect import)
 
 import shutil
 from dataclasses import dataclass, field
@@ -16,17 +16,17 @@ from prefect import flow, task
 from prefect.cache_policies import NO_CACHE
 from prefect.settings import PREFECT_FLOWS_HEARTBEAT_FREQUENCY, temporary_settings
 
-from coding.codebook import Codebook, load_codebook
-from coding.tables import CodedTables, build_tables
-from flows.assemble import CodedCorpus
-from flows.ingest_code import ingest_and_code
-from flows.prefect_boot import Boot, boot_in_background
-from flows.progress import stage
-from flows.report import links_task, report_task
-from flows.review import store_stages
-from flows.settings import RunSettings
-from flows.topics import topic_stage
-from outputs import build_run_manifest, write_run_manifest, write_tables
+from qualmine.coding.codebook import Codebook, load_codebook
+from qualmine.coding.tables import CodedTables, build_tables
+from qualmine.coding.assemble import CodedCorpus
+from qualmine.flows.ingest_code import ingest_and_code
+from qualmine.flows.runtime.boot import Boot, boot_in_background
+from qualmine.flows.progress import stage
+from qualmine.flows.report import links_task, report_task
+from qualmine.flows.review import store_stages
+from qualmine.flows.settings import RunSettings
+from qualmine.flows.topics import topic_stage
+from qualmine.outputs import build_run_manifest, write_run_manifest, write_tables
 
 
 @dataclass(frozen=True)
@@ -90,7 +90,7 @@ def pipeline_flow(settings: RunSettings) -> RunResult:
 def run_pipeline(settings: RunSettings, codebook: Codebook | None = None) -> RunResult:
     """Run the main flow locally (ephemeral Prefect, no server needed).
 
-    The temporary API server boots in the background (flows/prefect_boot.py; reused if the CLI
+    The temporary API server boots in the background (flows/runtime/boot.py; reused if the CLI
     already started it) while this process loads the codebook (unless the caller passes the one
     it validated) and warms the rule coder, work the flow needs anyway; only then does it wait for
     the server and call the flow.
@@ -101,7 +101,7 @@ def run_pipeline(settings: RunSettings, codebook: Codebook | None = None) -> Run
         boot.wait()     # before the flow: a flow started mid-boot would not wait for the server
     with temporary_settings(updates={PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None}):
         if settings.on_dask:
-            from flows.dask_runner import dask_task_runner   # imports dask only when asked for
+            from qualmine.flows.runtime.dask_runner import dask_task_runner   # imports dask only when asked for
             with dask_task_runner(settings.dask_address, settings.dask_local) as runner:
                 return pipeline_flow.with_options(task_runner=runner)(settings)
         return pipeline_flow(settings)
@@ -111,7 +111,7 @@ def preflight(settings: RunSettings, boot: Boot | None = None, codebook: Codeboo
     """Work the flow needs anyway, done while the API server boots: validate the codebook, warm the coder.
 
     The flow loads the codebook again (~0.01 s with libyaml); the rule
-    coder is cached per process by codebook fingerprint (flows/parallel.py), so the flow's coder
+    coder is cached per process by codebook fingerprint (flows/runtime/pool.py), so the flow's coder
     is the one warmed here. English lemmas (spaCy, ~1.5 s) are loaded only while the server is
     still booting: idle time otherwise, and the flow loads them itself when the corpus needs them.
     """
@@ -119,7 +119,7 @@ def preflight(settings: RunSettings, boot: Boot | None = None, codebook: Codeboo
         codebook = load_codebook(settings.codebook_path)
     if settings.workers <= 1 and not settings.on_dask:
         # The in-process coder codes the batches; with --workers N each pool process builds its own.
-        from flows.parallel import rule_coder
+        from qualmine.flows.runtime.pool import rule_coder
 
         coder = rule_coder(codebook, settings.code_interviewer)
         coder.segmenter.cut("预热")           # loads rjieba/jieba with the codebook's words

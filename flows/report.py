@@ -1,13 +1,13 @@
 """The report stage: report.html, report.md (+ SVG charts) and report.docx from a run folder.
 
-`outputs.report.write_report` is the plain function (tests and the CLI call it); `report_task` wraps it for a
+`outputs.report.build.write_report` is the plain function (tests and the CLI call it); `report_task` wraps it for a
 flow and, running under Prefect, publishes the summary as artifacts (one markdown artifact and
 table artifacts for the chains, the candidate links and the code frequency) so it shows in the
 Prefect UI. `report_flow` runs the stage on its own (`qualmine report`).
 """
 from __future__ import annotations
 
-import flows.prefect_env  # noqa: F401  (must precede the prefect import)
+import qualmine.flows.runtime.env  # noqa: F401  (must precede the prefect import)
 
 import math
 from pathlib import Path
@@ -19,12 +19,12 @@ from prefect.cache_policies import NO_CACHE
 from prefect.context import FlowRunContext, TaskRunContext
 from prefect.settings import PREFECT_FLOWS_HEARTBEAT_FREQUENCY, temporary_settings
 
-from coding.codebook import Codebook, load_codebook
-from coding.tables import CodedTables
-from outputs.report import ReportResult, build_report, write_links, write_report  # noqa: F401  (write_report: re-export)
-from outputs.report_codes import ReportMode
-from outputs.report_data import ALL, ReportData
-from outputs.report_md import render_markdown
+from qualmine.coding.codebook import Codebook, load_codebook
+from qualmine.coding.tables import CodedTables
+from qualmine.outputs.report.build import ReportResult, build_report, write_links, write_report  # noqa: F401  (write_report: re-export)
+from qualmine.outputs.report.codes import ReportMode
+from qualmine.outputs.report.data import ALL, ReportData
+from qualmine.outputs.report.render_md import render_markdown
 
 ARTIFACT_PREFIX = "qualmine"
 ARTIFACT_MARKDOWN_LIMIT = 200_000     # characters; the UI renders big artifacts slowly

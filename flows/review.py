@@ -6,7 +6,7 @@ plain functions in coding/ that tests call directly.
 """
 from __future__ import annotations
 
-import flows.prefect_env  # noqa: F401  (must precede the prefect import)
+import qualmine.flows.runtime.env  # noqa: F401  (must precede the prefect import)
 
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -16,16 +16,16 @@ from prefect import flow, task
 from prefect.cache_policies import NO_CACHE
 from prefect.settings import PREFECT_FLOWS_HEARTBEAT_FREQUENCY, temporary_settings
 
-from coding.codebook import Codebook
-from coding.review_export import ExportResult, export_review_queue
-from coding.review_import import ImportResult, import_review_file, validate_review_file
-from coding.review_learning import (
+from qualmine.coding.codebook import Codebook
+from qualmine.coding.review.export import ExportResult, export_review_queue
+from qualmine.coding.review.importing import ImportResult, import_review_file, validate_review_file
+from qualmine.coding.suggest.learning import (
     NotEnoughDecisions, TrainResult, apply_model, load_trained_model, segment_uncertainty,
     train_model,
 )
-from coding.review_queue import QueueOptions
-from coding.store import ProjectStore, model_path
-from coding.store_sync import SyncReport, sync_run
+from qualmine.coding.review.queue import QueueOptions
+from qualmine.coding.store.database import ProjectStore, model_path
+from qualmine.coding.store.sync import SyncReport, sync_run
 
 
 @dataclass(frozen=True)
@@ -174,8 +174,8 @@ def store_stages(settings, codebook: Codebook, tables) -> list[str]:
 
     Returns notes for the run summary; does nothing when `settings.store` is None.
     """
-    from coding.store import resolve_store_url
-    from flows.progress import stage
+    from qualmine.coding.store.database import resolve_store_url
+    from qualmine.flows.progress import stage
 
     if not settings.store:
         return []

@@ -27,7 +27,7 @@ class RunSettings:
     code_interviewer: bool = False
     max_segment_chars: int = 300
     batch_size: int = 20000                # survey rows (answers) per ingest+code batch; 20 files for transcripts
-    workers: int = 1                       # processes for the ingest+code batches (flows/parallel.py)
+    workers: int = 1                       # processes for the ingest+code batches (flows/runtime/pool.py)
     dask_address: str | None = None        # tcp://HOST:PORT of a Dask scheduler: batches run there
     dask_local: int = 0                    # > 0: start a local Dask cluster with this many worker processes
     topics: bool = True
@@ -77,5 +77,5 @@ class RunSettings:
 
 
 def _default_store() -> str:
-    from coding.store import default_store_location   # outputs/qualmine.sqlite, or $QUALMINE_STORE
+    from qualmine.coding.store.database import default_store_location   # outputs/qualmine.sqlite, or $QUALMINE_STORE
     return default_store_location()

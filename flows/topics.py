@@ -2,7 +2,7 @@
 main flow's hook (`topic_stage`) and a flow for an existing run folder (`qualmine topics --run`)."""
 from __future__ import annotations
 
-import flows.prefect_env  # noqa: F401  (must precede the prefect import)
+import qualmine.flows.runtime.env  # noqa: F401  (must precede the prefect import)
 
 import json
 from dataclasses import dataclass, field
@@ -14,14 +14,14 @@ from prefect import flow, task
 from prefect.cache_policies import NO_CACHE
 from prefect.settings import PREFECT_FLOWS_HEARTBEAT_FREQUENCY, temporary_settings
 
-from coding.codebook import Codebook, load_codebook
-from flows.progress import stage
-from models.alignment import candidate_codes_yaml
-from models.base import TopicModelError
-from models.stage import TopicRun, TopicSettings, run_topic_stage
-from models.view import render_topics_html
-from outputs import write_tables
-from outputs.writers import read_table
+from qualmine.coding.codebook import Codebook, load_codebook
+from qualmine.flows.progress import stage
+from qualmine.models.alignment import candidate_codes_yaml
+from qualmine.models.base import TopicModelError
+from qualmine.models.stage import TopicRun, TopicSettings, run_topic_stage
+from qualmine.models.view import render_topics_html
+from qualmine.outputs import write_tables
+from qualmine.outputs.writers import read_table
 
 CANDIDATE_FILE = "candidate_codes.yaml"
 VIEW_FILE = "topics.html"

@@ -4,12 +4,12 @@ One estimator interface (`TopicModel`: fit / transform / top_terms), two engines
 `LdaTopics`), text preparation (`TextPreparer`), K selection, topic-to-code alignment and the
 topic stage as one plain function (`run_topic_stage`). See models/README.md.
 """
-from models.base import TopicModel, TopicModelError
-from models.engines import DEFAULT_ENGINE, ENGINES, make_topic_model
-from models.lda import LdaTopics
-from models.nmf import NmfTopics
-from models.prepare import TextPreparer
-from models.stage import TopicRun, TopicSettings, run_topic_stage
+from qualmine.models.base import TopicModel, TopicModelError
+from qualmine.models.engines import DEFAULT_ENGINE, ENGINES, make_topic_model
+from qualmine.models.lda import LdaTopics
+from qualmine.models.nmf import NmfTopics
+from qualmine.models.prepare import TextPreparer
+from qualmine.models.stage import TopicRun, TopicSettings, run_topic_stage
 
 __all__ = [
     "DEFAULT_ENGINE", "ENGINES", "LdaTopics", "NmfTopics", "TextPreparer", "TopicModel", "TopicModelError",

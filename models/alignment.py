@@ -11,7 +11,7 @@ from typing import Mapping
 import numpy as np
 import pandas as pd
 
-from coding.codebook import Code, Codebook, LangTerms, LangText, dump_codebook, parse_codebook
+from qualmine.coding.codebook import Code, Codebook, LangTerms, LangText, dump_codebook, parse_codebook
 
 EXPLAINED_SHARE = 0.3
 CANDIDATE_KEYWORDS = 8

@@ -1,9 +1,9 @@
 """The topic engines by name: `--engine nmf|lda` resolves here, and a new engine is one entry."""
 from __future__ import annotations
 
-from models.base import TopicModel, param_error
-from models.lda import LdaTopics
-from models.nmf import NmfTopics
+from qualmine.models.base import TopicModel, param_error
+from qualmine.models.lda import LdaTopics
+from qualmine.models.nmf import NmfTopics
 
 ENGINES: dict[str, type[TopicModel]] = {"nmf": NmfTopics, "lda": LdaTopics}
 DEFAULT_ENGINE = "nmf"   # see models/README.md: best coherence at a fraction of LDA's time on short answers

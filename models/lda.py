@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from models.base import TopicModel, either, int_in, normalise_rows, one_of, real_in
+from qualmine.models.base import TopicModel, either, int_in, normalise_rows, one_of, real_in
 
 
 class LdaTopics(TopicModel):

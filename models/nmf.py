@@ -22,8 +22,8 @@ from sklearn.decomposition import NMF
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.preprocessing import normalize
 
-from models.base import TopicModel, TopicModelError, int_in, normalise_rows, one_of, real_in
-from models.vectorize import CharTfidf, TokenTfidf
+from qualmine.models.base import TopicModel, TopicModelError, int_in, normalise_rows, one_of, real_in
+from qualmine.models.vectorize import CharTfidf, TokenTfidf
 
 CHARACTER_MIN_DOCS = 50     # below this, df pruning of characters is meaningless: no character block
 

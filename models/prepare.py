@@ -23,7 +23,7 @@ from typing import Iterable, Sequence
 
 from sklearn.base import BaseEstimator
 
-from models.base import either, int_in, one_of, param_error, real_in
+from qualmine.models.base import either, int_in, one_of, param_error, real_in
 
 LANGS = ("zh", "en")
 _HAS_WORD = re.compile(r"[A-Za-z\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
@@ -47,7 +47,7 @@ def stop_words(lang: str) -> frozenset[str]:
     if lang == "zh":
         words: set[str] = set()
         for name in ("stopwords_zh.txt", "stopwords_zh_extra.txt"):
-            text = resources.files("models").joinpath("data", name).read_text(encoding="utf-8")
+            text = resources.files("qualmine.models").joinpath("data", name).read_text(encoding="utf-8")
             words.update(line.strip() for line in text.splitlines() if line.strip() and not line.startswith("#"))
         return frozenset(words) - KEEP_WORDS["zh"]
     if lang == "en":
@@ -115,11 +115,11 @@ class TextPreparer(BaseEstimator):
             self._validate_params()
             stops = stop_words(self.lang) | {w.lower() for w in self.extra_stop_words}
             if self.lang == "zh":
-                from corpus.tokens import ChineseSegmenter
+                from qualmine.corpus.tokens import ChineseSegmenter
 
                 tools = (ChineseSegmenter(user_words=self.user_words), stops, {})
             else:
-                from corpus.tokens import EnglishLemmatizer
+                from qualmine.corpus.tokens import EnglishLemmatizer
 
                 lemmatizer = EnglishLemmatizer()
                 phrases: dict[tuple[str, ...], str] = {}

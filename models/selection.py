@@ -23,8 +23,8 @@ from typing import Callable, Sequence
 import numpy as np
 import pandas as pd
 
-from models.base import TopicModel, TopicModelError
-from models.coherence import sliding_window_accumulator
+from qualmine.models.base import TopicModel, TopicModelError
+from qualmine.models.coherence import sliding_window_accumulator
 
 COHERENCE_TOP_N = 10
 DIVERSITY_TOP_N = 25

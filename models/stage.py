@@ -12,13 +12,13 @@ from typing import Any
 
 import pandas as pd
 
-from coding.codebook import Codebook
-from models.alignment import ALIGNMENT_COLUMNS, EXPLAINED_SHARE, candidate_codes, topic_code_alignment
-from models.base import TopicModelError, int_in, param_error
-from models.engines import DEFAULT_ENGINE, ENGINES, make_topic_model
-from models.prepare import LANGS, TextPreparer
-from models.selection import K_SCORE_COLUMNS, MIN_DIVERSITY, k_range, select_k
-from models.tables import (SEGMENT_TOPIC_COLUMNS, TOPIC_COLUMNS, segment_topics_table, topic_exemplars,
+from qualmine.coding.codebook import Codebook
+from qualmine.models.alignment import ALIGNMENT_COLUMNS, EXPLAINED_SHARE, candidate_codes, topic_code_alignment
+from qualmine.models.base import TopicModelError, int_in, param_error
+from qualmine.models.engines import DEFAULT_ENGINE, ENGINES, make_topic_model
+from qualmine.models.prepare import LANGS, TextPreparer
+from qualmine.models.selection import K_SCORE_COLUMNS, MIN_DIVERSITY, k_range, select_k
+from qualmine.models.tables import (SEGMENT_TOPIC_COLUMNS, TOPIC_COLUMNS, segment_topics_table, topic_exemplars,
                            topic_prevalence, topics_table)
 
 K_MIN, K_MAX = 3, 12

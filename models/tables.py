@@ -6,7 +6,7 @@ from typing import Sequence
 import numpy as np
 import pandas as pd
 
-from coding.tables import ALL, breakdown_attributes, exemplar_quotes
+from qualmine.coding.tables import ALL, breakdown_attributes, exemplar_quotes
 
 TOP_TERMS = 15
 LABEL_TERMS = 3

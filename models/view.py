@@ -10,7 +10,7 @@ from html import escape
 
 import pandas as pd
 
-from models.alignment import candidate_code_id
+from qualmine.models.alignment import candidate_code_id
 
 _CSS = """
 body{font-family:system-ui,-apple-system,"PingFang SC","Microsoft YaHei",sans-serif;margin:2rem;color:#222;max-width:70rem}

@@ -19,10 +19,30 @@ EXAMPLE_CORPUS = REPO / "corpus" / "examples"
 EXAMPLE_CODEBOOK = REPO / "codebooks" / "community_governance.yaml"
 
 
+def _load_benchmark_module(name: str):
+    import importlib.util
+    import sys
+
+    qualified = f"benchmarks.{name}"
+    if qualified not in sys.modules:
+        spec = importlib.util.spec_from_file_location(qualified, REPO / "benchmarks" / f"{name}.py")
+        module = importlib.util.module_from_spec(spec)
+        sys.modules[qualified] = module
+        spec.loader.exec_module(module)
+    return sys.modules[qualified]
+
+
+@pytest.fixture(scope="session")
+def benchmark_module():
+    """Loads a module of benchmarks/ from its file: the repo root is not on sys.path in tests, so a
+    bare `import models` or `import corpus` anywhere fails here as it would for a user."""
+    return _load_benchmark_module
+
+
 @pytest.fixture(scope="session")
 def prefect_harness():
     """One temporary Prefect API for every flow test in the session (~10 s to start, once)."""
-    import flows.prefect_env  # noqa: F401
+    import qualmine.flows.runtime.env  # noqa: F401
     from prefect.testing.utilities import prefect_test_harness
 
     with prefect_test_harness(server_startup_timeout=120):
@@ -42,8 +62,8 @@ def shared_corpora() -> Path:
 def migrated_prefect_home(tmp_path_factory) -> Path:
     """A PREFECT_HOME whose database a real API server has created once (Prefect's migrations take
     ~10 s on every fresh home): tests that start servers in fresh processes copy it (`prefect_home`)."""
-    from flows.prefect_env import DEFAULTS
-    from flows.prefect_launch import LaunchedServer, free_port, server_process, wait_healthy
+    from qualmine.flows.runtime.env import DEFAULTS
+    from qualmine.flows.runtime.launch import LaunchedServer, free_port, server_process, wait_healthy
 
     home = tmp_path_factory.mktemp("prefect-home-template")
     env = {k: v for k, v in os.environ.items() if not k.startswith("PREFECT_")}

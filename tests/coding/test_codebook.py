@@ -5,7 +5,7 @@ import textwrap
 
 import pytest
 
-from coding.codebook import CodebookError, dump_codebook, load_codebook, parse_codebook
+from qualmine.coding.codebook import CodebookError, dump_codebook, load_codebook, parse_codebook
 
 GOOD = textwrap.dedent("""\
     name: Test book
@@ -119,7 +119,7 @@ def test_load_codebook_missing_file(tmp_path):
 
 
 def test_shipped_example_codebook_is_valid():
-    from codebooks import EXAMPLE_CODEBOOK
+    from qualmine.codebooks import EXAMPLE_CODEBOOK
 
     if not EXAMPLE_CODEBOOK.exists():
         pytest.fail("the example codebook must ship with the repo")

@@ -3,9 +3,9 @@ from __future__ import annotations
 
 import pytest
 
-from coding.codebook import parse_codebook
-from coding.negation import NegationRules, ZhNegation
-from coding.rules import RuleCoder
+from qualmine.coding.codebook import parse_codebook
+from qualmine.coding.negation import NegationRules, ZhNegation
+from qualmine.coding.rules import RuleCoder
 
 BOOK = parse_codebook("""
 name: negation book

@@ -6,11 +6,11 @@ import pickle
 import pandas as pd
 import pytest
 
-from coding.applications import CODE_APPLICATION_COLUMNS, CodeApplication, applications_frame
-from coding.codebook import load_codebook, parse_codebook
-from coding.rules import RuleCoder, _required_literals
-from corpus.normalize import normalize
-from corpus.records import Segment
+from qualmine.coding.applications import CODE_APPLICATION_COLUMNS, CodeApplication, applications_frame
+from qualmine.coding.codebook import load_codebook, parse_codebook
+from qualmine.coding.rules import RuleCoder, _required_literals
+from qualmine.corpus.normalize import normalize
+from qualmine.corpus.records import Segment
 
 BOOK = parse_codebook("""
 name: test book
@@ -209,7 +209,7 @@ def test_pattern_prefilter_literals_are_required_substrings():
 
 
 def test_shipped_codebook_keeps_the_offset_invariant():
-    from codebooks import EXAMPLE_CODEBOOK
+    from qualmine.codebooks import EXAMPLE_CODEBOOK
 
     try:
         book = load_codebook(EXAMPLE_CODEBOOK)

@@ -5,8 +5,8 @@ import textwrap
 
 import pandas as pd
 
-from coding.codebook import parse_codebook
-from coding.tables import ALL, chain_paths, chains, code_frequency, exemplar_quotes
+from qualmine.coding.codebook import parse_codebook
+from qualmine.coding.tables import ALL, chain_paths, chains, code_frequency, exemplar_quotes
 
 BOOK = parse_codebook(textwrap.dedent("""\
     name: t

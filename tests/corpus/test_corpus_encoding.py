@@ -3,9 +3,9 @@ import codecs
 
 import pytest
 
-from corpus import ingest_corpus
-from corpus.encoding import decode_bytes
-from corpus.errors import Rejected
+from qualmine.corpus import ingest_corpus
+from qualmine.corpus.encoding import decode_bytes
+from qualmine.corpus.errors import Rejected
 
 TEXT = "问：您好，住得怎么样？\n答：电梯经常坏，物业不管。\n"
 

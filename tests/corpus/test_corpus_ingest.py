@@ -3,8 +3,8 @@ import shutil
 
 import pytest
 
-import corpus as corpus_pkg
-from corpus import (
+import qualmine.corpus as corpus_pkg
+from qualmine.corpus import (
     CorpusError, combine, ingest_corpus, ingest_files, report_frame, segments_frame,
 )
 

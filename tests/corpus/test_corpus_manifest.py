@@ -1,7 +1,7 @@
 """manifest.yaml: overrides, missing files, and errors that name file, line, field, expectation."""
 import pytest
 
-from corpus import CorpusError, ingest_corpus
+from qualmine.corpus import CorpusError, ingest_corpus
 
 TRANSCRIPT = "问：您好？\n答：挺好的。\n"
 

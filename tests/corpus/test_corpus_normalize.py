@@ -1,7 +1,7 @@
 """normalize() must be length-preserving; lang() picks zh/en by the share of ideographs."""
 import random
 
-from corpus import detect_lang, normalize
+from qualmine.corpus import detect_lang, normalize
 
 POOL = (
     "abcXYZ019 .,!?;:'\"\t\n\r"

@@ -1,11 +1,11 @@
-"""corpus.records: the fast positional constructors make the very records the dataclasses make."""
+"""qualmine.corpus.records: the fast positional constructors make the very records the dataclasses make."""
 import copy
 import dataclasses
 import pickle
 
 import pytest
 
-from corpus.records import (
+from qualmine.corpus.records import (
     Document, IngestionRecord, Segment, make_segment_id, new_document, new_ingestion_record, new_segment,
     positional_constructor,
 )

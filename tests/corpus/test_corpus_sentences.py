@@ -3,7 +3,7 @@ import random
 
 import pytest
 
-from corpus import sentence_spans
+from qualmine.corpus import sentence_spans
 
 
 def split(text, **kw):

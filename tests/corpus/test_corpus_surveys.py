@@ -2,7 +2,7 @@
 import openpyxl
 import pytest
 
-from corpus import ingest_corpus, make_doc_id, report_frame, segments_frame
+from qualmine.corpus import ingest_corpus, make_doc_id, report_frame, segments_frame
 
 
 def rows_accounted(corpus, source):

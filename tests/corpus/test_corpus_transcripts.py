@@ -1,7 +1,7 @@
 """Transcripts end to end: .txt, .md, .docx, interviewer flags, rejections, ids."""
 import docx
 
-from corpus import ingest_corpus, ingest_files, make_segment_id, segments_frame
+from qualmine.corpus import ingest_corpus, ingest_files, make_segment_id, segments_frame
 
 
 def ingest_one(make_corpus, name, content, check_offsets):

@@ -1,7 +1,7 @@
 """Speaker turns: every marker style, both colon widths, continuation lines, preamble."""
 import pytest
 
-from corpus import SpeakerMarkers, find_turns
+from qualmine.corpus import SpeakerMarkers, find_turns
 
 
 def turns_of(text, markers=None):

@@ -1,7 +1,7 @@
 """The example survey is reproducible: its generator rewrites the committed file byte for byte."""
 from __future__ import annotations
 
-from corpus import make_example_survey
+from qualmine.corpus import make_example_survey
 
 
 def test_the_generator_reproduces_the_committed_survey(tmp_path):

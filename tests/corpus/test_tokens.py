@@ -5,7 +5,7 @@ import pickle
 
 import pytest
 
-from corpus.tokens import ChineseSegmenter, EnglishLemmatizer, lower_preserving, phrase_automaton
+from qualmine.corpus.tokens import ChineseSegmenter, EnglishLemmatizer, lower_preserving, phrase_automaton
 
 BACKENDS = ["jieba", "rjieba"]
 SENTENCES = [

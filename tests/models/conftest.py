@@ -12,7 +12,7 @@ EXAMPLE_CORPUS = Path(__file__).resolve().parents[2] / "corpus" / "examples"
 @pytest.fixture(scope="session")
 def example_answers() -> dict[str, list[str]]:
     """The shipped example corpus's respondent segments by language (934 zh / 179 en segments, less interviewers)."""
-    from corpus import ingest_corpus
+    from qualmine.corpus import ingest_corpus
 
     answers: dict[str, list[str]] = {"zh": [], "en": []}
     for segment in ingest_corpus(EXAMPLE_CORPUS).segments:
@@ -30,9 +30,9 @@ def neike_answers(shared_corpora) -> list[str]:
 
 
 @pytest.fixture(scope="session")
-def nhs_answers(shared_corpora) -> list[str]:
+def nhs_answers(shared_corpora, benchmark_module) -> list[str]:
     """2,000 real English NHS Friends and Family Test answers from ../shared/corpora."""
-    from benchmarks.sample_corpus import source_answers
+    source_answers = benchmark_module("sample_corpus").source_answers
 
     answers = source_answers("en", shared_corpora)
     return answers[::max(1, len(answers) // 2000)][:2000]

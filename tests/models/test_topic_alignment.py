@@ -2,8 +2,8 @@
 import pandas as pd
 from typer.testing import CliRunner
 
-from coding.codebook import parse_codebook
-from models.alignment import candidate_codes, candidate_codes_yaml, topic_code_alignment, unexplained_topics
+from qualmine.coding.codebook import parse_codebook
+from qualmine.models.alignment import candidate_codes, candidate_codes_yaml, topic_code_alignment, unexplained_topics
 
 CODEBOOK = """
 name: test
@@ -63,7 +63,7 @@ def test_candidate_codes_fragment_passes_codebook_validation(tmp_path):
     assert code.examples == ("The rent is too high.", "Flats cost a lot.", "Prices!")
     path = tmp_path / "candidate_codes.yaml"
     path.write_text(text, encoding="utf-8")
-    from flows.cli import app
+    from qualmine.flows.cli.app import app
     result = CliRunner().invoke(app, ["codebook", "check", str(path)])
     assert result.exit_code == 0, result.output
     assert "OK" in result.output

@@ -4,11 +4,11 @@ import pandas as pd
 import pytest
 from sklearn.metrics import normalized_mutual_info_score
 
-from models.base import TopicModelError
-from models.engines import make_topic_model
-from models.nmf import NmfTopics
-from models.prepare import TextPreparer
-from models.selection import select_k
+from qualmine.models.base import TopicModelError
+from qualmine.models.engines import make_topic_model
+from qualmine.models.nmf import NmfTopics
+from qualmine.models.prepare import TextPreparer
+from qualmine.models.selection import select_k
 
 LIVER = "肝炎病毒乙转氨酶黄疸"
 HEART = "心脏血压胸闷早搏律"

@@ -4,10 +4,10 @@ import numpy as np
 from gensim.corpora import Dictionary
 from gensim.models.coherencemodel import CoherenceModel
 
-from models.coherence import sliding_window_accumulator, window_counts
-from models.engines import make_topic_model
-from models.prepare import TextPreparer
-from models.selection import npmi_coherence
+from qualmine.models.coherence import sliding_window_accumulator, window_counts
+from qualmine.models.engines import make_topic_model
+from qualmine.models.prepare import TextPreparer
+from qualmine.models.selection import npmi_coherence
 
 
 def gensim_and_ours(docs, topics):

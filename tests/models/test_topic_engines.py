@@ -2,8 +2,8 @@
 import numpy as np
 import pytest
 
-from models.base import TopicModelError
-from models.engines import ENGINES, make_topic_model
+from qualmine.models.base import TopicModelError
+from qualmine.models.engines import ENGINES, make_topic_model
 
 QUEUE = ["queue", "wait", "hour", "counter", "slow", "ticket"]
 YOUTH = ["volunteer", "youth", "activity", "weekend", "club", "event"]

@@ -3,12 +3,12 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from coding.codebook import parse_codebook
-from models.alignment import topic_code_alignment
-from models.base import TopicModelError, check_docs
-from models.engines import make_topic_model
-from models.prepare import TextPreparer
-from models.tables import round_like_python, segment_topics_table
+from qualmine.coding.codebook import parse_codebook
+from qualmine.models.alignment import topic_code_alignment
+from qualmine.models.base import TopicModelError, check_docs
+from qualmine.models.engines import make_topic_model
+from qualmine.models.prepare import TextPreparer
+from qualmine.models.tables import round_like_python, segment_topics_table
 
 
 def test_rounding_is_pythons_on_real_topic_weights(example_answers):

@@ -7,15 +7,15 @@ import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
-from flows.settings import EXAMPLE_CODEBOOK, EXAMPLE_CORPUS
+from qualmine.flows.settings import EXAMPLE_CODEBOOK, EXAMPLE_CORPUS
 
 TOPIC_TABLES = ("topics", "segment_topics", "topic_prevalence", "topic_code_alignment", "topic_k_scores")
 
 
 @pytest.fixture(scope="module")
 def topic_run(tmp_path_factory, prefect_harness):
-    from flows.pipeline import run_pipeline
-    from flows.settings import RunSettings
+    from qualmine.flows.pipeline import run_pipeline
+    from qualmine.flows.settings import RunSettings
 
     out = tmp_path_factory.mktemp("topic-run")
     result = run_pipeline(RunSettings(corpus_dir=EXAMPLE_CORPUS, codebook_path=EXAMPLE_CODEBOOK, out_dir=out,
@@ -41,7 +41,7 @@ def test_main_flow_writes_topic_tables_and_manifest(topic_run):
 
 
 def test_candidate_codes_and_view_of_a_real_run(topic_run):
-    from coding.codebook import load_codebook
+    from qualmine.coding.codebook import load_codebook
 
     out, _ = topic_run
     alignment = pd.read_parquet(out / "topic_code_alignment.parquet")
@@ -55,7 +55,7 @@ def test_candidate_codes_and_view_of_a_real_run(topic_run):
 
 
 def test_topics_command_on_an_existing_run(topic_run):
-    from flows.cli import app
+    from qualmine.flows.cli.app import app
 
     out, _ = topic_run
     result = CliRunner().invoke(app, ["topics", "--run", str(out), "--engine", "lda", "--k", "4", "--seed", "3"])
@@ -69,7 +69,7 @@ def test_topics_command_on_an_existing_run(topic_run):
 
 
 def test_topics_command_bad_input_names_the_problem(tmp_path, prefect_harness):
-    from flows.cli import app
+    from qualmine.flows.cli.app import app
 
     runner = CliRunner()
     result = runner.invoke(app, ["topics", "--run", str(tmp_path / "nope")])
@@ -83,8 +83,8 @@ def test_topics_command_bad_input_names_the_problem(tmp_path, prefect_harness):
 
 
 def test_too_small_corpus_skips_topics_with_a_note(tmp_path, prefect_harness):
-    from flows.pipeline import run_pipeline
-    from flows.settings import RunSettings
+    from qualmine.flows.pipeline import run_pipeline
+    from qualmine.flows.settings import RunSettings
 
     corpus = tmp_path / "corpus"
     corpus.mkdir()

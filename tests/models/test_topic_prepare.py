@@ -3,7 +3,7 @@ import pickle
 
 import pytest
 
-from models.prepare import TextPreparer, stop_words
+from qualmine.models.prepare import TextPreparer, stop_words
 
 
 def test_chinese_codebook_terms_stay_whole_tokens():

@@ -6,7 +6,7 @@ from collections import Counter
 
 import numpy as np
 
-from models.prepare import _HAS_WORD, _ONE_LETTER_REPEATED, TextPreparer, _join_phrases
+from qualmine.models.prepare import _HAS_WORD, _ONE_LETTER_REPEATED, TextPreparer, _join_phrases
 
 USER_WORDS = {"zh": ["办事流程", "开放时间", "排队"], "en": ["opening hours", "red tape", "waiting time"]}
 

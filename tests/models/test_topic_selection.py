@@ -2,9 +2,9 @@
 import pandas as pd
 import pytest
 
-from models.base import TopicModelError
-from models.engines import make_topic_model
-from models.selection import choose_k, k_range, npmi_coherence, select_k, topic_diversity
+from qualmine.models.base import TopicModelError
+from qualmine.models.engines import make_topic_model
+from qualmine.models.selection import choose_k, k_range, npmi_coherence, select_k, topic_diversity
 
 
 def test_topic_diversity():
@@ -49,7 +49,7 @@ def test_k_range_caps_by_corpus_size_and_explains_when_too_small():
 
 
 def test_coherence_is_counted_on_a_fixed_sample_of_large_corpora(monkeypatch):
-    from models import selection
+    from qualmine.models import selection
 
     docs = [[f"w{i % 7}", f"w{i % 5}"] for i in range(100)]
     assert selection.coherence_sample(docs, size=100) is docs          # small corpora: every document

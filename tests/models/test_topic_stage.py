@@ -3,9 +3,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from coding.codebook import parse_codebook
-from models.base import TopicModelError
-from models.stage import TopicSettings, run_topic_stage
+from qualmine.coding.codebook import parse_codebook
+from qualmine.models.base import TopicModelError
+from qualmine.models.stage import TopicSettings, run_topic_stage
 
 CODEBOOK = parse_codebook("""
 name: test
@@ -112,8 +112,8 @@ def test_bad_settings(kwargs, field):
 
 
 def test_run_settings_k_range_reaches_the_topic_stage(tmp_path):
-    from flows.settings import RunSettings
-    from flows.topics import topic_settings_for
+    from qualmine.flows.settings import RunSettings
+    from qualmine.flows.topics import topic_settings_for
 
     settings = topic_settings_for(RunSettings(out_dir=tmp_path, topic_k_min=4, topic_k_max=6, seed=7))
     assert (settings.k, settings.k_min, settings.k_max, settings.seed) == (None, 4, 6, 7)

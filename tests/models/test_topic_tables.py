@@ -1,7 +1,7 @@
 """The segment_topics table on a hand-checked weight matrix."""
 import numpy as np
 
-from models.tables import segment_topics_table
+from qualmine.models.tables import segment_topics_table
 
 
 def test_segment_topics_lists_heavy_topics_dominant_first_and_skips_empty_segments():

@@ -10,10 +10,10 @@ import numpy as np
 import pytest
 from sklearn.feature_extraction.text import TfidfVectorizer
 
-import models.nmf as nmf
-from models.nmf import NmfTopics, _characters, _tokens
-from models.prepare import TextPreparer
-from models.vectorize import CharTfidf, TokenTfidf
+import qualmine.models.nmf as nmf
+from qualmine.models.nmf import NmfTopics, _characters, _tokens
+from qualmine.models.prepare import TextPreparer
+from qualmine.models.vectorize import CharTfidf, TokenTfidf
 
 TRICKY = [
     "ΟΔΟΣ ΟΔΟΣ ΣΟΦΟΣ",                 # Greek: lower() turns a word-final sigma into ς

@@ -5,12 +5,12 @@ from pathlib import Path
 
 from pandas.testing import assert_frame_equal
 
-from coding.applications import applications_frame
-from coding.rules import RuleCoder
-from corpus import documents_frame, ingest_corpus, report_frame, segments_frame
-from corpus.chunked import Chunk, plan_chunks
-from flows.assemble import CorpusAssembler
-from flows.parallel import run_chunks
+from qualmine.coding.applications import applications_frame
+from qualmine.coding.rules import RuleCoder
+from qualmine.corpus import documents_frame, ingest_corpus, report_frame, segments_frame
+from qualmine.corpus.chunked import Chunk, plan_chunks
+from qualmine.coding.assemble import CorpusAssembler
+from qualmine.flows.runtime.pool import run_chunks
 
 FRAMES = ("documents", "segments", "respondents", "report", "applications")
 

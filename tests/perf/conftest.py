@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from corpus import ingest_corpus
+from qualmine.corpus import ingest_corpus
 
 REPO = Path(__file__).resolve().parents[2]
 EXAMPLE_CORPUS = REPO / "corpus" / "examples"
@@ -18,9 +18,9 @@ def example_corpus():
 
 
 @pytest.fixture(scope="session")
-def shared_answers(shared_corpora):
+def shared_answers(shared_corpora, benchmark_module):
     """1,500 Chinese and 1,500 English real answers (seeded sample) from ../shared/corpora."""
-    from benchmarks.sample_corpus import source_answers
+    source_answers = benchmark_module("sample_corpus").source_answers
 
     zh, en = source_answers("zh", shared_corpora), source_answers("en", shared_corpora)
     return zh[::max(1, len(zh) // 1500)][:1500], en[::max(1, len(en) // 1500)][:1500]

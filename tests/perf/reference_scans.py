@@ -1,7 +1,7 @@
 """Reference implementations the fast paths are held to: plain per-character loops, kept slow on purpose."""
 from __future__ import annotations
 
-from corpus.lang import is_cjk
+from qualmine.corpus.lang import is_cjk
 
 
 def reference_script_counts(text: str) -> tuple[int, int]:

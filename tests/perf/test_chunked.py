@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from chunked_reference import assert_same, chunked, reference, survey_chunks
-from coding.codebook import load_codebook
-from corpus.chunked import Chunk, SurveyEnd, plan_chunks
+from qualmine.coding.codebook import load_codebook
+from qualmine.corpus.chunked import Chunk, SurveyEnd, plan_chunks
 
 REPO = Path(__file__).resolve().parents[2]
 EXAMPLE_CORPUS = REPO / "corpus" / "examples"

@@ -13,12 +13,12 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-import corpus.survey_stream as survey_stream
+import qualmine.corpus.survey_stream as survey_stream
 from chunked_reference import assert_same, chunked, reference, survey_chunks
-from coding.codebook import load_codebook
-from corpus.chunked import plan_chunks
-from corpus.errors import CorpusError
-from corpus.surveys import read_table
+from qualmine.coding.codebook import load_codebook
+from qualmine.corpus.chunked import plan_chunks
+from qualmine.corpus.errors import CorpusError
+from qualmine.corpus.surveys import read_table
 
 REPO = Path(__file__).resolve().parents[2]
 EXAMPLE_CORPUS = REPO / "corpus" / "examples"

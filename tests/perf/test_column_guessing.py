@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-import corpus.columns as columns
-from corpus.columns import ColumnGuesser, cjk_total, guess_id_column, looks_open, ranked_id_columns
-from corpus.lang import is_cjk
-from corpus.surveys import read_table
+import qualmine.corpus.columns as columns
+from qualmine.corpus.columns import ColumnGuesser, cjk_total, guess_id_column, looks_open, ranked_id_columns
+from qualmine.corpus.lang import is_cjk
+from qualmine.corpus.surveys import read_table
 
 REPO = Path(__file__).resolve().parents[2]
 EXAMPLE_SURVEY = REPO / "corpus" / "examples" / "survey_2023.csv"

@@ -16,7 +16,7 @@ TABLES = ("documents", "respondents", "segments", "code_applications", "code_fre
 
 
 def _settings(out: Path, **extra):
-    from flows.settings import RunSettings
+    from qualmine.flows.settings import RunSettings
 
     return RunSettings(corpus_dir=EXAMPLE_CORPUS, codebook_path=EXAMPLE_CODEBOOK, out_dir=out, run_id="same-run",
                        topics=False, store=None, batch_size=40, **extra)
@@ -24,7 +24,7 @@ def _settings(out: Path, **extra):
 
 def test_dask_cluster_run_writes_the_same_tables_as_a_plain_run(prefect_harness, tmp_path):
     distributed = pytest.importorskip("distributed")
-    from flows.pipeline import run_pipeline
+    from qualmine.flows.pipeline import run_pipeline
 
     plain = run_pipeline(_settings(tmp_path / "plain"))
     with distributed.LocalCluster(n_workers=2, processes=True, threads_per_worker=1,
@@ -32,7 +32,7 @@ def test_dask_cluster_run_writes_the_same_tables_as_a_plain_run(prefect_harness,
         on_dask = run_pipeline(_settings(tmp_path / "dask", dask_address=cluster.scheduler_address))
         # the chunks really ran on the cluster's worker processes, not in this one
         worker_pids = set(client.run(lambda: __import__("os").getpid()).values())
-        ran_chunks = client.run(lambda: __import__("flows.parallel", fromlist=["_CODERS"])._CODERS != {})
+        ran_chunks = client.run(lambda: __import__("qualmine.flows.runtime.pool", fromlist=["_CODERS"])._CODERS != {})
     assert len(worker_pids) == 2 and any(ran_chunks.values())
     assert plain.counts == on_dask.counts and plain.counts["code_applications"] > 300
     for name in TABLES:
@@ -44,7 +44,7 @@ def test_dask_cluster_run_writes_the_same_tables_as_a_plain_run(prefect_harness,
 def test_remote_dask_needs_a_reachable_prefect_api(monkeypatch):
     from prefect.settings import PREFECT_API_URL, temporary_settings
 
-    from flows.dask_runner import DaskSetupError, dask_task_runner
+    from qualmine.flows.runtime.dask_runner import DaskSetupError, dask_task_runner
 
     with temporary_settings(updates={PREFECT_API_URL: ""}):
         with pytest.raises(DaskSetupError, match="PREFECT_API_URL"):

@@ -8,12 +8,12 @@ from pathlib import Path
 
 import pytest
 
-from coding.codebook import load_codebook
-from coding.rules import RuleCoder
-from corpus import sentences
-from corpus.lang import detect_lang, is_cjk
-from corpus.normalize import _TABLE, normalize
-from corpus.records import Segment
+from qualmine.coding.codebook import load_codebook
+from qualmine.coding.rules import RuleCoder
+from qualmine.corpus import sentences
+from qualmine.corpus.lang import detect_lang, is_cjk
+from qualmine.corpus.normalize import _TABLE, normalize
+from qualmine.corpus.records import Segment
 from reference_scans import reference_script_counts
 
 EXAMPLE_CODEBOOK = Path(__file__).resolve().parents[2] / "codebooks" / "community_governance.yaml"

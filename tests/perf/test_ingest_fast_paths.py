@@ -12,11 +12,11 @@ import pandas as pd
 import pytest
 from pandas.testing import assert_frame_equal
 
-from coding.applications import CODE_APPLICATION_COLUMNS, CodeApplication, applications_frame
-from corpus.lang import detect_lang, script_counts, script_mix, text_lang
-from corpus.sentences import sentence_spans
-from corpus.surveys import read_survey
-from flows.assemble import _respondent_rows
+from qualmine.coding.applications import CODE_APPLICATION_COLUMNS, CodeApplication, applications_frame
+from qualmine.corpus.lang import detect_lang, script_counts, script_mix, text_lang
+from qualmine.corpus.sentences import sentence_spans
+from qualmine.corpus.surveys import read_survey
+from qualmine.coding.assemble import _respondent_rows
 from reference_scans import reference_script_counts
 
 # Mixed, pure Chinese, pure English and letter-less answers, and characters that are easy to get
@@ -120,7 +120,7 @@ def test_gc_paused_restores_the_collector_after_nested_and_concurrent_pauses():
     import gc
     import threading
 
-    from flows.parallel import gc_paused
+    from qualmine.flows.runtime.pool import gc_paused
 
     assert gc.isenabled()
     with gc_paused():

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from coding.codebook import load_codebook
-from coding.rules import RuleCoder
-from corpus.tokens import ChineseSegmenter
+from qualmine.coding.codebook import load_codebook
+from qualmine.coding.rules import RuleCoder
+from qualmine.corpus.tokens import ChineseSegmenter
 
 EXAMPLE_CODEBOOK = Path(__file__).resolve().parents[2] / "codebooks" / "community_governance.yaml"
 MIN_SAME_TEXTS = 0.95

@@ -1,0 +1,1 @@
+"""The review loop: queues, spreadsheet export and import, file formats, agreement."""

@@ -1,0 +1,1 @@
+"""The project store: one schema (segments, suggestions, decisions, undo), sync and decision rules."""

@@ -1,0 +1,184 @@
+"""Glue between the store and the learners: train on decisions, apply the model, agreement inputs.
+
+The learning itself lives in `coding.suggest.model` and the statistics in `coding.review.agreement`; this
+module only turns store tables into their inputs and their outputs back into store rows.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+import pandas as pd
+
+from qualmine.coding.store.database import ProjectStore, model_path, utcnow
+from qualmine.coding.store.sync import record_model_suggestions
+
+MODEL_CODER = "model:suggester"
+RULES_CODER = "model:rules"
+DEFAULT_THRESHOLD = 0.5
+MIN_TRAINING_SEGMENTS = 10
+
+
+class NotEnoughDecisions(ValueError):
+    """Too few reviewed segments (or positives) to train a model."""
+
+
+@dataclass(frozen=True)
+class TrainResult:
+    path: Path
+    segments: int                     # reviewed segments trained on
+    codes: list[str]                  # codes the model learned
+    cross_validation: pd.DataFrame    # code_id, precision, recall, f1, support (+ micro / macro rows)
+    metadata: dict = field(default_factory=dict)
+
+
+def human_decisions(store: ProjectStore) -> pd.DataFrame:
+    """Every human decision (the audit trail), restricted to codes of the current codebook."""
+    decisions = store.decisions()
+    codes = set(store.codes()["code_id"])
+    keep = ~decisions["coder"].str.startswith("model:") & decisions["code_id"].isin(codes)
+    return decisions[keep].reset_index(drop=True)
+
+
+def train_model(store: ProjectStore, *, path: str | Path | None = None, cv: int = 5, random_state: int = 0,
+                **params) -> TrainResult:
+    """Fit a CodeSuggester on the store's decisions, cross-validate it and save it next to the store."""
+    from qualmine.coding.suggest.model import CodeSuggester, cross_validate, save_model, training_set
+
+    decisions = human_decisions(store)
+    # Decisions on segments no run recorded (e.g. imported from another QDA tool) cannot be trained on.
+    training = training_set(decisions, store.segments(), code_ids=set(store.codes()["code_id"]),
+                            unknown_segments="drop")
+    if len(training) < MIN_TRAINING_SEGMENTS:
+        raise NotEnoughDecisions(f"only {len(training)} reviewed segment(s) in {store.url}; "
+                                 f"at least {MIN_TRAINING_SEGMENTS} are needed to train")
+    texts, langs = training["text"].astype(str).tolist(), training["lang"].astype(str).tolist()
+    labels = [set(c) for c in training["codes"]]
+    try:
+        scores = cross_validate(texts, labels, langs, cv=min(cv, len(training)), random_state=random_state)
+        model = CodeSuggester(random_state=random_state, **params).fit(texts, labels, langs)
+    except ValueError as exc:   # e.g. no code with enough positive examples yet
+        raise NotEnoughDecisions(f"cannot train on {len(training)} reviewed segment(s): {exc}") from exc
+    # The threshold for the segments the model will score: see CodeSuggester.fit_threshold.
+    rest = unreviewed_segments(store)
+    model.fit_threshold(rest["text"].astype(str).tolist(), rest["lang"].astype(str).tolist())
+    current = store.current_codebook()
+    metadata = {
+        "trained_at": utcnow().isoformat(timespec="seconds"), "store_id": store.store_id,
+        "codebook_version_id": current.version_id if current else None,
+        "codebook_fingerprint": current.fingerprint if current else None,
+        "segments": len(training), "decisions": len(decisions),
+        "last_decision_id": int(decisions["decision_id"].max()) if len(decisions) else 0,
+        "codes": list(model.classes_), "params": model.get_params(),
+        "cross_validation": scores.to_dict("records"),
+    }
+    target = Path(path) if path else model_path(store.url)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    save_model(model, target, metadata)
+    return TrainResult(target, len(training), list(model.classes_), scores, metadata)
+
+
+def load_trained_model(store: ProjectStore, path: str | Path | None = None):
+    """(model, metadata) of the store's trained model, or None when none was trained yet."""
+    target = Path(path) if path else model_path(store.url)
+    if not target.exists():
+        return None
+    from qualmine.coding.suggest.model import load_model
+
+    return load_model(target)
+
+
+def unreviewed_segments(store: ProjectStore) -> pd.DataFrame:
+    """Coded (non-interviewer) segments no human has decided anything on yet."""
+    segments = store.segments()
+    reviewed = set(human_decisions(store)["segment_id"])
+    keep = ~segments["segment_id"].isin(reviewed) & ~segments["is_interviewer"].astype(bool)
+    return segments[keep].reset_index(drop=True)
+
+
+def apply_model(store: ProjectStore, model, *, threshold: float | None = None,
+                run_id: str | None = None) -> tuple[str, int, int]:
+    """Score every unreviewed segment and store codes at or above `threshold` as model suggestions.
+
+    `threshold` defaults to the model's own (`threshold_`, tuned for micro-F1 when it was trained).
+    Returns (run_id, segments scored, suggestions stored).
+    """
+    if threshold is None:
+        threshold = float(getattr(model, "threshold_", DEFAULT_THRESHOLD))
+    if not 0.0 < threshold <= 1.0:
+        raise ValueError(f"The 'threshold' parameter of apply_model must be a float in the range (0, 1]. "
+                         f"Got {threshold!r} instead.")
+    segments = unreviewed_segments(store)
+    run_id = run_id or f"model-{datetime.now().strftime('%Y%m%d-%H%M%S-%f')}"
+    codes = set(store.codes()["code_id"])
+    if segments.empty:
+        record_model_suggestions(store, run_id=run_id, scored_segment_ids=[], threshold=threshold,
+                                 suggestions=pd.DataFrame(columns=["segment_id", "code_id", "score"]))
+        return run_id, 0, 0
+    proba = model.predict_proba(segments["text"].astype(str).tolist(), segments["lang"].astype(str).tolist())
+    proba = proba[[c for c in proba.columns if c in codes]]
+    proba.index = segments["segment_id"].to_numpy()
+    long = proba.rename_axis("segment_id").reset_index().melt(id_vars="segment_id", var_name="code_id",
+                                                               value_name="score")
+    long = long[long["score"] >= threshold].sort_values(["segment_id", "score"], ascending=[True, False])
+    stored = record_model_suggestions(store, run_id=run_id, scored_segment_ids=segments["segment_id"],
+                                      suggestions=long, threshold=threshold,
+                                      parameters={"threshold": threshold, "codes": sorted(proba.columns)})
+    return run_id, len(segments), stored
+
+
+def segment_uncertainty(store: ProjectStore, model) -> pd.Series:
+    """Per segment_id (with a suggestion), how unsure the model is: higher first in --order uncertainty."""
+    suggested = set(store.suggestions()["segment_id"])
+    segments = store.segments(suggested)
+    if segments.empty:
+        return pd.Series(dtype=float)
+    values = model.uncertainty(segments["text"].astype(str).tolist(), segments["lang"].astype(str).tolist())
+    return pd.Series(values, index=segments["segment_id"].to_numpy(), dtype=float)
+
+
+def agreement_decisions(store: ProjectStore) -> pd.DataFrame:
+    """Latest decisions per coder for agreement, with implicit rejections and the machine as coders.
+
+    A coder who reviewed a segment and was not shown code c there (it was neither suggested to
+    them nor added by them) had the chance to add it and did not: that counts as a rejection. A
+    suggested row left empty stays missing. The rules (`model:rules`) and the trained model
+    (`model:suggester`, on segments it scored before review) join as coders on the same units.
+    """
+    from qualmine.coding.store.database import latest_decisions
+
+    latest = latest_decisions(human_decisions(store))
+    columns = ["segment_id", "code_id", "coder", "decision"]
+    if latest.empty:
+        return pd.DataFrame(columns=columns)
+    latest = latest[columns]
+    shown = store.export_rows()[["segment_id", "code_id", "coder"]].drop_duplicates()
+    units = latest[["segment_id", "code_id"]].drop_duplicates()
+    implicit = []
+    for coder, mine in latest.groupby("coder"):
+        reviewed = units[units["segment_id"].isin(set(mine["segment_id"]))]
+        known = set(zip(mine["segment_id"], mine["code_id"]))
+        seen = set(zip(*[shown.loc[shown["coder"] == coder, c] for c in ("segment_id", "code_id")]))
+        for sid, cid in zip(reviewed["segment_id"], reviewed["code_id"]):
+            if (sid, cid) not in known and (sid, cid) not in seen:
+                implicit.append((sid, cid, coder, "reject"))
+    frames = [latest, pd.DataFrame(implicit, columns=columns)]
+    suggestions = store.suggestions()
+    rules = set(zip(*[suggestions.loc[suggestions["source"] == "rule", c] for c in ("segment_id", "code_id")]))
+    frames.append(_machine(units, RULES_CODER, lambda sid, cid: (sid, cid) in rules))
+    scored = store.model_scored()
+    if len(scored):
+        model_rows = suggestions[suggestions["source"] == "model"].merge(scored[["segment_id", "threshold"]],
+                                                                        on="segment_id")
+        said = set(zip(*[model_rows.loc[model_rows["score"] >= model_rows["threshold"], c]
+                         for c in ("segment_id", "code_id")]))
+        in_scope = units[units["segment_id"].isin(set(scored["segment_id"]))]
+        frames.append(_machine(in_scope, MODEL_CODER, lambda sid, cid: (sid, cid) in said))
+    return pd.concat([f for f in frames if len(f)], ignore_index=True)
+
+
+def _machine(units: pd.DataFrame, coder: str, says) -> pd.DataFrame:
+    rows = [(sid, cid, coder, "accept" if says(sid, cid) else "reject")
+            for sid, cid in zip(units["segment_id"], units["code_id"])]
+    return pd.DataFrame(rows, columns=["segment_id", "code_id", "coder", "decision"])

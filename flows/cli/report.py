@@ -1,0 +1,62 @@
+"""`qualmine report`: parse arguments and call the report stage; no report logic lives here."""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Optional
+
+import typer
+from rich.console import Console
+
+console = Console()
+err_console = Console(stderr=True)
+
+
+def report(
+    run: Path = typer.Option(..., "--run", help="Run folder written by `qualmine run` (its tables are read)."),
+    reviewed_only: bool = typer.Option(
+        False, "--reviewed-only/--include-suggestions",
+        help="Show only codes coders accepted or added (from the project store), or also the machine's "
+             "suggestions (default). The report states which it shows."),
+    store: Optional[str] = typer.Option(
+        None, "--store", help="Project store with coders' decisions: a SQLite path or SQLAlchemy URL "
+                              "(default outputs/qualmine.sqlite, or $QUALMINE_STORE)."),
+    codebook: Optional[Path] = typer.Option(
+        None, "--codebook", help="Codebook YAML, when the one the run manifest names has moved or changed."),
+    prefect: bool = typer.Option(
+        False, "--prefect/--no-prefect",
+        help="Run as a Prefect flow and publish the summary as artifacts (starts a local API: ~5 s)."),
+) -> None:
+    """Write report.html, report.md (charts in report_files/) and report.docx into the run folder."""
+    from qualmine.flows.cli.app import boot_prefect, wait_for_prefect
+
+    boot = boot_prefect() if prefect else None   # the API server starts while we import and load
+    from qualmine.coding.codebook import CodebookError, load_codebook
+    from qualmine.outputs.report.data import ReportInputError
+
+    book = None
+    if codebook is not None:
+        try:
+            book = load_codebook(codebook)
+        except CodebookError as exc:
+            err_console.print(f"[bold red]error:[/] {exc}", highlight=False, soft_wrap=True)
+            raise typer.Exit(2)
+    mode = "reviewed" if reviewed_only else "suggestions"
+    try:
+        if prefect:
+            from qualmine.flows.report import run_report
+            wait_for_prefect(boot)
+            result = run_report(run, mode, store, str(codebook) if codebook else None)
+        else:
+            from qualmine.outputs.report.build import write_report
+            result = write_report(run, mode, store, book)
+    except ReportInputError as exc:
+        err_console.print(f"[bold red]error:[/] {exc}", highlight=False, soft_wrap=True)
+        raise typer.Exit(2)
+    console.print(f"[bold]{result.mode}[/]: {result.statement}", highlight=False, soft_wrap=True)
+    for note in result.notes:
+        console.print(f"[dim]note:[/] {note}", highlight=False, soft_wrap=True)
+    for path in result.paths:
+        if path.suffix in (".html", ".md", ".docx"):
+            console.print(f"wrote {path}", highlight=False)
+    if result.artifacts:
+        console.print(f"published {result.artifacts} Prefect artifact(s)", highlight=False)

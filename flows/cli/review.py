@@ -1,0 +1,297 @@
+"""`qualmine review | suggest | agreement | store` commands: parse arguments, call flows/functions.
+
+Interactive commands (`review export`, `review import`, `suggest train|apply`, `agreement`,
+`store status`) call the plain functions directly (no Prefect start-up wait); the scheduled
+steps (`review suggest-and-export`, `review import-and-retrain`) run the Prefect flows.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import List, Optional
+
+import typer
+from rich.console import Console
+from rich.markup import escape
+from rich.table import Table
+
+review_app = typer.Typer(help="Review queues for coders: export, import, scheduled flows.", no_args_is_help=True)
+suggest_app = typer.Typer(help="Learned code suggestions trained on coders' decisions.", no_args_is_help=True)
+store_app = typer.Typer(help="The project store (decisions, suggestions, codebook versions).", no_args_is_help=True)
+
+console = Console()
+err_console = Console(stderr=True)
+STORE_HELP = "Project store: a SQLite file path or a SQLAlchemy URL (default outputs/qualmine.sqlite, or $QUALMINE_STORE)."
+ORDER_HELP = "Queue order: uncertainty (least sure first; needs a trained model, else scores near 0.5 first), document, code."
+
+
+def register(app: typer.Typer) -> None:
+    """Add the review loop's command groups to the main `qualmine` app."""
+    app.add_typer(review_app, name="review")
+    app.add_typer(suggest_app, name="suggest")
+    app.add_typer(store_app, name="store")
+    app.command("agreement")(agreement)
+
+
+def _fail_import(file: Path, exc) -> None:
+    """List every bad row of a refused import, then exit 1: nothing was imported."""
+    for problem in exc.problems:
+        console.print(f"{file.name}: {problem}", highlight=False, soft_wrap=True, markup=False)
+    _fail(f"{len(exc.problems)} problem(s) in {file}; nothing was imported", code=1)
+
+
+def _fail(message: str, code: int = 2) -> None:
+    err_console.print(f"[bold red]error:[/] {escape(message)}", highlight=False, soft_wrap=True)
+    raise typer.Exit(code)
+
+
+def _open(store: Optional[str]):
+    from qualmine.coding.store.database import ProjectStore
+
+    try:
+        return ProjectStore(store)
+    except Exception as exc:   # a bad URL or an unreachable server: say which store, not a traceback
+        _fail(f"cannot open the store {store or '(default)'}: {exc}")
+
+
+@review_app.command("export")
+def review_export(
+    coder: str = typer.Option(..., "--coder", help="The coder the queue is for."),
+    out: Path = typer.Option(..., "--out", help="File to write: .xlsx (drop-downs, highlighted evidence) or .csv."),
+    store: Optional[str] = typer.Option(None, "--store", help=STORE_HELP),
+    limit: Optional[int] = typer.Option(None, "--limit", help="At most this many rows (a segment's rows stay together)."),
+    code: List[str] = typer.Option([], "--code", help="Only suggestions of this code id (repeatable)."),
+    order: str = typer.Option("uncertainty", "--order", help=ORDER_HELP),
+    double_code: float = typer.Option(0.0, "--double-code", help="Share of segments (0..1) sent to every coder, for agreement."),
+    seed: int = typer.Option(13, "--seed", help="Seed choosing the double-coded share."),
+    force: bool = typer.Option(False, "--force", help="Overwrite --out if it exists."),
+) -> None:
+    """Write a review queue for one coder."""
+    from qualmine.coding.review.export import StoreEmptyError, export_review_queue
+    from qualmine.coding.suggest.learning import load_trained_model, segment_uncertainty
+    from qualmine.coding.review.queue import QueueOptions
+
+    if out.exists() and not force:
+        _fail(f"{out} exists (a coder may still be working in it); choose another --out or pass --force")
+    try:
+        options = QueueOptions(coder=coder, order=order, limit=limit, codes=tuple(code), double_code=double_code,
+                               seed=seed)
+    except ValueError as exc:
+        _fail(str(exc))
+    with _open(store) as project:
+        unknown = sorted(set(code) - set(project.codes()["code_id"]))
+        if unknown:
+            _fail(f"--code: {', '.join(unknown)} not in the store's current codebook")
+        uncertainty = None
+        if order == "uncertainty":
+            loaded = load_trained_model(project)
+            if loaded is None:
+                err_console.print("[dim]note:[/] no trained model yet: ordering by rule scores nearest 0.5")
+            else:
+                uncertainty = segment_uncertainty(project, loaded[0])
+        try:
+            result = export_review_queue(project, options, out, uncertainty=uncertainty)
+        except (StoreEmptyError, ValueError) as exc:
+            _fail(str(exc))
+    console.print(f"{result.rows} row(s) on {result.segments} segment(s) for {coder} "
+                  f"({result.double_coded_segments} double-coded) -> [bold]{result.path}[/]", highlight=False)
+
+
+@review_app.command("import")
+def review_import(
+    file: Path = typer.Argument(..., help="A review file (.xlsx or .csv) filled in by the coder."),
+    coder: str = typer.Option(..., "--coder", help="The coder who filled it in."),
+    store: Optional[str] = typer.Option(None, "--store", help=STORE_HELP),
+) -> None:
+    """Validate the whole file, then record its decisions (all or nothing)."""
+    from qualmine.coding.review.importing import ReviewImportError, import_review_file
+
+    if not file.is_file():
+        _fail(f"{file} does not exist")
+    with _open(store) as project:
+        try:
+            result = import_review_file(project, file, coder)
+        except ReviewImportError as exc:
+            _fail_import(file, exc)
+    for warning in result.warnings:
+        console.print(f"[yellow]warning:[/] {escape(warning)}", highlight=False)
+    if result.already_imported:
+        console.print(f"{file.name} was already imported for {coder}: nothing changed", highlight=False)
+    else:
+        console.print(f"{file.name}: {result.rows} row(s), {result.decisions} decision(s), "
+                      f"{result.appended} new for {coder}", highlight=False)
+
+
+@review_app.command("suggest-and-export")
+def review_suggest_and_export(
+    coder: List[str] = typer.Option(..., "--coder", help="Coder to export for (repeatable)."),
+    out_dir: Path = typer.Option(..., "--out-dir", help="Folder for the files (review-<coder>-<time>.xlsx)."),
+    store: Optional[str] = typer.Option(None, "--store", help=STORE_HELP),
+    file_format: str = typer.Option("xlsx", "--format", help="xlsx or csv."),
+    limit: Optional[int] = typer.Option(None, "--limit"),
+    code: List[str] = typer.Option([], "--code"),
+    order: str = typer.Option("uncertainty", "--order", help=ORDER_HELP),
+    double_code: float = typer.Option(0.0, "--double-code"),
+    seed: int = typer.Option(13, "--seed"),
+) -> None:
+    """Prefect flow: refresh model suggestions, then export one queue per coder."""
+    if file_format not in ("xlsx", "csv"):
+        _fail(f"--format must be xlsx or csv, got {file_format!r}")
+    from qualmine.flows.cli.app import boot_prefect, wait_for_prefect
+
+    boot = boot_prefect()
+    from qualmine.coding.store.database import resolve_store_url
+    from qualmine.flows.review import run_flow, suggest_and_export
+
+    wait_for_prefect(boot)
+    results = run_flow(suggest_and_export, store=resolve_store_url(store), coders=list(coder), out_dir=str(out_dir),
+                       file_format=file_format, order=order, limit=limit, codes=list(code),
+                       double_code=double_code, seed=seed)
+    for result in results:
+        console.print(f"{result.coder}: {result.rows} row(s) -> {result.path}", highlight=False)
+
+
+@review_app.command("import-and-retrain")
+def review_import_and_retrain(
+    files: List[Path] = typer.Argument(..., help="Filled-in review files."),
+    coder: List[str] = typer.Option(..., "--coder", help="Coder of each file, in order (or one for all)."),
+    store: Optional[str] = typer.Option(None, "--store", help=STORE_HELP),
+    retrain: bool = typer.Option(True, "--retrain/--no-retrain"),
+    cv: int = typer.Option(5, "--cv", help="Cross-validation folds when retraining."),
+) -> None:
+    """Prefect flow: import files (all validated first), retrain the model, re-suggest."""
+    coders = list(coder) * len(files) if len(coder) == 1 else list(coder)
+    if len(coders) != len(files):
+        _fail(f"give one --coder for all files or one per file ({len(files)} file(s), {len(coder)} --coder)")
+    from qualmine.flows.cli.app import boot_prefect, wait_for_prefect
+
+    boot = boot_prefect()
+    from qualmine.coding.review.importing import ReviewImportError
+    from qualmine.coding.store.database import resolve_store_url
+    from qualmine.flows.review import import_and_retrain, run_flow
+
+    wait_for_prefect(boot)
+    try:
+        result = run_flow(import_and_retrain, store=resolve_store_url(store), files=[str(f) for f in files],
+                          coders=coders, retrain=retrain, cv=cv)
+    except ReviewImportError as exc:
+        _fail_import(Path(exc.file), exc)
+    for item in result.imports:
+        console.print(f"{Path(item.file).name}: {item.appended} new decision(s) for {item.coder}", highlight=False)
+    if result.trained:
+        _print_scores(result.trained.cross_validation)
+    if result.applied:
+        console.print(f"model suggestions: {result.applied.suggestions} on {result.applied.segments} unreviewed segment(s)")
+    for note in result.notes:
+        console.print(f"[dim]note:[/] {escape(note)}", highlight=False)
+
+
+@suggest_app.command("train")
+def suggest_train(
+    store: Optional[str] = typer.Option(None, "--store", help=STORE_HELP),
+    model: Optional[Path] = typer.Option(None, "--model", help="Where to save the model (default next to the store)."),
+    cv: int = typer.Option(5, "--cv", help="Cross-validation folds."),
+    seed: int = typer.Option(0, "--seed"),
+) -> None:
+    """Train the suggestion model on coders' decisions; print cross-validated scores per code."""
+    from qualmine.coding.suggest.learning import NotEnoughDecisions, train_model
+
+    with _open(store) as project:
+        try:
+            result = train_model(project, path=model, cv=cv, random_state=seed)
+        except NotEnoughDecisions as exc:
+            _fail(str(exc), code=1)
+    _print_scores(result.cross_validation)
+    console.print(f"trained on {result.segments} reviewed segment(s), {len(result.codes)} code(s) -> "
+                  f"[bold]{result.path}[/]", highlight=False)
+
+
+@suggest_app.command("apply")
+def suggest_apply(
+    store: Optional[str] = typer.Option(None, "--store", help=STORE_HELP),
+    model: Optional[Path] = typer.Option(None, "--model", help="Model file (default next to the store)."),
+    threshold: Optional[float] = typer.Option(None, "--threshold", help="Store codes with probability >= this "
+                                              "(default: the threshold tuned when the model was trained)."),
+) -> None:
+    """Add model suggestions (with scores) to segments no coder has reviewed yet."""
+    from qualmine.coding.suggest.learning import apply_model, load_trained_model
+
+    with _open(store) as project:
+        loaded = load_trained_model(project, model)
+        if loaded is None:
+            _fail("no trained model: run `qualmine suggest train` first", code=1)
+        try:
+            run_id, scored, stored = apply_model(project, loaded[0], threshold=threshold)
+        except ValueError as exc:
+            _fail(str(exc))
+    console.print(f"{stored} model suggestion(s) on {scored} unreviewed segment(s) (run {run_id})", highlight=False)
+
+
+def agreement(
+    store: Optional[str] = typer.Option(None, "--store", help=STORE_HELP),
+    out: Optional[Path] = typer.Option(None, "--out", help="Folder for agreement and disagreements tables "
+                                       "(default: agreement/ next to the store)."),
+) -> None:
+    """Agreement between coders (and the machine) on segments reviewed by two or more coders."""
+    from qualmine.coding.review.agreement import agreement_tables
+    from qualmine.coding.suggest.learning import agreement_decisions
+    from qualmine.coding.store.database import store_folder
+    from qualmine.outputs import write_table
+
+    with _open(store) as project:
+        decisions = agreement_decisions(project)
+        folder = out or store_folder(project.url) / "agreement"
+    humans = {c for c in decisions["coder"] if not str(c).startswith("model:")}
+    if len(humans) < 1 or decisions.empty:
+        _fail("no decisions in the store yet: import coders' review files first", code=1)
+    result = agreement_tables(decisions)
+    written = write_table(result.agreement, folder, "agreement") + write_table(result.disagreements, folder, "disagreements")
+    shown = [c for c in ("comparison", "code_id", "units", "percent_agreement", "cohen_kappa", "krippendorff_alpha")
+             if c in result.agreement.columns]   # the files have every column; the terminal is narrow
+    table = Table(title="agreement")
+    for column in shown:
+        table.add_column(column.replace("_", " "), overflow="fold")
+    for row in result.agreement[shown].itertuples(index=False):
+        table.add_row(*[f"{v:.3f}" if isinstance(v, float) else str(v) for v in row])
+    console.print(table)
+    console.print(f"{len(result.disagreements)} disagreement(s); tables written to [bold]{written[0].parent}[/]",
+                  highlight=False)
+
+
+@store_app.command("status")
+def store_status(store: Optional[str] = typer.Option(None, "--store", help=STORE_HELP)) -> None:
+    """Counts, codebook versions, coders and decisions on codes the codebook no longer has."""
+    with _open(store) as project:
+        status = project.status()
+    console.print(f"store {status.url} (id {status.store_id})", highlight=False)
+    counts = Table(show_header=False, title="counts")
+    for key, value in status.counts.items():
+        counts.add_row(key, str(value))
+    console.print(counts)
+    versions = Table(title="codebook versions")
+    for column in ("version_id", "name", "version", "fingerprint", "codes", "recorded_at", "current"):
+        versions.add_column(column)
+    for row in status.codebook_versions.itertuples(index=False):
+        versions.add_row(str(row.version_id), row.name, row.version, row.fingerprint, str(row.codes),
+                         str(row.recorded_at)[:19], "yes" if row.current else "")
+    console.print(versions)
+    if len(status.coders):
+        coders = Table(title="coders (current decisions)")
+        for column in status.coders.columns:
+            coders.add_column(column)
+        for row in status.coders.itertuples(index=False):
+            coders.add_row(*[str(v)[:19] for v in row])
+        console.print(coders)
+    if len(status.orphaned):
+        console.print(f"[yellow]{len(status.orphaned)} decision(s) on codes no longer in the codebook[/] "
+                      f"(kept): {', '.join(sorted(set(status.orphaned['code_id'])))}", highlight=False)
+    else:
+        console.print("orphaned decisions: none")
+
+
+def _print_scores(scores) -> None:
+    table = Table(title="cross-validated scores")
+    for column in scores.columns:
+        table.add_column(str(column))
+    for row in scores.itertuples(index=False):
+        table.add_row(*[f"{v:.3f}" if isinstance(v, float) else str(v) for v in row])
+    console.print(table)

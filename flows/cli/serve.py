@@ -1,0 +1,85 @@
+"""`qualmine review serve`: the browser review page on this machine (loopback unless told otherwise)."""
+from __future__ import annotations
+
+import ipaddress
+import secrets
+from typing import Optional
+
+import typer
+from rich.console import Console
+
+console = Console()
+err_console = Console(stderr=True)
+STORE_HELP = "Project store: a SQLite file path or a SQLAlchemy URL (default outputs/qualmine.sqlite, or $QUALMINE_STORE)."
+
+
+def register(app: typer.Typer) -> None:
+    """Add `serve` to the `qualmine review` command group (flows/cli/review.py)."""
+    from qualmine.flows.cli.review import review_app
+
+    review_app.command("serve")(serve)
+
+
+def is_loopback(host: str) -> bool:
+    """True for 127.0.0.0/8, ::1 and 'localhost': addresses no other machine can reach."""
+    if host.strip().lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+def serve(
+    store: Optional[str] = typer.Option(None, "--store", help=STORE_HELP),
+    port: int = typer.Option(8765, "--port", help="Port to listen on (0: any free port)."),
+    host: str = typer.Option("127.0.0.1", "--host", help="Address to listen on. Anything but loopback "
+                             "requires an access token, printed at start-up."),
+    token: Optional[str] = typer.Option(None, "--token", envvar="QUALMINE_REVIEW_TOKEN",
+                                        help="Access token (default: a random one when --host is not loopback)."),
+    double_code: float = typer.Option(0.0, "--double-code", help="Share of segments (0..1) offered to every coder, "
+                                      "for agreement (as in `review export`)."),
+    seed: int = typer.Option(13, "--seed", help="Seed choosing the double-coded share."),
+) -> None:
+    """Serve the review page: work through suggestions in the browser, one key per decision."""
+    import socket
+
+    import uvicorn
+
+    from qualmine.coding.store.database import ProjectStore
+    from qualmine.flows.web.server import create_app
+
+    if not 0.0 <= double_code <= 1.0:
+        _fail(f"--double-code must be in [0, 1], got {double_code}")
+    if not is_loopback(host) and not token:
+        token = secrets.token_urlsafe(18)
+    try:
+        with ProjectStore(store) as opened:   # fail now, with the store's name, not on the first page
+            url, has_codebook = opened.url, opened.current_codebook() is not None
+    except Exception as exc:
+        _fail(f"cannot open the store {store or '(default)'}: {exc}")
+    if not has_codebook:
+        _fail(f"the store {url} has no run yet: run `qualmine run --store ...` first")
+    sock = socket.socket(socket.AF_INET6 if ":" in host.strip("[]") else socket.AF_INET, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        sock.bind((host.strip("[]"), port))
+    except OSError as exc:
+        _fail(f"cannot listen on {host}:{port}: {exc.strerror or exc}")
+    bound = sock.getsockname()[1]
+    shown = f"[{host.strip('[]')}]" if ":" in host.strip("[]") else host
+    address = f"http://{shown}:{bound}/" + (f"?token={token}" if token else "")
+    console.print(f"review page for {url}: [bold]{address}[/]", highlight=False, soft_wrap=True)
+    if token:
+        console.print("anyone with this address (token included) can record decisions; stop with Ctrl+C",
+                      highlight=False)
+    else:
+        console.print("loopback only: this machine alone can open it; stop with Ctrl+C", highlight=False)
+    app = create_app(url, token=token, double_code=double_code, seed=seed)
+    config = uvicorn.Config(app, log_level="warning", access_log=False)
+    uvicorn.Server(config).run(sockets=[sock])
+
+
+def _fail(message: str, code: int = 2) -> None:
+    err_console.print(f"[bold red]error:[/] {message}", highlight=False, soft_wrap=True)
+    raise typer.Exit(code)

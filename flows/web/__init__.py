@@ -1,0 +1,1 @@
+"""The browser review page: a small FastAPI app over the project store."""

@@ -1,0 +1,249 @@
+"""The browser review page: a small FastAPI app over the project store (`qualmine review serve`).
+
+Server-side rendered (Jinja2, autoescaped: a respondent's `<script>` shows as text), plain
+forms that work without JavaScript, and one small script for keys (a / r / s / u) and the
+coder name (remembered in localStorage). Every decision is one store transaction, committed
+before the page that says "saved" is sent. A strict Content-Security-Policy allows no inline
+script at all, so even a rendering slip could not run a respondent's words.
+
+Security: on loopback (the default) requests must name a loopback host (no DNS rebinding);
+with a `token` (required off loopback) every request must carry it (query once, then a cookie).
+Every form carries a per-server key, so another web site cannot post decisions (CSRF).
+"""
+from __future__ import annotations
+
+import secrets
+from contextlib import asynccontextmanager
+from pathlib import Path
+from urllib.parse import urlencode
+
+from fastapi import FastAPI, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.staticfiles import StaticFiles
+from fastapi.templating import Jinja2Templates
+from starlette.concurrency import run_in_threadpool
+from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from sqlalchemy import select
+
+from qualmine.coding.store import schema as s
+from qualmine.coding.review.web_queue import ORDERS, SOURCES, STATUSES, QueueFilter, item_key
+from qualmine.coding.review.web_store import (
+    ReviewInputError, ReviewNotFound, check_coder, record_decision, undo_last_decision,
+)
+from qualmine.coding.store.database import ProjectStore
+from qualmine.flows.web.pages import ReviewSite
+
+WEB = Path(__file__).resolve().parent
+TOKEN_COOKIE = "qualmine_token"
+LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1")
+SECURITY_HEADERS = {
+    "Content-Security-Policy": "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+                               "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'",
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "no-referrer",
+    "Cache-Control": "no-store",
+}
+
+
+class HttpProblem(Exception):
+    """An error page: status code and a message naming what was wrong."""
+
+    def __init__(self, status: int, message: str):
+        super().__init__(message)
+        self.status, self.message = status, message
+
+
+def create_app(store_url: str, token: str | None = None, *, double_code: float = 0.0, seed: int = 13) -> FastAPI:
+    """The review web app for the store at `store_url` (path or SQLAlchemy URL).
+
+    With `token`, every request must carry it; without, only loopback host names are answered.
+    `double_code` is the share of segments offered to every coder (as `review export --double-code`).
+    """
+    store = ProjectStore(store_url)
+    site = ReviewSite(store, double_code=double_code, seed=seed)
+    form_key = secrets.token_urlsafe(24)
+    env = Environment(loader=FileSystemLoader(WEB / "templates"), autoescape=True, undefined=StrictUndefined)
+    templates = Jinja2Templates(env=env)
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI):
+        yield
+        store.close()
+
+    app = FastAPI(title="qualmine review", docs_url=None, redoc_url=None, openapi_url=None, lifespan=lifespan)
+    app.state.store, app.state.site, app.state.form_key = store, site, form_key
+    app.mount("/static", StaticFiles(directory=WEB / "static"), name="static")
+
+    def render(request: Request, name: str, context: dict, status: int = 200) -> HTMLResponse:
+        context = {"form_key": form_key, "store_url": store.url, **context}
+        return templates.TemplateResponse(request, name, context, status_code=status)
+
+    @app.middleware("http")
+    async def guard(request: Request, call_next):
+        problem = _access_problem(request, token)
+        if problem is not None:
+            response: Response = HTMLResponse(_plain_error(*problem), status_code=problem[0])
+        elif token and request.query_params.get("token") and request.method == "GET":
+            # Trade the token in the address for a cookie, and drop it from the address bar.
+            query = {k: v for k, v in request.query_params.items() if k != "token"}
+            response = RedirectResponse(request.url.path + (f"?{urlencode(query)}" if query else ""), status_code=303)
+            response.set_cookie(TOKEN_COOKIE, token, httponly=True, samesite="strict")
+        else:
+            response = await call_next(request)
+        for name, value in SECURITY_HEADERS.items():
+            response.headers.setdefault(name, value)
+        return response
+
+    @app.exception_handler(HttpProblem)
+    async def problem_page(request: Request, exc: HttpProblem):
+        return render(request, "error.html", {"status": exc.status, "message": exc.message}, exc.status)
+
+    @app.exception_handler(404)
+    async def not_found(request: Request, exc):
+        return render(request, "error.html", {"status": 404, "message": f"no page at {request.url.path}"}, 404)
+
+    @app.get("/", response_class=HTMLResponse)
+    def index(request: Request, coder: str | None = None):
+        name = _coder(coder) if coder else None
+        return render(request, "index.html", site.index_page(name))
+
+    @app.get("/queue", response_class=HTMLResponse)
+    def queue(request: Request, coder: str | None = None, code: str | None = None, source: str | None = None,
+              status: str = "pending", order: str = "document", at: str | None = None, after: str | None = None,
+              near: str | None = None, saved: int | None = None, undone: int | None = None):
+        if not coder:
+            return RedirectResponse("/", status_code=303)
+        queue_filter = _filter(coder, code, source, status, order)
+        try:
+            page = site.queue_page(queue_filter, at=at or None, after=after or None, near=near or None)
+        except ReviewNotFound as exc:
+            raise HttpProblem(404, str(exc)) from None
+        except ValueError as exc:
+            raise HttpProblem(400, str(exc)) from None
+        flash = _flash(store, saved, undone, queue_filter.coder)
+        return render(request, "queue.html", {**page, "flash": flash, "query": queue_filter.query(), "coder": queue_filter.coder,
+                                              "statuses": STATUSES, "sources": SOURCES, "orders": ORDERS})
+
+    @app.post("/decide")
+    async def decide(request: Request):
+        form = await _form(request, form_key)
+        queue_filter = _filter(form.get("coder"), form.get("code"), form.get("source"), form.get("status"),
+                               form.get("order"))
+        query = await run_in_threadpool(_decide, store, site, queue_filter, form)
+        return RedirectResponse(f"/queue?{urlencode(query)}", status_code=303)
+
+    @app.post("/undo")
+    async def undo(request: Request):
+        form = await _form(request, form_key)
+        queue_filter = _filter(form.get("coder"), form.get("code"), form.get("source"), form.get("status"),
+                               form.get("order"))
+        query = await run_in_threadpool(_undo, store, site, queue_filter, form.get("at") or "")
+        return RedirectResponse(f"/queue?{urlencode(query)}", status_code=303)
+
+    @app.get("/codes/{code_id}", response_class=HTMLResponse)
+    def code_page(request: Request, code_id: str, coder: str | None = None):
+        try:
+            page = site.code_page(code_id)
+        except ReviewNotFound as exc:
+            raise HttpProblem(404, str(exc)) from None
+        return render(request, "code.html", {**page, "coder": coder or ""})
+
+    return app
+
+
+def _decide(store: ProjectStore, site: ReviewSite, queue_filter: QueueFilter, form: dict[str, str]) -> dict:
+    """Record the form's decision (one transaction); the query of the page to show next."""
+    segment_id, code_id = form.get("segment_id", ""), form.get("code_id", "")
+    added = form.get("add_code", "").strip()
+    try:
+        if added:
+            saved = record_decision(store, segment_id=segment_id, code_id=added, coder=queue_filter.coder,
+                                    decision="add", note=form.get("note"), known_codes=site.code_ids())
+            target = {"near": item_key(segment_id, code_id)}   # the suggested code is still to decide
+        else:
+            saved = record_decision(store, segment_id=segment_id, code_id=code_id, coder=queue_filter.coder,
+                                    decision=form.get("decision", ""), note=form.get("note"),
+                                    known_codes=site.code_ids())
+            target = {"after": item_key(segment_id, code_id)}
+    except ReviewNotFound as exc:
+        raise HttpProblem(404, str(exc)) from None
+    except ReviewInputError as exc:
+        raise HttpProblem(400, str(exc)) from None
+    return {**queue_filter.query(), **target, "saved": saved.decision_id}
+
+
+def _undo(store: ProjectStore, site: ReviewSite, queue_filter: QueueFilter, at: str) -> dict:
+    """Undo the coder's last browser decision; the query of the page to show next (the undone item)."""
+    try:
+        result = undo_last_decision(store, queue_filter.coder)
+    except ReviewInputError as exc:
+        raise HttpProblem(409, str(exc)) from None
+    query: dict = queue_filter.query()
+    if result is None:
+        return {**query, "undone": 0}
+    query["undone"] = result.restored.decision_id
+    key = at if result.undone.decision == "add" else item_key(result.undone.segment_id, result.undone.code_id)
+    if key:
+        query["near"] = key   # the undone item again, when the filters still show it
+    return query
+
+
+def _coder(name: str | None) -> str:
+    try:
+        return check_coder(name)
+    except ReviewInputError as exc:
+        raise HttpProblem(400, str(exc)) from None
+
+
+def _filter(coder, code, source, status, order) -> QueueFilter:
+    try:
+        return QueueFilter(coder=_coder(coder), code=code or None, source=source or None,
+                           status=status or "pending", order=order or "document")
+    except ValueError as exc:
+        raise HttpProblem(400, str(exc)) from None
+
+
+async def _form(request: Request, form_key: str) -> dict[str, str]:
+    form = await request.form()
+    values = {k: str(v) for k, v in form.items()}
+    if not secrets.compare_digest(values.get("form_key", ""), form_key):
+        raise HttpProblem(403, "this form is not from this review server (reload the page and try again)")
+    return values
+
+
+def _flash(store: ProjectStore, saved: int | None, undone: int | None, coder: str) -> dict | None:
+    """What the page says about the last action, read back from the store (so 'saved' is true)."""
+    decision_id = saved if saved else undone
+    if undone == 0 and not saved:
+        return {"kind": "undo", "text": "nothing to undo", "row": None}
+    if not decision_id:
+        return None
+    with store.engine.connect() as conn:
+        row = conn.execute(select(s.decisions).where(s.decisions.c.decision_id == decision_id,
+                                                     s.decisions.c.coder == coder)).mappings().first()
+    if row is None:
+        return None
+    return {"kind": "saved" if saved else "undo", "row": dict(row), "text": ""}
+
+
+def _access_problem(request: Request, token: str | None) -> tuple[int, str] | None:
+    if token:
+        offered = (request.query_params.get("token") or request.cookies.get(TOKEN_COOKIE)
+                   or request.headers.get("authorization", "").removeprefix("Bearer ").strip())
+        if not offered or not secrets.compare_digest(offered, token):
+            return 401, ("This review server needs its access token: open the address with ?token=... "
+                         "that `qualmine review serve` printed when it started.")
+        return None
+    host = (request.headers.get("host") or "").rsplit(":", 1)[0].strip("[]")
+    if host.count(":") > 1 or host.startswith("::"):   # a bare IPv6 address without a port
+        host = (request.headers.get("host") or "").strip("[]")
+    if host not in LOOPBACK_HOSTS:
+        return 403, (f"This review server answers loopback addresses only ({', '.join(LOOPBACK_HOSTS)}), "
+                     f"not {host!r}; serve with --host and a token to share it.")
+    return None
+
+
+def _plain_error(status: int, message: str) -> str:
+    from markupsafe import escape
+
+    return (f"<!doctype html><meta charset=utf-8><title>{status}</title>"
+            f"<h1>{status}</h1><p>{escape(message)}</p>")

@@ -1,0 +1,189 @@
+"""Shared pieces of the REFI-QDA exchange (.qdc codebooks, .qdpx projects).
+
+Stable GUIDs, the two XML namespaces, the bundled XSD schemas, a parser that never resolves
+entities or touches the network, and the `qualmine` block that carries what REFI cannot hold.
+"""
+from __future__ import annotations
+
+import re
+import uuid
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Literal
+
+import yaml
+from lxml import etree
+
+CODEBOOK_NS = "urn:QDA-XML:codebook:1.0"
+PROJECT_NS = "urn:QDA-XML:project:1.0"
+SCHEMA_DIR = Path(__file__).resolve().parent / "schemas"
+SCHEMA_FILES = {"codebook": "Codebook-mrt2019.xsd", "project": "Project-mrt2019.xsd"}
+SchemaName = Literal["codebook", "project"]
+
+# Fixed forever: every GUID qualmine writes is uuid5(QUALMINE_GUID_NAMESPACE, "<kind>:<key>"),
+# so exporting the same codebook or run twice gives the same GUIDs and other tools can merge
+# re-exports instead of duplicating codes. (= uuid5(NAMESPACE_URL, ".../qualmine#refi-qda"))
+QUALMINE_GUID_NAMESPACE = uuid.UUID("dd391890-c8fb-5a51-bcdb-50509ee0cc4b")
+
+# What separates the human-readable part of a Description from the machine-readable block.
+BLOCK_MARKER = "--- qualmine (keep this block to round-trip with qualmine) ---"
+MAX_REPORTED_PROBLEMS = 20
+
+
+def stable_guid(kind: str, *key: object) -> str:
+    """A GUID that depends only on what is identified (e.g. `stable_guid("code", "P-OPERATION")`)."""
+    name = kind + ":" + "\x1f".join(str(k) for k in key)
+    return str(uuid.uuid5(QUALMINE_GUID_NAMESPACE, name))
+
+
+def normalize_guid(value: str) -> str:
+    """REFI allows `{GUID}` and either case; compare GUIDs in one form."""
+    return value.strip().strip("{}").lower()
+
+
+@dataclass(frozen=True)
+class RefiProblem:
+    """One thing wrong with an exchange file: where (file, line) and what."""
+
+    source: str
+    line: int | None
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.source}:{self.line}: {self.message}" if self.line else f"{self.source}: {self.message}"
+
+
+class RefiError(ValueError):
+    """A malformed, unsafe or schema-invalid REFI-QDA file; lists every problem found."""
+
+    def __init__(self, problems: list[RefiProblem]):
+        self.problems = problems
+        shown = problems[:MAX_REPORTED_PROBLEMS]
+        more = f"\n  ... and {len(problems) - len(shown)} more" if len(problems) > len(shown) else ""
+        if len(problems) == 1:
+            super().__init__(str(problems[0]))
+        else:
+            super().__init__(f"{len(problems)} problems:\n" + "\n".join(f"  - {p}" for p in shown) + more)
+
+    @classmethod
+    def one(cls, source: str, line: int | None, message: str) -> "RefiError":
+        return cls([RefiProblem(source, line, message)])
+
+
+def safe_parser() -> etree.XMLParser:
+    """An lxml parser that never expands entities, loads DTDs or reaches the network."""
+    return etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False,
+                           remove_comments=False, remove_pis=True)
+
+
+def parse_xml(data: bytes, source: str) -> etree._ElementTree:
+    """Parse untrusted XML bytes safely; raises `RefiError` naming `source` and the line.
+
+    Entity declarations are refused outright: REFI files never need them, and an external entity
+    (XXE) is the classic way to make an importer read local files or call out to the network.
+    """
+    # Checked before parsing too: libxml2 rejects some entity uses (in attributes) with a vaguer error.
+    plain = data.replace(b"\x00", b"")   # also catches UTF-16 files
+    if b"<!ENTITY" in plain:
+        names = re.findall(rb"<!ENTITY\s+%?\s*([^\s>]+)", plain)
+        raise _entity_error(source, _line_of(plain, b"<!ENTITY"), [n.decode("utf-8", "replace") for n in names])
+    try:
+        root = etree.fromstring(data, safe_parser())
+    except etree.XMLSyntaxError as exc:
+        raise RefiError.one(source, exc.lineno, f"not well-formed XML: {exc.msg}") from None
+    tree = root.getroottree()
+    dtd = tree.docinfo.internalDTD
+    if dtd is not None and any(True for _ in dtd.iterentities()):
+        raise _entity_error(source, None, [e.name for e in dtd.iterentities()])
+    return tree
+
+
+def _entity_error(source: str, line: int | None, names: list[str]) -> RefiError:
+    return RefiError.one(source, line, f"XML entity declarations are not allowed in an exchange file (found: "
+                                       f"{', '.join(sorted(names))}); refusing to read it (external entities can "
+                                       "leak local files or reach the network)")
+
+
+def _line_of(data: bytes, needle: bytes) -> int | None:
+    at = data.find(needle)
+    return data.count(b"\n", 0, at) + 1 if at >= 0 else None
+
+
+@lru_cache(maxsize=2)
+def load_schema(name: SchemaName) -> etree.XMLSchema:
+    """The bundled REFI-QDA XSD (`codebook` or `project`), compiled once per process."""
+    path = SCHEMA_DIR / SCHEMA_FILES[name]
+    return etree.XMLSchema(etree.parse(str(path), safe_parser()))
+
+
+def validate(tree: etree._ElementTree, schema: SchemaName, source: str) -> None:
+    """Raise `RefiError` listing every schema violation (with its line) of `tree`."""
+    xsd = load_schema(schema)
+    if xsd.validate(tree):
+        return
+    problems = [RefiProblem(source, err.line or None, f"not valid against the REFI-QDA {schema} schema: {err.message}")
+                for err in xsd.error_log]
+    raise RefiError(problems)
+
+
+def serialize(root: etree._Element) -> bytes:
+    """UTF-8 XML with declaration, indented, the same bytes for the same tree."""
+    etree.indent(root, space="  ")
+    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
+
+
+# ------------------------------------------------------------------ the qualmine block
+
+def join_description(human: str, block: dict[str, Any] | None) -> str:
+    """A Description: the human-readable text, then (when given) the qualmine block as YAML."""
+    human = (human or "").strip()
+    if not block:
+        return human
+    # Flow style for lists and small mappings: compact, and reads like the YAML codebook.
+    dumped = yaml.safe_dump(block, allow_unicode=True, sort_keys=False, width=10_000, default_flow_style=None).rstrip()
+    return f"{human}\n\n{BLOCK_MARKER}\n{dumped}" if human else f"{BLOCK_MARKER}\n{dumped}"
+
+
+def split_description(text: str | None, source: str, line: int | None) -> tuple[str, dict[str, Any] | None]:
+    """Inverse of `join_description`: (human text, block or None). Bad YAML raises `RefiError`."""
+    text = text or ""
+    if BLOCK_MARKER not in text:
+        return text.strip(), None
+    human, _, raw = text.partition(BLOCK_MARKER)
+    try:
+        block = yaml.safe_load(raw)
+    except yaml.YAMLError as exc:
+        raise RefiError.one(source, line, f"the qualmine block in a Description is not valid YAML: {exc}") from None
+    if not isinstance(block, dict):
+        raise RefiError.one(source, line, "the qualmine block in a Description must be a mapping of fields")
+    return human.strip(), block
+
+
+# ------------------------------------------------------------------ languages by script
+
+def script_lang(text: str) -> str:
+    """'zh' when the text is substantially Chinese, else 'en' (same rule as segment languages)."""
+    from qualmine.corpus.lang import detect_lang
+
+    return detect_lang(text, default="en")
+
+
+def split_by_script(text: str) -> dict[str, str]:
+    """Split bilingual text into {'zh': ..., 'en': ...} by paragraph script (blank-line separated)."""
+    parts: dict[str, list[str]] = {"zh": [], "en": []}
+    for para in re.split(r"\n\s*\n", text.strip()):
+        if para.strip():
+            parts[script_lang(para)].append(para.strip())
+    return {lang: "\n\n".join(paras) for lang, paras in parts.items() if paras}
+
+
+def name_to_labels(name: str) -> dict[str, str]:
+    """Labels from a code name: 'zh / en' pairs are split, a single name goes to its script's language."""
+    name = name.strip()
+    if " / " in name:
+        left, _, right = name.partition(" / ")
+        langs = script_lang(left), script_lang(right)
+        if set(langs) == {"zh", "en"}:
+            return {langs[0]: left.strip(), langs[1]: right.strip()}
+    return {script_lang(name): name}

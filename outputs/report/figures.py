@@ -1,0 +1,92 @@
+"""The report's figures, drawn from a ReportData with `outputs.report.charts` (shared by HTML and Markdown)."""
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+
+import pandas as pd
+
+from qualmine.outputs.report.charts import KIND_COLORS, bar_chart, grouped_bar_chart, heat_map
+from qualmine.outputs.report.data import ALL, ReportData
+
+MAX_CHART_VALUES = 8     # an attribute with more values than this is shown as a table, not bars
+
+
+@dataclass(frozen=True)
+class Figure:
+    name: str        # file stem when saved: figure_<name>.svg
+    title: str
+    svg: str
+
+
+INCL_CHILDREN = "（含子代码 incl. sub-codes）"
+INCL_CHILDREN_SHORT = "（含子代码）"   # chart labels are cut at 16 em; the chart's title says it in English
+CHART_NOTE = " — 父代码含子代码 parents include sub-codes"
+
+
+def shown_label(data: ReportData, code_id: str, short: bool = False) -> str:
+    """A code's label in the report's counts: a parent says that it includes its sub-codes."""
+    if code_id not in data.codes_with_children:
+        return data.code(code_id).label
+    return data.code(code_id).label + (INCL_CHILDREN_SHORT if short else INCL_CHILDREN)
+
+
+def _rolled_up(data: ReportData) -> pd.DataFrame:
+    # A parent's bar or share counts its sub-codes too (a segment coded twice counts once).
+    frame = data.frequency
+    if not data.codes_with_children:
+        return frame
+    return frame.assign(respondents=frame["respondents_incl_children"],
+                        respondent_share=frame["respondent_share_incl_children"])
+
+
+def code_breakdown(data: ReportData, attribute: str) -> pd.DataFrame:
+    """Respondent share per code (rows, codebook order) and attribute value (columns); parents incl. sub-codes."""
+    frequency = _rolled_up(data)
+    rows = frequency[frequency["attribute"].astype(str) == attribute]
+    table = rows.pivot_table(index="code_id", columns="value", values="respondent_share", aggfunc="first")
+    order = [c.code_id for c in data.codes if c.code_id in table.index]
+    return table.reindex(order).fillna(0.0)
+
+
+def overall_respondents(data: ReportData) -> dict[str, int]:
+    """Respondents per code over the whole run (parents incl. sub-codes), by code id."""
+    frequency = _rolled_up(data)
+    overall = frequency[frequency["attribute"].astype(str) == ALL]
+    return dict(zip(overall["code_id"].astype(str), overall["respondents"].astype(int)))
+
+
+def report_figures(data: ReportData) -> list[Figure]:
+    """Overall code frequency, one breakdown per charted attribute, and the co-occurrence heat map."""
+    figures = []
+    counts = overall_respondents(data)
+    codes = [c for c in data.codes if c.code_id in counts]
+    note = CHART_NOTE if data.codes_with_children else ""
+    if codes:
+        title = "各代码提及人数 Respondents per code" + note
+        figures.append(Figure("code_frequency", title, bar_chart(
+            [shown_label(data, c.code_id, short=True) for c in codes], [counts[c.code_id] for c in codes],
+            title=title,
+            colors=[KIND_COLORS.get(c.kind, "#777777") for c in codes],
+            legend=[(k, v) for k, v in KIND_COLORS.items() if any(c.kind == k for c in codes)])))
+    for attribute in data.attributes:
+        table = code_breakdown(data, attribute)
+        if table.empty or table.shape[1] > MAX_CHART_VALUES:
+            continue
+        title = f"按 {attribute} 分组的提及比例 Share of respondents by {attribute}" + note
+        labels = [shown_label(data, c, short=True) for c in table.index]
+        series = [(str(v), [float(x) for x in table[v]]) for v in table.columns]
+        figures.append(Figure(f"by_{_slug(attribute)}", title, grouped_bar_chart(labels, series, title=title)))
+    matrix = data.cooccurrence
+    used = [c for c in matrix.index if matrix.loc[c, c] > 0]
+    if len(used) >= 2:
+        sub = matrix.loc[used, used]
+        labels = [data.code(c).label for c in used]
+        title = "代码共现（同时提及的受访者数）Code co-occurrence (respondents)"
+        figures.append(Figure("cooccurrence", title, heat_map(labels, labels, sub.values.tolist(), title=title)))
+    return figures
+
+
+def _slug(text: str) -> str:
+    out = "".join(ch if ch.isalnum() and ch.isascii() else "_" for ch in text).strip("_")
+    return out or "attr_" + hashlib.sha1(text.encode("utf-8")).hexdigest()[:8]

@@ -1,0 +1,172 @@
+"""report.md: the report's content as Markdown, its charts as SVG files in `report_files/` beside it.
+
+SVG rather than PNG for the same reason as the HTML (see `outputs.report.charts`): GitHub, GitLab,
+VS Code, Typora and Obsidian show SVG images, and their Chinese labels in the reader's fonts.
+`render_markdown(data, image_dir=None)` leaves the images out (used for the Prefect artifact,
+which cannot show local files).
+"""
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+import pandas as pd
+
+from qualmine.outputs.report.data import ChainView, LinkEvidence, ReportData
+from qualmine.outputs.report.figures import Figure, code_breakdown, report_figures, shown_label
+from qualmine.outputs.report.render_html import fmt_cell, fmt_lift, mode_heading, thresholds_sentence
+
+FILES_DIR = "report_files"
+LINK_TABLE_COLUMNS = {
+    "link_type": "link", "from_label": "from", "to_label": "to", "codebook_linked": "codebook",
+    "respondents_both": "both (resp.)", "segments_both": "both (seg.)", "lift": "lift", "p_value": "p",
+    "connective_sentences": "connective sentences",
+}
+
+
+def md_cell(value: object) -> str:
+    """A value safe inside a Markdown table cell (no pipes or line breaks)."""
+    if isinstance(value, float):
+        text = "—" if math.isnan(value) else f"{value:.3g}"
+    else:
+        text = "" if value is None else str(value)
+    return text.replace("\\", "\\\\").replace("|", "\\|").replace("\r", " ").replace("\n", " ")
+
+
+def md_table(frame: pd.DataFrame, headers: dict[str, str] | None = None) -> list[str]:
+    columns = list(headers) if headers else list(frame.columns)
+    names = [headers[c] for c in columns] if headers else [str(c) for c in columns]
+    lines = ["| " + " | ".join(md_cell(n) for n in names) + " |", "|" + "---|" * len(names)]
+    for row in frame[columns].itertuples(index=False):
+        cells = [fmt_lift(v) if c == "lift" else md_cell(v) for c, v in zip(columns, row)]
+        lines.append("| " + " | ".join(cells) + " |")
+    return lines
+
+
+def _quote_block(text: str) -> str:
+    return "> " + text.replace("\n", "\n> ")
+
+
+def _link_line(name: str, link: LinkEvidence | None) -> str:
+    if link is None:
+        return f"- {name}: —"
+    book = "in the codebook" if link.codebook_linked else "not in the codebook"
+    flag = " · **candidate link**" if link.candidate_link else ""
+    p = "" if math.isnan(link.p_value) else f", p={link.p_value:.3f}"
+    return (f"- {name}: {link.respondents_both} respondents raised both ({link.segments_both} segments), lift "
+            f"{fmt_lift(link.lift)}{p}, {link.connective_sentences} connective sentence(s); {book}{flag}")
+
+
+def _chain(ch: ChainView) -> list[str]:
+    def node(code, respondents, segments):
+        if code is None:
+            return "—"
+        return f"**{code.label}** ({code.code_id}; {respondents} respondents, {segments} segments)"
+
+    lines = [f"### {ch.chain_id}: {ch.problem.label} → {ch.cause.label if ch.cause else '—'} → "
+             f"{ch.recommendation.label if ch.recommendation else '—'}", "",
+             f"- 问题 Problem: {node(ch.problem, ch.problem_respondents, ch.problem_segments)}",
+             f"- 原因 Cause: {node(ch.cause, ch.cause_respondents, ch.cause_segments)}",
+             "- 建议 Recommendation: "
+             f"{node(ch.recommendation, ch.recommendation_respondents, ch.recommendation_segments)}",
+             _link_line("problem ↔ cause", ch.problem_cause),
+             _link_line("cause ↔ recommendation", ch.cause_recommendation),
+             _link_line("problem ↔ recommendation", ch.problem_recommendation), ""]
+    for link in (ch.problem_cause, ch.cause_recommendation, ch.problem_recommendation):
+        if link and link.connective_example:
+            lines += [f"Connective sentence ({link.from_id} ↔ {link.to_id}):", "",
+                      _quote_block(f"“{link.connective_example}” — {link.connective_example_respondent}"), ""]
+    for q in ch.quotes:
+        lines += [_quote_block(q.text), ">", _quote_block(f"— {q.attribution}"), ""]
+    if not ch.quotes:
+        lines += ["No coded quote for this problem.", ""]
+    return lines
+
+
+def render_markdown(data: ReportData, figures: list[Figure] | None = None, image_dir: str | None = FILES_DIR) -> str:
+    """The report as Markdown; figures are linked from `image_dir` (None: left out)."""
+    if image_dir is None:
+        figures = []
+    elif figures is None:
+        figures = report_figures(data)
+    o = data.overview
+    out = [f"# {data.title}", "", f"Run `{data.run_id}`" + (f" · codebook: {data.codebook_name}" if data.codebook_name
+                                                            else ""), "",
+           f"**{mode_heading(data)}.** {data.mode_statement}", ""]
+    out += [f"> **Note:** {n}" for n in data.notes] + ([""] if data.notes else [])
+    out += ["## 概览 Overview", "", "| documents | respondents | segments | coded segments | code applications | "
+            "ingested | rejected | skipped |", "|---|---|---|---|---|---|---|---|",
+            f"| {o.documents} | {o.respondents} | {o.segments} | {o.coded_segments} | {o.code_applications} | "
+            f"{o.ingested} | {o.rejected} | {o.skipped} |", ""]
+    if o.rejected:
+        out += ["Rejected inputs:", "", *md_table(o.rejected_items), ""]
+    out += ["## 问题 → 原因 → 建议 Problems, causes and recommendations", ""]
+    for ch in data.chains:
+        out += _chain(ch)
+    out += ["### 候选关联 Candidate links the codebook does not state", ""]
+    if data.links is None:
+        out += [data.links_note, ""]
+    elif data.candidate_links.empty:
+        out += [f"None: no pair outside the codebook co-occurs strongly enough ({thresholds_sentence()}).", ""]
+    else:
+        out += [f"Flagged when {thresholds_sentence()}.", "", *md_table(data.candidate_links, LINK_TABLE_COLUMNS), ""]
+    out += ["## 代码频次 Code frequency by respondent group", ""]
+    by_name = {f.name: f for f in figures}
+    for fig in figures:
+        if fig.name != "cooccurrence":
+            out += [f"![{fig.title}]({image_dir}/{fig.name}.svg)", ""]
+    for attribute in data.attributes:
+        table = code_breakdown(data, attribute)
+        if table.empty:
+            continue
+        shown = table.rename(index=lambda c: shown_label(data, c)).map(lambda v: f"{v:.0%}").reset_index()
+        out += [f"Share of respondents by {attribute}:", "", *md_table(shown.rename(columns={"code_id": "code"})), ""]
+    out += ["## 代码共现 Code co-occurrence", ""]
+    if "cooccurrence" in by_name:
+        out += [f"![{by_name['cooccurrence'].title}]({image_dir}/cooccurrence.svg)", ""]
+    out += ["Respondents who raised both codes (diagonal: who raised the code) are in the heat map; "
+            "the full matrix is in the HTML report.", ""]
+    out += ["## 主题与新主题候选 Topics and candidate new themes", ""]
+    if data.topics is None:
+        out += [data.topics_note, ""]
+    else:
+        out += [f"> **Note:** {n}" for n in data.topics.notes] + ([""] if data.topics.notes else [])
+        rows = [{"topic": f"{t.topic_id} {t.label}", "top terms": ", ".join(t.terms),
+                 "segments": "" if t.segments is None else t.segments,
+                 "respondents": "" if t.respondents is None else t.respondents,
+                 "aligned codes": "; ".join(f"{data.code(c).label} ({s:.0%})" if s == s else data.code(c).label
+                                            for c, s in t.aligned) or "none (candidate new theme)",
+                 "inherited recommendations": "; ".join(label for _, label in t.recommendations)}
+                for t in data.topics.topics]
+        if rows:
+            out += [*md_table(pd.DataFrame(rows)), ""]
+        out += ["Candidate new themes:", ""]
+        for c in data.topics.candidates:
+            out += [f"- **{c.label}** ({c.code_id}): {', '.join(c.keywords)}"]
+            out += [f"  > {e}" for e in c.examples]
+        if not data.topics.candidates:
+            out += ["None."]
+        out += [""]
+    out += ["## 编码一致性 Inter-coder agreement", ""]
+    if data.agreement is None:
+        out += [data.agreement_note, ""]
+    else:
+        out += [*md_table(data.agreement.map(fmt_cell) if len(data.agreement) else data.agreement), ""]
+    return "\n".join(out)
+
+
+def write_markdown(data: ReportData, path: str | Path, figures: list[Figure] | None = None) -> list[Path]:
+    """Write report.md and its SVG charts (in `report_files/` beside it); returns every path written."""
+    path = Path(path)
+    figures = report_figures(data) if figures is None else figures
+    image_dir = path.parent / FILES_DIR
+    image_dir.mkdir(parents=True, exist_ok=True)
+    for stale in image_dir.glob("*.svg"):   # charts of an earlier report (e.g. an attribute since dropped)
+        stale.unlink()
+    written = []
+    for fig in figures:
+        target = image_dir / f"{fig.name}.svg"
+        target.write_text(fig.svg, encoding="utf-8")
+        written.append(target)
+    path.write_text(render_markdown(data, figures, FILES_DIR), encoding="utf-8")
+    return [path, *written]
