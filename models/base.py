@@ -17,6 +17,8 @@ from sklearn.base import BaseEstimator, TransformerMixin
 
 Docs = Sequence[Sequence[str]]
 MAX_TOPICS = 500
+# A term counts in a topic only when its weight is at least this share of the topic's heaviest term.
+TERM_WEIGHT_FLOOR = 1e-3
 
 
 class TopicModelError(ValueError):
@@ -100,7 +102,8 @@ class TopicModel(TransformerMixin, BaseEstimator):
     def top_terms(self, n: int = 15) -> list[list[tuple[str, float]]]:
         """Each topic's `n` heaviest terms with their weights, heaviest first (ties by term).
 
-        Terms of zero weight are left out, so a topic may list fewer than `n` terms.
+        Terms below `TERM_WEIGHT_FLOOR` of the topic's heaviest weight are left out, so a topic may
+        list fewer than `n` terms.
         """
         if not hasattr(self, "components_"):
             raise TopicModelError(f"this {type(self).__name__} is not fitted yet: call fit(docs) first")
@@ -112,8 +115,11 @@ class TopicModel(TransformerMixin, BaseEstimator):
         for row in self.components_:
             # lexsort: last key is primary; weight descending, then term for a stable tie order
             order = np.lexsort((vocab, -row))[:n]
-            # zero-weight terms say nothing about a topic (and would inflate overlap between topics)
-            out.append([(str(vocab[i]), float(row[i])) for i in order if row[i] > 0] or
+            # Near-zero terms say nothing about a topic: NMF leaves weights like 1e-49 on foreign
+            # terms, and counting them would inflate the overlap between topics (diversity) and
+            # drag coherence, so K selection would hinge on numerical noise.
+            floor = float(row.max()) * TERM_WEIGHT_FLOOR if len(row) else 0.0
+            out.append([(str(vocab[i]), float(row[i])) for i in order if row[i] > 0 and row[i] >= floor] or
                        [(str(vocab[i]), float(row[i])) for i in order[:1]])
         return out
 

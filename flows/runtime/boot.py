@@ -303,7 +303,11 @@ def _explain(exc: BaseException) -> str:
         home, timeout = PREFECT_HOME.value(), PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS.value()
     else:   # the early launch: the environment is all there is (flows/runtime/launch.py)
         home, timeout = os.environ.get("PREFECT_HOME"), f"{startup_timeout(os.environ):g}"
+    unwritable = ""
+    if home and not os.access(Path(home).expanduser(), os.W_OK):
+        unwritable = (f" The folder PREFECT_HOME={home} does not exist or cannot be written: set PREFECT_HOME "
+                      "(or QUALMINE_CACHE_DIR) to a writable folder.")
     return (f"the temporary Prefect API server did not start: {type(exc).__name__}: {exc} "
-            f"(PREFECT_HOME={home}, start-up timeout {timeout} s). Raise "
+            f"(PREFECT_HOME={home}, start-up timeout {timeout} s).{unwritable} Raise "
             "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS on a busy machine, or start a server "
             "(`prefect server start`) and set PREFECT_API_URL to use it.")

@@ -20,13 +20,27 @@ DEFAULTS = {
 }
 
 
+def qualmine_cache_dir() -> Path:
+    """qualmine's cache folder: `$QUALMINE_CACHE_DIR`, else `$XDG_CACHE_HOME/qualmine` (~/.cache/qualmine)."""
+    explicit = os.environ.get("QUALMINE_CACHE_DIR")
+    if explicit:
+        return Path(explicit).expanduser()
+    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache").expanduser() / "qualmine"
+
+
 def configure() -> None:
     for key, value in DEFAULTS.items():
         os.environ.setdefault(key, value)
     if "PREFECT_HOME" not in os.environ:
         # Importing prefect creates PREFECT_HOME; keep it out of the user's ~/.prefect by default.
-        cache = Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache"))
-        os.environ["PREFECT_HOME"] = str(cache / "qualmine" / "prefect")
+        os.environ["PREFECT_HOME"] = str(qualmine_cache_dir() / "prefect")
+    # Prefect creates PREFECT_HOME but not its parents: on a brand-new machine (no ~/.cache) its
+    # API server then dies with "unable to open database file". A folder that cannot be made is
+    # named by the start-up error (flows/runtime/boot.py), which says how to choose another.
+    try:
+        Path(os.environ["PREFECT_HOME"]).expanduser().mkdir(parents=True, exist_ok=True)
+    except OSError:
+        pass
 
 
 configure()

@@ -4,7 +4,7 @@ import pytest
 
 from qualmine.models.base import TopicModelError
 from qualmine.models.engines import make_topic_model
-from qualmine.models.selection import choose_k, k_range, npmi_coherence, select_k, topic_diversity
+from qualmine.models.selection import MIN_DIVERSITY, choose_k, k_range, npmi_coherence, select_k, topic_diversity
 
 
 def test_topic_diversity():
@@ -31,12 +31,31 @@ def test_choice_rule_highest_coherence_among_diverse_enough():
 
 
 def test_select_k_keeps_every_score_and_marks_the_choice():
+    # Three topics that share no word: K=3 is the unambiguous answer whatever the library version.
     docs = ([["queue", "wait", "hour"]] * 8 + [["club", "event", "youth"]] * 8 + [["rent", "price", "flat"]] * 8)
     choice = select_k(docs, lambda k: make_topic_model("nmf", k, random_state=0), [2, 3, 4])
-    assert list(choice.scores["k"]) == [2, 3, 4]
-    assert choice.scores["chosen"].sum() == 1
-    assert choice.k == 3 and choice.model.k == 3
-    assert choice.scores.loc[choice.scores["k"] == 3, "diversity"].item() == 1.0
+    scores = choice.scores
+    assert list(scores["k"]) == [2, 3, 4]                                   # every K tried is kept
+    assert scores["chosen"].sum() == 1 and scores.loc[scores["chosen"], "k"].item() == choice.k
+    assert choice.model.k == choice.k
+    # The rule: the best coherence among the K whose diversity passes the floor (ties: smaller K).
+    diverse = scores[scores["diversity"] >= MIN_DIVERSITY]
+    best = diverse.sort_values(["c_npmi", "k"], ascending=[False, True]).iloc[0]
+    assert choice.k == best["k"]
+    assert choice.k == 3
+    assert scores.loc[scores["k"] == 3, "diversity"].item() == 1.0
+
+
+def test_top_terms_leave_out_numerical_noise():
+    docs = ([["queue", "wait", "hour"]] * 8 + [["club", "event", "youth"]] * 8 + [["rent", "price", "flat"]] * 8)
+    model = make_topic_model("nmf", 3, random_state=0).fit(docs)
+    clusters = [{"queue", "wait", "hour"}, {"club", "event", "youth"}, {"rent", "price", "flat"}]
+    for topic in model.top_terms(10):
+        terms = {t for t, _ in topic}
+        # NMF leaves weights like 1e-49 on other clusters' words; they are not part of the topic.
+        assert terms in clusters, topic
+    assert sorted(map(sorted, ({t for t, _ in topic} for topic in model.top_terms(10)))) == \
+        sorted(map(sorted, clusters))
 
 
 def test_k_range_caps_by_corpus_size_and_explains_when_too_small():
