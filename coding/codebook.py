@@ -5,6 +5,7 @@ with the file, the line, the code id and the field, so a researcher fixes them i
 """
 from __future__ import annotations
 
+from qualmine import QualmineError
 import hashlib
 import re
 from dataclasses import dataclass
@@ -141,7 +142,7 @@ class CodebookProblem:
         return f"{where}:{who} [{self.field}] {self.message}"
 
 
-class CodebookError(ValueError):
+class CodebookError(QualmineError, ValueError):
     """All problems found in one codebook file."""
 
     def __init__(self, problems: list[CodebookProblem]):

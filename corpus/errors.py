@@ -7,12 +7,13 @@ stops the others.
 """
 from __future__ import annotations
 
+from qualmine import QualmineError
 from dataclasses import dataclass, field
 
 from qualmine.corpus.records import Document, IngestionRecord, Segment
 
 
-class CorpusError(Exception):
+class CorpusError(QualmineError):
     """A fatal problem with the corpus as a whole (missing folder, invalid manifest.yaml)."""
 
 

@@ -1,10 +1,13 @@
 """Run parameters in one dataclass; the run id and output paths are derived here and nowhere else."""
 from __future__ import annotations
 
+from functools import partial
+
 import hashlib
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
+from qualmine import param_error
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE_CORPUS = REPO_ROOT / "corpus" / "examples"
@@ -12,9 +15,7 @@ EXAMPLE_CODEBOOK = REPO_ROOT / "codebooks" / "community_governance.yaml"
 DEFAULT_OUTPUTS = REPO_ROOT / "outputs"
 
 
-def _param_error(name: str, expected: str, got: object) -> ValueError:
-    # One wording for every parameter error, like scikit-learn's: users learn to read one shape.
-    return ValueError(f"The {name!r} parameter of RunSettings must be {expected}. Got {got!r} instead.")
+_param_error = partial(param_error, 'RunSettings')   # one wording: qualmine.param_error
 
 
 @dataclass(frozen=True)

@@ -15,19 +15,16 @@ from typing import Any, Callable, Sequence
 import numpy as np
 from sklearn.base import BaseEstimator, TransformerMixin
 
+from qualmine import QualmineError, param_error  # noqa: F401  (param_error: re-exported for the engines)
+
 Docs = Sequence[Sequence[str]]
 MAX_TOPICS = 500
 # A term counts in a topic only when its weight is at least this share of the topic's heaviest term.
 TERM_WEIGHT_FLOOR = 1e-3
 
 
-class TopicModelError(ValueError):
+class TopicModelError(QualmineError, ValueError):
     """The input cannot be modelled as asked; the message names the problem and what to change."""
-
-
-def param_error(owner: str, name: str, expected: str, got: object) -> ValueError:
-    """The single wording of every parameter error (scikit-learn's, so users read one shape)."""
-    return ValueError(f"The {name!r} parameter of {owner} must be {expected}. Got {got!r} instead.")
 
 
 def int_in(low: int, high: int | None = None) -> tuple[Callable[[Any], bool], str]:

@@ -1,6 +1,7 @@
 """Export a coder's review queue from the store to an .xlsx or .csv file, and remember the export."""
 from __future__ import annotations
 
+from qualmine import QualmineError
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
@@ -14,7 +15,7 @@ from qualmine.coding.review.sheet_xlsx import write_queue_xlsx
 from qualmine.coding.store.database import ProjectStore, utcnow
 
 
-class StoreEmptyError(ValueError):
+class StoreEmptyError(QualmineError, ValueError):
     """The store has no run yet, so there is nothing to review."""
 
 

@@ -6,6 +6,7 @@ and a decision equal to the coder's current one is not appended again.
 """
 from __future__ import annotations
 
+from qualmine import QualmineError
 import hashlib
 import uuid
 from dataclasses import dataclass, field
@@ -31,7 +32,7 @@ class ImportProblem:
         return f"{where}{f' [{self.column}]' if self.column else ''}: {self.message}"
 
 
-class ReviewImportError(ValueError):
+class ReviewImportError(QualmineError, ValueError):
     """Every problem found in one review file; nothing was imported."""
 
     def __init__(self, file: str | Path, problems: list[ImportProblem]):

@@ -9,11 +9,14 @@ coder, so agreement can be measured on them. The hash makes the share determinis
 """
 from __future__ import annotations
 
+from functools import partial
+
 import hashlib
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+from qualmine import param_error
 
 ORDERS = ("uncertainty", "document", "code")
 DECISION_CHOICES = ("accept", "reject")
@@ -49,8 +52,7 @@ class QueueOptions:
             raise _param_error("double_code", "a float in the range [0, 1]", self.double_code)
 
 
-def _param_error(name: str, expected: str, got: object) -> ValueError:
-    return ValueError(f"The {name!r} parameter of the review queue must be {expected}. Got {got!r} instead.")
+_param_error = partial(param_error, 'the review queue')   # one wording: qualmine.param_error
 
 
 def double_coded(segment_ids: pd.Series, fraction: float, seed: int) -> pd.Series:

@@ -7,10 +7,12 @@ what a spreadsheet export would, plus the rows the coder already decided (status
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import partial
 
 import numpy as np
 import pandas as pd
 
+from qualmine import param_error
 from qualmine.coding.review.queue import ORDERS, QueueOptions, build_queue, double_coded
 
 STATUSES = ("pending", "accepted", "rejected", "decided", "all")
@@ -58,8 +60,7 @@ class Progress:
         return 100.0 * self.done / self.total if self.total else 100.0
 
 
-def _param_error(name: str, expected: str, got: object) -> ValueError:
-    return ValueError(f"The {name!r} parameter of the review page must be {expected}. Got {got!r} instead.")
+_param_error = partial(param_error, "the review page")   # one wording: qualmine.param_error
 
 
 def item_key(segment_id: str, code_id: str) -> str:

@@ -16,6 +16,7 @@ from typing import Collection
 import pandas as pd
 from sqlalchemy import Column, ForeignKey, Integer, MetaData, Table, insert, inspect, select
 
+from qualmine import QualmineError
 from qualmine.coding.store import schema as s
 from qualmine.coding.store.decision_rules import RETRACT   # "no decision any more": appended by undo only
 from qualmine.coding.store.database import ProjectStore, latest_decisions, utcnow
@@ -32,11 +33,11 @@ review_undos = Table(
 )
 
 
-class ReviewNotFound(LookupError):
+class ReviewNotFound(QualmineError, LookupError):
     """A segment or code id the store does not know (the page answers 404)."""
 
 
-class ReviewInputError(ValueError):
+class ReviewInputError(QualmineError, ValueError):
     """A decision that cannot be recorded as asked (the page answers 400)."""
 
 

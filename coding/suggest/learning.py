@@ -5,6 +5,7 @@ module only turns store tables into their inputs and their outputs back into sto
 """
 from __future__ import annotations
 
+from qualmine import QualmineError
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -20,7 +21,7 @@ DEFAULT_THRESHOLD = 0.5
 MIN_TRAINING_SEGMENTS = 10
 
 
-class NotEnoughDecisions(ValueError):
+class NotEnoughDecisions(QualmineError, ValueError):
     """Too few reviewed segments (or positives) to train a model."""
 
 

@@ -12,6 +12,8 @@ recall / F1 per code; `save_model` / `load_model` keep a fitted model with a JSO
 """
 from __future__ import annotations
 
+from functools import partial
+
 import warnings
 from typing import Any, Iterable, Sequence
 
@@ -24,6 +26,7 @@ from sklearn.metrics import precision_recall_fscore_support
 from sklearn.model_selection import KFold, StratifiedKFold
 from sklearn.svm import LinearSVC
 
+from qualmine import param_error
 from qualmine.coding.store.decision_rules import PRESENT, latest_per_coder
 from qualmine.coding.suggest.features import SegmentFeatures, as_text_list
 
@@ -31,8 +34,7 @@ THRESHOLD_GRID = np.round(np.arange(0.05, 0.951, 0.01), 2)
 TRAINING_COLUMNS = ("segment_id", "text", "lang", "codes")
 
 
-def _param_error(name: str, expected: str, got: Any) -> ValueError:
-    return ValueError(f"The '{name}' parameter of CodeSuggester must be {expected}. Got {got!r} instead.")
+_param_error = partial(param_error, 'CodeSuggester')   # one wording: qualmine.param_error
 
 
 class CodeSuggester(BaseEstimator):

@@ -8,100 +8,25 @@ from pathlib import Path
 from typing import Optional
 
 import typer
-from rich.console import Console
-from rich.progress import BarColumn, Progress, SpinnerColumn, TaskProgressColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from qualmine import QualmineError
+from qualmine.flows.cli.common import (  # noqa: F401  (re-exported: tests and benchmarks use them from here)
+    RichReporter, boot_prefect, boot_unless_dask, console, err_console, fail, progress_display, run_with_progress,
+    wait_for_prefect,
+)
+from qualmine.flows.cli.exchange import export_app, import_app
+from qualmine.flows.cli.report import report as report_command
+from qualmine.flows.cli.review import register as register_review
+from qualmine.flows.cli.serve import register as register_serve
+from qualmine.flows.cli.server import server_app
+from qualmine.flows.cli.topics import topics as topics_command
 from qualmine.flows.settings import EXAMPLE_CODEBOOK, EXAMPLE_CORPUS
 
 app = typer.Typer(help="qualmine: qualitative coding of interviews and open-ended survey answers.",
                   no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False)
 codebook_app = typer.Typer(help="Work with codebooks.", no_args_is_help=True)
 app.add_typer(codebook_app, name="codebook")
-
-console = Console()
-err_console = Console(stderr=True)
-
-
-class RichReporter:
-    """Shows one progress line per pipeline stage."""
-
-    def __init__(self, progress: Progress):
-        self.progress, self.tasks = progress, {}
-
-    def start(self, name: str, total: int | None) -> None:
-        self.tasks[name] = self.progress.add_task(name, total=total)
-
-    def advance(self, name: str, amount: int) -> None:
-        self.progress.advance(self.tasks[name], amount)
-
-    def finish(self, name: str) -> None:
-        task_id = self.tasks[name]
-        total = self.progress.tasks[task_id].total
-        self.progress.update(task_id, total=total or 1, completed=total or 1)
-
-
-def progress_display() -> Progress:
-    return Progress(SpinnerColumn(), TextColumn("{task.description:<12}"), BarColumn(), TaskProgressColumn(),
-                    TimeElapsedColumn(), console=err_console, transient=False)
-
-
-def run_with_progress(settings, expected_errors: tuple[type[Exception], ...], codebook=None):
-    """Run the main flow with a progress line per stage; an expected error becomes a clean exit 2.
-
-    `codebook`: the one the command already loaded and validated (spares the pre-flight a reload).
-    """
-    from qualmine.flows.pipeline import run_pipeline
-    from qualmine.flows.runtime.boot import PrefectBootError
-    from qualmine.flows.progress import reporting
-
-    try:
-        with progress_display() as progress, reporting(RichReporter(progress)):
-            result = run_pipeline(settings, codebook)
-    except (*expected_errors, PrefectBootError) as exc:
-        fail(str(exc))
-    for note in result.notes:
-        console.print(f"note: {note}", style="dim", markup=False, highlight=False)
-    return result
-
-
-def boot_unless_dask(dask_address: str | None = None, dask_local: int = 0) -> None:
-    """Start Prefect's temporary API server in the background (flows/runtime/boot.py).
-
-    The flow waits for it (`run_pipeline`, or the command's own `wait()`); the Dask paths start
-    their own server, and a set PREFECT_API_URL makes this a no-op.
-    """
-    if dask_address or dask_local:
-        return
-    boot = boot_prefect()
-    if boot.mode == "resident":
-        err_console.print(f"Prefect: the resident API server at {boot.api_url} (`qualmine server stop` stops it)",
-                          style="dim", highlight=False, soft_wrap=True)
-
-
-def boot_prefect():
-    """Start Prefect's API server in the background (~5 s) while the command imports (flows/runtime/boot.py)."""
-    from qualmine.flows.runtime.boot import boot_in_background
-
-    return boot_in_background()
-
-
-def wait_for_prefect(boot) -> None:
-    """Wait for it before the flow runs (a flow started mid-boot would not); a failed start is a clean error."""
-    from qualmine.flows.runtime.boot import PrefectBootError
-
-    try:
-        boot.wait()
-    except PrefectBootError as exc:
-        fail(str(exc))
-
-
-def fail(message: str, code: int = 2) -> None:
-    from rich.markup import escape   # messages quote exceptions and paths: brackets are text, not markup
-
-    err_console.print(f"[bold red]error:[/] {escape(message)}", highlight=False, soft_wrap=True)
-    raise typer.Exit(code)
-
 
 @app.command()
 def run(
@@ -172,20 +97,21 @@ def codebook_check(file: Path = typer.Argument(..., help="Codebook YAML file to 
                   highlight=False)
 
 
-# Later stages register their command groups here (one line each).
-from qualmine.flows.cli.exchange import export_app, import_app  # noqa: E402
 app.add_typer(export_app, name="export")
 app.add_typer(import_app, name="import")
-from qualmine.flows.cli.review import register as _register_review; _register_review(app)  # noqa: E402,E702
-from qualmine.flows.cli.serve import register as _register_serve; _register_serve(app)  # noqa: E402,E702
-from qualmine.flows.cli.report import report as _report; app.command("report")(_report)  # noqa: E402,E702
-from qualmine.flows.cli.topics import topics as _topics; app.command("topics")(_topics)  # noqa: E402,E702
-from qualmine.flows.cli.server import server_app  # noqa: E402
+register_review(app)
+register_serve(app)
+app.command("report")(report_command)
+app.command("topics")(topics_command)
 app.add_typer(server_app, name="server")
 
 
 def main() -> None:
-    app()
+    """The `qualmine` command: a user-caused error anywhere (QualmineError) is one clean message, exit 2."""
+    try:
+        app()
+    except QualmineError as exc:
+        fail(str(exc))
 
 
 if __name__ == "__main__":

@@ -6,23 +6,19 @@ from pathlib import Path
 from typing import Optional
 
 import typer
-from rich.console import Console
 
 export_app = typer.Typer(help="Export a codebook (.qdc) or a coded project (.qdpx) for other QDA tools.",
                          no_args_is_help=True)
 import_app = typer.Typer(help="Import a codebook (.qdc) or a coded project (.qdpx) from other QDA tools.",
                          no_args_is_help=True)
 
-console = Console()
-err_console = Console(stderr=True)
+from qualmine.flows.cli.common import console, err_console, fail
 
 STORE_HELP = "Project store (SQLite path or SQLAlchemy URL); implies --store. Default: outputs/qualmine.sqlite."
 NAMES_HELP = "Code names in the QDA tool: 'both' ('中文 / English'), 'zh' or 'en'."
 
 
-def _fail(message: str) -> None:
-    err_console.print(f"[bold red]error:[/] {message}", highlight=False, soft_wrap=True)
-    raise typer.Exit(2)
+_fail = fail
 
 
 def _notes(notes) -> None:

@@ -5,10 +5,8 @@ from pathlib import Path
 from typing import Optional
 
 import typer
-from rich.console import Console
 
-console = Console()
-err_console = Console(stderr=True)
+from qualmine.flows.cli.common import console, err_console, fail
 
 
 def report(
@@ -27,7 +25,7 @@ def report(
         help="Run as a Prefect flow and publish the summary as artifacts (starts a local API: ~5 s)."),
 ) -> None:
     """Write report.html, report.md (charts in report_files/) and report.docx into the run folder."""
-    from qualmine.flows.cli.app import boot_prefect, wait_for_prefect
+    from qualmine.flows.cli.common import boot_prefect, wait_for_prefect
 
     boot = boot_prefect() if prefect else None   # the API server starts while we import and load
     from qualmine.coding.codebook import CodebookError, load_codebook
@@ -38,8 +36,7 @@ def report(
         try:
             book = load_codebook(codebook)
         except CodebookError as exc:
-            err_console.print(f"[bold red]error:[/] {exc}", highlight=False, soft_wrap=True)
-            raise typer.Exit(2)
+            fail(str(exc))
     mode = "reviewed" if reviewed_only else "suggestions"
     try:
         if prefect:
@@ -50,8 +47,7 @@ def report(
             from qualmine.outputs.report.build import write_report
             result = write_report(run, mode, store, book)
     except ReportInputError as exc:
-        err_console.print(f"[bold red]error:[/] {exc}", highlight=False, soft_wrap=True)
-        raise typer.Exit(2)
+        fail(str(exc))
     console.print(f"[bold]{result.mode}[/]: {result.statement}", highlight=False, soft_wrap=True)
     for note in result.notes:
         console.print(f"[dim]note:[/] {note}", highlight=False, soft_wrap=True)

@@ -10,7 +10,6 @@ from pathlib import Path
 from typing import List, Optional
 
 import typer
-from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
@@ -18,8 +17,7 @@ review_app = typer.Typer(help="Review queues for coders: export, import, schedul
 suggest_app = typer.Typer(help="Learned code suggestions trained on coders' decisions.", no_args_is_help=True)
 store_app = typer.Typer(help="The project store (decisions, suggestions, codebook versions).", no_args_is_help=True)
 
-console = Console()
-err_console = Console(stderr=True)
+from qualmine.flows.cli.common import console, err_console, fail
 STORE_HELP = "Project store: a SQLite file path or a SQLAlchemy URL (default outputs/qualmine.sqlite, or $QUALMINE_STORE)."
 ORDER_HELP = "Queue order: uncertainty (least sure first; needs a trained model, else scores near 0.5 first), document, code."
 
@@ -39,9 +37,7 @@ def _fail_import(file: Path, exc) -> None:
     _fail(f"{len(exc.problems)} problem(s) in {file}; nothing was imported", code=1)
 
 
-def _fail(message: str, code: int = 2) -> None:
-    err_console.print(f"[bold red]error:[/] {escape(message)}", highlight=False, soft_wrap=True)
-    raise typer.Exit(code)
+_fail = fail
 
 
 def _open(store: Optional[str]):
@@ -136,7 +132,7 @@ def review_suggest_and_export(
     """Prefect flow: refresh model suggestions, then export one queue per coder."""
     if file_format not in ("xlsx", "csv"):
         _fail(f"--format must be xlsx or csv, got {file_format!r}")
-    from qualmine.flows.cli.app import boot_prefect, wait_for_prefect
+    from qualmine.flows.cli.common import boot_prefect, wait_for_prefect
 
     boot = boot_prefect()
     from qualmine.coding.store.database import resolve_store_url
@@ -162,7 +158,7 @@ def review_import_and_retrain(
     coders = list(coder) * len(files) if len(coder) == 1 else list(coder)
     if len(coders) != len(files):
         _fail(f"give one --coder for all files or one per file ({len(files)} file(s), {len(coder)} --coder)")
-    from qualmine.flows.cli.app import boot_prefect, wait_for_prefect
+    from qualmine.flows.cli.common import boot_prefect, wait_for_prefect
 
     boot = boot_prefect()
     from qualmine.coding.review.importing import ReviewImportError

@@ -6,10 +6,8 @@ import secrets
 from typing import Optional
 
 import typer
-from rich.console import Console
 
-console = Console()
-err_console = Console(stderr=True)
+from qualmine.flows.cli.common import console, err_console, fail
 STORE_HELP = "Project store: a SQLite file path or a SQLAlchemy URL (default outputs/qualmine.sqlite, or $QUALMINE_STORE)."
 
 
@@ -80,6 +78,4 @@ def serve(
     uvicorn.Server(config).run(sockets=[sock])
 
 
-def _fail(message: str, code: int = 2) -> None:
-    err_console.print(f"[bold red]error:[/] {message}", highlight=False, soft_wrap=True)
-    raise typer.Exit(code)
+_fail = fail

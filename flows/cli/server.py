@@ -7,14 +7,12 @@ import os
 from pathlib import Path
 
 import typer
-from rich.console import Console
 
 server_app = typer.Typer(
     help="Keep a local Prefect API server running between commands, so each command skips its start-up "
          "(~5 s of CPU on a small machine). Optional: without it every command starts a temporary server.",
     no_args_is_help=True)
-console = Console()
-err_console = Console(stderr=True)
+from qualmine.flows.cli.common import console, err_console, fail  # noqa: F401
 
 
 @server_app.command("start")

@@ -25,7 +25,7 @@ def topics(
     seed: int = typer.Option(13, "--seed", help="Random seed: same inputs and seed give the same topics."),
 ) -> None:
     """Fit topic models (emergent themes) and tie them back to the codebook."""
-    from qualmine.flows.cli.app import boot_unless_dask, fail
+    from qualmine.flows.cli.common import boot_unless_dask, fail
 
     if (run is None) == (corpus is None):
         fail("give either --run DIR (an existing run folder) or --corpus DIR --out DIR")
@@ -47,7 +47,7 @@ def topics(
 
 def _topics_on_run(run_dir: Path, codebook: Optional[Path], settings) -> None:
     from qualmine.coding.codebook import CodebookError
-    from qualmine.flows.cli.app import RichReporter, fail, progress_display
+    from qualmine.flows.cli.common import RichReporter, fail, progress_display
     from qualmine.flows.runtime.boot import PrefectBootError, boot_in_background
     from qualmine.flows.progress import reporting
     from qualmine.flows.topics import run_topics_flow
@@ -67,7 +67,7 @@ def _topics_on_run(run_dir: Path, codebook: Optional[Path], settings) -> None:
 def _topics_on_corpus(corpus: Path, out: Path, codebook: Path, settings) -> None:
     from qualmine.coding.codebook import CodebookError, load_codebook
     from qualmine.corpus import CorpusError
-    from qualmine.flows.cli.app import err_console, fail, run_with_progress
+    from qualmine.flows.cli.common import err_console, fail, run_with_progress
     from qualmine.flows.settings import RunSettings
     from qualmine.models.base import TopicModelError
 
@@ -89,7 +89,7 @@ def _summary(out_dir: Path) -> None:
     """Print what the topic stage wrote into `out_dir` (read back from the folder, whichever path made it)."""
     import json
 
-    from qualmine.flows.cli.app import console, fail
+    from qualmine.flows.cli.common import console, fail
     from qualmine.flows.topics import CANDIDATE_FILE
     from qualmine.outputs.writers import read_table
 

@@ -32,6 +32,7 @@ singleton): no second server.
 """
 from __future__ import annotations
 
+from qualmine import QualmineError
 import qualmine.flows.runtime.env  # noqa: F401  (must precede the prefect import)
 
 import atexit
@@ -53,7 +54,7 @@ _atexit_registered = False
 _exported_url: str | None = None   # the PREFECT_API_URL this process exported for its own launched server
 
 
-class PrefectBootError(RuntimeError):
+class PrefectBootError(QualmineError, RuntimeError):
     """The temporary Prefect API server could not be started."""
 
 

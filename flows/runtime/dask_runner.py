@@ -12,6 +12,7 @@ workers; a remote cluster needs a Prefect server the workers can reach, named by
 """
 from __future__ import annotations
 
+from qualmine import QualmineError
 import qualmine.flows.runtime.env  # noqa: F401  (must precede the prefect import)
 
 import socket
@@ -21,7 +22,7 @@ from typing import Iterator
 from prefect.settings import PREFECT_API_URL, PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS, temporary_settings
 
 
-class DaskSetupError(RuntimeError):
+class DaskSetupError(QualmineError, RuntimeError):
     """The Dask path cannot run as asked (no reachable Prefect API, bad address)."""
 
 

@@ -5,6 +5,7 @@ entities or touches the network, and the `qualmine` block that carries what REFI
 """
 from __future__ import annotations
 
+from qualmine import QualmineError
 import re
 import uuid
 from dataclasses import dataclass
@@ -54,7 +55,7 @@ class RefiProblem:
         return f"{self.source}:{self.line}: {self.message}" if self.line else f"{self.source}: {self.message}"
 
 
-class RefiError(ValueError):
+class RefiError(QualmineError, ValueError):
     """A malformed, unsafe or schema-invalid REFI-QDA file; lists every problem found."""
 
     def __init__(self, problems: list[RefiProblem]):

@@ -7,6 +7,7 @@ so the three documents cannot disagree. Reading (tables, manifest, store) happen
 """
 from __future__ import annotations
 
+from qualmine import QualmineError
 import json
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -176,7 +177,7 @@ REQUIRED_TABLES = ("documents", "respondents", "segments", "code_applications", 
 OPTIONAL_TABLES = ("links", "topics", "topic_prevalence", "topic_code_alignment", "agreement")
 
 
-class ReportInputError(ValueError):
+class ReportInputError(QualmineError, ValueError):
     """A run folder a report cannot be built from (names the folder and what is missing)."""
 
 

@@ -1,0 +1,101 @@
+"""What every `qualmine` command shares: the consoles, `fail`, the progress display, Prefect's boot.
+
+Command modules import from here (never from app.py), so app.py can import them all at its top
+without an import circle.
+"""
+from __future__ import annotations
+
+import qualmine.flows.runtime.env  # noqa: F401  (must precede any prefect import)
+
+import typer
+from rich.console import Console
+from rich.markup import escape
+from rich.progress import BarColumn, Progress, SpinnerColumn, TaskProgressColumn, TextColumn, TimeElapsedColumn
+
+console = Console()
+err_console = Console(stderr=True)
+
+
+class RichReporter:
+    """Shows one progress line per pipeline stage."""
+
+    def __init__(self, progress: Progress):
+        self.progress, self.tasks = progress, {}
+
+    def start(self, name: str, total: int | None) -> None:
+        self.tasks[name] = self.progress.add_task(name, total=total)
+
+    def advance(self, name: str, amount: int) -> None:
+        self.progress.advance(self.tasks[name], amount)
+
+    def finish(self, name: str) -> None:
+        task_id = self.tasks[name]
+        total = self.progress.tasks[task_id].total
+        self.progress.update(task_id, total=total or 1, completed=total or 1)
+
+
+def progress_display() -> Progress:
+    return Progress(SpinnerColumn(), TextColumn("{task.description:<12}"), BarColumn(), TaskProgressColumn(),
+                    TimeElapsedColumn(), console=err_console, transient=False)
+
+
+def run_with_progress(settings, expected_errors: tuple[type[Exception], ...], codebook=None):
+    """Run the main flow with a progress line per stage; an expected error becomes a clean exit 2.
+
+    `codebook`: the one the command already loaded and validated (spares the pre-flight a reload).
+    """
+    from qualmine.flows.pipeline import run_pipeline
+    from qualmine.flows.runtime.boot import PrefectBootError
+    from qualmine.flows.progress import reporting
+
+    try:
+        with progress_display() as progress, reporting(RichReporter(progress)):
+            result = run_pipeline(settings, codebook)
+    except (*expected_errors, PrefectBootError) as exc:
+        fail(str(exc))
+    for note in result.notes:
+        console.print(f"note: {note}", style="dim", markup=False, highlight=False)
+    return result
+
+
+def boot_unless_dask(dask_address: str | None = None, dask_local: int = 0) -> None:
+    """Start Prefect's temporary API server in the background (flows/runtime/boot.py).
+
+    The flow waits for it (`run_pipeline`, or the command's own `wait()`); the Dask paths start
+    their own server, and a set PREFECT_API_URL makes this a no-op.
+    """
+    if dask_address or dask_local:
+        return
+    boot = boot_prefect()
+    if boot.mode == "resident":
+        err_console.print(f"Prefect: the resident API server at {boot.api_url} (`qualmine server stop` stops it)",
+                          style="dim", highlight=False, soft_wrap=True)
+
+
+def boot_prefect():
+    """Start Prefect's API server in the background (~5 s) while the command imports (flows/runtime/boot.py)."""
+    from qualmine.flows.runtime.boot import boot_in_background
+
+    return boot_in_background()
+
+
+def wait_for_prefect(boot) -> None:
+    """Wait for it before the flow runs (a flow started mid-boot would not); a failed start is a clean error."""
+    from qualmine.flows.runtime.boot import PrefectBootError
+
+    try:
+        boot.wait()
+    except PrefectBootError as exc:
+        fail(str(exc))
+
+
+def fail(message: str, code: int = 2) -> None:
+    """Print `error: message` on stderr and exit with `code` (messages quote paths and exceptions:
+    brackets in them are text, not Rich markup)."""
+    err_console.print(f"[bold red]error:[/] {escape(message)}", highlight=False, soft_wrap=True)
+    raise typer.Exit(code)
+
+
+def note(message: str) -> None:
+    """A dim `note:` line on stdout (the message is text, not markup)."""
+    console.print(f"[dim]note:[/] {escape(str(message))}", highlight=False, soft_wrap=True)
