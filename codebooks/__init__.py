@@ -1,4 +1,6 @@
 """Codebook files (YAML). The format is documented in codebooks/README.md."""
+from importlib import resources
 from pathlib import Path
 
-EXAMPLE_CODEBOOK = Path(__file__).with_name("community_governance.yaml")
+# The shipped example (read with importlib.resources: the same path in a checkout and a wheel).
+EXAMPLE_CODEBOOK = Path(str(resources.files(__name__).joinpath("community_governance.yaml")))

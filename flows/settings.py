@@ -9,10 +9,10 @@ from datetime import datetime, timezone
 from pathlib import Path
 from qualmine import param_error
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
-EXAMPLE_CORPUS = REPO_ROOT / "corpus" / "examples"
-EXAMPLE_CODEBOOK = REPO_ROOT / "codebooks" / "community_governance.yaml"
-DEFAULT_OUTPUTS = REPO_ROOT / "outputs"
+from qualmine.codebooks import EXAMPLE_CODEBOOK
+from qualmine.corpus import EXAMPLE_CORPUS
+
+REPO_ROOT = Path(__file__).resolve().parent.parent   # the package folder (the repository in a checkout)
 
 
 _param_error = partial(param_error, 'RunSettings')   # one wording: qualmine.param_error
@@ -24,7 +24,7 @@ class RunSettings:
 
     corpus_dir: Path = EXAMPLE_CORPUS
     codebook_path: Path = EXAMPLE_CODEBOOK
-    out_dir: Path | None = None            # the run folder; default outputs/<run_id>
+    out_dir: Path | None = None            # the run folder; default qualmine-runs/<run_id>
     code_interviewer: bool = False
     max_segment_chars: int = 300
     batch_size: int = 20000                # survey rows (answers) per ingest+code batch; 20 files for transcripts
@@ -60,7 +60,7 @@ class RunSettings:
             stamp = datetime.now(timezone.utc).strftime("%Y%m%d-%H%M%S")
             digest = hashlib.sha1(f"{self.corpus_dir}|{self.codebook_path}".encode()).hexdigest()[:6]
             object.__setattr__(self, "run_id", f"{stamp}-{digest}")
-        out = Path(self.out_dir).expanduser() if self.out_dir else DEFAULT_OUTPUTS / self.run_id
+        out = Path(self.out_dir).expanduser() if self.out_dir else default_runs_dir() / self.run_id
         object.__setattr__(self, "out_dir", out.resolve())
 
     @property
@@ -77,6 +77,13 @@ class RunSettings:
         return params
 
 
+def default_runs_dir() -> Path:
+    """Where run folders go by default: the project's (qualmine.toml's `outputs`, else ./qualmine-runs)."""
+    from qualmine.coding.store.project import current_project
+
+    return current_project().runs_dir
+
+
 def _default_store() -> str:
-    from qualmine.coding.store.database import default_store_location   # outputs/qualmine.sqlite, or $QUALMINE_STORE
+    from qualmine.coding.store.database import default_store_location   # qualmine-runs/qualmine.sqlite, or $QUALMINE_STORE
     return default_store_location()

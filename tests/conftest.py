@@ -10,7 +10,7 @@ import pytest
 
 # Before anything imports prefect: an isolated, throwaway PREFECT_HOME for the whole session.
 os.environ.setdefault("PREFECT_HOME", tempfile.mkdtemp(prefix="qualmine-prefect-"))
-# Pipeline runs record into a project store: never the repository's outputs/qualmine.sqlite in tests.
+# Pipeline runs record into a project store: never the repository's qualmine-runs/qualmine.sqlite in tests.
 os.environ.setdefault("QUALMINE_STORE", os.path.join(tempfile.mkdtemp(prefix="qualmine-store-"), "qualmine.sqlite"))
 
 REPO = Path(__file__).resolve().parent.parent

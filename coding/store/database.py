@@ -21,8 +21,8 @@ from sqlalchemy.engine import Connection, make_url
 from qualmine.coding.store import schema as s
 from qualmine.coding.codebook import Codebook, parse_codebook
 from qualmine.coding.store.decision_rules import latest_per_coder
+from qualmine.coding.store.project import current_project
 
-DEFAULT_STORE = Path(__file__).resolve().parents[2] / "outputs" / "qualmine.sqlite"
 DECISION_COLUMNS = ["decision_id", "segment_id", "code_id", "coder", "decision", "note", "decided_at",
                     "import_batch", "file_hash"]
 INSERT_CHUNK = 500    # rows per executemany: keeps statements small for any backend
@@ -35,8 +35,8 @@ def utcnow() -> datetime:
 
 
 def default_store_location() -> str:
-    """$QUALMINE_STORE when set (tests point it at a temporary file), else outputs/qualmine.sqlite."""
-    return os.environ.get(STORE_ENV) or str(DEFAULT_STORE)
+    """$QUALMINE_STORE when set, else the project's store (qualmine.toml, else ./qualmine-runs/qualmine.sqlite)."""
+    return os.environ.get(STORE_ENV) or current_project().default_store
 
 
 def resolve_store_url(store: str | Path | None = None) -> str:
@@ -51,11 +51,11 @@ def resolve_store_url(store: str | Path | None = None) -> str:
 
 
 def store_folder(url: str) -> Path:
-    """The folder trained models live in: next to a SQLite file, else the default outputs folder."""
+    """The folder trained models live in: next to a SQLite file, else the project's runs folder."""
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite" and parsed.database not in (None, "", ":memory:"):
         return Path(parsed.database).parent
-    return DEFAULT_STORE.parent
+    return current_project().runs_dir
 
 
 def model_path(url: str) -> Path:

@@ -8,12 +8,12 @@ from pathlib import Path
 from typing import Optional
 
 import typer
+from rich.markup import escape
 from rich.table import Table
 
-from qualmine import QualmineError
 from qualmine.flows.cli.common import (  # noqa: F401  (re-exported: tests and benchmarks use them from here)
     RichReporter, boot_prefect, boot_unless_dask, console, err_console, fail, progress_display, run_with_progress,
-    wait_for_prefect,
+    QualmineGroup, wait_for_prefect,
 )
 from qualmine.flows.cli.exchange import export_app, import_app
 from qualmine.flows.cli.report import report as report_command
@@ -24,15 +24,32 @@ from qualmine.flows.cli.topics import topics as topics_command
 from qualmine.flows.settings import EXAMPLE_CODEBOOK, EXAMPLE_CORPUS
 
 app = typer.Typer(help="qualmine: qualitative coding of interviews and open-ended survey answers.",
-                  no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False)
+                  no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False, cls=QualmineGroup)
 codebook_app = typer.Typer(help="Work with codebooks.", no_args_is_help=True)
 app.add_typer(codebook_app, name="codebook")
 
+
+def _print_version(value: bool) -> None:
+    if value:
+        from qualmine import __version__
+
+        console.print(f"qualmine {__version__}", highlight=False)
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(version: bool = typer.Option(False, "--version", callback=_print_version, is_eager=True,
+                                       help="Print qualmine's version and exit.")) -> None:
+    """qualmine: qualitative coding of interviews and open-ended survey answers."""
+
 @app.command()
 def run(
-    corpus: Path = typer.Option(EXAMPLE_CORPUS, "--corpus", help="Folder of transcripts and survey exports."),
-    codebook: Path = typer.Option(EXAMPLE_CODEBOOK, "--codebook", help="Codebook YAML file."),
-    out: Optional[Path] = typer.Option(None, "--out", help="Run folder to write (default outputs/<run_id>)."),
+    corpus: Optional[Path] = typer.Option(None, "--corpus", help="Folder of transcripts and survey exports "
+                                          "(default: qualmine.toml's corpus, else the shipped example)."),
+    codebook: Optional[Path] = typer.Option(None, "--codebook", help="Codebook YAML file "
+                                            "(default: qualmine.toml's codebook, else the shipped example)."),
+    out: Optional[Path] = typer.Option(None, "--out", help="Run folder to write (default qualmine-runs/<run_id> "
+                                       "in the project folder: qualmine.toml's, else the working folder)."),
     code_interviewer: bool = typer.Option(False, "--code-interviewer", help="Also code interviewer turns."),
     max_segment_chars: int = typer.Option(300, "--max-segment-chars", help="Longest coding unit, in characters."),
     batch_size: int = typer.Option(20000, "--batch-size", help="Survey answers per ingest+code batch."),
@@ -41,11 +58,16 @@ def run(
                                                "cluster: its scheduler address, tcp://HOST:PORT (needs PREFECT_API_URL)."),
     dask_local: int = typer.Option(0, "--dask-local", help="Start a local Dask cluster with N worker processes."),
     store: Optional[str] = typer.Option(None, "--store", help="Project store to record the run in: a SQLite file or "
-                                        "SQLAlchemy URL (default outputs/qualmine.sqlite); 'none' to skip."),
+                                        "SQLAlchemy URL (default qualmine-runs/qualmine.sqlite, or qualmine.toml's store); 'none' to skip."),
     topics: bool = typer.Option(True, "--topics/--no-topics", help="Fit topic models (emergent themes; on by default)."),
 ) -> None:
     """Run the main flow: ingest -> code -> tables, on the shipped example unless told otherwise."""
     from qualmine.coding.codebook import CodebookError, load_codebook
+    from qualmine.coding.store.project import current_project
+
+    project = current_project()
+    corpus = corpus or project.corpus or EXAMPLE_CORPUS
+    codebook = codebook or project.codebook or EXAMPLE_CODEBOOK
 
     if not corpus.is_dir():
         fail(f"corpus folder {corpus} does not exist (expected a folder of .txt/.md/.docx/.csv/.xlsx files)")
@@ -74,7 +96,48 @@ def run(
     for key, value in result.counts.items():
         summary.add_row(key, str(value))
     console.print(summary)
-    console.print(f"outputs written to [bold]{result.out_dir}[/]", highlight=False)
+    console.print(f"outputs written to [bold]{escape(str(result.out_dir))}[/]", highlight=False)
+    for line in next_steps(result.out_dir, settings.store):
+        console.print(line, markup=False, highlight=False, soft_wrap=True)
+
+
+def next_steps(out_dir: Path, store: str | None) -> list[str]:
+    """What a researcher does after a run: open the report, review, rebuild the report, export."""
+    report = Path(out_dir) / "report.html"
+    store_flag = f" --store {store}" if store and store != _default_store_location() else ""
+    lines = []
+    if report.exists():
+        lines.append(f"report: {report}")
+    lines += [
+        "next:",
+        f"  qualmine review export --coder NAME --out NAME.xlsx{store_flag}   (or: qualmine review serve{store_flag})",
+        f"  qualmine review import NAME.xlsx --coder NAME{store_flag}",
+        f"  qualmine report --run {out_dir}{store_flag} --reviewed-only",
+        f"  qualmine export qdpx --run {out_dir} --out project.qdpx   (NVivo, ATLAS.ti, MAXQDA, QualCoder)",
+    ]
+    return lines
+
+
+def _default_store_location() -> str:
+    from qualmine.coding.store.database import default_store_location
+
+    return default_store_location()
+
+
+@app.command()
+def init(
+    folder: Path = typer.Argument(Path("."), help="The project folder to set up (created if missing)."),
+    force: bool = typer.Option(False, "--force", help="Overwrite an existing qualmine.toml or codebook.yaml."),
+) -> None:
+    """Start a project of your own: qualmine.toml, a codebook to edit, and a corpus/ folder for your files."""
+    from qualmine.flows.starter import write_starter_project
+
+    written = write_starter_project(folder, force=force)
+    for path in written:
+        console.print(f"wrote {escape(str(path))}", highlight=False)
+    console.print("next: put transcripts and survey exports into corpus/, edit codebook.yaml, then run "
+                  "`qualmine codebook check codebook.yaml` and `qualmine run` in that folder.", highlight=False,
+                  markup=False, soft_wrap=True)
 
 
 @codebook_app.command("check")
@@ -107,11 +170,8 @@ app.add_typer(server_app, name="server")
 
 
 def main() -> None:
-    """The `qualmine` command: a user-caused error anywhere (QualmineError) is one clean message, exit 2."""
-    try:
-        app()
-    except QualmineError as exc:
-        fail(str(exc))
+    """The `qualmine` command (QualmineGroup turns a user-caused error into one clean message, exit 2)."""
+    app()
 
 
 if __name__ == "__main__":

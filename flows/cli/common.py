@@ -8,6 +8,10 @@ from __future__ import annotations
 import qualmine.flows.runtime.env  # noqa: F401  (must precede any prefect import)
 
 import typer
+from typer.core import TyperGroup
+
+from qualmine import QualmineError
+
 from rich.console import Console
 from rich.markup import escape
 from rich.progress import BarColumn, Progress, SpinnerColumn, TaskProgressColumn, TextColumn, TimeElapsedColumn
@@ -89,13 +93,47 @@ def wait_for_prefect(boot) -> None:
         fail(str(exc))
 
 
-def fail(message: str, code: int = 2) -> None:
-    """Print `error: message` on stderr and exit with `code` (messages quote paths and exceptions:
-    brackets in them are text, not Rich markup)."""
+def print_error(message: str) -> None:
+    """`error: message` on stderr (messages quote paths and exceptions: brackets are text, not markup)."""
     err_console.print(f"[bold red]error:[/] {escape(message)}", highlight=False, soft_wrap=True)
+
+
+def fail(message: str, code: int = 2) -> None:
+    """Print the error and end the command with exit `code`."""
+    print_error(message)
     raise typer.Exit(code)
+
+
+class QualmineGroup(TyperGroup):
+    """The root command group: a QualmineError (something the user can fix) from any command becomes
+    one `error:` line and exit 2, never a traceback. Programming errors still show theirs."""
+
+    def invoke(self, ctx):
+        try:
+            return super().invoke(ctx)
+        except QualmineError as exc:
+            fail(str(exc))
 
 
 def note(message: str) -> None:
     """A dim `note:` line on stdout (the message is text, not markup)."""
     console.print(f"[dim]note:[/] {escape(str(message))}", highlight=False, soft_wrap=True)
+
+
+def _hide_flag_types() -> None:
+    """Typer 0.29 prints `<bool>` beside every on/off flag (`--no-topics <bool>`), which reads as if
+    the flag took a value; flags take none, so their type is not shown."""
+    from typer.core import TyperOption
+
+    shown = TyperOption.display_type_rich
+    if getattr(shown, "_qualmine", False):
+        return
+
+    def display_type_rich(self, ctx):
+        return None if self.is_flag else shown(self, ctx)
+
+    display_type_rich._qualmine = True
+    TyperOption.display_type_rich = display_type_rich
+
+
+_hide_flag_types()

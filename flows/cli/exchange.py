@@ -14,7 +14,7 @@ import_app = typer.Typer(help="Import a codebook (.qdc) or a coded project (.qdp
 
 from qualmine.flows.cli.common import console, err_console, fail
 
-STORE_HELP = "Project store (SQLite path or SQLAlchemy URL); implies --store. Default: outputs/qualmine.sqlite."
+STORE_HELP = "Project store (SQLite path or SQLAlchemy URL); implies --store. Default: qualmine-runs/qualmine.sqlite."
 NAMES_HELP = "Code names in the QDA tool: 'both' ('中文 / English'), 'zh' or 'en'."
 
 
@@ -111,13 +111,13 @@ def import_qdc(
 def import_qdpx(
     file: Path = typer.Argument(..., help="REFI-QDA project (.qdpx) from NVivo, ATLAS.ti, MAXQDA, QualCoder..."),
     coder: str = typer.Option(..., "--coder", help="Whose coding this is: the coder name for the decisions."),
-    out: Optional[Path] = typer.Option(None, "--out", help="Run folder to write (default outputs/import-<file stem>)."),
+    out: Optional[Path] = typer.Option(None, "--out", help="Run folder to write (default qualmine-runs/import-<file stem>)."),
     store: bool = typer.Option(False, "--store", help="Also append the coder's decisions to the project store."),
     store_url: Optional[str] = typer.Option(None, "--store-url", help=STORE_HELP),
     max_segment_chars: int = typer.Option(300, "--max-segment-chars", help="Longest segment, as in `qualmine run`."),
 ) -> None:
     """Bring a coded project in: a run folder of tables, and (with --store) the coder's decisions."""
-    from qualmine.flows.settings import DEFAULT_OUTPUTS
+    from qualmine.flows.settings import default_runs_dir
     from qualmine.outputs.refi.common import RefiError
     from qualmine.outputs.refi.project_import import read_qdpx, write_imported_run
 
@@ -127,7 +127,7 @@ def import_qdpx(
         project = read_qdpx(file, coder, max_segment_chars=max_segment_chars)
     except RefiError as exc:
         _fail(str(exc))
-    out = out or DEFAULT_OUTPUTS / f"import-{file.stem}"
+    out = out or default_runs_dir() / f"import-{file.stem}"
     write_imported_run(project, out)
     console.print(f"{len(project.documents)} documents, {len(project.segments)} segments, "
                   f"{len(project.code_applications)} code applications written to [bold]{out}[/]", highlight=False)

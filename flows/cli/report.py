@@ -17,7 +17,7 @@ def report(
              "suggestions (default). The report states which it shows."),
     store: Optional[str] = typer.Option(
         None, "--store", help="Project store with coders' decisions: a SQLite path or SQLAlchemy URL "
-                              "(default outputs/qualmine.sqlite, or $QUALMINE_STORE)."),
+                              "(default qualmine-runs/qualmine.sqlite, or $QUALMINE_STORE)."),
     codebook: Optional[Path] = typer.Option(
         None, "--codebook", help="Codebook YAML, when the one the run manifest names has moved or changed."),
     prefect: bool = typer.Option(

@@ -18,7 +18,7 @@ suggest_app = typer.Typer(help="Learned code suggestions trained on coders' deci
 store_app = typer.Typer(help="The project store (decisions, suggestions, codebook versions).", no_args_is_help=True)
 
 from qualmine.flows.cli.common import console, err_console, fail
-STORE_HELP = "Project store: a SQLite file path or a SQLAlchemy URL (default outputs/qualmine.sqlite, or $QUALMINE_STORE)."
+STORE_HELP = "Project store: a SQLite file path or a SQLAlchemy URL (default qualmine-runs/qualmine.sqlite, or $QUALMINE_STORE)."
 ORDER_HELP = "Queue order: uncertainty (least sure first; needs a trained model, else scores near 0.5 first), document, code."
 
 

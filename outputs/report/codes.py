@@ -104,7 +104,7 @@ def _whole_segment_applications(keys: pd.DataFrame, segments: pd.DataFrame) -> p
 def store_decisions(store: str | Path | None) -> tuple[pd.DataFrame | None, str]:
     """Coders' current decisions from the project store, or (None, why not) — never creates a store.
 
-    `store` is a path or SQLAlchemy URL; None means the default store (outputs/qualmine.sqlite).
+    `store` is a path or SQLAlchemy URL; None means the default store (qualmine-runs/qualmine.sqlite).
     """
     try:
         from qualmine.coding.store.database import ProjectStore, resolve_store_url

@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import json
 
+from pathlib import Path
+
 import pandas as pd
 import pytest
 from typer.testing import CliRunner
@@ -176,5 +178,7 @@ def test_packages_import_from_the_installed_project():
     dist = metadata.distribution("qualmine")
     assert dist.entry_points.select(group="console_scripts", name="qualmine")
     for name in ("corpus", "coding", "models", "flows", "outputs", "codebooks"):
-        module = importlib.import_module(name)
-        assert REPO in __import__("pathlib").Path(module.__file__).resolve().parents, name
+        module = importlib.import_module(f"qualmine.{name}")
+        assert Path(module.__file__).resolve().parent == REPO / name, name
+        with pytest.raises(ModuleNotFoundError):   # one import root: no bare `models` or `corpus`
+            importlib.import_module(name)
