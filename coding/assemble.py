@@ -16,7 +16,7 @@ import pandas as pd
 from qualmine.coding.applications import applications_frame
 from qualmine.corpus.chunked import SurveyEnd, survey_file_record
 from qualmine.corpus.ingest import (
-    DOCUMENT_COLUMNS, REPORT_COLUMNS, SEGMENT_COLUMNS, Corpus, _merge_attributes, _respondents_frame,
+    DOCUMENT_COLUMNS, REPORT_COLUMNS, SEGMENT_COLUMNS, Corpus, merge_attributes, respondents_frame,
     documents_frame, report_frame, segments_frame,
 )
 from qualmine.corpus.records import IngestionRecord
@@ -116,13 +116,13 @@ def _reference_dtypes(reference) -> dict:
     # Running the reference on an empty corpus costs ~10 ms; its dtypes never change.
     dtypes = _REFERENCE_DTYPES.get(reference)
     if dtypes is None:
-        empty = reference(Corpus([], [], _respondents_frame({}), []))
+        empty = reference(Corpus([], [], respondents_frame({}), []))
         dtypes = _REFERENCE_DTYPES[reference] = empty.dtypes.to_dict()
     return dtypes
 
 
 def _respondent_rows(respondents: list[tuple[str, dict[str, str]]]) -> pd.DataFrame:
-    # Keeps repeated ids as rows (unlike _respondents_frame's dict): the assembler must see them.
+    # Keeps repeated ids as rows (unlike respondents_frame's dict): the assembler must see them.
     # Attribute columns in order of first appearance; built column by column (the same frame
     # as from row lists, ~2x faster).
     columns = ["respondent_id", *(k for k in dict.fromkeys(k for _, attrs in respondents for k in attrs)
@@ -168,7 +168,7 @@ class CorpusAssembler:
             raise RuntimeError(f"survey chunks without their end marker: {sorted(self._survey_start)}")
         respondents, respondent_notes = self._respondents()
         notes = [*self.head_notes, *respondent_notes]
-        empty = Corpus([], [], _respondents_frame({}), [])
+        empty = Corpus([], [], respondents_frame({}), [])
         documents = _concat(self.frames["documents"], documents_frame(empty))
         segments = _concat(self.frames["segments"], segments_frame(empty))
         applications = _concat(self.frames["applications"], applications_frame([]))
@@ -188,7 +188,7 @@ class CorpusAssembler:
             # The common case (and every big survey): no id twice, so nothing to merge.
             notes = [n for p in self.parts for n in p.notes]
             if not frames:
-                return _respondents_frame({}), notes
+                return respondents_frame({}), notes
             columns = list(dict.fromkeys(c for f in frames for c in f.columns))
             merged = pd.concat(frames, ignore_index=True)
             return merged.reindex(columns=columns).fillna("").astype(str), notes
@@ -208,14 +208,14 @@ class CorpusAssembler:
                     notes.append(f"respondent id {rid!r} appears in {origin[rid]} and {part.source}: "
                                  "treated as one respondent")
                     origin[rid] = part.source
-                for key, old, new in _merge_attributes(respondents[rid], attrs):
+                for key, old, new in merge_attributes(respondents[rid], attrs):
                     notes.append(f"respondent {rid!r}: {key} is {old!r} in one file and {new!r} in "
                                  f"{part.source}; kept {old!r}")
-        return _respondents_frame(respondents), notes
+        return respondents_frame(respondents), notes
 
 
 def _report_rows(records: list[IngestionRecord]) -> pd.DataFrame:
-    return report_frame(Corpus([], [], _respondents_frame({}), records))
+    return report_frame(Corpus([], [], respondents_frame({}), records))
 
 
 def _concat(frames: list[pd.DataFrame], empty: pd.DataFrame) -> pd.DataFrame:

@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Iterator
 
 from qualmine.corpus.errors import FileResult
-from qualmine.corpus.ingest import _ingest_one, _rel, open_corpus_folder
+from qualmine.corpus.ingest import ingest_one, relative_name, open_corpus_folder
 from qualmine.corpus.manifest import Manifest
 from qualmine.corpus.records import IngestionRecord
 from qualmine.corpus.survey_stream import SurveyLayout, scan_survey
@@ -89,8 +89,8 @@ def _stream(root: Path, files: list[Path], manifest: Manifest | None, max_chars:
         index += 1
         return Chunk(index - 1, root, max_chars, manifest, files=tuple(rels))
 
-    for path in sorted(files, key=lambda p: _rel(p, root)):
-        rel = _rel(path, root)
+    for path in sorted(files, key=lambda p: relative_name(p, root)):
+        rel = relative_name(path, root)
         source = scan_survey(path, rel, manifest)
         if source is None:
             pending.append(rel)
@@ -138,7 +138,7 @@ def ingest_chunk(chunk: Chunk) -> list[FileResult]:
     """
     if chunk.survey is None:
         markers = SpeakerMarkers()
-        return [_ingest_one(chunk.root / rel, rel, chunk.manifest, markers, chunk.max_segment_chars)
+        return [ingest_one(chunk.root / rel, rel, chunk.manifest, markers, chunk.max_segment_chars)
                 for rel in chunk.files]
     return [_survey_rows(chunk.survey, chunk.rows, chunk.max_segment_chars)]
 

@@ -45,8 +45,8 @@ def discover_files(corpus_dir: Path) -> tuple[list[Path], list[str]]:
     are not corpus files; the README and lock files are mentioned in a note.
     """
     files, notes = [], []
-    for path in sorted(corpus_dir.rglob("*"), key=lambda p: _rel(p, corpus_dir)):
-        rel = _rel(path, corpus_dir)
+    for path in sorted(corpus_dir.rglob("*"), key=lambda p: relative_name(p, corpus_dir)):
+        rel = relative_name(path, corpus_dir)
         if not path.is_file() or any(part.startswith(".") for part in Path(rel).parts):
             continue
         if rel == MANIFEST_NAME:
@@ -100,7 +100,7 @@ def open_corpus_folder(corpus_dir: Path) -> CorpusFolder:
     if manifest is None:
         notes.append(f"no {MANIFEST_NAME}: file kinds from extensions, survey columns guessed")
     else:
-        present = {_rel(p, root) for p in files}
+        present = {relative_name(p, root) for p in files}
         missing = [IngestionRecord(source_file=e.path, status="rejected",
                                    reason=f"file listed in {MANIFEST_NAME} not found", kind=e.kind)
                    for e in manifest.files if e.path not in present]
@@ -119,12 +119,13 @@ def ingest_files(
     root = Path(root).resolve()
     markers = markers or SpeakerMarkers()
     full = [p if Path(p).is_absolute() else root / p for p in map(Path, paths)]
-    items = sorted(((_rel(p, root), p) for p in full), key=lambda x: x[0])
-    results = [_ingest_one(path, rel, manifest, markers, max_segment_chars) for rel, path in items]
+    items = sorted(((relative_name(p, root), p) for p in full), key=lambda x: x[0])
+    results = [ingest_one(path, rel, manifest, markers, max_segment_chars) for rel, path in items]
     return _assemble(results)
 
 
-def _ingest_one(path: Path, rel: str, manifest: Manifest | None, markers: SpeakerMarkers, max_chars: int) -> FileResult:
+def ingest_one(path: Path, rel: str, manifest: Manifest | None, markers: SpeakerMarkers, max_chars: int) -> FileResult:
+    """Read one file of the corpus (`rel`: its name relative to the corpus folder) into a FileResult."""
     entry = manifest.entry(rel) if manifest is not None else None
     ext = path.suffix.lower()
     kind = (entry.kind if entry else None) or kind_from_extension(rel)
@@ -178,12 +179,12 @@ def _assemble(results: list[FileResult]) -> Corpus:
             if origin[rid] != source:
                 notes.append(f"respondent id {rid!r} appears in {origin[rid]} and {source}: treated as one respondent")
                 origin[rid] = source
-            for key, old, new in _merge_attributes(respondents[rid], attrs):
+            for key, old, new in merge_attributes(respondents[rid], attrs):
                 notes.append(f"respondent {rid!r}: {key} is {old!r} in one file and {new!r} in {source}; kept {old!r}")
-    return Corpus(documents, segments, _respondents_frame(respondents), report, notes)
+    return Corpus(documents, segments, respondents_frame(respondents), report, notes)
 
 
-def _merge_attributes(target: dict[str, str], attrs: dict[str, str]) -> list[tuple[str, str, str]]:
+def merge_attributes(target: dict[str, str], attrs: dict[str, str]) -> list[tuple[str, str, str]]:
     """Fill `target`'s empty attributes from `attrs`; return the conflicts (first value kept)."""
     conflicts = []
     for key, value in attrs.items():
@@ -195,7 +196,8 @@ def _merge_attributes(target: dict[str, str], attrs: dict[str, str]) -> list[tup
     return conflicts
 
 
-def _respondents_frame(respondents: dict[str, dict[str, str]]) -> pd.DataFrame:
+def respondents_frame(respondents: dict[str, dict[str, str]]) -> pd.DataFrame:
+    """The respondents table: one row a respondent, one column an attribute (in first-seen order)."""
     columns = ["respondent_id"]
     for attrs in respondents.values():
         columns += [k for k in attrs if k not in columns]
@@ -210,11 +212,11 @@ def combine(corpora: Iterable[Corpus]) -> Corpus:
     for part in corpora:
         for row in part.respondents.to_dict("records"):
             rid = row.pop("respondent_id")
-            _merge_attributes(respondents.setdefault(rid, {}), row)
+            merge_attributes(respondents.setdefault(rid, {}), row)
     return Corpus(
         documents=[d for c in corpora for d in c.documents],
         segments=[s for c in corpora for s in c.segments],
-        respondents=_respondents_frame(respondents),
+        respondents=respondents_frame(respondents),
         report=[r for c in corpora for r in c.report],
         notes=[n for c in corpora for n in c.notes],
     )
@@ -254,7 +256,7 @@ def report_frame(corpus: Corpus) -> pd.DataFrame:
     return frame.astype({"row": "Int64", "segments": "int64", **text})
 
 
-def _rel(path: Path, root: Path) -> str:
+def relative_name(path: Path, root: Path) -> str:
     """Path relative to the corpus folder, '/'-separated (part of doc ids: must be stable)."""
     try:
         return path.relative_to(root).as_posix()

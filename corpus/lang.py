@@ -78,6 +78,13 @@ def detect_lang(text: str, *, cjk_share: float = 0.2, default: str = "en") -> st
 
     Text with no letters at all (numbers, punctuation) gets `default`, so callers can pass the
     language of the surrounding document.
+
+    >>> detect_lang("开放时间太短了"), detect_lang("The queue was long")
+    ('zh', 'en')
+    >>> detect_lang("排队 queue queue queue queue")   # 2 ideographs of 22 letters: under 20 %
+    'en'
+    >>> detect_lang("2023-05-01", default="zh")
+    'zh'
     """
     cjk, letters = script_counts(text)
     return _lang_of(cjk, letters, cjk_share, default)

@@ -30,6 +30,12 @@ def normalize(text: str) -> str:
 
     `len(normalize(t)) == len(t)` for every string, so offsets found on the result index `t`.
     Case, Chinese punctuation (。，、) and everything else are unchanged.
+
+    >>> normalize("ＡＢＣ１２３　排队太久")
+    'ABC123 排队太久'
+    >>> text = "Ｑ：开放时间，ｏｋ？"
+    >>> len(normalize(text)) == len(text)
+    True
     """
     # re.sub visits only the characters to replace; str.translate with a dict looks up every
     # character in Python (~5x slower on Chinese text, where these characters are rare).

@@ -100,6 +100,11 @@ def make_segment_id(doc_id: str, text: str, occurrence: int) -> str:
 
     Offsets are deliberately not part of the id: an edit earlier in a transcript shifts offsets
     but must not detach coders' decisions from unchanged segments.
+
+    >>> make_segment_id("interview_01.txt", "开放时间太短了。", 0)
+    'seg_1a4bd34edfd0d003'
+    >>> make_segment_id("interview_01.txt", "开放时间太短了。", 1) != make_segment_id("interview_01.txt", "开放时间太短了。", 0)
+    True
     """
     return "seg_" + _sha1(f"{doc_id}\x1f{text}\x1f{occurrence}".encode()).hexdigest()[:16]
 

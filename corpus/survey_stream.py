@@ -126,7 +126,7 @@ def scan_survey(path: Path, rel: str, manifest: Manifest | None) -> StreamedSurv
         return None
     notes = [f"{rel}: {n}" for n in columns.notes(table_notes)]
     if manifest is not None and entry is None:
-        notes.insert(0, unlisted_note(rel, kind))       # what _ingest_one puts first
+        notes.insert(0, unlisted_note(rel, kind))       # what ingest_one puts first
     layout = SurveyLayout(rel, tuple(header), columns.id_col, columns.open_cols, columns.attrs, used)
     return StreamedSurvey(layout, notes, rows, text, spill)
 

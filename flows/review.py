@@ -7,6 +7,7 @@ plain functions in coding/ that tests call directly.
 from __future__ import annotations
 
 import qualmine.flows.runtime.env  # noqa: F401  (must precede the prefect import)
+from qualmine import SEED
 
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -66,7 +67,7 @@ def suggest_with_model(store_location: str, threshold: float | None = None) -> M
 
 def export_for_coders(store_location: str, coders: list[str], out_dir: Path, *, file_format: str = "xlsx",
                       order: str = "uncertainty", limit: int | None = None, codes: tuple[str, ...] = (),
-                      double_code: float = 0.0, seed: int = 13) -> list[ExportResult]:
+                      double_code: float = 0.0, seed: int = SEED) -> list[ExportResult]:
     """One review file per coder in `out_dir` (`<coder>-<export id>.<format>`)."""
     results = []
     with ProjectStore(store_location) as store:
@@ -137,7 +138,7 @@ def import_task(store_location: str, files: list[tuple[Path, str]], retrain: boo
 @flow(name="qualmine-suggest-and-export", log_prints=False, validate_parameters=False)
 def suggest_and_export(store: str, coders: list[str], out_dir: str, file_format: str = "xlsx",
                        order: str = "uncertainty", limit: int | None = None, codes: list[str] | None = None,
-                       double_code: float = 0.0, seed: int = 13, threshold: float | None = None,
+                       double_code: float = 0.0, seed: int = SEED, threshold: float | None = None,
                        ) -> list[ExportResult]:
     """Refresh model suggestions (when a model is trained), then write one review file per coder."""
     model_suggest_task(store, threshold)

@@ -7,7 +7,7 @@ import hashlib
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
-from qualmine import param_error
+from qualmine import SEED, param_error
 
 from qualmine.codebooks import EXAMPLE_CODEBOOK
 from qualmine.corpus import EXAMPLE_CORPUS
@@ -36,7 +36,7 @@ class RunSettings:
     topic_k: int | None = None             # None: search topic_k_min..topic_k_max by coherence
     topic_k_min: int = 3                   # the same defaults as models.stage.K_MIN / K_MAX
     topic_k_max: int = 12
-    seed: int = 13
+    seed: int = SEED
     store: str | None = field(default_factory=lambda: _default_store())   # project store path/URL; None: no store
     run_id: str = field(default="")
 

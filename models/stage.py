@@ -12,6 +12,7 @@ from typing import Any
 
 import pandas as pd
 
+from qualmine import SEED
 from qualmine.coding.codebook import Codebook
 from qualmine.models.alignment import ALIGNMENT_COLUMNS, EXPLAINED_SHARE, candidate_codes, topic_code_alignment
 from qualmine.models.base import TopicModelError, int_in, param_error
@@ -33,7 +34,7 @@ class TopicSettings:
     k: int | None = None              # None: search k_min..k_max
     k_min: int = K_MIN
     k_max: int = K_MAX
-    seed: int = 13
+    seed: int = SEED
     include_interviewer: bool = False
     min_diversity: float = MIN_DIVERSITY
     explained_share: float = EXPLAINED_SHARE

@@ -46,6 +46,11 @@ class AgreementResult:
 
 
 def is_machine(coder: str) -> bool:
+    """A machine source's coder name (`model:…`), not a person's.
+
+    >>> is_machine("model:suggester"), is_machine("ana")
+    (True, False)
+    """
     return str(coder).startswith(MACHINE_PREFIX)
 
 
@@ -55,6 +60,11 @@ def krippendorff_alpha(values: pd.DataFrame) -> float:
     Units with fewer than two values are not pairable and are ignored. NaN when no unit is
     pairable or every pairable value is the same (alpha is undefined without variation;
     NLTK would return 1).
+
+    >>> round(krippendorff_alpha(pd.DataFrame({"ana": [1, 0, 1, 0, 1], "ben": [1, 0, 1, 1, 1]})), 3)
+    0.571
+    >>> krippendorff_alpha(pd.DataFrame({"ana": [1, 1], "ben": [1, 1]}))
+    nan
     """
     from nltk.metrics.agreement import AnnotationTask
     from nltk.metrics.distance import binary_distance

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from qualmine import param_error
+from qualmine import SEED, param_error
 
 ORDERS = ("uncertainty", "document", "code")
 DECISION_CHOICES = ("accept", "reject")
@@ -37,7 +37,7 @@ class QueueOptions:
     limit: int | None = None
     codes: tuple[str, ...] = ()
     double_code: float = 0.0
-    seed: int = 13
+    seed: int = SEED
 
     def __post_init__(self) -> None:
         if not self.coder or not self.coder.strip():

@@ -12,7 +12,7 @@ from functools import partial
 import numpy as np
 import pandas as pd
 
-from qualmine import param_error
+from qualmine import SEED, param_error
 from qualmine.coding.review.queue import ORDERS, QueueOptions, build_queue, double_coded
 
 STATUSES = ("pending", "accepted", "rejected", "decided", "all")
@@ -97,7 +97,7 @@ def all_rows(queue_filter: QueueFilter, *, suggestions: pd.DataFrame, segments: 
 
 
 def coder_rows(queue_filter: QueueFilter, rows: pd.DataFrame, *, decisions: pd.DataFrame,
-               assignments: pd.DataFrame, double_code: float = 0.0, seed: int = 13) -> pd.DataFrame:
+               assignments: pd.DataFrame, double_code: float = 0.0, seed: int = SEED) -> pd.DataFrame:
     """The coder's rows of `rows` (from `all_rows`), each with the coder's own status.
 
     Assignment is the spreadsheet queue's (`coding.review.queue.build_queue`): a segment exported

@@ -27,7 +27,6 @@ DECISION_COLUMNS = ["decision_id", "segment_id", "code_id", "coder", "decision",
                     "import_batch", "file_hash"]
 INSERT_CHUNK = 500    # rows per executemany: keeps statements small for any backend
 STORE_ENV = "QUALMINE_STORE"
-FAULT_ENV = "QUALMINE_FAULT_INJECT"   # "<point>:exit" or "<point>:sleep:<marker file>" (crash tests)
 
 
 def utcnow() -> datetime:
@@ -73,24 +72,6 @@ def latest_decisions(decisions: pd.DataFrame) -> pd.DataFrame:
     if decisions.empty:
         return decisions.copy()
     return latest_per_coder(decisions)
-
-
-def fault_point(name: str) -> None:
-    """Crash-test hook: with QUALMINE_FAULT_INJECT=name:exit the process dies here (mid-transaction).
-
-    `name:sleep:/path/marker` writes the marker file and sleeps, so a test can kill the process
-    from outside while a transaction is open. Unset (always, outside tests) it does nothing.
-    """
-    spec = os.environ.get(FAULT_ENV, "")
-    if not spec.startswith(name + ":"):
-        return
-    action = spec[len(name) + 1:]
-    if action == "exit":
-        os._exit(70)
-    if action.startswith("sleep:"):
-        Path(action[len("sleep:"):]).write_text("inside transaction", encoding="utf-8")
-        import time
-        time.sleep(600)
 
 
 @dataclass(frozen=True)
@@ -292,7 +273,6 @@ class ProjectStore:
             conn.execute(insert(s.import_batches).values(**batch, imported_at=now, decisions=len(rows)))
             for i in range(0, len(rows), INSERT_CHUNK):
                 conn.execute(insert(s.decisions), rows[i:i + INSERT_CHUNK])
-                fault_point("import.decisions")
         return len(rows)
 
     # ------------------------------------------------------------------ helpers

@@ -17,6 +17,7 @@ review_app = typer.Typer(help="Review queues for coders: export, import, schedul
 suggest_app = typer.Typer(help="Learned code suggestions trained on coders' decisions.", no_args_is_help=True)
 store_app = typer.Typer(help="The project store (decisions, suggestions, codebook versions).", no_args_is_help=True)
 
+from qualmine import SEED
 from qualmine.flows.cli.common import console, err_console, fail
 STORE_HELP = "Project store: a SQLite file path or a SQLAlchemy URL (default qualmine-runs/qualmine.sqlite, or $QUALMINE_STORE)."
 ORDER_HELP = "Queue order: uncertainty (least sure first; needs a trained model, else scores near 0.5 first), document, code."
@@ -58,7 +59,7 @@ def review_export(
     code: List[str] = typer.Option([], "--code", help="Only suggestions of this code id (repeatable)."),
     order: str = typer.Option("uncertainty", "--order", help=ORDER_HELP),
     double_code: float = typer.Option(0.0, "--double-code", help="Share of segments (0..1) sent to every coder, for agreement."),
-    seed: int = typer.Option(13, "--seed", help="Seed choosing the double-coded share."),
+    seed: int = typer.Option(SEED, "--seed", help="Seed choosing the double-coded share."),
     force: bool = typer.Option(False, "--force", help="Overwrite --out if it exists."),
 ) -> None:
     """Write a review queue for one coder."""
@@ -127,7 +128,7 @@ def review_suggest_and_export(
     code: List[str] = typer.Option([], "--code"),
     order: str = typer.Option("uncertainty", "--order", help=ORDER_HELP),
     double_code: float = typer.Option(0.0, "--double-code"),
-    seed: int = typer.Option(13, "--seed"),
+    seed: int = typer.Option(SEED, "--seed"),
 ) -> None:
     """Prefect flow: refresh model suggestions, then export one queue per coder."""
     if file_format not in ("xlsx", "csv"):

@@ -7,6 +7,7 @@ from typing import Optional
 
 import typer
 
+from qualmine import SEED
 from qualmine.flows.cli.common import console, err_console, fail
 STORE_HELP = "Project store: a SQLite file path or a SQLAlchemy URL (default qualmine-runs/qualmine.sqlite, or $QUALMINE_STORE)."
 
@@ -37,7 +38,7 @@ def serve(
                                         help="Access token (default: a random one when --host is not loopback)."),
     double_code: float = typer.Option(0.0, "--double-code", help="Share of segments (0..1) offered to every coder, "
                                       "for agreement (as in `review export`)."),
-    seed: int = typer.Option(13, "--seed", help="Seed choosing the double-coded share."),
+    seed: int = typer.Option(SEED, "--seed", help="Seed choosing the double-coded share."),
 ) -> None:
     """Serve the review page: work through suggestions in the browser, one key per decision."""
     import socket

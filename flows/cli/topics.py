@@ -7,6 +7,7 @@ from typing import Optional
 import typer
 from rich.table import Table
 
+from qualmine import SEED
 from qualmine.flows.settings import EXAMPLE_CODEBOOK
 
 
@@ -22,7 +23,7 @@ def topics(
     k: Optional[int] = typer.Option(None, "--k", help="Number of topics; default: search --k-min..--k-max."),
     k_min: int = typer.Option(3, "--k-min", help="Smallest K of the search."),
     k_max: int = typer.Option(12, "--k-max", help="Largest K of the search."),
-    seed: int = typer.Option(13, "--seed", help="Random seed: same inputs and seed give the same topics."),
+    seed: int = typer.Option(SEED, "--seed", help="Random seed: same inputs and seed give the same topics."),
 ) -> None:
     """Fit topic models (emergent themes) and tie them back to the codebook."""
     from qualmine.flows.cli.common import boot_unless_dask, fail

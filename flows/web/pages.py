@@ -14,6 +14,7 @@ from pathlib import Path
 import pandas as pd
 from sqlalchemy import func, select
 
+from qualmine import SEED
 from qualmine.coding.store import schema as s
 from qualmine.coding.review.web_queue import (
     QueueFilter, all_rows, coder_rows, context_segments, highlight_parts, item_key, pick_item, progress, split_item_key,
@@ -42,7 +43,7 @@ class Snapshot:
 class ReviewSite:
     """The data behind the pages of one store."""
 
-    def __init__(self, store: ProjectStore, *, double_code: float = 0.0, seed: int = 13):
+    def __init__(self, store: ProjectStore, *, double_code: float = 0.0, seed: int = SEED):
         self.store, self.double_code, self.seed = store, double_code, seed
         ensure_review_tables(store)
         self._lock = threading.Lock()

@@ -25,6 +25,7 @@ from starlette.concurrency import run_in_threadpool
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from sqlalchemy import select
 
+from qualmine import SEED
 from qualmine.coding.store import schema as s
 from qualmine.coding.review.web_queue import ORDERS, SOURCES, STATUSES, QueueFilter, item_key
 from qualmine.coding.review.web_store import (
@@ -53,7 +54,7 @@ class HttpProblem(Exception):
         self.status, self.message = status, message
 
 
-def create_app(store_url: str, token: str | None = None, *, double_code: float = 0.0, seed: int = 13) -> FastAPI:
+def create_app(store_url: str, token: str | None = None, *, double_code: float = 0.0, seed: int = SEED) -> FastAPI:
     """The review web app for the store at `store_url` (path or SQLAlchemy URL).
 
     With `token`, every request must carry it; without, only loopback host names are answered.

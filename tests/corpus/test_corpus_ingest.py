@@ -54,7 +54,7 @@ def test_segments_frame_columns(make_corpus):
 
 
 def test_empty_frames():
-    empty = corpus_pkg.Corpus([], [], corpus_pkg.ingest._respondents_frame({}), [], [])
+    empty = corpus_pkg.Corpus([], [], corpus_pkg.ingest.respondents_frame({}), [], [])
     assert len(segments_frame(empty)) == 0 and list(segments_frame(empty).columns)[0] == "segment_id"
     assert len(report_frame(empty)) == 0
 

@@ -11,12 +11,31 @@ from pathlib import Path
 import pytest
 
 from qualmine.coding.review.importing import import_review_file
-from qualmine.coding.store.database import FAULT_ENV
 from review_helpers import export, fill_xlsx
 
 REPO = Path(__file__).resolve().parents[3]
-IMPORT = ("import sys; from qualmine.coding.store.database import ProjectStore; from qualmine.coding.review.importing import import_review_file; "
-          "import_review_file(ProjectStore(sys.argv[1]), sys.argv[2], 'alice')")
+# The importer in its own process, crashed from a SQLAlchemy event while its transaction is open
+# (right after the first INSERT into decisions): "exit" dies there, "sleep:<marker>" writes the
+# marker and waits to be killed from outside. The crash lives in the test, not in the store.
+IMPORT = """
+import os, sys, time
+from pathlib import Path
+from sqlalchemy import event
+from qualmine.coding.store.database import ProjectStore
+from qualmine.coding.review.importing import import_review_file
+
+store, action = ProjectStore(sys.argv[1]), sys.argv[3]
+
+@event.listens_for(store.writer, "after_cursor_execute")
+def crash(conn, cursor, statement, *args):
+    if statement.lstrip().upper().startswith("INSERT INTO DECISIONS"):
+        if action == "exit":
+            os._exit(70)
+        Path(action[len("sleep:"):]).write_text("inside transaction", encoding="utf-8")
+        time.sleep(600)
+
+import_review_file(store, sys.argv[2], "alice")
+"""
 
 
 def _snapshot(store) -> tuple:
@@ -38,9 +57,8 @@ def test_killed_import_leaves_store_unchanged(store, tmp_path, how):
                        for row in range(2, 20)})
     marker = tmp_path / "inside-transaction"
     action = "exit" if how == "exit" else f"sleep:{marker}"
-    env = {**os.environ, FAULT_ENV: f"import.decisions:{action}", "PYTHONPATH": str(REPO)}
-    proc = subprocess.Popen([sys.executable, "-c", IMPORT, str(store.url.removeprefix("sqlite:///")), str(second)],
-                            cwd=REPO, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    proc = subprocess.Popen([sys.executable, "-c", IMPORT, str(store.url.removeprefix("sqlite:///")), str(second),
+                             action], cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     if how == "kill":
         deadline = time.monotonic() + 120
         while not marker.exists() and proc.poll() is None and time.monotonic() < deadline:
