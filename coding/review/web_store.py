@@ -6,7 +6,8 @@ import batch. Nothing is ever deleted or updated. Undo appends a row too: it res
 coder's previous decision on that (segment, code), or, when there was none, appends a
 `retract` row saying "no decision" (`coding.store.decision_rules`: the latest-decision queries drop
 those). Which row an undo undid
-is kept in the small `review_undos` table so repeated undos walk back one decision at a time.
+is kept in the small `review_undos` table (coding/store/schema.py) so repeated undos walk back one
+decision at a time.
 """
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ from dataclasses import dataclass
 from typing import Collection
 
 import pandas as pd
-from sqlalchemy import Column, ForeignKey, Integer, MetaData, Table, insert, inspect, select
+from sqlalchemy import insert, select
 
 from qualmine import QualmineError
 from qualmine.coding.store import schema as s
@@ -23,15 +24,6 @@ from qualmine.coding.store.database import ProjectStore, latest_decisions, utcno
 
 BROWSER_DECISIONS = ("accept", "reject", "add")
 MAX_NOTE_CHARS = 4000
-
-web_metadata = MetaData()
-# One row per undo: the decision row it appended and the decision row it undid.
-review_undos = Table(
-    "review_undos", web_metadata,
-    Column("decision_id", Integer, ForeignKey(s.decisions.c.decision_id), primary_key=True),
-    Column("undoes_decision_id", Integer, ForeignKey(s.decisions.c.decision_id), nullable=False, unique=True),
-)
-
 
 class ReviewNotFound(QualmineError, LookupError):
     """A segment or code id the store does not know (the page answers 404)."""
@@ -70,13 +62,6 @@ def check_coder(coder: str | None) -> str:
     if len(name) > 128:
         raise ReviewInputError(f"The 'coder' parameter must be at most 128 characters. Got {len(name)} instead.")
     return name
-
-
-def ensure_review_tables(store: ProjectStore) -> None:
-    """Create `review_undos` in the store if it is missing (under the write lock, like the store's own)."""
-    if "review_undos" not in inspect(store.engine).get_table_names():
-        with store.writer.begin() as conn:
-            web_metadata.create_all(conn)
 
 
 def current_decisions(decisions: pd.DataFrame) -> pd.DataFrame:
@@ -118,8 +103,7 @@ def undo_last_decision(store: ProjectStore, coder: str) -> UndoResult | None:
     Spreadsheet imports are not undone here (they have their own file as the record).
     """
     coder = check_coder(coder)
-    ensure_review_tables(store)
-    d, u = s.decisions, review_undos
+    d, u = s.decisions, s.review_undos
     with store.writer.begin() as conn:
         undo_rows = select(u.c.decision_id)
         undone_rows = select(u.c.undoes_decision_id)

@@ -160,3 +160,11 @@ decisions = Table(
 )
 
 DECISION_VALUES = ("accept", "reject", "add", "retract")   # retract: an undo in the review page
+
+# One row per undo in the review page: the decision row it appended and the decision row it undid
+# (coding/review/web_store.py). Stores made before it existed get it when next opened.
+review_undos = Table(
+    "review_undos", metadata,
+    Column("decision_id", Integer, ForeignKey(decisions.c.decision_id), primary_key=True),
+    Column("undoes_decision_id", Integer, ForeignKey(decisions.c.decision_id), nullable=False, unique=True),
+)

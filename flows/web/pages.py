@@ -20,7 +20,7 @@ from qualmine.coding.review.web_queue import (
     QueueFilter, all_rows, coder_rows, context_segments, highlight_parts, item_key, pick_item, progress, split_item_key,
     with_status,
 )
-from qualmine.coding.review.web_store import RETRACT, ReviewNotFound, current_decisions, ensure_review_tables
+from qualmine.coding.review.web_store import RETRACT, ReviewNotFound, current_decisions
 from qualmine.coding.store.database import ProjectStore, model_path
 
 MAX_LISTED = 200          # segments listed per section on a code page
@@ -45,7 +45,6 @@ class ReviewSite:
 
     def __init__(self, store: ProjectStore, *, double_code: float = 0.0, seed: int = SEED):
         self.store, self.double_code, self.seed = store, double_code, seed
-        ensure_review_tables(store)
         self._lock = threading.Lock()
         self._snapshot: Snapshot | None = None
         self._uncertainty: tuple[tuple, pd.Series | None] | None = None
