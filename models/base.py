@@ -65,21 +65,23 @@ class TopicModel(TransformerMixin, BaseEstimator):
         for a document with no known term).
     """
 
-    _parameter_constraints: dict[str, tuple[Callable[[Any], bool], str]] = {
+    # Our own (check, expected) pairs under our own names: scikit-learn's private _validate_params and
+    # _parameter_constraints use another format and are called by its fit wrappers.
+    _param_checks: dict[str, tuple[Callable[[Any], bool], str]] = {
         "k": int_in(2, MAX_TOPICS),
         "random_state": SEED,
     }
 
-    def _validate_params(self) -> None:
+    def _check_params(self) -> None:
         owner = type(self).__name__
-        for name, (check, expected) in self._parameter_constraints.items():
+        for name, (check, expected) in self._param_checks.items():
             value = getattr(self, name)
             if not check(value):
                 raise param_error(owner, name, expected, value)
 
     def fit(self, X: Docs, y: None = None, texts: Sequence[str] | None = None) -> "TopicModel":
         """Learn `self.k` topics from tokenised documents (and their raw `texts`, if the engine uses them)."""
-        self._validate_params()
+        self._check_params()
         docs = check_docs(X, self.k, type(self).__name__)
         self._fit(docs, check_texts(texts, len(docs), type(self).__name__))
         return self

@@ -28,8 +28,8 @@ class LdaTopics(TopicModel):
     Raw `texts` passed to fit/transform are not used: LDA models the prepared tokens only.
     """
 
-    _parameter_constraints = {
-        **TopicModel._parameter_constraints,
+    _param_checks = {
+        **TopicModel._param_checks,
         "passes": int_in(1, 1000),
         "iterations": int_in(1, 100_000),
         "alpha": either(real_in(1e-6, 100.0), one_of("symmetric", "asymmetric", "auto")),

@@ -55,8 +55,8 @@ class NmfTopics(TopicModel):
         docstring). `fit` then needs `texts`; with fewer than 50 documents it is skipped.
     """
 
-    _parameter_constraints = {
-        **TopicModel._parameter_constraints,
+    _param_checks = {
+        **TopicModel._param_checks,
         "max_iter": int_in(1, 100_000),
         "tol": real_in(0.0, 1.0),
         "alpha_W": real_in(0.0, 1e6),

@@ -80,7 +80,7 @@ class TextPreparer(BaseEstimator):
     min_chars : shortest token kept, in characters (1 keeps single Chinese characters).
     """
 
-    _parameter_constraints = {
+    _param_checks = {
         "lang": one_of(*LANGS),
         "phrases": one_of(True, False),
         "min_df": either(int_in(1), real_in(0.0, 1.0)),
@@ -102,8 +102,8 @@ class TextPreparer(BaseEstimator):
         self.min_chars = min_chars
 
     # -- tokenising (no learned state) ---------------------------------------------------
-    def _validate_params(self) -> None:
-        for name, (check, expected) in self._parameter_constraints.items():
+    def _check_params(self) -> None:
+        for name, (check, expected) in self._param_checks.items():
             if not check(getattr(self, name)):
                 raise param_error(type(self).__name__, name, expected, getattr(self, name))
 
@@ -112,7 +112,7 @@ class TextPreparer(BaseEstimator):
         # lemmatizer, the stop words, English phrases, and the memo of `_decide` per raw token.
         tools = self.__dict__.get("_tools_cache")
         if tools is None:
-            self._validate_params()
+            self._check_params()
             stops = stop_words(self.lang) | {w.lower() for w in self.extra_stop_words}
             if self.lang == "zh":
                 from qualmine.corpus.tokens import ChineseSegmenter
@@ -172,7 +172,7 @@ class TextPreparer(BaseEstimator):
         Learned: `vocabulary_` (sorted tuple of kept terms), `document_frequency_` (term ->
         documents), `phraser_` (gensim `FrozenPhrases` or None), `n_documents_`.
         """
-        self._validate_params()
+        self._check_params()
         docs = self._tokenize_all(texts)
         self.phraser_ = None
         if self.phrases and docs:
