@@ -4,8 +4,8 @@ from __future__ import annotations
 import logging
 import time
 from pathlib import Path
+from qualmine.codebooks import EXAMPLE_CODEBOOK as CODEBOOK
 
-CODEBOOK = Path(__file__).resolve().parent.parent / "codebooks" / "community_governance.yaml"
 
 
 def jieba_lcut_seconds(answers: list[str], cap: int, seed: int = 0) -> tuple[float, bool]:

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+from qualmine.codebooks import EXAMPLE_CODEBOOK as CODEBOOK
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
@@ -23,7 +24,6 @@ from qualmine.coding.store.database import ProjectStore  # noqa: E402
 from qualmine.coding.store.sync import sync_run  # noqa: E402
 from openpyxl import load_workbook  # noqa: E402
 
-CODEBOOK = Path(__file__).resolve().parent.parent / "codebooks" / "community_governance.yaml"
 
 
 def synthetic(n_segments: int, seed: int = 0):

@@ -7,6 +7,8 @@ import tempfile
 from pathlib import Path
 
 import pytest
+from qualmine.corpus import EXAMPLE_CORPUS
+from qualmine.codebooks import EXAMPLE_CODEBOOK
 
 # Before anything imports prefect: an isolated, throwaway PREFECT_HOME for the whole session.
 os.environ.setdefault("PREFECT_HOME", tempfile.mkdtemp(prefix="qualmine-prefect-"))
@@ -15,8 +17,6 @@ os.environ.setdefault("QUALMINE_STORE", os.path.join(tempfile.mkdtemp(prefix="qu
 
 REPO = Path(__file__).resolve().parent.parent
 SHARED = REPO.parent / "shared"
-EXAMPLE_CORPUS = REPO / "corpus" / "examples"
-EXAMPLE_CODEBOOK = REPO / "codebooks" / "community_governance.yaml"
 
 
 def _load_benchmark_module(name: str):

@@ -5,8 +5,8 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from qualmine.corpus import EXAMPLE_CORPUS
 
-EXAMPLE_CORPUS = Path(__file__).resolve().parents[2] / "corpus" / "examples"
 
 
 @pytest.fixture(scope="session")

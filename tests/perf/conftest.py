@@ -6,10 +6,10 @@ from pathlib import Path
 import pytest
 
 from qualmine.corpus import ingest_corpus
+from qualmine.corpus import EXAMPLE_CORPUS
+from qualmine.codebooks import EXAMPLE_CODEBOOK
 
 REPO = Path(__file__).resolve().parents[2]
-EXAMPLE_CORPUS = REPO / "corpus" / "examples"
-EXAMPLE_CODEBOOK = REPO / "codebooks" / "community_governance.yaml"
 
 
 @pytest.fixture(scope="session")

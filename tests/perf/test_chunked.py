@@ -11,10 +11,10 @@ import pytest
 from chunked_reference import assert_same, chunked, reference, survey_chunks
 from qualmine.coding.codebook import load_codebook
 from qualmine.corpus.chunked import Chunk, SurveyEnd, plan_chunks
+from qualmine.corpus import EXAMPLE_CORPUS
+from qualmine.codebooks import EXAMPLE_CODEBOOK
 
 REPO = Path(__file__).resolve().parents[2]
-EXAMPLE_CORPUS = REPO / "corpus" / "examples"
-EXAMPLE_CODEBOOK = REPO / "codebooks" / "community_governance.yaml"
 
 
 @pytest.fixture(scope="module")

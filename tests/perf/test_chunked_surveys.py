@@ -19,11 +19,11 @@ from qualmine.coding.codebook import load_codebook
 from qualmine.corpus.chunked import plan_chunks
 from qualmine.corpus.errors import CorpusError
 from qualmine.corpus.surveys import read_table
+from qualmine.corpus import EXAMPLE_CORPUS
+from qualmine.codebooks import EXAMPLE_CODEBOOK
 
 REPO = Path(__file__).resolve().parents[2]
-EXAMPLE_CORPUS = REPO / "corpus" / "examples"
 EXAMPLE_SURVEY = EXAMPLE_CORPUS / "survey_2023.csv"
-EXAMPLE_CODEBOOK = REPO / "codebooks" / "community_governance.yaml"
 SURVEY_ROWS = 168                 # data rows of the example survey
 
 

@@ -7,10 +7,10 @@ from pathlib import Path
 import pandas as pd
 import pytest
 from pandas.testing import assert_frame_equal
+from qualmine.corpus import EXAMPLE_CORPUS
+from qualmine.codebooks import EXAMPLE_CODEBOOK
 
 REPO = Path(__file__).resolve().parents[2]
-EXAMPLE_CORPUS = REPO / "corpus" / "examples"
-EXAMPLE_CODEBOOK = REPO / "codebooks" / "community_governance.yaml"
 TABLES = ("documents", "respondents", "segments", "code_applications", "code_frequency", "chains",
           "ingestion_report")
 

@@ -15,8 +15,8 @@ from qualmine.corpus.lang import detect_lang, is_cjk
 from qualmine.corpus.normalize import _TABLE, normalize
 from qualmine.corpus.records import Segment
 from reference_scans import reference_script_counts
+from qualmine.codebooks import EXAMPLE_CODEBOOK
 
-EXAMPLE_CODEBOOK = Path(__file__).resolve().parents[2] / "codebooks" / "community_governance.yaml"
 
 _EDGE_TEXTS = [
     "", " ", "123 456", "。。。", "Hello, world.", "用了APP以后方便多了", "İstanbul 很好", "ǅemal café naïve 太好了",

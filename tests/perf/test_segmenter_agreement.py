@@ -11,8 +11,8 @@ import pytest
 from qualmine.coding.codebook import load_codebook
 from qualmine.coding.rules import RuleCoder
 from qualmine.corpus.tokens import ChineseSegmenter
+from qualmine.codebooks import EXAMPLE_CODEBOOK
 
-EXAMPLE_CODEBOOK = Path(__file__).resolve().parents[2] / "codebooks" / "community_governance.yaml"
 MIN_SAME_TEXTS = 0.95
 MIN_SAME_TOKENS = 0.99
 

@@ -5,10 +5,10 @@ import csv
 from pathlib import Path
 
 from openpyxl import load_workbook
+from qualmine.corpus import EXAMPLE_CORPUS
+from qualmine.codebooks import EXAMPLE_CODEBOOK
 
 REPO = Path(__file__).resolve().parents[3]
-EXAMPLE_CORPUS = REPO / "corpus" / "examples"
-EXAMPLE_CODEBOOK = REPO / "codebooks" / "community_governance.yaml"
 
 
 def export(store, coder: str, path: Path, **options):

@@ -4,10 +4,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pandas as pd
+from qualmine.corpus import EXAMPLE_CORPUS
+from qualmine.codebooks import EXAMPLE_CODEBOOK
 
 REPO = Path(__file__).resolve().parents[3]
-EXAMPLE_CORPUS = REPO / "corpus" / "examples"
-EXAMPLE_CODEBOOK = REPO / "codebooks" / "community_governance.yaml"
 
 # A survey answer that would run script and break markup if the page did not escape it.
 HOSTILE_TEXT = '<script>alert("pwned")</script>排队时间太长了<b>bold</b> & "quotes"'

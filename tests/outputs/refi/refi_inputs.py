@@ -14,9 +14,9 @@ import pytest
 
 from qualmine.coding.codebook import load_codebook
 from qualmine.outputs.writers import write_tables
+from qualmine.codebooks import EXAMPLE_CODEBOOK
 
 REPO = Path(__file__).resolve().parents[3]
-EXAMPLE_CODEBOOK = REPO / "codebooks" / "community_governance.yaml"
 
 TRANSCRIPT = "问：您觉得中心怎么样？\n答：排队太久了，等了一个小时。人手不够。\n问：还有吗？\n答：希望周末开放。\n"
 ANSWER = "I waited almost two hours. The staff were rude."
