@@ -5,6 +5,7 @@ environment's dependencies through a .pth line (so nothing is downloaded), and f
 folder holding a `models.py` and a `corpus/` data folder runs `qualmine run` on the bundled example.
 """
 import os
+import shutil
 import subprocess
 import sys
 import sysconfig
@@ -19,10 +20,16 @@ BARE = ("models", "corpus", "flows", "coding", "outputs", "codebooks", "benchmar
 
 @pytest.fixture(scope="module")
 def wheel(tmp_path_factory) -> Path:
+    # Built from a copy: setuptools builds in the source tree and would leave build/ in the checkout.
+    source = tmp_path_factory.mktemp("source") / "qualmine"
+    shutil.copytree(REPO, source, ignore=shutil.ignore_patterns(
+        ".git", ".venv", "build", "dist", "*.egg-info", "qualmine-runs", "__pycache__", ".pytest_cache"))
     out = tmp_path_factory.mktemp("wheel")
-    proc = subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(out), str(REPO)],
+    proc = subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "-v", "-w", str(out), str(source)],
                           capture_output=True, text=True)
     assert proc.returncode == 0, proc.stderr[-3000:]
+    # Every data folder is declared: setuptools warns of none left out of the packages list.
+    assert "is absent from the `packages` configuration" not in proc.stdout + proc.stderr
     (built,) = out.glob("qualmine-*.whl")
     return built
 
