@@ -51,7 +51,8 @@ def _snapshot(folder: Path) -> dict[str, float]:
             if "__pycache__" not in p.parts}
 
 
-def test_installed_wheel_runs_from_an_unrelated_folder_and_writes_nothing_into_site_packages(wheel, tmp_path):
+def test_installed_wheel_runs_from_an_unrelated_folder_and_writes_nothing_into_site_packages(wheel, tmp_path,
+                                                                                          prefect_home):
     venv = tmp_path / "venv"
     subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(venv)], check=True)
     python = venv / "bin" / "python"
@@ -71,7 +72,7 @@ def test_installed_wheel_runs_from_an_unrelated_folder_and_writes_nothing_into_s
     (work / "corpus" / "notes.txt").write_text("a data folder named like a package\n", encoding="utf-8")
     (work / "models.py").write_text("raise ImportError('the user\\'s own models.py was imported')\n")
     env = {k: v for k, v in os.environ.items() if not k.startswith(("PREFECT_", "QUALMINE_", "PYTHON"))}
-    env.update({"HOME": str(tmp_path / "home"), "PREFECT_HOME": str(tmp_path / "prefect"),
+    env.update({"HOME": str(tmp_path / "home"), "PREFECT_HOME": str(prefect_home),   # migrated once per session
                 "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS": "120"})
     probe = subprocess.run([str(python), "-c", "import qualmine, qualmine.models.stage, qualmine.corpus; "
                             "print(qualmine.corpus.EXAMPLE_CORPUS)"], cwd=work, env=env,
