@@ -173,6 +173,7 @@ def test_cli_run_missing_corpus_is_a_clear_error(tmp_path):
 
 def test_packages_import_from_the_installed_project():
     import importlib
+    import importlib.util
     from importlib import metadata
 
     dist = metadata.distribution("qualmine")
@@ -180,5 +181,7 @@ def test_packages_import_from_the_installed_project():
     for name in ("corpus", "coding", "models", "flows", "outputs", "codebooks"):
         module = importlib.import_module(f"qualmine.{name}")
         assert Path(module.__file__).resolve().parent == REPO / name, name
-        with pytest.raises(ModuleNotFoundError):   # one import root: no bare `models` or `corpus`
-            importlib.import_module(name)
+        # One import root: a bare `models` or `corpus` is not qualmine's. (In the suite a bare name
+        # may resolve to a tests/ folder as a namespace package, which has no origin.)
+        spec = importlib.util.find_spec(name)
+        assert spec is None or spec.origin is None or Path(spec.origin).resolve().parent != REPO / name, name
