@@ -1,0 +1,1 @@
+"""The report: data, figures, and the html / md / docx renderings."""
