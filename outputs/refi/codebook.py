@@ -22,7 +22,7 @@ from lxml import etree
 
 from qualmine.coding.codebook import CODE_KINDS, Code, Codebook, CodebookError, dump_codebook, parse_codebook
 from qualmine.outputs.refi.common import (
-    CODEBOOK_NS, RefiError, join_description, name_to_labels, normalize_guid, parse_xml, serialize,
+    CODEBOOK_NS, RefiError, canonical_namespace, join_description, name_to_labels, normalize_guid, parse_xml, serialize,
     split_by_script, split_description, stable_guid, validate,
 )
 
@@ -335,6 +335,7 @@ def qdc_to_codebook(data: bytes, source: str = "<qdc>", *, default_name: str | N
     """Parse (safely), validate against the XSD and convert `.qdc` bytes into a Codebook."""
     tree = parse_xml(data, source)
     root = tree.getroot()
+    canonical_namespace(root, "codebook")
     if root.tag != f"{{{CODEBOOK_NS}}}CodeBook":
         raise RefiError.one(source, root.sourceline, f"expected a REFI-QDA codebook (<CodeBook xmlns=\"{CODEBOOK_NS}\">), "
                                                      f"found <{etree.QName(root).localname}> in namespace {etree.QName(root).namespace!r}")
