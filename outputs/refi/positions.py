@@ -14,6 +14,7 @@ checked (in range, not inside a surrogate pair, and, when the selection carries 
 """
 from __future__ import annotations
 
+import re
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 from typing import Literal
@@ -145,10 +146,12 @@ def expected_rule(origin: str, *, upper_sources: bool, bom: bool) -> tuple[Posit
     """The rule the writer's identity implies, or None when it does not say (checked both ways)."""
     low = origin.lower()
     if "nvivo" in low:
-        if "mac" in low:
+        # Seen in real files: "NVivo for Windows 12.6", "NVivo 14", "NVivo 12 For Mac".
+        if re.search(r"\bmac(os| os)?\b", low):
             return None, f"origin {origin!r} is NVivo for Mac, whose counting is not documented"
-        if "windows" in low or upper_sources or bom:
-            traits = [t for t, on in (("origin names Windows", "windows" in low), ("'Sources/' folder", upper_sources),
+        windows = bool(re.search(r"\bwin(dows)?\b", low))
+        if windows or upper_sources or bom:
+            traits = [t for t, on in (("origin names Windows", windows), ("'Sources/' folder", upper_sources),
                                       ("BOM in the source files", bom)) if on]
             return "utf16", f"origin {origin!r}, " + ", ".join(traits)
         return None, f"origin {origin!r} does not say which NVivo wrote it"

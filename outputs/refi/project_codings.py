@@ -95,14 +95,24 @@ def read_selections(src, doc: Document, rule: PositionRule, code_ids: dict[str, 
     return out
 
 
-def name_coders(selections: list[Selection], coders: Coders, where: str, notes: list[str]) -> list[Selection]:
+def name_coders(selections: list[Selection], coders: Coders, file_users: list[str], where: str,
+                notes: list[str]) -> list[Selection]:
     """Give each human coding its coder: mapped name, else `--coder` for a single-user file or a
-    coding without user, else the REFI user's own name."""
+    coding without user, else the REFI user's own name. Codings without a user in a file with a
+    single `<User>` (and no `--coder`) are that user's."""
     humans = sorted({s.user for s in selections if s.user and s.user not in SOURCE_FOR_USER})
     unnamed = sum(1 for s in selections if not s.user)
     if unnamed and not coders.default:
-        raise RefiError.one(where, None, f"{unnamed} coding(s) name no user (no creatingUser): pass --coder NAME to "
-                                         "say whose coding they are")
+        # NVivo for Windows writes codings without creatingUser; a file with one <User> is theirs.
+        if len(file_users) == 1:
+            only = file_users[0]
+            notes.append(f"{unnamed} coding(s) name no user: attributed to the file's only user {only!r}")
+            selections = [s if s.user else Selection(s.doc_id, s.start, s.end, s.code_id, only, s.guid, extra=s.extra)
+                          for s in selections]
+            humans = sorted(set(humans) | ({only} - set(SOURCE_FOR_USER)))
+        else:
+            raise RefiError.one(where, None, f"{unnamed} coding(s) name no user (no creatingUser) and the file has "
+                                             f"{len(file_users)} users: pass --coder NAME to say whose coding they are")
     unknown = sorted(set(coders.mapping) - set(humans))
     if unknown:
         notes.append(f"--coder mapping names user(s) not in the file: {', '.join(unknown)}")

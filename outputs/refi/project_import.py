@@ -168,7 +168,7 @@ def _convert(root, zf: zipfile.ZipFile, path: Path, where: str, coders: Coders, 
         selections += read_selections(src, doc, choice.rule, imported.guid_to_id, users, where, problems)
     if problems:
         notes.append(f"{len(problems)} selection(s)/coding(s) could not be placed and were left out (see import_problems)")
-    selections = name_coders(selections, coders, where, notes)
+    selections = name_coders(selections, coders, [n for n in users.values() if n], where, notes)
     corpus, extra = _segment(documents, selections, people, max_chars)
     if extra:
         notes.append(f"{extra} coded selection(s) overlapped no sentence segment and got a segment of their own")

@@ -47,6 +47,8 @@ class Writer:
     qde_name: str = "project.qde"
     namespace: str = PROJECT_NS
     count: str = "codepoints"                    # codepoints | utf16
+    attributed: bool = True                      # False: no creatingUser on selections/codings (NVivo for Windows)
+    rich_too: bool = False                       # richTextPath (.docx) next to plainTextPath (NVivo for Windows)
 
 
 def _spans(src: Source, count: str) -> list[tuple[int, int]]:
@@ -94,13 +96,15 @@ def project(path: Path, writer: Writer, sources: list[Source], codes: list[str] 
         ext = "docx" if src.docx else "txt"
         file_name = src.member or f"{guid('src', s_n).strip('{}')}.{ext}"
         attr = "richTextPath" if src.docx else "plainTextPath"
-        xml.append(f'<TextSource guid="{guid("src", s_n)}" name={quoteattr(src.name)} {attr}="internal://{file_name}">')
+        rich = f' richTextPath="internal://{file_name[:-4]}.docx"' if writer.rich_too and not src.docx else ""
+        xml.append(f'<TextSource guid="{guid("src", s_n)}" name={quoteattr(src.name)}{rich} '
+                   f'{attr}="internal://{file_name}">')
         for (start, end), (piece, code, user) in zip(_spans(src, writer.count), src.codings):
             sel_n += 1
-            name = f" name={quoteattr(piece)}" if src.named else ""
+            name = f" name={quoteattr(piece)}" if src.named else ' name=""'
+            by = f' creatingUser="{user_guid[user]}"' if writer.attributed else ""
             xml.append(f'<PlainTextSelection guid="{guid("sel", sel_n)}"{name} startPosition="{start}" '
-                       f'endPosition="{end}" creatingUser="{user_guid[user]}">'
-                       f'<Coding guid="{guid("cod", sel_n)}" creatingUser="{user_guid[user]}">'
+                       f'endPosition="{end}"{by}><Coding guid="{guid("cod", sel_n)}"{by}>'
                        f'<CodeRef targetGUID="{code_guid.get(code, guid("code", 999))}"/></Coding></PlainTextSelection>')
         xml.append("</TextSource>")
         files[f"{writer.folder}/{file_name}"] = _docx(src.text) if src.docx else src.text.encode(src.encoding)

@@ -40,8 +40,13 @@ def coded(project_) -> list[tuple[str, str, str]]:
     return list(dict.fromkeys(out))
 
 
-def test_nvivo_windows_utf16_positions_bom_crlf_and_upper_sources(tmp_path):
-    path = project(tmp_path / "nvivo-win.qdpx", Writer("NVivo 12.6.0.959", folder="Sources", count="utf16"),
+@pytest.mark.parametrize("writer", [
+    Writer("NVivo 12.6.0.959", folder="Sources", count="utf16"),     # Windows known from the archive's traits
+    # As a real NVivo for Windows 12.6 export: origin says Windows, codings carry no creatingUser,
+    # each source has a .docx next to its .txt.
+    Writer("NVivo for Windows 12.6", folder="Sources", count="utf16", attributed=False, rich_too=True)])
+def test_nvivo_windows_utf16_positions_bom_crlf_and_upper_sources(tmp_path, writer):
+    path = project(tmp_path / "nvivo-win.qdpx", writer,
                    [Source("Interview P07", NVIVO_TEXT, NVIVO_CODINGS, encoding="utf-8-sig")], CODES, ["Jane"])
     imported = read_qdpx(path)
     assert imported.documents.iloc[0]["text"] == NVIVO_TEXT          # BOM gone, CRLF kept
@@ -140,10 +145,11 @@ def test_unplaceable_selections_are_reported_and_the_rest_imported(tmp_path):
 
 
 def test_no_user_needs_coder_and_two_unnamed_qde_files_are_refused(tmp_path):
-    path = project(tmp_path / "p.qdpx", Writer("QualCoder 3.6"), [Source("s", "hello world", [("hello", "A", "u")])],
-                   ["A"], ["u"])
+    # Codings without creatingUser in a file with two users: whose they are must be said.
+    path = project(tmp_path / "p.qdpx", Writer("QualCoder 3.6", attributed=False),
+                   [Source("s", "hello world", [("hello", "A", "u")])], ["A"], ["u", "v"])
     with zipfile.ZipFile(path) as zf:
-        qde = zf.read("project.qde").decode().replace(' creatingUser="{00000001-0000-4000-8000-000000000001}"', "")
+        qde = zf.read("project.qde").decode()
         files = {n: zf.read(n) for n in zf.namelist() if n != "project.qde"}
     for name, extra in (("a.qdpx", {}), ("b.qdpx", {"other.qde": qde.encode()})):
         with zipfile.ZipFile(tmp_path / name, "w") as zf:
