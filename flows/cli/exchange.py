@@ -18,6 +18,8 @@ err_console = Console(stderr=True)
 
 STORE_HELP = "Project store (SQLite path or SQLAlchemy URL); implies --store. Default: outputs/qualmine.sqlite."
 NAMES_HELP = "Code names in the QDA tool: 'both' ('中文 / English'), 'zh' or 'en'."
+LABELS_HELP = ("Language of code names that are not qualmine's own: 'auto' (as the file declares, else by script: "
+               "Chinese -> zh, anything else -> en), 'zh' or 'en'.")
 
 
 def _fail(message: str) -> None:
@@ -57,6 +59,12 @@ def _coders(values: list[str] | None) -> tuple[str | None, dict[str, str]]:
         else:
             default = value.strip()
     return default, mapping
+
+
+def _labels(value: str) -> str | None:
+    if value not in ("auto", "zh", "en"):
+        _fail(f"--labels must be one of auto, zh, en; got {value!r}")
+    return None if value == "auto" else value
 
 
 def _names(value: str) -> str:
@@ -123,6 +131,7 @@ def export_qdpx_cmd(
 def import_qdc(
     file: Path = typer.Argument(..., help="REFI-QDA codebook (.qdc) from NVivo, ATLAS.ti, MAXQDA, QualCoder..."),
     out: Path = typer.Option(..., "--out", help="Codebook YAML file to write."),
+    labels: str = typer.Option("auto", "--labels", help=LABELS_HELP),
 ) -> None:
     """Convert a .qdc codebook into a qualmine codebook YAML file."""
     from qualmine.coding.codebook import dump_codebook
@@ -130,7 +139,7 @@ def import_qdc(
     from qualmine.outputs.refi.common import RefiError
 
     try:
-        imported = read_qdc(file)
+        imported = read_qdc(file, label_lang=_labels(labels))
     except RefiError as exc:
         _fail(str(exc))
     out.parent.mkdir(parents=True, exist_ok=True)
@@ -156,6 +165,7 @@ def import_qdpx(
     positions: str = typer.Option("auto", "--positions",
                                   help="How the file counts selection positions: 'auto' (from the writing tool, "
                                        "checked against the text), 'standard' (characters) or 'nvivo' (UTF-16 units)."),
+    labels: str = typer.Option("auto", "--labels", help=LABELS_HELP),
 ) -> None:
     """Bring a coded project in: a run folder of tables, and (with --store) the coder's decisions."""
     from qualmine.flows.settings import DEFAULT_OUTPUTS
@@ -165,7 +175,7 @@ def import_qdpx(
     default, mapping = _coders(coder)
     try:
         project = read_qdpx(file, default, coder_map=mapping, max_segment_chars=max_segment_chars,
-                            positions=_positions(positions, auto=True))
+                            positions=_positions(positions, auto=True), label_lang=_labels(labels))
     except RefiError as exc:
         _fail(str(exc))
     out = out or DEFAULT_OUTPUTS / f"import-{file.stem}"

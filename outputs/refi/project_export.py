@@ -267,7 +267,7 @@ def build_qde(parts: ProjectParts, *, name_lang: NameLang = "both",
         _add_selections(src, by_doc.get(doc_id, []), texts[doc_id], OffsetMap(texts[doc_id], positions))
     _add_links(root, parts.codebook)
     sets_el = etree.SubElement(root, _q("Sets"))
-    for set_guid, set_name, description, members in codebook_sets(parts.codebook):
+    for set_guid, set_name, description, members in codebook_sets(parts.codebook, name_lang):
         set_el = etree.SubElement(sets_el, _q("Set"), guid=set_guid, name=set_name)
         etree.SubElement(set_el, _q("Description")).text = description
         for member in members:

@@ -29,7 +29,7 @@ from qualmine.corpus.lang import detect_lang
 from qualmine.corpus.records import Document, IngestionRecord, Segment, make_segment_id
 from qualmine.corpus.sentences import build_segments, sentence_spans
 from qualmine.corpus.turns import find_turns
-from qualmine.outputs.refi.codebook import build_codebook, read_codes, read_sets
+from qualmine.outputs.refi.codebook import build_codebook, declared_label_lang, read_codes, read_sets
 from qualmine.outputs.refi.common import (
     PROJECT_NS, RefiError, canonical_namespace, normalize_guid, parse_xml, split_description, validate,
 )
@@ -73,13 +73,16 @@ class ImportedProject:
 
 
 def read_qdpx(path: str | Path, coder: str | None = None, *, coder_map: dict[str, str] | None = None,
-              max_segment_chars: int = 300, positions: str | None = None) -> ImportedProject:
+              max_segment_chars: int = 300, positions: str | None = None,
+              label_lang: str | None = None) -> ImportedProject:
     """Read a `.qdpx` file safely (see module docstring); raises `RefiError` naming file and line.
 
     Each REFI user becomes a coder under their own name. `coder` names the coder of codings
     that name no user, and of every coding when the file has a single human user; `coder_map`
     renames users ({REFI user name: coder}). `positions` forces a counting rule ('codepoints' or
     'utf16'); by default it is chosen from the writer and checked against the selections.
+    `label_lang` ('zh' / 'en') is the language of the code names (default: as the file declares,
+    else each name's script).
     """
     path = Path(path)
     if coder is not None and not coder.strip():
@@ -105,7 +108,7 @@ def read_qdpx(path: str | Path, coder: str | None = None, *, coder_map: dict[str
                                                         f"found <{etree.QName(root).localname}>")
         validate(tree, "project", where)
         return _convert(root, zf, path, where, Coders((coder or "").strip(), dict(coder_map or {})),
-                        hashlib.sha256(raw).hexdigest(), max_segment_chars, positions)
+                        hashlib.sha256(raw).hexdigest(), max_segment_chars, positions, label_lang)
 
 
 def _find_qde(zf: zipfile.ZipFile, source: str) -> str:
@@ -128,13 +131,14 @@ def _member(zf: zipfile.ZipFile, name: str, source: str) -> bytes:
 
 
 def _convert(root, zf: zipfile.ZipFile, path: Path, where: str, coders: Coders, file_hash: str,
-             max_chars: int, forced: str | None) -> ImportedProject:
+             max_chars: int, forced: str | None, label_lang: str | None) -> ImportedProject:
     notes: list[str] = []
     codes_el = root.find(f"{_q('CodeBook')}/{_q('Codes')}")
     if codes_el is None:
         raise RefiError.one(where, root.sourceline, "the project has no <CodeBook>: nothing was coded with codes qualmine can use")
     sets = read_sets(root, NS, "targetGUID")
-    imported = read_codes(codes_el, [(n, m) for n, m, _, _ in sets], NS, where)
+    imported = read_codes(codes_el, [(n, m) for n, m, _, _ in sets], NS, where,
+                          label_lang or declared_label_lang(sets, where))
     book = build_codebook(imported, sets, where, path.stem).codebook
     notes += imported.notes
     users = {normalize_guid(u.get("guid", "")): u.get("name") or u.get("id") or "" for u in root.iter(_q("User"))}

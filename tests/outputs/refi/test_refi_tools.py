@@ -11,6 +11,7 @@ from qualmine.outputs.refi.common import RefiError
 from qualmine.outputs.refi.positions import OffsetMap, RawSelection, choose_rule
 from qualmine.outputs.refi.project_import import read_qdpx, write_imported_run
 from qualmine.outputs.writers import read_table
+from refi_inputs import codebook  # noqa: F401 (fixture)
 from refi_tools import Source, Writer, project, utf16_units
 
 # Emoji and a CJK extension-B character (both outside the BMP) before later codings; CRLF lines.
@@ -187,3 +188,21 @@ def test_offset_map_round_trips_and_refuses_half_characters():
     assert units.to_chars(2) is None and units.to_chars(units.units + 1) is None
     choice = choose_rule([("plain text", [RawSelection(0, 5)])], origin="NVivo 12 Windows")
     assert "both rules agree" in choice.reason
+
+
+def test_renamed_labels_keep_the_language_the_codebook_declares(codebook):
+    from qualmine.outputs.refi.codebook import code_guid, codebook_to_qdc
+
+    first = codebook.codes[0]
+
+    def renamed(name_lang: str) -> bytes:
+        data = codebook_to_qdc(codebook, name_lang=name_lang).decode("utf-8")
+        at = data.index(f'guid="{code_guid(first.id)}" name="') + len(f'guid="{code_guid(first.id)}" name="')
+        return (data[:at] + "WiFi" + data[data.index('"', at):]).encode("utf-8")
+
+    declared = qdc_to_codebook(renamed("zh"), "zh.qdc").codebook.codes[0]      # block says: names are zh
+    assert (declared.label.zh, declared.label.en) == ("WiFi", first.label.en)
+    by_script = qdc_to_codebook(renamed("both"), "both.qdc").codebook.codes[0]
+    assert by_script.label.en == "WiFi"
+    asked = qdc_to_codebook(renamed("both"), "both.qdc", label_lang="zh").codebook.codes[0]
+    assert (asked.label.zh, asked.label.en) == ("WiFi", first.label.en)
