@@ -333,9 +333,15 @@ class ImportedCodebook:
 
 
 def build_codebook(imported: ImportedCodes, sets: list[tuple[str, list[str], str | None, int | None]],
-                   source: str, default_name: str) -> ImportedCodebook:
-    """Assemble and fully validate (as `parse_codebook` would) a codebook from imported codes."""
+                   source: str, default_name: str, fallback: dict[str, Any] | None = None) -> ImportedCodebook:
+    """Assemble and fully validate (as `parse_codebook` would) a codebook from imported codes.
+
+    Name, version and description come from qualmine's codebook set, else from `fallback` (the
+    copy a qualmine project keeps in its own Description, for tools that drop sets)."""
     name, version, description = default_name, 1, None
+    if isinstance(fallback, dict) and fallback.get("name"):
+        name, version = str(fallback["name"]), fallback.get("version", 1)
+        description = str(fallback.get("description") or "") or None
     for set_name, _, desc, line in sets:
         human, block = split_description(desc, source, line)
         if block and isinstance(block.get("codebook"), dict):

@@ -272,7 +272,10 @@ def build_qde(parts: ProjectParts, *, name_lang: NameLang = "both",
         etree.SubElement(set_el, _q("Description")).text = description
         for member in members:
             etree.SubElement(set_el, _q("MemberCode"), targetGUID=member)
-    block = {key: value for key, value in (("positions", positions if positions != "codepoints" else None),
+    book = parts.codebook
+    kept = {"name": book.name, "version": book.version, **({"description": book.description} if book.description else {})}
+    block = {key: value for key, value in (("codebook", kept),   # for tools that drop REFI sets
+                                           ("positions", positions if positions != "codepoints" else None),
                                            ("decisions", parts.decisions)) if value}
     etree.SubElement(root, _q("Description")).text = join_description(
         f"Exported by qualmine from run {parts.name}.", {"project": block} if block else None)

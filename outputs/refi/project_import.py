@@ -137,14 +137,14 @@ def _convert(root, zf: zipfile.ZipFile, path: Path, where: str, coders: Coders, 
     if codes_el is None:
         raise RefiError.one(where, root.sourceline, "the project has no <CodeBook>: nothing was coded with codes qualmine can use")
     sets = read_sets(root, NS, "targetGUID")
-    imported = read_codes(codes_el, [(n, m) for n, m, _, _ in sets], NS, where,
-                          label_lang or declared_label_lang(sets, where))
-    book = build_codebook(imported, sets, where, path.stem).codebook
-    notes += imported.notes
-    users = {normalize_guid(u.get("guid", "")): u.get("name") or u.get("id") or "" for u in root.iter(_q("User"))}
     desc = root.find(_q("Description"))
     _, block = split_description(desc.text if desc is not None else "", where, desc.sourceline if desc is not None else None)
     extension = (block or {}).get("project") if isinstance((block or {}).get("project"), dict) else {}
+    imported = read_codes(codes_el, [(n, m) for n, m, _, _ in sets], NS, where,
+                          label_lang or declared_label_lang(sets, where))
+    book = build_codebook(imported, sets, where, path.stem, extension.get("codebook")).codebook
+    notes += imported.notes
+    users = {normalize_guid(u.get("guid", "")): u.get("name") or u.get("id") or "" for u in root.iter(_q("User"))}
     people, source_owner = _cases(root)
     documents, sources, boms = [], [], set()
     taken: set[str] = set()

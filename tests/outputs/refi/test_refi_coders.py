@@ -126,3 +126,20 @@ def test_cli_import_maps_coders_and_export_writes_nvivo_positions(tmp_path):
     result = runner.invoke(app, ["export", "qdpx", "--run", str(out), "--out", str(tmp_path / "x.qdpx"),
                                  "--positions", "atlas"])
     assert result.exit_code == 2 and "--positions must be one of" in result.output
+
+
+def test_codebook_name_and_description_survive_a_tool_that_drops_sets(tmp_path, small_run, codebook):
+    import re
+
+    path = export_qdpx(small_run, tmp_path / "p.qdpx", codebook=codebook).path
+    with zipfile.ZipFile(path) as zf:
+        files = {n: zf.read(n) for n in zf.namelist()}
+    qde = files["project.qde"].decode("utf-8")
+    files["project.qde"] = re.sub(r"<Sets>.*</Sets>", "", qde, flags=re.S).encode("utf-8")
+    assert b"<Sets>" not in files["project.qde"]
+    with zipfile.ZipFile(tmp_path / "nosets.qdpx", "w") as zf:
+        for name, data in files.items():
+            zf.writestr(name, data)
+    book = read_qdpx(tmp_path / "nosets.qdpx").codebook
+    assert (book.name, book.version, book.description) == (codebook.name, codebook.version, codebook.description)
+    assert book == codebook
