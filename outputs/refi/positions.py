@@ -23,6 +23,7 @@ PositionRule = Literal["codepoints", "utf16"]
 RULES: tuple[PositionRule, ...] = ("codepoints", "utf16")
 RULE_WORDS = {"codepoints": "code points (the REFI-QDA standard)",
               "utf16": "UTF-16 code units after the BOM, CRLF = 2 (NVivo for Windows)"}
+SHORT_WORDS = {"codepoints": "code points", "utf16": "UTF-16 units"}
 # What users type for `--positions`: the tool whose convention to write.
 EXPORT_RULES: dict[str, PositionRule] = {"standard": "codepoints", "codepoints": "codepoints",
                                          "nvivo": "utf16", "utf16": "utf16"}
@@ -95,14 +96,17 @@ class PositionChoice:
     ambiguous: bool = False
 
     def summary(self) -> str:
+        """One line for the import's notes: the rule, why, and how the selections fit."""
         used = self.checks.get(self.rule)
         fit = f"{used.fits} of {self.total} selection(s) fit it" if used else f"{self.total} selection(s)"
-        text = f"positions read as {RULE_WORDS[self.rule]} ({self.reason}); {fit}"
+        text = f"positions read as {RULE_WORDS[self.rule]}, because: {self.reason}; {fit}"
         if self.ambiguous:
-            others = [c for r, c in self.checks.items() if r != self.rule]
-            text += "; checked both ways: " + ", ".join(
-                f"{RULE_WORDS[c.rule].split(' (')[0]}: {c.fits} fit" + (f", {c.text_matches}/{c.named} text match"
-                                                                         if c.named else "") for c in [used, *others] if c)
+            parts = []
+            for rule in RULES:
+                check = self.checks[rule]
+                match = f", {check.text_matches} of {check.named} find their named text" if check.named else ""
+                parts.append(f"{SHORT_WORDS[rule]} {check.fits} fit{match}")
+            text += " (checked both ways: " + "; ".join(parts) + ")"
         return text
 
 
