@@ -149,7 +149,8 @@ def gather_parts(run_dir: str | Path, *, codebook: Codebook | str | Path | None 
             codings.append(_Coding(row.doc_id, start, end, row.code_id, user, *_scores(row)))
     carried: list[dict] = []
     if decisions is not None and len(decisions):
-        codings += _decision_codings(decisions, spans, store_segments, codings, notes, carried)
+        codings += _decision_codings(decisions, spans, store_segments, codings, notes, carried,
+                                     set(documents["doc_id"].astype(str)))
     known = set(book.ids)
     extra = sorted({c.code_id for c in codings} - known)
     if extra:
@@ -190,10 +191,12 @@ def _user_of(row) -> str:
 
 
 def _decision_codings(decisions: pd.DataFrame, spans: pd.DataFrame, store_segments: pd.DataFrame | None,
-                      already: list[_Coding], notes: list[str], carried: list[dict]) -> list[_Coding]:
+                      already: list[_Coding], notes: list[str], carried: list[dict], doc_ids: set[str]) -> list[_Coding]:
     kept = decisions[decisions["decision"].isin(EXPORTED_DECISIONS)]
     lookup = pd.concat([spans, store_segments[spans.columns]] if store_segments is not None else [spans])
-    lookup = lookup.drop_duplicates("segment_id").set_index("segment_id")
+    lookup = lookup.drop_duplicates("segment_id")
+    # The store may hold other corpora: only segments of this run's documents are exported.
+    lookup = lookup[lookup["doc_id"].astype(str).isin(doc_ids)].set_index("segment_id")
     for row in decisions[decisions["segment_id"].isin(lookup.index)].sort_values(
             ["coder", "segment_id", "code_id"]).to_dict("records"):
         carried.append({"segment_id": str(row["segment_id"]), "code_id": str(row["code_id"]), "coder": str(row["coder"]),

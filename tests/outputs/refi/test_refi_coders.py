@@ -68,8 +68,14 @@ def test_qualmine_trip_keeps_rejects_notes_times_and_scores(tmp_path, small_run,
         (segs["The staff were rude."], queue, "jane", "reject", "no queue here", "2026-11-30T10:05:00+00:00"),
         (segs["The staff were rude."], staff, "lee", "add", "", "2026-11-30T11:00:00+00:00")],
         columns=["segment_id", "code_id", "coder", "decision", "note", "decided_at"])
-    out = export_qdpx(run, tmp_path / "trip.qdpx", decisions=decisions)
+    # The store may hold another corpus: its segments and decisions stay out of this project.
+    elsewhere = pd.DataFrame({"segment_id": ["other"], "doc_id": ["elsewhere.txt"], "start": [0], "end": [5]})
+    with_other = pd.concat([decisions, pd.DataFrame([("other", queue, "jane", "add", "", "")],
+                                                    columns=decisions.columns)], ignore_index=True)
+    out = export_qdpx(run, tmp_path / "trip.qdpx", decisions=with_other, store_segments=elsewhere)
+    assert any("unknown to this run" in n for n in out.notes)
     back = read_qdpx(out.path).decisions.set_index(["segment_id", "code_id", "coder"])
+    assert "other" not in back.index.get_level_values("segment_id")
     for row in decisions.itertuples(index=False):
         got = back.loc[(row.segment_id, row.code_id, row.coder)]
         assert (got["decision"], got["note"], pd.Timestamp(got["decided_at"])) == (
