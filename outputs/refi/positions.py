@@ -23,6 +23,7 @@ PositionRule = Literal["codepoints", "utf16"]
 RULES: tuple[PositionRule, ...] = ("codepoints", "utf16")
 RULE_WORDS = {"codepoints": "code points (the REFI-QDA standard)",
               "utf16": "UTF-16 code units after the BOM, CRLF = 2 (NVivo for Windows)"}
+_ASTRAL = re.compile("[\U00010000-\U0010FFFF]")   # characters outside the BMP: 2 UTF-16 units each
 SHORT_WORDS = {"codepoints": "code points", "utf16": "UTF-16 units"}
 # What users type for `--positions`: the tool whose convention to write.
 EXPORT_RULES: dict[str, PositionRule] = {"standard": "codepoints", "codepoints": "codepoints",
@@ -36,7 +37,7 @@ class OffsetMap:
         self.length = len(text)
         self.rule = rule
         # Only characters outside the BMP count differently; most texts have none (identity map).
-        astral = [i for i, ch in enumerate(text) if ord(ch) > 0xFFFF] if rule == "utf16" and not text.isascii() else []
+        astral = [m.start() for m in _ASTRAL.finditer(text)] if rule == "utf16" and not text.isascii() else []
         self._astral = astral
         self._unit_starts = [a + k for k, a in enumerate(astral)]   # where astral char k starts, in units
 
@@ -172,7 +173,7 @@ def choose_rule(sources: list[tuple[str, list[RawSelection]]], *, origin: str = 
         return PositionChoice(declared, "declared by the file's qualmine block", total,
                               {declared: check_rule(declared, sources)})
     expected, reason = expected_rule(origin, upper_sources=upper_sources, bom=bom)
-    differs = any(ord(ch) > 0xFFFF for text, sels in sources if sels for ch in text)
+    differs = any(_ASTRAL.search(text) for text, sels in sources if sels)
     if not differs:
         rule = expected or "codepoints"
         why = "no character outside the BMP in any coded source, so both rules agree"
