@@ -231,30 +231,31 @@ def _document(src, zf: zipfile.ZipFile, names: list[str], where: str, archive: s
 
 def _source_text(src, zf: zipfile.ZipFile, names: list[str], where: str, archive: str, name: str,
                  notes: list[str]) -> tuple[str, str | None]:
+    """The source's text and its file's BOM: inline text, else the plain-text file, else (when
+    that is missing) the `.docx` of `richTextPath`, its paragraphs extracted."""
     inline = src.find(_q("PlainTextContent"))
     if inline is not None and inline.text is not None:
         return inline.text, None
-    ref = src.get("plainTextPath")
-    rich = src.get("richTextPath") or ""
-    docx = not ref and rich.lower().endswith(".docx")
-    ref = ref or (rich if docx else None)
-    if not ref:
-        raise RefiError.one(where, src.sourceline, f"text source {name!r} has neither PlainTextContent nor plainTextPath")
-    if not ref.startswith("internal://"):
-        raise RefiError.one(where, src.sourceline, f"text source {name!r} points outside the archive ({ref}); "
-                                                   "only self-contained projects (internal://) can be imported")
-    member = source_member(names, ref[len("internal://"):])
-    if member is None:
-        wanted = "Sources/" + ref[len("internal://"):]
+    plain, rich = src.get("plainTextPath"), src.get("richTextPath") or ""
+    if not plain and not rich.lower().endswith(".docx"):
+        raise RefiError.one(where, src.sourceline, f"text source {name!r} has neither PlainTextContent nor "
+                                                   "plainTextPath (nor a .docx richTextPath)")
+    for ref in (plain, rich):
+        if ref and not ref.startswith("internal://"):
+            raise RefiError.one(where, src.sourceline, f"text source {name!r} points outside the archive ({ref}); "
+                                                       "only self-contained projects (internal://) can be imported")
+    member = source_member(names, plain[len("internal://"):]) if plain else None
+    if member is not None:
+        # A BOM is an encoding mark, not a character the tools count in selection positions.
+        return decode_source(_member(zf, member, archive), f"{archive}!{member}")
+    docx = source_member(names, rich[len("internal://"):]) if rich.lower().endswith(".docx") else None
+    if docx is None:
+        wanted = "Sources/" + (plain or rich)[len("internal://"):]
         raise RefiError.one(where, src.sourceline, f"text source {name!r} refers to {wanted}, which is not in the "
                                                    f"archive {archive} (looked in any case of Sources/)")
-    data = _member(zf, member, archive)
-    if docx:
-        notes.append(f"text source {name!r} has only a .docx ({member}): its text was extracted paragraph by paragraph; "
-                     "positions are read against that text")
-        return docx_text(data, f"{archive}!{member}"), None
-    # A BOM is an encoding mark, not a character the tools count in selection positions.
-    return decode_source(data, f"{archive}!{member}")
+    notes.append(f"text source {name!r} has only a .docx ({docx}): its text was extracted paragraph by paragraph; "
+                 "positions are read against that text")
+    return docx_text(_member(zf, docx, archive), f"{archive}!{docx}"), None
 
 
 def _segment(documents: list[Document], selections: list[Selection], people: pd.DataFrame,

@@ -206,3 +206,22 @@ def test_renamed_labels_keep_the_language_the_codebook_declares(codebook):
     assert by_script.label.en == "WiFi"
     asked = qdc_to_codebook(renamed("both"), "both.qdc", label_lang="zh").codebook.codes[0]
     assert (asked.label.zh, asked.label.en) == ("WiFi", first.label.en)
+
+
+def test_nvivo_source_whose_txt_is_missing_falls_back_to_its_docx(tmp_path):
+    from refi_tools import _docx
+
+    text = "排队太久了。\n人手不够。"
+    path = project(tmp_path / "n.qdpx", Writer("NVivo for Windows 12.6", folder="Sources", rich_too=True),
+                   [Source("P", text, [("人手不够", "Staffing", "Jane")])], CODES, ["Jane"])
+    with zipfile.ZipFile(path) as zf:
+        files = {n: zf.read(n) for n in zf.namelist()}
+    txt = next(n for n in files if n.endswith(".txt"))
+    files[txt[:-4] + ".docx"] = _docx(text)
+    del files[txt]
+    with zipfile.ZipFile(path, "w") as zf:
+        for name, data in files.items():
+            zf.writestr(name, data)
+    imported = read_qdpx(path)
+    assert coded(imported) == [("人手不够", "Staffing", "Jane")]
+    assert any("only a .docx" in n for n in imported.notes)
