@@ -52,6 +52,11 @@ class Coders:
 
     default: str = ""
     mapping: dict[str, str] = field(default_factory=dict)
+    resolved: dict[str, str] = field(default_factory=dict)   # REFI user -> coder, as `name_coders` decided
+
+    def of(self, user: str) -> str:
+        """The coder a REFI user's work was imported as (for qualmine's carried decisions)."""
+        return self.resolved.get(user) or self.mapping.get(user) or user
 
 
 def raw_selections(src) -> list[RawSelection]:
@@ -127,6 +132,7 @@ def name_coders(selections: list[Selection], coders: Coders, file_users: list[st
         return user
 
     named = {user: coder_of(user) for user in {s.user for s in selections}}
+    coders.resolved.update({user: name for user, name in named.items() if user and name})
     return [Selection(s.doc_id, s.start, s.end, s.code_id, s.user, s.guid, named[s.user], s.extra) for s in selections]
 
 
@@ -173,7 +179,7 @@ def merge_extension_decisions(decisions: pd.DataFrame, carried: list, coders: Co
     for item in carried:
         if not isinstance(item, dict) or item.get("decision") not in ("accept", "add", "reject"):
             continue
-        coder = coders.mapping.get(str(item.get("coder")), str(item.get("coder")))
+        coder = coders.of(str(item.get("coder")))
         key = (str(item.get("segment_id")), str(item.get("code_id")), coder)
         at = index.get(key)
         if item["decision"] == "reject":

@@ -149,3 +149,17 @@ def test_codebook_name_and_description_survive_a_tool_that_drops_sets(tmp_path, 
     book = read_qdpx(tmp_path / "nosets.qdpx").codebook
     assert (book.name, book.version, book.description) == (codebook.name, codebook.version, codebook.description)
     assert book == codebook
+
+
+def test_carried_decisions_follow_the_coder_a_one_user_file_is_imported_as(tmp_path):
+    base = read_qdpx(write_qdpx(tmp_path / "nvivo.qdpx", foreign_qde()), "jane")
+    run = tmp_path / "run"
+    write_imported_run(base, run)
+    segs = read_table(run, "segments").set_index("text")["segment_id"]
+    queue = next(c.id for c in base.codebook.codes if c.label.zh == "排队等候")
+    decisions = pd.DataFrame([(segs["The staff were rude."], queue, "jane", "reject", "no queue", "2026-11-30T10:05:00Z")],
+                             columns=["segment_id", "code_id", "coder", "decision", "note", "decided_at"])
+    out = export_qdpx(run, tmp_path / "trip.qdpx", decisions=decisions)
+    back = read_qdpx(out.path, "janet").decisions        # jane's file, imported as janet's
+    assert set(back["coder"]) == {"janet"}
+    assert back.set_index(["segment_id", "code_id"]).loc[(segs["The staff were rude."], queue), "decision"] == "reject"
