@@ -309,8 +309,11 @@ def _add_selections(src: etree._Element, codings: list[_Coding], text: str, offs
         sel = etree.SubElement(src, _q("PlainTextSelection"), guid=stable_guid("selection", doc_id, start, end),
                                name=text[start:end][:80], startPosition=str(offsets.to_units(start)),
                                endPosition=str(offsets.to_units(end)), creatingUser=user_guid(here[0].user))
+        firsts = {(c.code_id, c.user): c for c in reversed(here)}   # one per (code, user), as the codings below
         scored = [{"code": c.code_id, "user": c.user, "score": c.score, "matched": c.matched, "hits": c.hits}
-                  for c in here if c.user in MACHINE_USERS.values() and (c.score, c.matched, c.hits) != (1.0, "", 1)]
+                  for c in firsts.values()
+                  if c.user in MACHINE_USERS.values() and (c.score, c.matched, c.hits) != (1.0, "", 1)]
+        scored.sort(key=lambda d: (d["code"], d["user"]))
         if scored:   # machine scores, which REFI cannot hold, for a qualmine -> qualmine trip
             etree.SubElement(sel, _q("Description")).text = join_description("", {"codings": scored})
         seen = set()
