@@ -34,7 +34,7 @@ from qualmine.outputs.refi.common import (
     PROJECT_NS, RefiError, canonical_namespace, normalize_guid, parse_xml, split_description, validate,
 )
 from qualmine.outputs.refi.positions import RULES, PositionChoice, check_rule, choose_rule
-from qualmine.outputs.refi.project_codings import (
+from qualmine.outputs.refi.project_codings import (  # noqa: F401 (the *_COLUMNS are documented here)
     APPLICATION_COLUMNS, DECISION_COLUMNS, PROBLEM_COLUMNS, Coders, Selection, applications, merge_extension_decisions,
     name_coders, raw_selections, read_selections,
 )

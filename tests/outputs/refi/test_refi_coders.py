@@ -16,7 +16,7 @@ from qualmine.outputs.refi.project_import import read_qdpx, write_imported_run
 from qualmine.outputs.refi.project_sources import neutral_source_names
 from qualmine.outputs.refi.store_bridge import record_imported_decisions
 from qualmine.outputs.writers import read_table
-from refi_inputs import EXAMPLE_CODEBOOK, FOREIGN_TEXT, foreign_qde, write_qdpx, codebook, small_run  # noqa: F401
+from refi_inputs import foreign_qde, write_qdpx, codebook, small_run  # noqa: F401 (fixtures)
 from refi_tools import Source, Writer, project, utf16_units
 
 runner = CliRunner()
