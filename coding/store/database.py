@@ -266,8 +266,11 @@ class ProjectStore:
     def append_decisions(self, batch: dict, decisions: pd.DataFrame) -> int:
         """Append one import batch and its decisions atomically; returns the number appended."""
         now = utcnow()
+        # An optional `decided_at` column keeps the time a decision was made elsewhere (a qualmine
+        # project carried through another tool); missing or empty means now.
         rows = [{"segment_id": r.segment_id, "code_id": r.code_id, "coder": batch["coder"], "decision": r.decision,
-                 "note": r.note or None, "decided_at": now, "import_batch": batch["batch_id"],
+                 "note": r.note or None, "decided_at": _decided_at(getattr(r, "decided_at", None), now),
+                 "import_batch": batch["batch_id"],
                  "file_hash": batch["file_hash"]} for r in decisions.itertuples(index=False)]
         with self.writer.begin() as conn:
             conn.execute(insert(s.import_batches).values(**batch, imported_at=now, decisions=len(rows)))
@@ -280,6 +283,15 @@ class ProjectStore:
         with self.engine.connect() as conn:
             result = conn.execute(query)
             return pd.DataFrame(result.fetchall(), columns=list(result.keys()))
+
+
+def _decided_at(value, now):
+    if value is None or value == "" or (isinstance(value, float) and value != value):
+        return now
+    stamp = pd.Timestamp(value)
+    if pd.isna(stamp):
+        return now
+    return (stamp if stamp.tzinfo else stamp.tz_localize("UTC")).to_pydatetime()
 
 
 def insert_chunked(conn: Connection, table, rows: list[dict]) -> None:

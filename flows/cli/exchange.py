@@ -16,6 +16,8 @@ from qualmine.flows.cli.common import console, err_console, fail
 
 STORE_HELP = "Project store (SQLite path or SQLAlchemy URL); implies --store. Default: qualmine-runs/qualmine.sqlite."
 NAMES_HELP = "Code names in the QDA tool: 'both' ('中文 / English'), 'zh' or 'en'."
+LABELS_HELP = ("Language of code names that are not qualmine's own: 'auto' (as the file declares, else by script: "
+               "Chinese -> zh, anything else -> en), 'zh' or 'en'.")
 
 
 _fail = fail
@@ -24,6 +26,41 @@ _fail = fail
 def _notes(notes) -> None:
     for note in notes:
         console.print(f"[dim]note:[/] {note}", highlight=False, soft_wrap=True)
+
+
+def _positions(value: str, *, auto: bool) -> str | None:
+    from qualmine.outputs.refi.positions import EXPORT_RULES
+
+    if auto and value == "auto":
+        return None
+    if value not in EXPORT_RULES:
+        choices = (["auto"] if auto else []) + list(EXPORT_RULES)
+        _fail(f"--positions must be one of {', '.join(choices)}; got {value!r}")
+    return EXPORT_RULES[value]
+
+
+def _coders(values: list[str] | None) -> tuple[str | None, dict[str, str]]:
+    """`--coder NAME` (codings without a user, or a single-user file) and `--coder 'USER=NAME'` (renames)."""
+    default, mapping = None, {}
+    for value in values or []:
+        user, sep, name = value.partition("=")
+        if sep:
+            if not user.strip() or not name.strip():
+                _fail(f"--coder {value!r}: a mapping is 'REFI user=coder name', both non-empty")
+            mapping[user.strip()] = name.strip()
+        elif not value.strip():
+            _fail("--coder must be a non-empty name")
+        elif default is not None:
+            _fail(f"--coder given two plain names ({default!r}, {value!r}); map users with 'USER=NAME' instead")
+        else:
+            default = value.strip()
+    return default, mapping
+
+
+def _labels(value: str) -> str | None:
+    if value not in ("auto", "zh", "en"):
+        _fail(f"--labels must be one of auto, zh, en; got {value!r}")
+    return None if value == "auto" else value
 
 
 def _names(value: str) -> str:
@@ -60,6 +97,9 @@ def export_qdpx_cmd(
     store_url: Optional[str] = typer.Option(None, "--store-url", help=STORE_HELP),
     names: str = typer.Option("both", "--names", help=NAMES_HELP),
     name: Optional[str] = typer.Option(None, "--name", help="Project name shown in the QDA tool (default: run folder name)."),
+    positions: str = typer.Option("standard", "--positions",
+                                  help="How selection positions count: 'standard' (characters, as REFI-QDA says) or "
+                                       "'nvivo' (UTF-16 units, for importing into NVivo for Windows)."),
 ) -> None:
     """Write the run as a REFI-QDA project (.qdpx): sources, coded selections, codes, users, cases."""
     from qualmine.coding.codebook import CodebookError
@@ -75,7 +115,7 @@ def export_qdpx_cmd(
         decisions, segments = store_review_decisions(store_url)
     try:
         result = export_qdpx(run, out, codebook=codebook, decisions=decisions, store_segments=segments,
-                             name_lang=_names(names), name=name)
+                             name_lang=_names(names), name=name, positions=_positions(positions, auto=False))
     except (CodebookError, RefiError) as exc:
         _fail(str(exc))
     console.print(f"{result.sources} sources, {result.selections} coded selections ({result.codings} codings; users "
@@ -87,6 +127,7 @@ def export_qdpx_cmd(
 def import_qdc(
     file: Path = typer.Argument(..., help="REFI-QDA codebook (.qdc) from NVivo, ATLAS.ti, MAXQDA, QualCoder..."),
     out: Path = typer.Option(..., "--out", help="Codebook YAML file to write."),
+    labels: str = typer.Option("auto", "--labels", help=LABELS_HELP),
 ) -> None:
     """Convert a .qdc codebook into a qualmine codebook YAML file."""
     from qualmine.coding.codebook import dump_codebook
@@ -94,7 +135,7 @@ def import_qdc(
     from qualmine.outputs.refi.common import RefiError
 
     try:
-        imported = read_qdc(file)
+        imported = read_qdc(file, label_lang=_labels(labels))
     except RefiError as exc:
         _fail(str(exc))
     out.parent.mkdir(parents=True, exist_ok=True)
@@ -110,21 +151,27 @@ def import_qdc(
 @import_app.command("qdpx")
 def import_qdpx(
     file: Path = typer.Argument(..., help="REFI-QDA project (.qdpx) from NVivo, ATLAS.ti, MAXQDA, QualCoder..."),
-    coder: str = typer.Option(..., "--coder", help="Whose coding this is: the coder name for the decisions."),
+    coder: Optional[list[str]] = typer.Option(
+        None, "--coder", help="Each REFI user is a coder under their own name. NAME: the coder of codings without a "
+                              "user (or of a single-user file); 'USER=NAME' (repeatable): rename a user."),
     out: Optional[Path] = typer.Option(None, "--out", help="Run folder to write (default qualmine-runs/import-<file stem>)."),
     store: bool = typer.Option(False, "--store", help="Also append the coder's decisions to the project store."),
     store_url: Optional[str] = typer.Option(None, "--store-url", help=STORE_HELP),
     max_segment_chars: int = typer.Option(300, "--max-segment-chars", help="Longest segment, as in `qualmine run`."),
+    positions: str = typer.Option("auto", "--positions",
+                                  help="How the file counts selection positions: 'auto' (from the writing tool, "
+                                       "checked against the text), 'standard' (characters) or 'nvivo' (UTF-16 units)."),
+    labels: str = typer.Option("auto", "--labels", help=LABELS_HELP),
 ) -> None:
     """Bring a coded project in: a run folder of tables, and (with --store) the coder's decisions."""
     from qualmine.flows.settings import default_runs_dir
     from qualmine.outputs.refi.common import RefiError
     from qualmine.outputs.refi.project_import import read_qdpx, write_imported_run
 
-    if not coder.strip():
-        _fail("--coder must be a non-empty name")
+    default, mapping = _coders(coder)
     try:
-        project = read_qdpx(file, coder, max_segment_chars=max_segment_chars)
+        project = read_qdpx(file, default, coder_map=mapping, max_segment_chars=max_segment_chars,
+                            positions=_positions(positions, auto=True), label_lang=_labels(labels))
     except RefiError as exc:
         _fail(str(exc))
     out = out or default_runs_dir() / f"import-{file.stem}"
@@ -132,9 +179,15 @@ def import_qdpx(
     console.print(f"{len(project.documents)} documents, {len(project.segments)} segments, "
                   f"{len(project.code_applications)} code applications written to [bold]{out}[/]", highlight=False)
     _notes(project.notes)
+    for row in project.problems.head(10).itertuples(index=False):
+        console.print(f"[yellow]left out:[/] {row.file}:{row.line}: source {row.source!r}, selection {row.selection} "
+                      f"({row.start}-{row.end}): {row.why}", highlight=False, soft_wrap=True)
+    if len(project.problems) > 10:
+        console.print(f"... {len(project.problems) - 10} more in {out}/import_problems", highlight=False)
     if store or store_url:
         from qualmine.outputs.refi.store_bridge import record_imported_decisions
 
         result = record_imported_decisions(project, store_url)
-        console.print(f"store {result.url}: {result.appended} decision(s) of {coder!r} appended", highlight=False)
+        console.print(f"store {result.url}: {result.appended} decision(s) of coder(s) "
+                      f"{', '.join(result.coders) or '(none)'} appended", highlight=False)
         _notes(result.notes)

@@ -22,7 +22,7 @@ from lxml import etree
 
 from qualmine.coding.codebook import CODE_KINDS, Code, Codebook, CodebookError, dump_codebook, parse_codebook
 from qualmine.outputs.refi.common import (
-    CODEBOOK_NS, RefiError, join_description, name_to_labels, normalize_guid, parse_xml, serialize,
+    CODEBOOK_NS, RefiError, canonical_namespace, join_description, name_to_labels, normalize_guid, parse_xml, serialize,
     split_by_script, split_description, stable_guid, validate,
 )
 
@@ -92,8 +92,13 @@ def codes_element(book: Codebook, ns: str, name_lang: NameLang = "both") -> etre
     return codes_el
 
 
-def codebook_set_block(book: Codebook) -> dict[str, Any]:
-    return {"codebook": {"name": book.name, "version": book.version}}
+def codebook_set_block(book: Codebook, name_lang: NameLang = "both") -> dict[str, Any]:
+    """The codebook set's block; `names` declares the language of one-language code names, so a
+    code renamed in another tool keeps that language on the way back."""
+    block: dict[str, Any] = {"name": book.name, "version": book.version}
+    if name_lang in ("zh", "en"):
+        block["names"] = name_lang
+    return {"codebook": block}
 
 
 def codebook_to_qdc(book: Codebook, *, name_lang: NameLang = "both") -> bytes:
@@ -102,7 +107,7 @@ def codebook_to_qdc(book: Codebook, *, name_lang: NameLang = "both") -> bytes:
     root = etree.Element(f"{{{ns}}}CodeBook", nsmap={None: ns}, origin="qualmine")
     root.append(codes_element(book, ns, name_lang))
     sets = etree.SubElement(root, f"{{{ns}}}Sets")
-    for set_guid, set_name, description, members in codebook_sets(book):
+    for set_guid, set_name, description, members in codebook_sets(book, name_lang):
         set_el = etree.SubElement(sets, f"{{{ns}}}Set", guid=set_guid, name=set_name)
         etree.SubElement(set_el, f"{{{ns}}}Description").text = description
         for member in members:
@@ -112,9 +117,10 @@ def codebook_to_qdc(book: Codebook, *, name_lang: NameLang = "both") -> bytes:
     return data
 
 
-def codebook_sets(book: Codebook) -> list[tuple[str, str, str, list[str]]]:
+def codebook_sets(book: Codebook, name_lang: NameLang = "both") -> list[tuple[str, str, str, list[str]]]:
     """(guid, name, description, member code GUIDs) of the codebook set and the kind sets."""
-    out = [(stable_guid("set", "codebook"), book.name, join_description(book.description or "", codebook_set_block(book)),
+    out = [(stable_guid("set", "codebook"), book.name,
+            join_description(book.description or "", codebook_set_block(book, name_lang)),
             [code_guid(c.id) for c in book.codes])]
     for kind in CODE_KINDS:
         members = [code_guid(c.id) for c in book.codes if c.kind == kind]
@@ -154,11 +160,14 @@ class ImportedCodes:
     notes: list[str] = field(default_factory=list)
 
 
-def read_codes(codes_el: etree._Element, sets: list[tuple[str, list[str]]], ns: str, source: str) -> ImportedCodes:
+def read_codes(codes_el: etree._Element, sets: list[tuple[str, list[str]]], ns: str, source: str,
+               label_lang: str | None = None) -> ImportedCodes:
     """Codes from a `<Codes>` element of a .qdc or .qde file.
 
     `sets` are (set name, member GUIDs): kind sets ("kind: problem", or a set named like a kind)
-    give the kind of codes without a qualmine block.
+    give the kind of codes without a qualmine block. `label_lang` ('zh' / 'en'), when the file
+    or the user declares it, is the language of names that are not qualmine's own rendering;
+    otherwise each name goes to the language its script suggests.
     """
     raws: list[_RawCode] = []
 
@@ -184,7 +193,7 @@ def read_codes(codes_el: etree._Element, sets: list[tuple[str, list[str]]], ns: 
         kind = kind or (kinds.get(raw.parent_guid) if raw.parent_guid else None) or "theme"
         kinds[raw.guid] = kind
         entry = {k: v for k, v in block.items() if k in Code.model_fields and k not in ("id", "kind", "parent")}
-        entry.update(id=guid_to_id[raw.guid], kind=kind, label=_labels(raw, block),
+        entry.update(id=guid_to_id[raw.guid], kind=kind, label=_labels(raw, block, label_lang),
                      definition=_definitions(raw, block))
         if raw.parent_guid:
             entry["parent"] = guid_to_id[raw.parent_guid]
@@ -250,15 +259,28 @@ def _kind_from_name(name: str) -> str | None:
     return None
 
 
-def _labels(raw: _RawCode, block: dict[str, Any]) -> dict[str, str]:
+def _labels(raw: _RawCode, block: dict[str, Any], label_lang: str | None = None) -> dict[str, str]:
     name = _ID_IN_NAME.match(raw.name).group(2) if _ID_IN_NAME.match(raw.name) else raw.name
     known = {k: v for k, v in (block.get("label") or {}).items() if k in ("zh", "en") and v}
     if known:
         rendered = {known.get("zh"), known.get("en"), " / ".join(v for v in (known.get("zh"), known.get("en")) if v)}
         if name in rendered:
             return known
-    # Renamed in another tool (or no block): the name wins for its language(s).
+    # Renamed in another tool (or no block): the name wins for its language(s): the declared
+    # one, else the one its script suggests.
+    if name and label_lang in ("zh", "en"):
+        return {**known, label_lang: name}
     return {**known, **name_to_labels(name)} if name else known
+
+
+def declared_label_lang(sets: list[tuple[str, list[str], str | None, int | None]], source: str) -> str | None:
+    """The language of code names a qualmine codebook set declares (`names: zh|en`), if any."""
+    for _, _, desc, line in sets:
+        _, block = split_description(desc, source, line)
+        names = ((block or {}).get("codebook") or {}).get("names") if isinstance((block or {}).get("codebook"), dict) else None
+        if names in ("zh", "en"):
+            return names
+    return None
 
 
 def _definitions(raw: _RawCode, block: dict[str, Any]) -> dict[str, str]:
@@ -311,9 +333,15 @@ class ImportedCodebook:
 
 
 def build_codebook(imported: ImportedCodes, sets: list[tuple[str, list[str], str | None, int | None]],
-                   source: str, default_name: str) -> ImportedCodebook:
-    """Assemble and fully validate (as `parse_codebook` would) a codebook from imported codes."""
+                   source: str, default_name: str, fallback: dict[str, Any] | None = None) -> ImportedCodebook:
+    """Assemble and fully validate (as `parse_codebook` would) a codebook from imported codes.
+
+    Name, version and description come from qualmine's codebook set, else from `fallback` (the
+    copy a qualmine project keeps in its own Description, for tools that drop sets)."""
     name, version, description = default_name, 1, None
+    if isinstance(fallback, dict) and fallback.get("name"):
+        name, version = str(fallback["name"]), fallback.get("version", 1)
+        description = str(fallback.get("description") or "") or None
     for set_name, _, desc, line in sets:
         human, block = split_description(desc, source, line)
         if block and isinstance(block.get("codebook"), dict):
@@ -331,24 +359,30 @@ def build_codebook(imported: ImportedCodes, sets: list[tuple[str, list[str], str
     return ImportedCodebook(book, imported.guid_to_id, tuple(imported.notes))
 
 
-def qdc_to_codebook(data: bytes, source: str = "<qdc>", *, default_name: str | None = None) -> ImportedCodebook:
-    """Parse (safely), validate against the XSD and convert `.qdc` bytes into a Codebook."""
+def qdc_to_codebook(data: bytes, source: str = "<qdc>", *, default_name: str | None = None,
+                    label_lang: str | None = None) -> ImportedCodebook:
+    """Parse (safely), validate against the XSD and convert `.qdc` bytes into a Codebook.
+
+    `label_lang` ('zh' / 'en'): the language of the code names (default: the file's declaration,
+    else each name's script)."""
     tree = parse_xml(data, source)
     root = tree.getroot()
+    canonical_namespace(root, "codebook")
     if root.tag != f"{{{CODEBOOK_NS}}}CodeBook":
         raise RefiError.one(source, root.sourceline, f"expected a REFI-QDA codebook (<CodeBook xmlns=\"{CODEBOOK_NS}\">), "
                                                      f"found <{etree.QName(root).localname}> in namespace {etree.QName(root).namespace!r}")
     validate(tree, "codebook", source)
     sets = read_sets(root, CODEBOOK_NS, "guid")
-    imported = read_codes(root.find(f"{{{CODEBOOK_NS}}}Codes"), [(n, m) for n, m, _, _ in sets], CODEBOOK_NS, source)
+    imported = read_codes(root.find(f"{{{CODEBOOK_NS}}}Codes"), [(n, m) for n, m, _, _ in sets], CODEBOOK_NS, source,
+                          label_lang or declared_label_lang(sets, source))
     return build_codebook(imported, sets, source, default_name or Path(source).stem)
 
 
-def read_qdc(path: str | Path) -> ImportedCodebook:
+def read_qdc(path: str | Path, *, label_lang: str | None = None) -> ImportedCodebook:
     """Read a `.qdc` file into a Codebook (see `qdc_to_codebook`)."""
     path = Path(path)
     try:
         data = path.read_bytes()
     except OSError as exc:
         raise RefiError.one(str(path), None, f"cannot read the file: {exc.strerror}") from None
-    return qdc_to_codebook(data, str(path), default_name=path.stem)
+    return qdc_to_codebook(data, str(path), default_name=path.stem, label_lang=label_lang)

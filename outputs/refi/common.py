@@ -18,6 +18,12 @@ from lxml import etree
 
 CODEBOOK_NS = "urn:QDA-XML:codebook:1.0"
 PROJECT_NS = "urn:QDA-XML:project:1.0"
+# Namespaces other tools declare for the same formats (ATLAS.ti's samples say codebook:0:4; some
+# writers use 1:0). Read as 1.0: the element names and structure are those of the 1.0 schemas.
+NAMESPACE_ALIASES = {
+    "codebook": (CODEBOOK_NS, "urn:QDA-XML:codebook:1:0", "urn:QDA-XML:codebook:0:4"),
+    "project": (PROJECT_NS, "urn:QDA-XML:project:1:0", "urn:QDA-XML:project:0:4"),
+}
 SCHEMA_DIR = Path(__file__).resolve().parent / "schemas"
 SCHEMA_FILES = {"codebook": "Codebook-mrt2019.xsd", "project": "Project-mrt2019.xsd"}
 SchemaName = Literal["codebook", "project"]
@@ -126,6 +132,21 @@ def validate(tree: etree._ElementTree, schema: SchemaName, source: str) -> None:
     problems = [RefiProblem(source, err.line or None, f"not valid against the REFI-QDA {schema} schema: {err.message}")
                 for err in xsd.error_log]
     raise RefiError(problems)
+
+
+def canonical_namespace(root: etree._Element, schema: SchemaName) -> str | None:
+    """Move every element of an accepted alias namespace (`NAMESPACE_ALIASES`) into the 1.0 one,
+    in place; returns the namespace the file declared (None when the root is in none of them)."""
+    declared = etree.QName(root).namespace
+    aliases = NAMESPACE_ALIASES[schema]
+    if declared not in aliases:
+        return None
+    if declared != aliases[0]:
+        for el in root.iter():
+            if isinstance(el.tag, str) and etree.QName(el).namespace == declared:
+                el.tag = f"{{{aliases[0]}}}{etree.QName(el).localname}"
+        etree.cleanup_namespaces(root)
+    return declared
 
 
 def serialize(root: etree._Element) -> bytes:

@@ -1,15 +1,21 @@
 """Export a run folder as a REFI-QDA project (`.qdpx`: a zip of `project.qde` + `Sources/*.txt`).
 
 What goes where (see outputs/EXCHANGE.md):
-- each `documents` row is a `<TextSource>`: its `text`, the exact text the offsets index into,
-  as `Sources/<guid>.txt` (UTF-8, no BOM, line endings untouched);
+- each `documents` row is a `<TextSource>` with a neutral, unique name (no `/`, no file
+  extension: other tools name files after it) and its `text`, the exact text the offsets index
+  into, as `Sources/<guid>.txt` (UTF-8, no BOM, line endings untouched);
 - each distinct (document, start, end) span of `code_applications` (and of accepted/added review
   decisions, at their segment's span) is a `<PlainTextSelection>`; each code applied there by a
   user is a `<Coding>` whose `creatingUser` is that user;
 - users: 'qualmine-rules' (source rule), 'qualmine-model', 'qualmine-topics', and every coder;
 - respondents are `<Cases>` with one `<Variable>` per respondent attribute (all Text);
 - the codebook is the `<CodeBook>`, with its `<Sets>`, and its cause/recommendation links as
-  `<Links>`.
+  `<Links>`;
+- qualmine blocks (ignored by other tools) carry what REFI cannot: machine scores in a selection's
+  Description, every coder's latest decisions (`reject`, notes, timestamps) and the counting
+  rule of the positions in the project's Description.
+Positions are code points (the standard), or with `positions="utf16"` NVivo for Windows' UTF-16
+code units.
 All GUIDs are `stable_guid(...)` of what they identify, and the zip has fixed timestamps, so the
 same run exports to the same bytes.
 """
@@ -27,6 +33,8 @@ from lxml import etree
 from qualmine.coding.codebook import Code, Codebook, LangText, load_codebook
 from qualmine.outputs.refi.codebook import NameLang, code_guid, codebook_sets, codes_element
 from qualmine.outputs.refi.common import PROJECT_NS, RefiError, join_description, serialize, stable_guid, validate
+from qualmine.outputs.refi.positions import OffsetMap, PositionRule
+from qualmine.outputs.refi.project_sources import neutral_source_names
 from qualmine.outputs.writers import read_table
 
 NS = PROJECT_NS
@@ -67,6 +75,9 @@ class _Coding:
     end: int
     code_id: str
     user: str
+    score: float = 1.0
+    matched: str = ""
+    hits: int = 1
 
 
 @dataclass
@@ -79,6 +90,7 @@ class ProjectParts:
     codings: list[_Coding]
     name: str
     notes: list[str] = field(default_factory=list)
+    decisions: list[dict] = field(default_factory=list)   # every coder's latest decisions, for qualmine's block
 
 
 def resolve_codebook(run_dir: Path, codebook: Codebook | str | Path | None) -> tuple[Codebook, str]:
@@ -134,16 +146,32 @@ def gather_parts(run_dir: str | Path, *, codebook: Codebook | str | Path | None 
         for row in merged[~missing].itertuples(index=False):
             start, end = _span(row.start, row.end, row.seg_start, row.seg_end)
             user = _user_of(row)
-            codings.append(_Coding(row.doc_id, start, end, row.code_id, user))
+            codings.append(_Coding(row.doc_id, start, end, row.code_id, user, *_scores(row)))
+    carried: list[dict] = []
     if decisions is not None and len(decisions):
-        codings += _decision_codings(decisions, spans, store_segments, codings, notes)
+        codings += _decision_codings(decisions, spans, store_segments, codings, notes, carried,
+                                     set(documents["doc_id"].astype(str)))
     known = set(book.ids)
     extra = sorted({c.code_id for c in codings} - known)
     if extra:
         notes.append(f"codes applied but not in the codebook, exported as themes: {', '.join(extra)}")
         book = Codebook(name=book.name, version=book.version, description=book.description,
                         codes=book.codes + tuple(Code(id=c, kind="theme", label=LangText(en=c)) for c in extra))
-    return ProjectParts(book, documents, read_table(run_dir, "respondents"), codings, name or run_dir.name, notes)
+    return ProjectParts(book, documents, read_table(run_dir, "respondents"), codings, name or run_dir.name, notes,
+                        carried)
+
+
+def _scores(row) -> tuple[float, str, int]:
+    """(score, matched, hits) of an application; run tables read from CSV hold them as text."""
+    def number(value, default, kind):
+        try:
+            out = kind(float(value))
+        except (TypeError, ValueError):
+            return default
+        return default if isinstance(value, float) and math.isnan(value) else out
+    matched = getattr(row, "matched", "")
+    return (number(getattr(row, "score", None), 1.0, float),
+            matched if isinstance(matched, str) else "", number(getattr(row, "hits", None), 1, int))
 
 
 def _span(start, end, seg_start, seg_end) -> tuple[int, int]:
@@ -163,13 +191,21 @@ def _user_of(row) -> str:
 
 
 def _decision_codings(decisions: pd.DataFrame, spans: pd.DataFrame, store_segments: pd.DataFrame | None,
-                      already: list[_Coding], notes: list[str]) -> list[_Coding]:
+                      already: list[_Coding], notes: list[str], carried: list[dict], doc_ids: set[str]) -> list[_Coding]:
     kept = decisions[decisions["decision"].isin(EXPORTED_DECISIONS)]
+    lookup = pd.concat([spans, store_segments[spans.columns]] if store_segments is not None else [spans])
+    lookup = lookup.drop_duplicates("segment_id")
+    # The store may hold other corpora: only segments of this run's documents are exported.
+    lookup = lookup[lookup["doc_id"].astype(str).isin(doc_ids)].set_index("segment_id")
+    for row in decisions[decisions["segment_id"].isin(lookup.index)].sort_values(
+            ["coder", "segment_id", "code_id"]).to_dict("records"):
+        carried.append({"segment_id": str(row["segment_id"]), "code_id": str(row["code_id"]), "coder": str(row["coder"]),
+                        "decision": str(row["decision"]), "note": _str(row.get("note")),
+                        "decided_at": _when(row.get("decided_at"))})
     rejected = int((decisions["decision"] == "reject").sum())
     if rejected:
-        notes.append(f"{rejected} 'reject' decision(s) not exported (REFI-QDA cannot say 'not this code')")
-    lookup = pd.concat([spans, store_segments[spans.columns]] if store_segments is not None else [spans])
-    lookup = lookup.drop_duplicates("segment_id").set_index("segment_id")
+        notes.append(f"{rejected} 'reject' decision(s) travel only in qualmine's block (REFI-QDA cannot say "
+                     "'not this code'; other tools ignore the block)")
     have = {(c.doc_id, c.code_id, c.user) for c in already}
     out, unknown, duplicate = [], 0, 0
     for row in kept.itertuples(index=False):
@@ -191,8 +227,20 @@ def _decision_codings(decisions: pd.DataFrame, spans: pd.DataFrame, store_segmen
     return out
 
 
-def build_qde(parts: ProjectParts, *, name_lang: NameLang = "both") -> tuple[bytes, dict[str, bytes]]:
-    """The `project.qde` bytes (validated against the project XSD) and the source files by zip path."""
+def _when(value) -> str:
+    if value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NaT:
+        return ""
+    try:
+        return pd.Timestamp(value).isoformat()
+    except (TypeError, ValueError):
+        return str(value)
+
+
+def build_qde(parts: ProjectParts, *, name_lang: NameLang = "both",
+              positions: PositionRule = "codepoints") -> tuple[bytes, dict[str, bytes]]:
+    """The `project.qde` bytes (validated against the project XSD) and the source files by zip path.
+
+    `positions="utf16"` writes NVivo for Windows' convention (UTF-16 code units)."""
     docs = parts.documents
     texts = dict(zip(docs["doc_id"].astype(str), docs["text"].astype(str)))
     _check_spans(parts.codings, texts)
@@ -210,23 +258,30 @@ def build_qde(parts: ProjectParts, *, name_lang: NameLang = "both") -> tuple[byt
     by_doc: dict[str, list[_Coding]] = {}
     for coding in parts.codings:
         by_doc.setdefault(coding.doc_id, []).append(coding)
+    names = neutral_source_names([str(d) for d in docs["doc_id"]])
     for doc in docs.itertuples(index=False):
         doc_id = str(doc.doc_id)
         guid = source_guid(doc_id)
         files[f"Sources/{guid}.txt"] = str(doc.text).encode("utf-8")
-        src = etree.SubElement(sources_el, _q("TextSource"), guid=guid, name=doc_id,
+        src = etree.SubElement(sources_el, _q("TextSource"), guid=guid, name=names[doc_id],
                                plainTextPath=f"internal://{guid}.txt")
         block = {"doc_id": doc_id, **{k: _str(getattr(doc, k, "")) for k in ("source_file", "kind", "respondent_id", "question")}}
         etree.SubElement(src, _q("Description")).text = join_description("", {"document": block})
-        _add_selections(src, by_doc.get(doc_id, []), texts[doc_id])
+        _add_selections(src, by_doc.get(doc_id, []), texts[doc_id], OffsetMap(texts[doc_id], positions))
     _add_links(root, parts.codebook)
     sets_el = etree.SubElement(root, _q("Sets"))
-    for set_guid, set_name, description, members in codebook_sets(parts.codebook):
+    for set_guid, set_name, description, members in codebook_sets(parts.codebook, name_lang):
         set_el = etree.SubElement(sets_el, _q("Set"), guid=set_guid, name=set_name)
         etree.SubElement(set_el, _q("Description")).text = description
         for member in members:
             etree.SubElement(set_el, _q("MemberCode"), targetGUID=member)
-    etree.SubElement(root, _q("Description")).text = f"Exported by qualmine from run {parts.name}."
+    book = parts.codebook
+    kept = {"name": book.name, "version": book.version, **({"description": book.description} if book.description else {})}
+    block = {key: value for key, value in (("codebook", kept),   # for tools that drop REFI sets
+                                           ("positions", positions if positions != "codepoints" else None),
+                                           ("decisions", parts.decisions)) if value}
+    etree.SubElement(root, _q("Description")).text = join_description(
+        f"Exported by qualmine from run {parts.name}.", {"project": block} if block else None)
     data = serialize(root)
     validate(root.getroottree(), "project", "<exported project>")
     return data, files
@@ -245,15 +300,22 @@ def _check_spans(codings: list[_Coding], texts: dict[str, str]) -> None:
                             f"{c.start}-{c.end} of {c.doc_id!r} (length {len(texts.get(c.doc_id, ''))})")
 
 
-def _add_selections(src: etree._Element, codings: list[_Coding], text: str) -> None:
+def _add_selections(src: etree._Element, codings: list[_Coding], text: str, offsets: OffsetMap) -> None:
     spans: dict[tuple[int, int], list[_Coding]] = {}
     for coding in sorted(codings, key=lambda c: (c.start, c.end, c.code_id, c.user)):
         spans.setdefault((coding.start, coding.end), []).append(coding)
     doc_id = codings[0].doc_id if codings else ""
     for (start, end), here in spans.items():
         sel = etree.SubElement(src, _q("PlainTextSelection"), guid=stable_guid("selection", doc_id, start, end),
-                               name=text[start:end][:80], startPosition=str(start), endPosition=str(end),
-                               creatingUser=user_guid(here[0].user))
+                               name=text[start:end][:80], startPosition=str(offsets.to_units(start)),
+                               endPosition=str(offsets.to_units(end)), creatingUser=user_guid(here[0].user))
+        firsts = {(c.code_id, c.user): c for c in reversed(here)}   # one per (code, user), as the codings below
+        scored = [{"code": c.code_id, "user": c.user, "score": c.score, "matched": c.matched, "hits": c.hits}
+                  for c in firsts.values()
+                  if c.user in MACHINE_USERS.values() and (c.score, c.matched, c.hits) != (1.0, "", 1)]
+        scored.sort(key=lambda d: (d["code"], d["user"]))
+        if scored:   # machine scores, which REFI cannot hold, for a qualmine -> qualmine trip
+            etree.SubElement(sel, _q("Description")).text = join_description("", {"codings": scored})
         seen = set()
         for coding in here:
             if (coding.code_id, coding.user) in seen:
@@ -319,12 +381,14 @@ def write_qdpx(qde: bytes, files: dict[str, bytes], out: str | Path) -> Path:
 
 def export_qdpx(run_dir: str | Path, out: str | Path, *, codebook: Codebook | str | Path | None = None,
                 decisions: pd.DataFrame | None = None, store_segments: pd.DataFrame | None = None,
-                name_lang: NameLang = "both", name: str | None = None) -> ProjectExport:
+                name_lang: NameLang = "both", name: str | None = None,
+                positions: PositionRule = "codepoints") -> ProjectExport:
     """Export a run folder (plus optional latest review decisions) as a validated `.qdpx` file.
 
-    `name` is the project name other tools show (default: the run folder's name)."""
+    `name` is the project name other tools show (default: the run folder's name); `positions`
+    'utf16' writes selection positions as NVivo for Windows counts them."""
     parts = gather_parts(run_dir, codebook=codebook, decisions=decisions, store_segments=store_segments, name=name)
-    qde, files = build_qde(parts, name_lang=name_lang)
+    qde, files = build_qde(parts, name_lang=name_lang, positions=positions)
     path = write_qdpx(qde, files, out)
     spans = {(c.doc_id, c.start, c.end) for c in parts.codings}
     codings = {(c.doc_id, c.start, c.end, c.code_id, c.user) for c in parts.codings}

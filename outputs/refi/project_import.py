@@ -7,8 +7,10 @@ coders' work lands on the segments the rules coded. A selection that overlaps no
 before the first speaker label, say) gets a segment of its own. Each coded selection becomes one
 `code_applications` row per segment it overlaps, keeping the selection's exact span as
 start/end/evidence (so re-exporting gives the same selections). Codings by qualmine's own users
-('qualmine-rules', ...) come back as machine codes; every other coding is the named coder's
-(`source == 'coder'`, column `coder`) and a review decision ('add').
+('qualmine-rules', ...) come back as machine codes; every other coding is its REFI user's
+(`source == 'coder'`, column `coder`: the user's name, or the name `--coder` maps it to) and a
+review decision ('add'). Positions are read with the writer's counting rule (see `positions`).
+A selection that cannot be placed is listed in `problems` and left out; the rest is imported.
 """
 from __future__ import annotations
 
@@ -27,17 +29,23 @@ from qualmine.corpus.lang import detect_lang
 from qualmine.corpus.records import Document, IngestionRecord, Segment, make_segment_id
 from qualmine.corpus.sentences import build_segments, sentence_spans
 from qualmine.corpus.turns import find_turns
-from qualmine.outputs.refi.codebook import build_codebook, read_codes, read_sets
-from qualmine.outputs.refi.common import PROJECT_NS, RefiError, normalize_guid, parse_xml, split_description, validate
-from qualmine.outputs.refi.project_export import MACHINE_USERS
+from qualmine.outputs.refi.codebook import build_codebook, declared_label_lang, read_codes, read_sets
+from qualmine.outputs.refi.common import (
+    PROJECT_NS, RefiError, canonical_namespace, normalize_guid, parse_xml, split_description, validate,
+)
+from qualmine.outputs.refi.positions import RULES, PositionChoice, check_rule, choose_rule
+from qualmine.outputs.refi.project_codings import (  # noqa: F401 (the *_COLUMNS are documented here)
+    APPLICATION_COLUMNS, DECISION_COLUMNS, PROBLEM_COLUMNS, Coders, Selection, applications, merge_extension_decisions,
+    name_coders, raw_selections, read_selections,
+)
+from qualmine.outputs.refi.project_sources import decode_source, docx_text, source_member, uses_upper_sources
 
 NS = PROJECT_NS
 MAX_MEMBER_BYTES = 512 * 1024 * 1024   # refuse zip bombs: no project member is allowed to inflate past this
 DOCUMENT_COLUMNS = ["doc_id", "source_file", "kind", "respondent_id", "question", "text"]
-DECISION_COLUMNS = ["segment_id", "code_id", "coder", "decision", "note"]
-# code_applications as documented, plus `coder` (who coded it; empty for machine sources)
-APPLICATION_COLUMNS = ["segment_id", "code_id", "source", "start", "end", "evidence", "score", "matched", "hits", "coder"]
-_SOURCE_FOR_USER = {user: source for source, user in MACHINE_USERS.items()}
+# DECISION_COLUMNS: the decisions per coder (decided_at: when the file carried it, else None);
+# APPLICATION_COLUMNS: code_applications as documented, plus `coder` (empty for machine sources);
+# PROBLEM_COLUMNS: one row per selection (or coding) left out of the import, and why.
 
 
 def _q(tag: str) -> str:
@@ -54,27 +62,33 @@ class ImportedProject:
     respondents: pd.DataFrame
     code_applications: pd.DataFrame
     ingestion_report: pd.DataFrame
-    decisions: pd.DataFrame            # DECISION_COLUMNS: the coder's codes per segment
-    coder: str
+    decisions: pd.DataFrame            # DECISION_COLUMNS (+ decided_at when the file carried it): per coder
+    coder: str                         # the --coder given ('' when none): see `coders` for who coded
     source_file: str
     file_hash: str
     notes: list[str] = field(default_factory=list)
+    problems: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=PROBLEM_COLUMNS))
+    positions: PositionChoice | None = None
+    coders: tuple[str, ...] = ()       # every human coder whose codings were imported
 
 
-@dataclass(frozen=True)
-class _Selection:
-    doc_id: str
-    start: int
-    end: int
-    code_id: str
-    user: str
+def read_qdpx(path: str | Path, coder: str | None = None, *, coder_map: dict[str, str] | None = None,
+              max_segment_chars: int = 300, positions: str | None = None,
+              label_lang: str | None = None) -> ImportedProject:
+    """Read a `.qdpx` file safely (see module docstring); raises `RefiError` naming file and line.
 
-
-def read_qdpx(path: str | Path, coder: str, *, max_segment_chars: int = 300) -> ImportedProject:
-    """Read a `.qdpx` file safely (see module docstring); raises `RefiError` naming file and line."""
+    Each REFI user becomes a coder under their own name. `coder` names the coder of codings
+    that name no user, and of every coding when the file has a single human user; `coder_map`
+    renames users ({REFI user name: coder}). `positions` forces a counting rule ('codepoints' or
+    'utf16'); by default it is chosen from the writer and checked against the selections.
+    `label_lang` ('zh' / 'en') is the language of the code names (default: as the file declares,
+    else each name's script).
+    """
     path = Path(path)
-    if not coder.strip():
+    if coder is not None and not coder.strip():
         raise ValueError("The 'coder' parameter of read_qdpx must be a non-empty name. Got '' instead.")
+    if positions is not None and positions not in RULES:
+        raise ValueError(f"The 'positions' parameter of read_qdpx must be one of {', '.join(RULES)}. Got {positions!r}.")
     try:
         raw = path.read_bytes()
     except OSError as exc:
@@ -88,18 +102,24 @@ def read_qdpx(path: str | Path, coder: str, *, max_segment_chars: int = 300) -> 
         where = f"{path}!{qde_name}"
         tree = parse_xml(_member(zf, qde_name, str(path)), where)
         root = tree.getroot()
+        canonical_namespace(root, "project")
         if root.tag != _q("Project"):
             raise RefiError.one(where, root.sourceline, f"expected a REFI-QDA project (<Project xmlns=\"{NS}\">), "
                                                         f"found <{etree.QName(root).localname}>")
         validate(tree, "project", where)
-        return _convert(root, zf, path, where, coder.strip(), hashlib.sha256(raw).hexdigest(), max_segment_chars)
+        return _convert(root, zf, path, where, Coders((coder or "").strip(), dict(coder_map or {})),
+                        hashlib.sha256(raw).hexdigest(), max_segment_chars, positions, label_lang)
 
 
 def _find_qde(zf: zipfile.ZipFile, source: str) -> str:
+    """`project.qde`, or the one `*.qde` at the archive's top under any name (ATLAS.ti: `<Project>.qde`)."""
     names = [n for n in zf.namelist() if n.lower().endswith(".qde") and "/" not in n.strip("/")]
     if not names:
         raise RefiError.one(source, None, "the archive has no project.qde (not a REFI-QDA project)")
-    return "project.qde" if "project.qde" in names else names[0]
+    if "project.qde" in names or len(names) == 1:
+        return "project.qde" if "project.qde" in names else names[0]
+    raise RefiError.one(source, None, f"the archive holds {len(names)} .qde files ({', '.join(sorted(names))}) and "
+                                      "none is project.qde: cannot tell which is the project")
 
 
 def _member(zf: zipfile.ZipFile, name: str, source: str) -> bytes:
@@ -110,40 +130,64 @@ def _member(zf: zipfile.ZipFile, name: str, source: str) -> bytes:
     return zf.read(name)
 
 
-def _convert(root, zf: zipfile.ZipFile, path: Path, where: str, coder: str, file_hash: str,
-             max_chars: int) -> ImportedProject:
+def _convert(root, zf: zipfile.ZipFile, path: Path, where: str, coders: Coders, file_hash: str,
+             max_chars: int, forced: str | None, label_lang: str | None) -> ImportedProject:
     notes: list[str] = []
     codes_el = root.find(f"{_q('CodeBook')}/{_q('Codes')}")
     if codes_el is None:
         raise RefiError.one(where, root.sourceline, "the project has no <CodeBook>: nothing was coded with codes qualmine can use")
     sets = read_sets(root, NS, "targetGUID")
-    imported = read_codes(codes_el, [(n, m) for n, m, _, _ in sets], NS, where)
-    book = build_codebook(imported, sets, where, path.stem).codebook
+    desc = root.find(_q("Description"))
+    _, block = split_description(desc.text if desc is not None else "", where, desc.sourceline if desc is not None else None)
+    extension = (block or {}).get("project") if isinstance((block or {}).get("project"), dict) else {}
+    imported = read_codes(codes_el, [(n, m) for n, m, _, _ in sets], NS, where,
+                          label_lang or declared_label_lang(sets, where))
+    book = build_codebook(imported, sets, where, path.stem, extension.get("codebook")).codebook
     notes += imported.notes
     users = {normalize_guid(u.get("guid", "")): u.get("name") or u.get("id") or "" for u in root.iter(_q("User"))}
     people, source_owner = _cases(root)
-    documents, selections = [], []
+    documents, sources, boms = [], [], set()
     taken: set[str] = set()
     skipped = Counter(etree.QName(el).localname for tag in ("PictureSource", "PDFSource", "AudioSource", "VideoSource")
                       for el in root.iter(_q(tag)))
     for kind, n in sorted(skipped.items()):
         notes.append(f"{n} {kind}(s) skipped: only text sources are imported")
+    names = zf.namelist()
     for src in root.findall(f"{_q('Sources')}/{_q('TextSource')}"):
-        doc = _document(src, zf, where, str(path), source_owner, taken)
+        doc, bom = _document(src, zf, names, where, str(path), source_owner, taken, notes)
         documents.append(doc)
-        selections += _selections(src, doc, imported.guid_to_id, users, where)
+        sources.append((src, doc))
+        if bom:
+            boms.add(bom)
+    raw = [(doc.text, raw_selections(src)) for src, doc in sources]
+    if forced:
+        choice = PositionChoice(forced, "asked for", sum(len(r) for _, r in raw), {forced: check_rule(forced, raw)})
+    else:
+        choice = choose_rule(raw, origin=root.get("origin") or "", declared=extension.get("positions"),
+                             upper_sources=uses_upper_sources(names), bom=bool(boms))
+    notes.append(choice.summary())
+    problems: list[dict] = []
+    selections: list[Selection] = []
+    for src, doc in sources:
+        selections += read_selections(src, doc, choice.rule, imported.guid_to_id, users, where, problems)
+    if problems:
+        notes.append(f"{len(problems)} selection(s)/coding(s) could not be placed and were left out (see import_problems)")
+    selections = name_coders(selections, coders, [n for n in users.values() if n], where, notes)
     corpus, extra = _segment(documents, selections, people, max_chars)
     if extra:
         notes.append(f"{extra} coded selection(s) overlapped no sentence segment and got a segment of their own")
     segments = segments_frame(corpus)
     texts = {d.doc_id: d.text for d in documents}
-    applications, decisions = _applications(selections, corpus.segments, texts, coder, path.name)
+    code_applications, decisions = applications(selections, corpus.segments, texts, path.name)
+    decisions = merge_extension_decisions(decisions, extension.get("decisions") or [], coders, notes)
     documents_frame = pd.DataFrame([[d.doc_id, d.source_file, d.kind, d.respondent_id, d.question or "", d.text]
                                     for d in documents], columns=DOCUMENT_COLUMNS).astype(str)
+    who = sorted(set(decisions["coder"]) | {s.coder for s in selections if s.coder})
     notes.append(f"imported {len(documents)} source(s), {len({(s.doc_id, s.start, s.end) for s in selections})} "
-                 f"coded selection(s), {len(decisions)} decision(s) of coder {coder!r}")
-    return ImportedProject(book, documents_frame, segments, corpus.respondents, applications, report_frame(corpus),
-                           decisions, coder, str(path), file_hash, notes)
+                 f"coded selection(s), {len(decisions)} decision(s) of coder(s) {', '.join(who) or '(none)'}")
+    return ImportedProject(book, documents_frame, segments, corpus.respondents, code_applications,
+                           report_frame(corpus), decisions, coders.default, str(path), file_hash, notes,
+                           pd.DataFrame(problems, columns=PROBLEM_COLUMNS), choice, tuple(who))
 
 
 def _cases(root) -> tuple[pd.DataFrame, dict[str, str]]:
@@ -166,13 +210,15 @@ def _cases(root) -> tuple[pd.DataFrame, dict[str, str]]:
     return pd.DataFrame(rows, columns=columns).fillna("").astype(str), owner
 
 
-def _document(src, zf: zipfile.ZipFile, where: str, archive: str, owner: dict[str, str], taken: set[str]) -> Document:
+def _document(src, zf: zipfile.ZipFile, names: list[str], where: str, archive: str, owner: dict[str, str],
+              taken: set[str], notes: list[str]) -> tuple[Document, str | None]:
+    """The source as a Document, and the BOM its file started with (None: no BOM or inline text)."""
     guid = normalize_guid(src.get("guid", ""))
     name = src.get("name") or guid
     desc = src.find(_q("Description"))
     _, block = split_description(desc.text if desc is not None else "", where, src.sourceline)
     meta = (block or {}).get("document") or {}
-    text = _source_text(src, zf, where, archive, name)
+    text, bom = _source_text(src, zf, names, where, archive, name, notes)
     doc_id = str(meta.get("doc_id") or name)
     if doc_id in taken:
         doc_id = f"{doc_id}#{guid[:8]}"
@@ -180,55 +226,42 @@ def _document(src, zf: zipfile.ZipFile, where: str, archive: str, owner: dict[st
     respondent = str(meta.get("respondent_id") or owner.get(guid) or Path(name).stem)
     kind = meta.get("kind") if meta.get("kind") in ("transcript", "survey") else "transcript"
     return Document(doc_id=doc_id, source_file=str(meta.get("source_file") or name), kind=kind, text=text,
-                    respondent_id=respondent, question=str(meta.get("question") or "") or None)
+                    respondent_id=respondent, question=str(meta.get("question") or "") or None), bom
 
 
-def _source_text(src, zf: zipfile.ZipFile, where: str, archive: str, name: str) -> str:
+def _source_text(src, zf: zipfile.ZipFile, names: list[str], where: str, archive: str, name: str,
+                 notes: list[str]) -> tuple[str, str | None]:
+    """The source's text and its file's BOM: inline text, else the plain-text file, else (when
+    that is missing) the `.docx` of `richTextPath`, its paragraphs extracted."""
     inline = src.find(_q("PlainTextContent"))
     if inline is not None and inline.text is not None:
-        return inline.text
-    ref = src.get("plainTextPath")
-    if not ref:
-        raise RefiError.one(where, src.sourceline, f"text source {name!r} has neither PlainTextContent nor plainTextPath")
-    if not ref.startswith("internal://"):
-        raise RefiError.one(where, src.sourceline, f"text source {name!r} points outside the archive ({ref}); "
-                                                   "only self-contained projects (internal://) can be imported")
-    member = "Sources/" + ref[len("internal://"):]
-    if member not in zf.namelist():
-        raise RefiError.one(where, src.sourceline, f"text source {name!r} refers to {member}, which is not in the archive {archive}")
-    data = _member(zf, member, archive)
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise RefiError.one(f"{archive}!{member}", None, f"source text is not UTF-8 (byte {exc.start}: {exc.reason})") from None
-    # A BOM is an encoding mark, not a character the tools count in selection positions.
-    return text[1:] if text.startswith("\ufeff") else text
+        return inline.text, None
+    plain, rich = src.get("plainTextPath"), src.get("richTextPath") or ""
+    if not plain and not rich.lower().endswith(".docx"):
+        raise RefiError.one(where, src.sourceline, f"text source {name!r} has neither PlainTextContent nor "
+                                                   "plainTextPath (nor a .docx richTextPath)")
+    for ref in (plain, rich):
+        if ref and not ref.startswith("internal://"):
+            raise RefiError.one(where, src.sourceline, f"text source {name!r} points outside the archive ({ref}); "
+                                                       "only self-contained projects (internal://) can be imported")
+    member = source_member(names, plain[len("internal://"):]) if plain else None
+    if member is not None:
+        # A BOM is an encoding mark, not a character the tools count in selection positions.
+        return decode_source(_member(zf, member, archive), f"{archive}!{member}")
+    docx = source_member(names, rich[len("internal://"):]) if rich.lower().endswith(".docx") else None
+    if docx is None:
+        wanted = "Sources/" + (plain or rich)[len("internal://"):]
+        raise RefiError.one(where, src.sourceline, f"text source {name!r} refers to {wanted}, which is not in the "
+                                                   f"archive {archive} (looked in any case of Sources/)")
+    notes.append(f"text source {name!r} has only a .docx ({docx}): its text was extracted paragraph by paragraph; "
+                 "positions are read against that text")
+    return docx_text(_member(zf, docx, archive), f"{archive}!{docx}"), None
 
 
-def _selections(src, doc: Document, code_ids: dict[str, str], users: dict[str, str], where: str) -> list[_Selection]:
-    out = []
-    length = len(doc.text)
-    for sel in src.findall(_q("PlainTextSelection")):
-        start, end = int(sel.get("startPosition")), int(sel.get("endPosition"))
-        if not 0 <= start < end <= length:
-            raise RefiError.one(where, sel.sourceline, f"selection {start}-{end} in source {doc.doc_id!r} is outside "
-                                                       f"its text (0-{length}) or empty")
-        default_user = users.get(normalize_guid(sel.get("creatingUser", "")), "")
-        for coding in sel.findall(_q("Coding")):
-            ref = coding.find(_q("CodeRef"))
-            code = code_ids.get(normalize_guid(ref.get("targetGUID", "")))
-            if code is None:
-                raise RefiError.one(where, ref.sourceline, f"a coding refers to code {ref.get('targetGUID')}, which is not "
-                                                           "in the project's codebook")
-            user = users.get(normalize_guid(coding.get("creatingUser", "")), default_user)
-            out.append(_Selection(doc.doc_id, start, end, code, user))
-    return out
-
-
-def _segment(documents: list[Document], selections: list[_Selection], people: pd.DataFrame,
+def _segment(documents: list[Document], selections: list[Selection], people: pd.DataFrame,
              max_chars: int) -> tuple[Corpus, int]:
     """Cut documents like the readers do; give uncovered selections their own segment."""
-    by_doc: dict[str, list[_Selection]] = {}
+    by_doc: dict[str, list[Selection]] = {}
     for sel in selections:
         by_doc.setdefault(sel.doc_id, []).append(sel)
     segments, report, extra = [], [], 0
@@ -280,35 +313,9 @@ def _renumber(seg: Segment, position: int) -> Segment:
                    seg.start, seg.end, seg.text, position, seg.turn, seg.question)
 
 
-def _applications(selections: list[_Selection], segments: list[Segment], texts: dict[str, str], coder: str,
-                  file_name: str) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """One application per (selection, code, overlapped segment); the coder's become decisions."""
-    by_doc: dict[str, list[Segment]] = {}
-    for seg in segments:
-        by_doc.setdefault(seg.doc_id, []).append(seg)
-    rows, decisions, seen = [], [], set()
-    for sel in selections:
-        machine = _SOURCE_FOR_USER.get(sel.user)
-        for seg in by_doc[sel.doc_id]:
-            key = (seg.segment_id, sel.code_id, sel.start, sel.end, machine or coder)
-            if not (seg.start < sel.end and sel.start < seg.end) or key in seen:
-                continue
-            seen.add(key)
-            rows.append({"segment_id": seg.segment_id, "code_id": sel.code_id, "source": machine or "coder",
-                         "start": sel.start, "end": sel.end, "evidence": texts[sel.doc_id][sel.start:sel.end],
-                         "score": 1.0, "matched": "", "hits": 1, "coder": "" if machine else coder})
-            if not machine:
-                decisions.append({"segment_id": seg.segment_id, "code_id": sel.code_id, "coder": coder,
-                                  "decision": "add",
-                                  "note": f"imported from {file_name} (user {sel.user or 'unknown'}, "
-                                          f"selection {sel.start}-{sel.end})"})
-    frame = pd.DataFrame(rows, columns=APPLICATION_COLUMNS).astype(
-        {"start": "int64", "end": "int64", "score": "float64", "hits": "int64"})
-    return frame, pd.DataFrame(decisions, columns=DECISION_COLUMNS).drop_duplicates(["segment_id", "code_id"])
-
-
 def write_imported_run(project: ImportedProject, out_dir: str | Path) -> list[Path]:
-    """Write the imported project as a run folder: the linked tables, `codebook.yaml` and a manifest."""
+    """Write the imported project as a run folder: the linked tables, `import_problems` (what was
+    left out, and why), `codebook.yaml` and a manifest."""
     import json
 
     from qualmine.coding.codebook import dump_codebook
@@ -318,7 +325,7 @@ def write_imported_run(project: ImportedProject, out_dir: str | Path) -> list[Pa
     out_dir = Path(out_dir)
     tables = build_tables(project.codebook, project.documents, project.segments, project.respondents,
                           project.code_applications, project.ingestion_report)
-    written = write_tables(tables.items(), out_dir)
+    written = write_tables([*tables.items(), ("import_problems", project.problems)], out_dir)
     book = out_dir / "codebook.yaml"
     book.write_text(dump_codebook(project.codebook), encoding="utf-8")
     manifest = out_dir / "run_manifest.json"
@@ -326,10 +333,12 @@ def write_imported_run(project: ImportedProject, out_dir: str | Path) -> list[Pa
         "run_id": f"import-{project.file_hash[:12]}",
         "imported_from": {"path": project.source_file, "sha256": project.file_hash, "format": "REFI-QDA qdpx"},
         "coder": project.coder,
+        "coders": list(project.coders),
+        "positions": project.positions.summary() if project.positions else None,
         "codebook": {"path": str(book), "content_fingerprint": project.codebook.fingerprint()},
         "counts": {"documents": len(project.documents), "respondents": len(project.respondents),
                    "segments": len(project.segments), "code_applications": len(project.code_applications),
-                   "decisions": len(project.decisions)},
+                   "decisions": len(project.decisions), "import_problems": len(project.problems)},
         "notes": project.notes,
         "outputs": sorted(p.name for p in [*written, book]),
     }, ensure_ascii=False, indent=2), encoding="utf-8")

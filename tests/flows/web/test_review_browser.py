@@ -22,7 +22,7 @@ from web_helpers import HOSTILE_SEGMENT, REPO
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
                  "--disable-sync", "--no-first-run"]
-SCREENSHOT = REPO / "outputs" / "screenshots" / "review_queue.png"
+SCREENSHOT = REPO / "qualmine-runs" / "screenshots" / "review_queue.png"   # git-ignored; look at it after a run
 START_TIMEOUT = 120
 
 if not CHROMIUM.exists():

@@ -46,12 +46,13 @@ def test_export_is_schema_valid_with_sources_selections_users_and_cases(small_ru
         assert zf.read(f"Sources/{source_guid('int/a.txt')}.txt") == TRANSCRIPT.encode("utf-8")
         assert zf.read(f"Sources/{source_guid('s.csv#R2/q1')}.txt") == ANSWER.encode("utf-8")
     h, g = code_guid("P-OPERATION-HOURS"), code_guid("C-GOVERNANCE")
+    # Source names other tools can use as file names: no '/', no misleading '.txt' / '.csv'.
     assert _selections(root) == {
-        ("int/a.txt", 14, 16, h, "qualmine-rules"),
-        ("int/a.txt", 27, 31, code_guid("P-OPERATION-STAFF"), "qualmine-rules"),
-        ("int/a.txt", 27, 31, g, "qualmine-rules"),
-        ("int/a.txt", 42, 49, code_guid("R-GUARANTEE"), "qualmine-model"),
-        ("s.csv#R2/q1", 2, 8, h, "qualmine-rules")}
+        ("int - a", 14, 16, h, "qualmine-rules"),
+        ("int - a", 27, 31, code_guid("P-OPERATION-STAFF"), "qualmine-rules"),
+        ("int - a", 27, 31, g, "qualmine-rules"),
+        ("int - a", 42, 49, code_guid("R-GUARANTEE"), "qualmine-model"),
+        ("s - R2 - q1", 2, 8, h, "qualmine-rules")}
     assert TRANSCRIPT[14:16] == "排队" and ANSWER[2:8] == "waited"
     case = root.find(f"p:Cases/p:Case[@name='R1']", NS)
     values = {v.find("p:VariableRef", NS).get("targetGUID"): v.find("p:TextValue", NS).text
@@ -166,18 +167,24 @@ def test_missing_source_file_inside_the_zip(tmp_path):
     assert err.problems[0].line == _line(foreign_qde(), "<TextSource")
 
 
-def test_selection_outside_the_source_text(tmp_path):
+def test_selection_outside_the_source_text_is_reported_and_the_rest_imported(tmp_path):
     qde = foreign_qde(s_end=len(FOREIGN_TEXT) + 5)
-    err = _error(write_qdpx(tmp_path / "x.qdpx", qde))
-    assert f"outside its text (0-{len(FOREIGN_TEXT)})" in str(err)
-    assert err.problems[0].line == _line(qde, "<PlainTextSelection", 2)
+    path = write_qdpx(tmp_path / "x.qdpx", qde)
+    project = read_qdpx(path, coder="jane")
+    [problem] = project.problems.to_dict("records")
+    assert f"outside its text (0-{len(FOREIGN_TEXT)}" in problem["why"]
+    assert (problem["file"], problem["line"]) == (f"{path}!project.qde", _line(qde, "<PlainTextSelection", 2))
+    assert problem["selection"] == "ffffffff-0000-4000-8000-000000000003" and problem["source"] == "Interview P07"
+    assert set(project.code_applications["evidence"]) == {"排队太久了。等了一个小时。"}
 
 
-def test_coding_of_an_unknown_code(tmp_path):
+def test_coding_of_an_unknown_code_is_reported(tmp_path):
     qde = foreign_qde().replace('<CodeRef targetGUID="{BBBBBBBB-0000-4000-8000-000000000003}"/>',
                                 '<CodeRef targetGUID="{BBBBBBBB-0000-4000-8000-000000000099}"/>')
-    err = _error(write_qdpx(tmp_path / "x.qdpx", qde))
-    assert "not in the project's codebook" in str(err)
+    project = read_qdpx(write_qdpx(tmp_path / "x.qdpx", qde), coder="jane")
+    [problem] = project.problems.to_dict("records")
+    assert "not in the project's codebook" in problem["why"] and problem["line"] == _line(qde, "<Coding", 2)
+    assert set(project.code_applications["evidence"]) == {"排队太久了。等了一个小时。"}
 
 
 def test_xxe_in_project_is_refused(tmp_path):
