@@ -101,7 +101,7 @@ def validate_review_file(store: ProjectStore, path: str | Path, coder: str) -> V
     export = store.export_record(export_id) if export_id else None
     if export_id and export is None and not problems:
         problems.append(ImportProblem(None, "export_id", f"export {export_id!r} is unknown to this store "
-                                      f"({store.url}); the file was exported from another store"))
+                                      f"({store.display_url}); the file was exported from another store"))
     if export is not None and export["coder"] != coder:
         problems.append(ImportProblem(None, None, f"the file was exported for coder {export['coder']!r}, "
                                       f"not {coder!r} (import it with --coder {export['coder']})"))
@@ -207,7 +207,7 @@ def _file_export_id(meta: dict | None, rows: list, col: dict[str, int], problems
     if file_store and file_store != store.store_id:
         kind = "workbook" if meta is not None else "file"
         problems.append(ImportProblem(None, None, f"the {kind} was exported from another store (store id "
-                                      f"{file_store}); this store is {store.store_id} ({store.url})"))
+                                      f"{file_store}); this store is {store.store_id} ({store.display_url})"))
         return None
     for row_no, name, value in differing:
         problems.append(ImportProblem(row_no, name, f"{value!r} differs from the file's {name} "

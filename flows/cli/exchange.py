@@ -139,6 +139,8 @@ def import_qdpx(
     if store or store_url:
         from qualmine.outputs.refi.store_bridge import record_imported_decisions
 
+        from qualmine.coding.store.database import redact_url
+
         result = record_imported_decisions(project, store_url)
-        console.print(f"store {result.url}: {result.appended} decision(s) of {coder!r} appended", highlight=False)
+        console.print(f"store {redact_url(result.url)}: {result.appended} decision(s) of {coder!r} appended", highlight=False)
         _notes(result.notes)
