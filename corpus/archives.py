@@ -13,12 +13,15 @@ MAX_ENTRIES = 10_000
 MAX_INFLATED_BYTES = 1024**3   # 1 GiB: far above any real interview or project, far below a bomb's gigabytes
 
 
-def archive_problem(path: str | Path | zipfile.ZipFile, *, max_total: int = MAX_INFLATED_BYTES,
-                    max_entries: int = MAX_ENTRIES) -> str | None:
+def archive_problem(path: str | Path | zipfile.ZipFile, *, max_total: int | None = None,
+                    max_entries: int | None = None) -> str | None:
     """Why the zip at `path` is refused (too many entries, too much inflated data), or None when it is within bounds.
 
     A file that is not a zip returns None: the caller's reader reports that in its own words.
+    The limits default to MAX_INFLATED_BYTES and MAX_ENTRIES.
     """
+    max_total = MAX_INFLATED_BYTES if max_total is None else max_total
+    max_entries = MAX_ENTRIES if max_entries is None else max_entries
     try:
         if isinstance(path, zipfile.ZipFile):
             infos = path.infolist()

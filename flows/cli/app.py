@@ -144,7 +144,9 @@ def run(
     except ValueError as exc:
         fail(str(exc))
     err_console.print(f"qualmine run [bold]{settings.run_id}[/]: corpus {settings.corpus_dir}")
-    result = run_with_progress(settings, (CorpusError, DaskSetupError), book)
+    from qualmine.coding.rules import PatternTimeout
+
+    result = run_with_progress(settings, (CorpusError, DaskSetupError, PatternTimeout), book)
     summary = Table(title=f"run {result.run_id}", show_header=False)
     for key, value in result.counts.items():
         summary.add_row(key, str(value))
