@@ -46,19 +46,21 @@ def progress_display() -> Progress:
                     TimeElapsedColumn(), console=err_console, transient=False)
 
 
-def run_with_progress(settings, expected_errors: tuple[type[Exception], ...], codebook=None):
+def run_with_progress(settings, expected_errors: tuple[type[Exception], ...], codebook=None, force: bool = False):
     """Run the main flow with a progress line per stage; an expected error becomes a clean exit 2.
 
     `codebook`: the one the command already loaded and validated (spares the pre-flight a reload).
+    `force`: replace an earlier run in the run folder.
     """
     from qualmine.flows.pipeline import run_pipeline
     from qualmine.flows.runtime.boot import PrefectBootError
     from qualmine.flows.progress import reporting
+    from qualmine.outputs.run_folder import RunFolderError
 
     try:
         with progress_display() as progress, reporting(RichReporter(progress)):
-            result = run_pipeline(settings, codebook)
-    except (*expected_errors, PrefectBootError) as exc:
+            result = run_pipeline(settings, codebook, force=force)
+    except (*expected_errors, PrefectBootError, RunFolderError) as exc:
         fail(str(exc))
     for note in result.notes:
         console.print(f"note: {note}", style="dim", markup=False, highlight=False)
@@ -118,12 +120,20 @@ def run(
     store: Optional[str] = typer.Option(None, "--store", help="Project store to record the run in: a SQLite file or "
                                         "SQLAlchemy URL (default outputs/qualmine.sqlite); 'none' to skip."),
     topics: bool = typer.Option(True, "--topics/--no-topics", help="Fit topic models (emergent themes; on by default)."),
+    force: bool = typer.Option(False, "--force", help="Replace the earlier run in --out (its files are deleted)."),
 ) -> None:
     """Run the main flow: ingest -> code -> tables, on the shipped example unless told otherwise."""
     from qualmine.coding.codebook import CodebookError, load_codebook
 
     if not corpus.is_dir():
         fail(f"corpus folder {corpus} does not exist (expected a folder of .txt/.md/.docx/.csv/.xlsx files)")
+    if out is not None:   # before Prefect starts: --out inside the corpus, or another run without --force
+        from qualmine.outputs.run_folder import RunFolderError, check_run_folder
+
+        try:
+            check_run_folder(out, inputs=(corpus,), force=force)
+        except RunFolderError as exc:
+            fail(str(exc))
     # Prefect's temporary API server boots (~5 s) while we import, validate and warm up; launching
     # it costs this process nothing (flows/runtime/launch.py), and a bad codebook stops it at exit.
     boot_unless_dask(dask_address, dask_local)
@@ -146,7 +156,7 @@ def run(
     err_console.print(f"qualmine run [bold]{settings.run_id}[/]: corpus {settings.corpus_dir}")
     from qualmine.coding.rules import PatternTimeout
 
-    result = run_with_progress(settings, (CorpusError, DaskSetupError, PatternTimeout), book)
+    result = run_with_progress(settings, (CorpusError, DaskSetupError, PatternTimeout), book, force=force)
     summary = Table(title=f"run {result.run_id}", show_header=False)
     for key, value in result.counts.items():
         summary.add_row(key, str(value))

@@ -25,6 +25,13 @@ def _fail(message: str) -> None:
     raise typer.Exit(2)
 
 
+def _refuse_overwrite(out: Path, force: bool) -> None:
+    if out.exists() and not force:
+        _fail(f"{out} exists; choose another --out or pass --force to overwrite it")
+    if out.is_dir():
+        _fail(f"{out} is a folder; --out names the file to write")
+
+
 def _notes(notes) -> None:
     for note in notes:
         console.print(f"[dim]note:[/] {note}", highlight=False, soft_wrap=True)
@@ -41,12 +48,14 @@ def export_qdc(
     codebook: Path = typer.Option(..., "--codebook", help="Codebook YAML file."),
     out: Path = typer.Option(..., "--out", help="The .qdc file to write."),
     names: str = typer.Option("both", "--names", help=NAMES_HELP),
+    force: bool = typer.Option(False, "--force", help="Overwrite --out if it exists."),
 ) -> None:
     """Write the codebook as a REFI-QDA codebook (.qdc), validated against the official schema."""
     from qualmine.coding.codebook import CodebookError, load_codebook
     from qualmine.outputs.refi.codebook import write_qdc
     from qualmine.outputs.refi.common import RefiError
 
+    _refuse_overwrite(out, force)
     try:
         book = load_codebook(codebook)
         path = write_qdc(book, out, name_lang=_names(names))
@@ -64,6 +73,7 @@ def export_qdpx_cmd(
     store_url: Optional[str] = typer.Option(None, "--store-url", help=STORE_HELP),
     names: str = typer.Option("both", "--names", help=NAMES_HELP),
     name: Optional[str] = typer.Option(None, "--name", help="Project name shown in the QDA tool (default: run folder name)."),
+    force: bool = typer.Option(False, "--force", help="Overwrite --out if it exists."),
 ) -> None:
     """Write the run as a REFI-QDA project (.qdpx): sources, coded selections, codes, users, cases."""
     from qualmine.coding.codebook import CodebookError
@@ -72,6 +82,7 @@ def export_qdpx_cmd(
 
     if not run.is_dir():
         _fail(f"run folder {run} does not exist")
+    _refuse_overwrite(out, force)
     decisions = segments = None
     if store or store_url:
         from qualmine.outputs.refi.store_bridge import store_review_decisions
@@ -91,12 +102,14 @@ def export_qdpx_cmd(
 def import_qdc(
     file: Path = typer.Argument(..., help="REFI-QDA codebook (.qdc) from NVivo, ATLAS.ti, MAXQDA, QualCoder..."),
     out: Path = typer.Option(..., "--out", help="Codebook YAML file to write."),
+    force: bool = typer.Option(False, "--force", help="Overwrite --out if it exists."),
 ) -> None:
     """Convert a .qdc codebook into a qualmine codebook YAML file."""
     from qualmine.coding.codebook import dump_codebook
     from qualmine.outputs.refi.codebook import read_qdc
     from qualmine.outputs.refi.common import RefiError
 
+    _refuse_overwrite(out, force)
     try:
         imported = read_qdc(file)
     except RefiError as exc:
@@ -119,6 +132,7 @@ def import_qdpx(
     store: bool = typer.Option(False, "--store", help="Also append the coder's decisions to the project store."),
     store_url: Optional[str] = typer.Option(None, "--store-url", help=STORE_HELP),
     max_segment_chars: int = typer.Option(300, "--max-segment-chars", help="Longest segment, as in `qualmine run`."),
+    force: bool = typer.Option(False, "--force", help="Replace the earlier run in --out (its files are deleted)."),
 ) -> None:
     """Bring a coded project in: a run folder of tables, and (with --store) the coder's decisions."""
     from qualmine.flows.settings import DEFAULT_OUTPUTS
@@ -132,6 +146,16 @@ def import_qdpx(
     except RefiError as exc:
         _fail(str(exc))
     out = out or DEFAULT_OUTPUTS / f"import-{file.stem}"
+    from qualmine.outputs.run_folder import RunFolderError, check_run_folder
+
+    try:
+        check_run_folder(out, force=force)
+    except RunFolderError as exc:
+        _fail(str(exc))
+    if out.is_dir() and force:   # an earlier run (check_run_folder made sure): cleared, never mixed with this one
+        import shutil
+
+        shutil.rmtree(out)
     write_imported_run(project, out)
     console.print(f"{len(project.documents)} documents, {len(project.segments)} segments, "
                   f"{len(project.code_applications)} code applications written to [bold]{out}[/]", highlight=False)
