@@ -186,6 +186,10 @@ def parse_codebook(text: str, source: str = "<codebook>") -> Codebook:
                 codes.append((i, Code.model_validate(raw)))
             except ValidationError as exc:
                 problems.extend(locate.problem(("codes", i) + tuple(err["loc"]), _pydantic_message(err)) for err in exc.errors())
+                # The code's other fields are still checked (an invalid kind used to hide a bad pattern).
+                partial = _without_bad_fields(raw, exc)
+                if partial is not None:
+                    problems.extend(_term_problems(i, partial, locate))
     try:
         Codebook.model_validate({**data, "codes": [c for _, c in codes]})
     except ValidationError as exc:
@@ -271,6 +275,43 @@ class _Locator:
         return CodebookProblem(self.source, self.line(loc), code_id, field, message)
 
 
+def _without_bad_fields(raw: Any, exc: ValidationError) -> Code | None:
+    """The code with its invalid fields replaced by placeholders, to check the rest; None if that fails too."""
+    if not isinstance(raw, dict):
+        return None
+    bad = {err["loc"][0] for err in exc.errors() if err["loc"]}
+    placeholders = {"id": "invalid", "kind": "theme", "label": {"en": "invalid"}}
+    partial = {k: v for k, v in raw.items() if k not in bad and k in Code.model_fields}
+    for key, value in placeholders.items():
+        partial.setdefault(key, value)
+    try:
+        return Code.model_validate(partial)
+    except ValidationError:
+        return None
+
+
+def _term_problems(i: int, code: Code, locate: _Locator) -> list[CodebookProblem]:
+    """Empty terms, invalid regular expressions and patterns that can backtrack catastrophically."""
+    problems = []
+    at = ("codes", i)
+    for kind in ("keywords", "patterns", "exclude"):
+        terms: LangTerms = getattr(code, kind)
+        for lang in LANGS:
+            for j, term in enumerate(terms.for_lang(lang)):
+                if not term.strip():
+                    problems.append(locate.problem(at + (kind, lang, j), "empty term"))
+                elif kind == "patterns":
+                    error = compile_error(term)
+                    nested = None if error else nested_quantifier(term)
+                    if error:
+                        problems.append(locate.problem(at + (kind, lang, j), f"invalid regular expression {term!r}: {error}"))
+                    elif nested:
+                        problems.append(locate.problem(at + (kind, lang, j), f"regular expression {term!r} has {nested}: "
+                                                       "it can take exponential time on an answer it does not match; "
+                                                       "rewrite it, e.g. (\\w+\\s?)+ as [\\w\\s]+"))
+    return problems
+
+
 def _cross_check(codes: list[tuple[int, Code]], known_ids: set[str], locate: _Locator) -> list[CodebookProblem]:
     problems: list[CodebookProblem] = []
     by_id: dict[str, Code] = {}
@@ -283,21 +324,7 @@ def _cross_check(codes: list[tuple[int, Code]], known_ids: set[str], locate: _Lo
         by_id.setdefault(code.id, code)
         if not (code.label.zh or code.label.en):
             problems.append(locate.problem(at + ("label",), "a label needs at least one of zh or en"))
-        for kind in ("keywords", "patterns", "exclude"):
-            terms: LangTerms = getattr(code, kind)
-            for lang in LANGS:
-                for j, term in enumerate(terms.for_lang(lang)):
-                    if not term.strip():
-                        problems.append(locate.problem(at + (kind, lang, j), "empty term"))
-                    elif kind == "patterns":
-                        error = compile_error(term)
-                        nested = None if error else nested_quantifier(term)
-                        if error:
-                            problems.append(locate.problem(at + (kind, lang, j), f"invalid regular expression {term!r}: {error}"))
-                        elif nested:
-                            problems.append(locate.problem(at + (kind, lang, j), f"regular expression {term!r} has {nested}: "
-                                                           "it can take exponential time on an answer it does not match; "
-                                                           "rewrite it, e.g. (\\w+\\s?)+ as [\\w\\s]+"))
+        problems.extend(_term_problems(i, code, locate))
     for i, code in codes:
         at = ("codes", i)
         if code.parent is not None and code.parent not in known_ids:

@@ -137,3 +137,23 @@ def test_a_qdpx_whose_sources_share_one_entry_is_capped_in_total(tmp_path, monke
     monkeypatch.setattr(archives, "MAX_ENTRIES", 10)
     with pytest.raises(RefiError, match="20 entries, more than the 10 allowed"):
         project_import.read_qdpx(many, "ana")
+
+
+def test_an_invalid_kind_no_longer_hides_the_codes_other_problems():
+    text = (CODEBOOK % "'(a+)+$', '('").replace("kind: problem", "kind: gripe")
+    with pytest.raises(CodebookError) as exc:
+        parse_codebook(text)
+    fields = sorted(p.field for p in exc.value.problems)
+    assert fields == ["kind", "patterns.en.0", "patterns.en.1"], exc.value.problems
+
+
+def test_a_deep_parent_chain_is_checked_in_linear_time():
+    depth = 3000
+    codes = "\n".join(f"  - {{id: C{i}, kind: theme, label: {{en: c{i}}}" + (f", parent: C{i - 1}}}" if i else "}")
+                      for i in range(depth))
+    started = time.monotonic()
+    book = parse_codebook(f"name: deep\nversion: 1\ncodes:\n{codes}\n")
+    assert len(book.codes) == depth and time.monotonic() - started < 10   # cubic: minutes
+    looped = codes.replace("{id: C0, kind: theme, label: {en: c0}}", "{id: C0, kind: theme, label: {en: c0}, parent: C2999}")
+    with pytest.raises(CodebookError, match="parent cycle"):
+        parse_codebook(f"name: deep\nversion: 1\ncodes:\n{looped}\n")
