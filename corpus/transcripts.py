@@ -61,6 +61,10 @@ def read_transcript(
             raise Rejected(EMPTY)
     else:
         text, used_encoding = read_text(path, encoding)
+    if "\r" in text and "\n" not in text:
+        # Classic Mac line ends (a lone CR) made the whole file one line: "only interviewer turns" (issue #17).
+        # CR -> LF keeps every offset.
+        text = text.replace("\r", "\n")
     respondent_id = respondent_id or path.stem
     doc_id = make_doc_id(rel)
 

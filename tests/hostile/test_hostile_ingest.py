@@ -83,3 +83,10 @@ def test_a_long_answer_is_read_and_the_other_rows_kept(tmp_path):
     report = rows(result)
     assert report["survey.csv"].status == "ingested" and report["survey.csv"].reason == "50 of 50 rows ingested"
     assert any(len(d.text) == len(long_answer) for d in result.documents)
+
+
+def test_a_transcript_with_lone_cr_line_ends_is_read(tmp_path):
+    (tmp_path / "mac.txt").write_bytes(SIMP.replace("\n", "\r").encode("utf-8"))
+    result = ingest_corpus(tmp_path)
+    assert rows(result)["mac.txt"].status == "ingested"
+    assert any("排队时间太长" in s.text for s in result.segments)
