@@ -116,6 +116,11 @@ def xlsx_rows(path: Path, sheet: str | None) -> Iterator[tuple[int, list[str]]]:
     """
     import openpyxl  # imported here so CSV-only corpora never pay for it
 
+    with open(path, "rb") as handle:
+        head = handle.read(8)
+    if head.startswith(b"\xd0\xcf\x11\xe0"):   # an OLE compound file, not a zip: Excel's encryption wrapper
+        raise Rejected("password-protected (encrypted) workbook, or an old .xls renamed .xlsx: open it in Excel, "
+                       "remove the password or save it as .xlsx, then run again")
     try:
         wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:  # zip, XML and KeyError failures all mean a broken package

@@ -117,7 +117,10 @@ def _member(zf: zipfile.ZipFile, name: str, source: str) -> bytes:
         raise RefiError.one(source, None, f"reading {name} brings what the archive inflates to past the "
                                           f"{MAX_INFLATED_BYTES} bytes allowed (sources sharing one entry count each time)")
     zf._qualmine_inflated = read
-    return zf.read(name)
+    try:
+        return zf.read(name)
+    except (zipfile.BadZipFile, EOFError, OSError, ValueError) as exc:   # a bad CRC, a truncated entry...
+        raise RefiError.one(source, None, f"{name} is damaged in the archive ({exc})") from None
 
 
 def _convert(root, zf: zipfile.ZipFile, path: Path, where: str, coder: str, file_hash: str,

@@ -90,3 +90,10 @@ def test_a_transcript_with_lone_cr_line_ends_is_read(tmp_path):
     result = ingest_corpus(tmp_path)
     assert rows(result)["mac.txt"].status == "ingested"
     assert any("排队时间太长" in s.text for s in result.segments)
+
+
+def test_an_encrypted_workbook_is_named_not_called_corrupt(tmp_path):
+    # Excel saves a password-protected .xlsx inside an OLE compound file (magic D0 CF 11 E0).
+    (tmp_path / "locked.xlsx").write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 504)
+    report = rows(ingest_corpus(tmp_path))
+    assert report["locked.xlsx"].status == "rejected" and "password-protected" in report["locked.xlsx"].reason

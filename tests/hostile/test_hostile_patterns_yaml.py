@@ -157,3 +157,18 @@ def test_a_deep_parent_chain_is_checked_in_linear_time():
     looped = codes.replace("{id: C0, kind: theme, label: {en: c0}}", "{id: C0, kind: theme, label: {en: c0}, parent: C2999}")
     with pytest.raises(CodebookError, match="parent cycle"):
         parse_codebook(f"name: deep\nversion: 1\ncodes:\n{looped}\n")
+
+
+def test_a_qdpx_entry_with_a_bad_checksum_is_an_error_not_a_traceback(tmp_path):
+    from qualmine.outputs.refi.common import RefiError
+    from qualmine.outputs.refi.project_import import read_qdpx
+
+    path = tmp_path / "bad.qdpx"
+    with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_STORED) as zf:
+        zf.writestr("project.qde", b'<?xml version="1.0"?><Project xmlns="urn:QDA-XML:project:1.0" name="x"/>')
+    raw = bytearray(path.read_bytes())
+    at = raw.find(b'name="x"')
+    raw[at + 6] = ord("y")                      # the stored bytes no longer match their CRC-32
+    path.write_bytes(bytes(raw))
+    with pytest.raises(RefiError, match="project.qde is damaged"):
+        read_qdpx(path, "ana")
