@@ -181,7 +181,16 @@ def import_review_file(store: ProjectStore, path: str | Path, coder: str) -> Imp
         return ImportResult(**base, appended=0)
     batch = {"batch_id": uuid.uuid4().hex, "export_id": checked.export_id, "coder": coder,
              "file_name": Path(path).name, "file_hash": checked.file_hash}
-    appended = store.append_decisions(batch, fresh[["segment_id", "code_id", "decision", "note"]])
+    from sqlalchemy.exc import IntegrityError
+
+    try:
+        appended = store.append_decisions(batch, fresh[["segment_id", "code_id", "decision", "note"]])
+    except IntegrityError:
+        # Another import of this very file for this coder committed first (two imports at once): its
+        # transaction holds the same decisions, and this one was rolled back whole.
+        if store.import_batch_for(coder, checked.file_hash) is None:
+            raise
+        return ImportResult(**base, appended=0, already_imported=True)
     return ImportResult(**base, appended=appended)
 
 
