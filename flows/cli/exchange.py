@@ -141,16 +141,16 @@ def import_qdpx(
 
     if not coder.strip():
         _fail("--coder must be a non-empty name")
-    try:
-        project = read_qdpx(file, coder, max_segment_chars=max_segment_chars)
-    except RefiError as exc:
-        _fail(str(exc))
     out = out or DEFAULT_OUTPUTS / f"import-{file.stem}"
     from qualmine.outputs.run_folder import RunFolderError, check_run_folder
 
-    try:
+    try:   # before reading: an earlier run is never replaced without --force
         check_run_folder(out, force=force)
     except RunFolderError as exc:
+        _fail(str(exc))
+    try:
+        project = read_qdpx(file, coder, max_segment_chars=max_segment_chars)
+    except RefiError as exc:
         _fail(str(exc))
     if out.is_dir() and force:   # an earlier run (check_run_folder made sure): cleared, never mixed with this one
         import shutil

@@ -108,17 +108,10 @@ def test_exchange_commands_refuse_to_overwrite_without_force(tmp_path):
 
 
 def test_import_qdpx_refuses_an_existing_run_folder(tmp_path):
-    from qualmine.coding.codebook import load_codebook
-    from qualmine.outputs.refi.codebook import write_qdc  # noqa: F401  (the command needs a readable file first)
-
     out = tmp_path / "imported"
     _old_run(out)
-    missing = tmp_path / "x.qdpx"
-    import zipfile
-
-    with zipfile.ZipFile(missing, "w") as zf:
-        zf.writestr("readme.txt", "not a project")
-    result = CliRunner().invoke(app, ["import", "qdpx", str(missing), "--coder", "ana", "--out", str(out)])
-    assert result.exit_code == 2   # refused (a bad archive here); the old run stays
+    project = tmp_path / "x.qdpx"
+    project.write_bytes(b"PK")   # never read: the run folder is checked first
+    result = CliRunner().invoke(app, ["import", "qdpx", str(project), "--coder", "ana", "--out", str(out)])
+    assert result.exit_code == 2 and "--force" in result.output
     assert (out / "topics.csv").is_file()
-    assert load_codebook(EXAMPLE_CODEBOOK).codes
