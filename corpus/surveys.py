@@ -121,6 +121,11 @@ def xlsx_rows(path: Path, sheet: str | None) -> Iterator[tuple[int, list[str]]]:
     if head.startswith(b"\xd0\xcf\x11\xe0"):   # an OLE compound file, not a zip: Excel's encryption wrapper
         raise Rejected("password-protected (encrypted) workbook, or an old .xls renamed .xlsx: open it in Excel, "
                        "remove the password or save it as .xlsx, then run again")
+    from qualmine.corpus.archives import archive_problem
+
+    too_big = archive_problem(path)   # openpyxl reads the shared strings whole: cap the archive first
+    if too_big:
+        raise Rejected(f"xlsx refused: {too_big} (a zip bomb, or not a survey export)")
     try:
         wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:  # zip, XML and KeyError failures all mean a broken package

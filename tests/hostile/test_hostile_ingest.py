@@ -97,3 +97,15 @@ def test_an_encrypted_workbook_is_named_not_called_corrupt(tmp_path):
     (tmp_path / "locked.xlsx").write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 504)
     report = rows(ingest_corpus(tmp_path))
     assert report["locked.xlsx"].status == "rejected" and "password-protected" in report["locked.xlsx"].reason
+
+
+def test_a_workbook_that_inflates_past_the_cap_is_rejected(tmp_path, monkeypatch):
+    import zipfile
+
+    from qualmine.corpus import archives
+
+    monkeypatch.setattr(archives, "MAX_INFLATED_BYTES", 1_000_000)
+    with zipfile.ZipFile(tmp_path / "bomb.xlsx", "w", compression=zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr("xl/sharedStrings.xml", b" " * 2_000_000)
+    report = rows(ingest_corpus(tmp_path))
+    assert report["bomb.xlsx"].status == "rejected" and "inflates to" in report["bomb.xlsx"].reason
