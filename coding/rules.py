@@ -26,12 +26,12 @@ then longest, wins), and the first surviving hit is the evidence.
 """
 from __future__ import annotations
 
-import re
 from bisect import bisect_left, bisect_right
 from typing import Any, Iterable
 
 import numpy as np
 import pandas as pd
+import regex
 
 from qualmine.coding.applications import CodeApplication, applications_frame
 from qualmine.coding.codebook import Codebook
@@ -45,6 +45,14 @@ KEYWORD_SCORE = 0.9
 PATTERN_SCORE = 0.8
 EXTRA_HIT_BONUS = 0.05
 SOURCE = "rule"
+# Seconds one codebook pattern may spend on one segment. Ordinary patterns take microseconds; the
+# `regex` engine checks this clock while it backtracks, so a catastrophic pattern fails the run with
+# its code id instead of hanging it (issue #17). The check is coarse: it fires within a few times this.
+PATTERN_TIMEOUT = 1.0
+
+
+class PatternTimeout(ValueError):
+    """A codebook pattern took longer than PATTERN_TIMEOUT on one segment (catastrophic backtracking)."""
 
 # A hit: (start, end, matched, is_keyword, first_token, last_token); tokens only for English.
 Hit = tuple[int, int, str, bool, int, int]
@@ -263,8 +271,10 @@ class _PatternSet:
     """
 
     def __init__(self, codebook: Codebook, lang: str):
-        self.patterns = [(i, re.compile(p, re.IGNORECASE), p)
+        # `regex` (VERSION0 = the `re` syntax) because its matching takes a timeout; `re` cannot be stopped.
+        self.patterns = [(i, regex.compile(p, regex.IGNORECASE | regex.VERSION0), p)
                          for i, code in enumerate(codebook.codes) for p in code.patterns.for_lang(lang)]
+        self.code_ids = [code.id for code in codebook.codes]
         needs = [_required_literals(p) for _, _, p in self.patterns]
         self.always = [k for k, lits in enumerate(needs) if lits is None]
         self.literals: set[str] = {lit for lits in needs if lits for lit in lits}
@@ -279,9 +289,16 @@ class _PatternSet:
             i, rx, source = self.patterns[k]
             if i in excluded:
                 continue
-            for m in rx.finditer(norm):
-                if m.end() > m.start():   # a pattern that can match '' must not code everything
-                    hits.setdefault(i, []).append((m.start(), m.end(), source, False, 0, 0))
+            try:
+                for m in rx.finditer(norm, timeout=PATTERN_TIMEOUT):
+                    if m.end() > m.start():   # a pattern that can match '' must not code everything
+                        hits.setdefault(i, []).append((m.start(), m.end(), source, False, 0, 0))
+            except TimeoutError:
+                raise PatternTimeout(
+                    f"code {self.code_ids[i]}: pattern {source!r} took more than {PATTERN_TIMEOUT:g} s on one "
+                    f"segment ({len(norm)} characters): it backtracks catastrophically (e.g. a repeated group "
+                    f"inside another repetition, (a+)+); rewrite it (`qualmine codebook check` points at such "
+                    f"patterns)") from None
 
 
 _MAX_ALTERNATIVES = 64

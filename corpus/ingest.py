@@ -6,6 +6,7 @@ and segments in document order, so two runs over the same folder give identical 
 """
 from __future__ import annotations
 
+import os
 from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 from typing import Iterable
@@ -42,13 +43,17 @@ def discover_files(corpus_dir: Path) -> tuple[list[Path], list[str]]:
     """Corpus files under `corpus_dir` (recursive, sorted by relative path) and notes.
 
     Hidden files/folders, the manifest, the folder's README.md and Office lock files (~$x.xlsx)
-    are not corpus files; the README and lock files are mentioned in a note.
+    are not corpus files; the README and lock files are mentioned in a note. Symbolic links are
+    never followed out of the corpus folder, nor into folders (`unread_entries` reports them).
     """
     files, notes = [], []
+    root = Path(corpus_dir).resolve()
     for path in sorted(corpus_dir.rglob("*"), key=lambda p: relative_name(p, corpus_dir)):
         rel = relative_name(path, corpus_dir)
         if not path.is_file() or any(part.startswith(".") for part in Path(rel).parts):
             continue
+        if path.is_symlink() and root not in path.resolve().parents:
+            continue   # leads outside the corpus: its text is not ours to read (reported by unread_entries)
         if rel == MANIFEST_NAME:
             continue
         if rel.lower() == "readme.md":
@@ -96,15 +101,83 @@ def open_corpus_folder(corpus_dir: Path) -> CorpusFolder:
     manifest_path = root / MANIFEST_NAME
     manifest = load_manifest(manifest_path) if manifest_path.is_file() else None
     files, notes = discover_files(root)
-    missing: list[IngestionRecord] = []
+    missing: list[IngestionRecord] = unread_entries(root)
+    missing += unread_sheets(files, root, manifest)
     if manifest is None:
         notes.append(f"no {MANIFEST_NAME}: file kinds from extensions, survey columns guessed")
     else:
         present = {relative_name(p, root) for p in files}
-        missing = [IngestionRecord(source_file=e.path, status="rejected",
+        missing += [IngestionRecord(source_file=e.path, status="rejected",
                                    reason=f"file listed in {MANIFEST_NAME} not found", kind=e.kind)
                    for e in manifest.files if e.path not in present]
     return CorpusFolder(root, manifest, files, notes, missing)
+
+
+def unread_entries(root: Path) -> list[IngestionRecord]:
+    """A report row for everything under `root` that is not read: hidden files and folders, and
+    symbolic links that dangle, lead to a folder or lead outside the corpus (never followed there).
+
+    Nothing is dropped silently (issue #17); symbolic links to files inside the corpus are read.
+    """
+    root = Path(root).resolve()
+    rows: list[IngestionRecord] = []
+    for folder, dirnames, filenames in os.walk(root, followlinks=False):
+        here = Path(folder)
+        for name in sorted(dirnames):
+            path = here / name
+            rel = relative_name(path, root)
+            if path.is_symlink():
+                target = path.resolve()
+                inside = target == root or root in target.parents
+                rows.append(IngestionRecord(
+                    source_file=rel, status="skipped" if inside else "rejected",
+                    reason=("symbolic link to a folder inside the corpus: not followed (its files are read where "
+                            "they are)" if inside else f"symbolic link to a folder outside the corpus ({target}): "
+                            "not followed; copy the files into the corpus folder to read them")))
+            elif name.startswith("."):
+                rows.append(IngestionRecord(source_file=rel + "/", status="skipped",
+                                            reason="hidden folder: not read (rename it without the leading dot)"))
+        dirnames[:] = [d for d in dirnames if not d.startswith(".") and not (here / d).is_symlink()]
+        for name in sorted(filenames):
+            path = here / name
+            rel = relative_name(path, root)
+            if path.is_symlink():
+                target = path.resolve()
+                if not target.exists():
+                    rows.append(IngestionRecord(source_file=rel, status="rejected",
+                                                reason=f"dangling symbolic link: {os.readlink(path)} does not exist"))
+                elif root not in target.parents:
+                    rows.append(IngestionRecord(source_file=rel, status="rejected",
+                                                reason="symbolic link to a file outside the corpus: not followed; "
+                                                       "copy the file into the corpus folder to read it"))
+                elif target.is_dir():
+                    rows.append(IngestionRecord(source_file=rel, status="skipped",
+                                                reason="symbolic link to a folder: not followed"))
+            elif name.startswith(".") and name != MANIFEST_NAME:
+                rows.append(IngestionRecord(source_file=rel, status="skipped",
+                                            reason="hidden file: not read (rename it without the leading dot)"))
+    return rows
+
+
+def unread_sheets(files: list[Path], root: Path, manifest: Manifest | None) -> list[IngestionRecord]:
+    """A 'skipped' report row for every workbook sheet that is not read (one sheet per file is)."""
+    from qualmine.corpus.surveys import xlsx_sheet_names
+
+    rows = []
+    for path in files:
+        if path.suffix.lower() != ".xlsx":
+            continue
+        rel = relative_name(path, root)
+        entry = manifest.entry(rel) if manifest is not None else None
+        names = xlsx_sheet_names(path)
+        read = entry.sheet if entry is not None and entry.sheet else (names[0] if names else None)
+        for name in names:
+            if name != read:
+                rows.append(IngestionRecord(
+                    source_file=f"{rel}!{name}", status="skipped", kind="survey",
+                    reason=f"sheet {name!r} not read: one sheet per workbook is read (here {read!r}); "
+                           f"save this sheet as its own file, or name it with `sheet:` in {MANIFEST_NAME}"))
+    return rows
 
 
 def ingest_files(

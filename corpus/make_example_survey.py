@@ -26,7 +26,7 @@ import csv
 import random
 from pathlib import Path
 
-import yaml
+from qualmine.corpus.yaml_safe import safe_load
 
 SEED = 2023
 N_RESPONDENTS = 168
@@ -86,7 +86,7 @@ def make_profile(rng: random.Random) -> dict[str, str]:
 
 def main(out: Path = OUT) -> None:
     """Write the survey to `out` (default: the committed corpus/examples/survey_2023.csv)."""
-    data = yaml.safe_load(POOLS.read_text(encoding="utf-8"))
+    data = safe_load(POOLS.read_text(encoding="utf-8"))
     rng = random.Random(SEED)
     needs = Pool(data["needs"], rng)  # staff are residents too: one shared pool
     pools = {  # (question, is_staff) -> pool

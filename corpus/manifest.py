@@ -17,6 +17,7 @@ from pydantic import (
 )
 
 from qualmine.corpus.errors import CorpusError
+from qualmine.corpus.yaml_safe import safe_compose, safe_load
 
 MANIFEST_NAME = "manifest.yaml"
 _SURVEY_ONLY = ("id_column", "open_columns", "attribute_columns", "sheet")
@@ -123,8 +124,8 @@ def load_manifest(path: Path) -> Manifest:
     except (OSError, UnicodeDecodeError) as exc:
         raise CorpusError(f"{path}: cannot read manifest ({exc}); expected a UTF-8 YAML file") from None
     try:
-        root = yaml.compose(text)
-        data = yaml.safe_load(text)
+        root = safe_compose(text)   # aliases refused: no alias bombs (issue #17)
+        data = safe_load(text)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"line {mark.line + 1}: " if mark is not None else ""

@@ -45,10 +45,26 @@ def read_table(path: Path, *, encoding: str | None = None, sheet: str | None = N
 
 
 def csv_rows(text: str) -> Iterator[tuple[int, list[str]]]:
-    """(1-based row number, cells) of CSV text; the delimiter (, tab ;) is the first line's commonest."""
+    """(1-based row number, cells) of CSV text; the delimiter (, tab ;) is the first line's commonest.
+
+    No field-size limit beyond the text itself: Python's default (131,072 characters) rejected a
+    whole survey for one long answer (issue #17). A malformed row raises `csv.Error` naming its row.
+    """
     first_line = text.split("\n", 1)[0]
     delimiter = max(",\t;", key=first_line.count) if any(d in first_line for d in ",\t;") else ","
-    yield from enumerate(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter), start=1)
+    if csv.field_size_limit() <= len(text):
+        csv.field_size_limit(min(len(text) + 1, 2**31 - 1))
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    number = 0
+    while True:
+        try:
+            cells = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            raise csv.Error(f"row {number + 1} (line {reader.line_num}): {exc}") from None
+        number += 1
+        yield number, cells
 
 
 class TableRows:
@@ -100,6 +116,16 @@ def xlsx_rows(path: Path, sheet: str | None) -> Iterator[tuple[int, list[str]]]:
     """
     import openpyxl  # imported here so CSV-only corpora never pay for it
 
+    with open(path, "rb") as handle:
+        head = handle.read(8)
+    if head.startswith(b"\xd0\xcf\x11\xe0"):   # an OLE compound file, not a zip: Excel's encryption wrapper
+        raise Rejected("password-protected (encrypted) workbook, or an old .xls renamed .xlsx: open it in Excel, "
+                       "remove the password or save it as .xlsx, then run again")
+    from qualmine.corpus.archives import archive_problem
+
+    too_big = archive_problem(path)   # openpyxl reads the shared strings whole: cap the archive first
+    if too_big:
+        raise Rejected(f"xlsx refused: {too_big} (a zip bomb, or not a survey export)")
     try:
         wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:  # zip, XML and KeyError failures all mean a broken package
@@ -121,6 +147,28 @@ def xlsx_rows(path: Path, sheet: str | None) -> Iterator[tuple[int, list[str]]]:
             yield number, row   # outside the try: an error of the consumer is not a corrupt file
     finally:
         wb.close()
+
+
+def xlsx_sheet_names(path: Path) -> list[str]:
+    """The sheet names of an .xlsx in workbook order, read from xl/workbook.xml alone ([] if unreadable).
+
+    Cheap (no cell is parsed), so the corpus scan can report the sheets it does not read.
+    """
+    import zipfile
+
+    from lxml import etree
+
+    try:
+        with zipfile.ZipFile(path) as archive:
+            info = archive.getinfo("xl/workbook.xml")
+            if info.file_size > 16 * 1024 * 1024:
+                return []
+            data = archive.read(info)
+        parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)
+        root = etree.fromstring(data, parser)
+    except Exception:   # a broken package is reported when the sheet is read
+        return []
+    return [el.get("name", "") for el in root.iter() if etree.QName(el).localname == "sheet"]
 
 
 def _cell_text(value) -> str:

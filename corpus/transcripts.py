@@ -19,6 +19,11 @@ def read_docx_text(path: Path) -> tuple[str, list[str]]:
     """Paragraph texts of a .docx joined with '\\n', plus notes (e.g. tables that were not read)."""
     import docx  # python-docx; imported here so text-only corpora never pay for it
 
+    from qualmine.corpus.archives import archive_problem
+
+    too_big = archive_problem(path)
+    if too_big:
+        raise Rejected(f"docx refused: {too_big} (a zip bomb, or not an interview transcript)")
     try:
         document = docx.Document(str(path))
         paragraphs = [p.text for p in document.paragraphs]
@@ -56,6 +61,10 @@ def read_transcript(
             raise Rejected(EMPTY)
     else:
         text, used_encoding = read_text(path, encoding)
+    if "\r" in text and "\n" not in text:
+        # Classic Mac line ends (a lone CR) made the whole file one line: "only interviewer turns" (issue #17).
+        # CR -> LF keeps every offset.
+        text = text.replace("\r", "\n")
     respondent_id = respondent_id or path.stem
     doc_id = make_doc_id(rel)
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 import qualmine.flows.runtime.env  # noqa: F401  (must precede the prefect import)
 
 import shutil
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -27,6 +27,7 @@ from qualmine.flows.review import store_stages
 from qualmine.flows.settings import RunSettings
 from qualmine.flows.topics import topic_stage
 from qualmine.outputs import build_run_manifest, write_run_manifest, write_tables
+from qualmine.outputs.run_folder import check_run_folder, discard, publish, relocate, staging_folder
 
 
 @dataclass(frozen=True)
@@ -52,8 +53,26 @@ def write_task(tables: CodedTables, out_dir: Path) -> list[Path]:
 
 
 @flow(name="qualmine-pipeline", log_prints=False, validate_parameters=False)
-def pipeline_flow(settings: RunSettings) -> RunResult:
-    """Run every stage on one corpus with one codebook and write the run folder."""
+def pipeline_flow(settings: RunSettings, force: bool = False) -> RunResult:
+    """Run every stage on one corpus with one codebook and write the run folder.
+
+    Every stage writes into a fresh hidden folder beside `settings.out_dir`, the manifest last; the
+    folder is renamed into place at the end (replacing an old run there only with `force`), so the
+    run folder never mixes two runs and a killed run leaves no folder that looks complete
+    (outputs/run_folder.py).
+    """
+    staging = staging_folder(settings.out_dir)
+    try:
+        result = _run_stages(settings, replace(settings, out_dir=staging))
+        publish(staging, settings.out_dir, force=force)
+    except BaseException:
+        discard(staging)
+        raise
+    return replace(result, outputs=relocate(result.outputs, staging, settings.out_dir))
+
+
+def _run_stages(settings: RunSettings, work: RunSettings) -> RunResult:
+    """The stages; files go to `work.out_dir` (the staging folder), the store and manifest record `settings`."""
     started = datetime.now(timezone.utc)
     codebook = load_codebook(settings.codebook_path)
     # Ingest + rule coding, chunked and streamed (flows/ingest_code.py): --workers processes or Dask.
@@ -61,20 +80,19 @@ def pipeline_flow(settings: RunSettings) -> RunResult:
     with stage("tabulate"):
         tables = tabulate_task(codebook, corpus)
     with stage("write"):
-        written = write_task(tables, settings.out_dir)
+        written = write_task(tables, work.out_dir)
         # The run keeps the exact codebook it was coded with: reports and exports read it from here.
-        run_codebook = settings.out_dir / "codebook.yaml"
-        if run_codebook.resolve() != settings.codebook_path:
-            shutil.copyfile(settings.codebook_path, run_codebook)
+        run_codebook = work.out_dir / "codebook.yaml"
+        shutil.copyfile(settings.codebook_path, run_codebook)
         written.append(run_codebook)
-        written += links_task(codebook, tables, settings.out_dir)   # evidence for the codebook's links
+        written += links_task(codebook, tables, work.out_dir)   # evidence for the codebook's links
     # Topics (flows/topics.py): fitted on the written tables; a corpus too small to model is a note.
-    topic_out = topic_stage(settings, codebook, tables.segments, tables.code_applications, tables.respondents)
+    topic_out = topic_stage(work, codebook, tables.segments, tables.code_applications, tables.respondents)
     written += topic_out.paths
     store_notes = store_stages(settings, codebook, tables) + topic_out.notes   # the coders' project store (flows/review.py)
     # The report is the LAST stage: it reads every table written above (keep new stages before it).
     with stage("report"):
-        written += report_task(settings.out_dir, "suggestions", settings.store, codebook, bool(settings.store),
+        written += report_task(work.out_dir, "suggestions", settings.store, codebook, bool(settings.store),
                                settings.run_id).paths
     counts = corpus.counts()
     input_files = corpus.input_files(settings.corpus_dir)
@@ -83,18 +101,23 @@ def pipeline_flow(settings: RunSettings) -> RunResult:
         codebook_path=settings.codebook_path, codebook_fingerprint=codebook.fingerprint(),
         parameters=settings.parameters(), counts=counts, outputs=written, started=started,
         notes=[*corpus.notes, *store_notes], extra=topic_out.manifest)
-    written.append(write_run_manifest(manifest, settings.out_dir))
+    written.append(write_run_manifest(manifest, work.out_dir))   # last: a folder with a manifest is complete
     return RunResult(settings.run_id, settings.out_dir, counts, written, [*corpus.notes, *store_notes])
 
 
-def run_pipeline(settings: RunSettings, codebook: Codebook | None = None) -> RunResult:
+def run_pipeline(settings: RunSettings, codebook: Codebook | None = None, *, force: bool = False) -> RunResult:
     """Run the main flow locally (ephemeral Prefect, no server needed).
+
+    Raises `RunFolderError` before anything runs when `settings.out_dir` may not receive the run
+    (inside the corpus, someone else's files, or another run without `force`).
 
     The temporary API server boots in the background (flows/runtime/boot.py; reused if the CLI
     already started it) while this process loads the codebook (unless the caller passes the one
     it validated) and warms the rule coder, work the flow needs anyway; only then does it wait for
     the server and call the flow.
     """
+    # Before anything starts: an --out inside the corpus, or holding another run without force, is refused.
+    check_run_folder(settings.out_dir, inputs=(settings.corpus_dir,), force=force)
     boot = None if settings.on_dask else boot_in_background()   # the Dask paths bring their own server
     preflight(settings, boot, codebook)
     if boot is not None:
@@ -103,8 +126,8 @@ def run_pipeline(settings: RunSettings, codebook: Codebook | None = None) -> Run
         if settings.on_dask:
             from qualmine.flows.runtime.dask_runner import dask_task_runner   # imports dask only when asked for
             with dask_task_runner(settings.dask_address, settings.dask_local) as runner:
-                return pipeline_flow.with_options(task_runner=runner)(settings)
-        return pipeline_flow(settings)
+                return pipeline_flow.with_options(task_runner=runner)(settings, force)
+        return pipeline_flow(settings, force)
 
 
 def preflight(settings: RunSettings, boot: Boot | None = None, codebook: Codebook | None = None) -> Codebook:

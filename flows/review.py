@@ -25,7 +25,7 @@ from qualmine.coding.suggest.learning import (
     train_model,
 )
 from qualmine.coding.review.queue import QueueOptions
-from qualmine.coding.store.database import ProjectStore, model_path
+from qualmine.coding.store.database import ProjectStore, legacy_model_path, model_path, redact_url
 from qualmine.coding.store.sync import SyncReport, sync_run
 
 
@@ -185,8 +185,12 @@ def store_stages(settings, codebook: Codebook, tables) -> list[str]:
         report = store_sync_task(url, settings.run_id, codebook, tables.documents, tables.segments,
                                  tables.code_applications, settings.codebook_path, settings.corpus_dir,
                                  settings.parameters())
-    notes = [f"store: run recorded in {settings.store} ({report.new_segments} new, "
+    notes = [f"store: run recorded in {redact_url(url)} ({report.new_segments} new, "
              f"{report.updated_segments} known segment(s), {report.suggestions} rule suggestion(s))", *report.notes()]
+    if not model_path(url).exists() and legacy_model_path(url).exists():
+        notes.append(f"store: {legacy_model_path(url)} is a model pickled by an older qualmine, not loaded (a pickle "
+                     "can run code); retrain (`qualmine suggest train`) or convert it once with "
+                     "`qualmine suggest apply --trust-model-file`")
     if model_path(url).exists():
         with stage("model"):
             applied = model_suggest_task(url)

@@ -38,7 +38,7 @@ def export_review_queue(store: ProjectStore, options: QueueOptions, out: str | P
         raise ValueError(f"The 'out' parameter of review export must be a .xlsx or .csv file. Got {str(out)!r} instead.")
     current = store.current_codebook()
     if current is None:
-        raise StoreEmptyError(f"the store {store.url} has no run yet: run `qualmine run --store ...` first")
+        raise StoreEmptyError(f"the store {store.display_url} has no run yet: run `qualmine run --store ...` first")
     codes = store.codes(current.version_id)
     assignments = store.export_rows()
     queue = build_queue(options, suggestions=store.suggestions(), segments=store.segments(), codes=codes,

@@ -19,6 +19,7 @@ ADD_CODES_SEPARATORS = re.compile(r"[;,；，\s]+")
 # A cell starting with one of these runs as a formula in Excel/LibreOffice (OWASP "CSV injection");
 # tab and carriage return are on OWASP's list too.
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+FORMULA_START = _FORMULA_START   # public: outputs/writers.py neutralises run tables with `neutralise`
 _NEUTRALISED = re.compile(r"^'+[=+\-@\t\r]")
 
 

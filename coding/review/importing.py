@@ -102,7 +102,7 @@ def validate_review_file(store: ProjectStore, path: str | Path, coder: str) -> V
     export = store.export_record(export_id) if export_id else None
     if export_id and export is None and not problems:
         problems.append(ImportProblem(None, "export_id", f"export {export_id!r} is unknown to this store "
-                                      f"({store.url}); the file was exported from another store"))
+                                      f"({store.display_url}); the file was exported from another store"))
     if export is not None and export["coder"] != coder:
         problems.append(ImportProblem(None, None, f"the file was exported for coder {export['coder']!r}, "
                                       f"not {coder!r} (import it with --coder {export['coder']})"))
@@ -182,7 +182,16 @@ def import_review_file(store: ProjectStore, path: str | Path, coder: str) -> Imp
         return ImportResult(**base, appended=0)
     batch = {"batch_id": uuid.uuid4().hex, "export_id": checked.export_id, "coder": coder,
              "file_name": Path(path).name, "file_hash": checked.file_hash}
-    appended = store.append_decisions(batch, fresh[["segment_id", "code_id", "decision", "note"]])
+    from sqlalchemy.exc import IntegrityError
+
+    try:
+        appended = store.append_decisions(batch, fresh[["segment_id", "code_id", "decision", "note"]])
+    except IntegrityError:
+        # Another import of this very file for this coder committed first (two imports at once): its
+        # transaction holds the same decisions, and this one was rolled back whole.
+        if store.import_batch_for(coder, checked.file_hash) is None:
+            raise
+        return ImportResult(**base, appended=0, already_imported=True)
     return ImportResult(**base, appended=appended)
 
 
@@ -208,7 +217,7 @@ def _file_export_id(meta: dict | None, rows: list, col: dict[str, int], problems
     if file_store and file_store != store.store_id:
         kind = "workbook" if meta is not None else "file"
         problems.append(ImportProblem(None, None, f"the {kind} was exported from another store (store id "
-                                      f"{file_store}); this store is {store.store_id} ({store.url})"))
+                                      f"{file_store}); this store is {store.store_id} ({store.display_url})"))
         return None
     for row_no, name, value in differing:
         problems.append(ImportProblem(row_no, name, f"{value!r} differs from the file's {name} "

@@ -144,7 +144,7 @@ def check_ids(store: ProjectStore, segment_id: str, code_id: str | None = None,
     with store.engine.connect() as conn:
         found = conn.execute(select(s.segments.c.segment_id).where(s.segments.c.segment_id == segment_id)).first()
     if found is None:
-        raise ReviewNotFound(f"unknown segment id {segment_id!r}: no such segment in the store {store.url}")
+        raise ReviewNotFound(f"unknown segment id {segment_id!r}: no such segment in the store {store.display_url}")
     if code_id is not None and code_id not in set(store.codes()["code_id"] if known_codes is None else known_codes):
         raise ReviewNotFound(f"unknown code id {code_id!r}: not in the store's current codebook")
 

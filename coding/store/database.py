@@ -50,18 +50,51 @@ def resolve_store_url(store: str | Path | None = None) -> str:
 
 
 def store_folder(url: str) -> Path:
-    """The folder trained models live in: next to a SQLite file, else the project's runs folder."""
+    """The folder a store's trained model and agreement tables live in: next to a SQLite file; for a
+    server database (PostgreSQL...) its own folder under the project's qualmine-runs/stores/, one per
+    host, port and database.
+
+    Every project gets its own folder, so one project's training never overwrites another's model.
+    """
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite" and parsed.database not in (None, "", ":memory:"):
         return Path(parsed.database).parent
-    return current_project().runs_dir
+    return current_project().runs_dir / "stores" / _namespace(url)
+
+
+def _namespace(url: str) -> str:
+    """A folder name for a server store: backend, host, port and database (never user or password),
+    made file-name safe, plus a hash of the exact values so two names that clean up alike still differ."""
+    import hashlib
+
+    parsed = make_url(url)
+    parts = [parsed.get_backend_name(), parsed.host or "", str(parsed.port or ""), parsed.database or ""]
+    readable = "-".join("".join(ch if ch.isalnum() or ch in "._" else "_" for ch in part) for part in parts if part)
+    digest = hashlib.sha256("\x00".join(parts).encode("utf-8")).hexdigest()[:10]
+    return f"{readable[:80]}-{digest}"
 
 
 def model_path(url: str) -> Path:
-    """Where `qualmine suggest train` saves the model for the store at `url`."""
+    """Where `qualmine suggest train` saves the model for the store at `url` (a .npz, never a pickle)."""
     parsed = make_url(url)
-    stem = Path(parsed.database).stem if parsed.get_backend_name() == "sqlite" and parsed.database else "qualmine"
-    return store_folder(url) / f"{stem}.suggester.joblib"
+    stem = Path(parsed.database).stem if parsed.get_backend_name() == "sqlite" and parsed.database else "project"
+    return store_folder(url) / f"{stem}.suggester.npz"
+
+
+def legacy_model_path(url: str) -> Path:
+    """Where qualmine before issue #17 saved the store's model: a joblib pickle (shared by all server stores)."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite" and parsed.database not in (None, "", ":memory:"):
+        return Path(parsed.database).parent / f"{Path(parsed.database).stem}.suggester.joblib"
+    return current_project().runs_dir / "qualmine.suggester.joblib"
+
+
+def redact_url(url: str) -> str:
+    """The store URL with any password replaced by ***, for messages and logs."""
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except Exception:   # not a URL (a path): nothing to hide
+        return str(url)
 
 
 def latest_decisions(decisions: pd.DataFrame) -> pd.DataFrame:
@@ -98,6 +131,7 @@ class ProjectStore:
 
     def __init__(self, location: str | Path | None = None):
         self.url = resolve_store_url(location)
+        self.display_url = redact_url(self.url)   # for messages: never the password
         self.engine = _engine(self.url)
         # Writes take the SQLite write lock when they begin; reads never wait for a writer (WAL).
         self.writer = self.engine.execution_options(qualmine_write=True)

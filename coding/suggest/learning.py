@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from qualmine.coding.store.database import ProjectStore, model_path, utcnow
+from qualmine.coding.store.database import ProjectStore, legacy_model_path, model_path, utcnow
 from qualmine.coding.store.sync import record_model_suggestions
 
 MODEL_CODER = "model:suggester"
@@ -52,7 +52,7 @@ def train_model(store: ProjectStore, *, path: str | Path | None = None, cv: int 
     training = training_set(decisions, store.segments(), code_ids=set(store.codes()["code_id"]),
                             unknown_segments="drop")
     if len(training) < MIN_TRAINING_SEGMENTS:
-        raise NotEnoughDecisions(f"only {len(training)} reviewed segment(s) in {store.url}; "
+        raise NotEnoughDecisions(f"only {len(training)} reviewed segment(s) in {store.display_url}; "
                                  f"at least {MIN_TRAINING_SEGMENTS} are needed to train")
     texts, langs = training["text"].astype(str).tolist(), training["lang"].astype(str).tolist()
     labels = [set(c) for c in training["codes"]]
@@ -80,14 +80,26 @@ def train_model(store: ProjectStore, *, path: str | Path | None = None, cv: int 
     return TrainResult(target, len(training), list(model.classes_), scores, metadata)
 
 
-def load_trained_model(store: ProjectStore, path: str | Path | None = None):
-    """(model, metadata) of the store's trained model, or None when none was trained yet."""
-    target = Path(path) if path else model_path(store.url)
-    if not target.exists():
-        return None
-    from qualmine.coding.suggest.model import load_model
+def load_trained_model(store: ProjectStore, path: str | Path | None = None, *, trust_model_file: bool = False):
+    """(model, metadata) of the store's trained model, or None when none was trained yet.
 
-    return load_model(target)
+    Never unpickles without `trust_model_file`: a model pickled by an older qualmine (next to the
+    store, or given as `path`) raises `UntrustedModelFile`; with `trust_model_file` it is loaded and
+    re-saved in the pickle-free format at the store's model path (see `coding.suggest.persist`).
+    """
+    from qualmine.coding.suggest.persist import LEGACY_SUFFIXES, load_legacy_model, load_model
+
+    target = Path(path) if path else model_path(store.url)
+    if path and target.suffix.lower() in LEGACY_SUFFIXES:
+        if not target.exists():
+            raise FileNotFoundError(f"{target}: no saved model here")
+        return load_legacy_model(target, trust=trust_model_file, convert_to=target.with_suffix(".npz"))
+    if target.exists():
+        return load_model(target)
+    legacy = legacy_model_path(store.url)
+    if path is None and legacy.exists():
+        return load_legacy_model(legacy, trust=trust_model_file, convert_to=target if trust_model_file else None)
+    return None
 
 
 def unreviewed_segments(store: ProjectStore) -> pd.DataFrame:

@@ -60,6 +60,7 @@ def run(
     store: Optional[str] = typer.Option(None, "--store", help="Project store to record the run in: a SQLite file or "
                                         "SQLAlchemy URL (default qualmine-runs/qualmine.sqlite, or qualmine.toml's store); 'none' to skip."),
     topics: bool = typer.Option(True, "--topics/--no-topics", help="Fit topic models (emergent themes; on by default)."),
+    force: bool = typer.Option(False, "--force", help="Replace the earlier run in --out (its files are deleted)."),
 ) -> None:
     """Run the main flow: ingest -> code -> tables, on the shipped example unless told otherwise."""
     from qualmine.coding.codebook import CodebookError, load_codebook
@@ -71,6 +72,13 @@ def run(
 
     if not corpus.is_dir():
         fail(f"corpus folder {corpus} does not exist (expected a folder of .txt/.md/.docx/.csv/.xlsx files)")
+    if out is not None:   # before Prefect starts: --out inside the corpus, or another run without --force
+        from qualmine.outputs.run_folder import RunFolderError, check_run_folder
+
+        try:
+            check_run_folder(out, inputs=(corpus,), force=force)
+        except RunFolderError as exc:
+            fail(str(exc))
     # Prefect's temporary API server boots (~5 s) while we import, validate and warm up; launching
     # it costs this process nothing (flows/runtime/launch.py), and a bad codebook stops it at exit.
     boot_unless_dask(dask_address, dask_local)
@@ -91,7 +99,9 @@ def run(
     except ValueError as exc:
         fail(str(exc))
     err_console.print(f"qualmine run [bold]{settings.run_id}[/]: corpus {settings.corpus_dir}")
-    result = run_with_progress(settings, (CorpusError, DaskSetupError), book)
+    from qualmine.coding.rules import PatternTimeout
+
+    result = run_with_progress(settings, (CorpusError, DaskSetupError, PatternTimeout), book, force=force)
     summary = Table(title=f"run {result.run_id}", show_header=False)
     for key, value in result.counts.items():
         summary.add_row(key, str(value))

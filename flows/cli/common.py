@@ -43,19 +43,21 @@ def progress_display() -> Progress:
                     TimeElapsedColumn(), console=err_console, transient=False)
 
 
-def run_with_progress(settings, expected_errors: tuple[type[Exception], ...], codebook=None):
+def run_with_progress(settings, expected_errors: tuple[type[Exception], ...], codebook=None, force: bool = False):
     """Run the main flow with a progress line per stage; an expected error becomes a clean exit 2.
 
     `codebook`: the one the command already loaded and validated (spares the pre-flight a reload).
+    `force`: replace an earlier run in the run folder.
     """
     from qualmine.flows.pipeline import run_pipeline
     from qualmine.flows.runtime.boot import PrefectBootError
     from qualmine.flows.progress import reporting
+    from qualmine.outputs.run_folder import RunFolderError
 
     try:
         with progress_display() as progress, reporting(RichReporter(progress)):
-            result = run_pipeline(settings, codebook)
-    except (*expected_errors, PrefectBootError) as exc:
+            result = run_pipeline(settings, codebook, force=force)
+    except (*expected_errors, PrefectBootError, RunFolderError) as exc:
         fail(str(exc))
     for note in result.notes:
         console.print(f"note: {note}", style="dim", markup=False, highlight=False)

@@ -23,6 +23,13 @@ LABELS_HELP = ("Language of code names that are not qualmine's own: 'auto' (as t
 _fail = fail
 
 
+def _refuse_overwrite(out: Path, force: bool) -> None:
+    if out.exists() and not force:
+        _fail(f"{out} exists; choose another --out or pass --force to overwrite it")
+    if out.is_dir():
+        _fail(f"{out} is a folder; --out names the file to write")
+
+
 def _notes(notes) -> None:
     for note in notes:
         console.print(f"[dim]note:[/] {note}", highlight=False, soft_wrap=True)
@@ -74,12 +81,14 @@ def export_qdc(
     codebook: Path = typer.Option(..., "--codebook", help="Codebook YAML file."),
     out: Path = typer.Option(..., "--out", help="The .qdc file to write."),
     names: str = typer.Option("both", "--names", help=NAMES_HELP),
+    force: bool = typer.Option(False, "--force", help="Overwrite --out if it exists."),
 ) -> None:
     """Write the codebook as a REFI-QDA codebook (.qdc), validated against the official schema."""
     from qualmine.coding.codebook import CodebookError, load_codebook
     from qualmine.outputs.refi.codebook import write_qdc
     from qualmine.outputs.refi.common import RefiError
 
+    _refuse_overwrite(out, force)
     try:
         book = load_codebook(codebook)
         path = write_qdc(book, out, name_lang=_names(names))
@@ -100,6 +109,7 @@ def export_qdpx_cmd(
     positions: str = typer.Option("standard", "--positions",
                                   help="How selection positions count: 'standard' (characters, as REFI-QDA says) or "
                                        "'nvivo' (UTF-16 units, for importing into NVivo for Windows)."),
+    force: bool = typer.Option(False, "--force", help="Overwrite --out if it exists."),
 ) -> None:
     """Write the run as a REFI-QDA project (.qdpx): sources, coded selections, codes, users, cases."""
     from qualmine.coding.codebook import CodebookError
@@ -108,6 +118,7 @@ def export_qdpx_cmd(
 
     if not run.is_dir():
         _fail(f"run folder {run} does not exist")
+    _refuse_overwrite(out, force)
     decisions = segments = None
     if store or store_url:
         from qualmine.outputs.refi.store_bridge import store_review_decisions
@@ -128,12 +139,14 @@ def import_qdc(
     file: Path = typer.Argument(..., help="REFI-QDA codebook (.qdc) from NVivo, ATLAS.ti, MAXQDA, QualCoder..."),
     out: Path = typer.Option(..., "--out", help="Codebook YAML file to write."),
     labels: str = typer.Option("auto", "--labels", help=LABELS_HELP),
+    force: bool = typer.Option(False, "--force", help="Overwrite --out if it exists."),
 ) -> None:
     """Convert a .qdc codebook into a qualmine codebook YAML file."""
     from qualmine.coding.codebook import dump_codebook
     from qualmine.outputs.refi.codebook import read_qdc
     from qualmine.outputs.refi.common import RefiError
 
+    _refuse_overwrite(out, force)
     try:
         imported = read_qdc(file, label_lang=_labels(labels))
     except RefiError as exc:
@@ -162,6 +175,7 @@ def import_qdpx(
                                   help="How the file counts selection positions: 'auto' (from the writing tool, "
                                        "checked against the text), 'standard' (characters) or 'nvivo' (UTF-16 units)."),
     labels: str = typer.Option("auto", "--labels", help=LABELS_HELP),
+    force: bool = typer.Option(False, "--force", help="Replace the earlier run in --out (its files are deleted)."),
 ) -> None:
     """Bring a coded project in: a run folder of tables, and (with --store) the coder's decisions."""
     from qualmine.flows.settings import default_runs_dir
@@ -169,12 +183,22 @@ def import_qdpx(
     from qualmine.outputs.refi.project_import import read_qdpx, write_imported_run
 
     default, mapping = _coders(coder)
+    out = out or default_runs_dir() / f"import-{file.stem}"
+    from qualmine.outputs.run_folder import RunFolderError, check_run_folder
+
+    try:   # before reading: an earlier run is never replaced without --force
+        check_run_folder(out, force=force)
+    except RunFolderError as exc:
+        _fail(str(exc))
     try:
         project = read_qdpx(file, default, coder_map=mapping, max_segment_chars=max_segment_chars,
                             positions=_positions(positions, auto=True), label_lang=_labels(labels))
     except RefiError as exc:
         _fail(str(exc))
-    out = out or default_runs_dir() / f"import-{file.stem}"
+    if out.is_dir() and force:   # an earlier run (check_run_folder made sure): cleared, never mixed with this one
+        import shutil
+
+        shutil.rmtree(out)
     write_imported_run(project, out)
     console.print(f"{len(project.documents)} documents, {len(project.segments)} segments, "
                   f"{len(project.code_applications)} code applications written to [bold]{out}[/]", highlight=False)
@@ -187,7 +211,9 @@ def import_qdpx(
     if store or store_url:
         from qualmine.outputs.refi.store_bridge import record_imported_decisions
 
+        from qualmine.coding.store.database import redact_url
+
         result = record_imported_decisions(project, store_url)
-        console.print(f"store {result.url}: {result.appended} decision(s) of coder(s) "
+        console.print(f"store {redact_url(result.url)}: {result.appended} decision(s) of coder(s) "
                       f"{', '.join(result.coders) or '(none)'} appended", highlight=False)
         _notes(result.notes)

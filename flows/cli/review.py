@@ -20,6 +20,8 @@ store_app = typer.Typer(help="The project store (decisions, suggestions, codeboo
 from qualmine import SEED
 from qualmine.flows.cli.common import console, err_console, fail
 STORE_HELP = "Project store: a SQLite file path or a SQLAlchemy URL (default qualmine-runs/qualmine.sqlite, or $QUALMINE_STORE)."
+TRUST_HELP = ("Load a model pickled by an older qualmine (a pickle can run code: only a file you made yourself) "
+              "and convert it to the pickle-free format.")
 ORDER_HELP = "Queue order: uncertainty (least sure first; needs a trained model, else scores near 0.5 first), document, code."
 
 
@@ -41,13 +43,24 @@ def _fail_import(file: Path, exc) -> None:
 _fail = fail
 
 
+def _load_model(project, path: Optional[Path], trust: bool):
+    """The store's trained model (or None); a file qualmine did not write is a clean error, not a traceback."""
+    from qualmine.coding.suggest.learning import load_trained_model
+    from qualmine.coding.suggest.persist import ModelFileError
+
+    try:
+        return load_trained_model(project, path, trust_model_file=trust)
+    except (ModelFileError, FileNotFoundError) as exc:
+        _fail(str(exc))
+
+
 def _open(store: Optional[str]):
-    from qualmine.coding.store.database import ProjectStore
+    from qualmine.coding.store.database import ProjectStore, redact_url
 
     try:
         return ProjectStore(store)
     except Exception as exc:   # a bad URL or an unreachable server: say which store, not a traceback
-        _fail(f"cannot open the store {store or '(default)'}: {exc}")
+        _fail(f"cannot open the store {redact_url(store) if store else '(default)'}: {exc}")
 
 
 @review_app.command("export")
@@ -61,10 +74,11 @@ def review_export(
     double_code: float = typer.Option(0.0, "--double-code", help="Share of segments (0..1) sent to every coder, for agreement."),
     seed: int = typer.Option(SEED, "--seed", help="Seed choosing the double-coded share."),
     force: bool = typer.Option(False, "--force", help="Overwrite --out if it exists."),
+    trust_model_file: bool = typer.Option(False, "--trust-model-file", help=TRUST_HELP),
 ) -> None:
     """Write a review queue for one coder."""
     from qualmine.coding.review.export import StoreEmptyError, export_review_queue
-    from qualmine.coding.suggest.learning import load_trained_model, segment_uncertainty
+    from qualmine.coding.suggest.learning import segment_uncertainty
     from qualmine.coding.review.queue import QueueOptions
 
     if out.exists() and not force:
@@ -80,7 +94,7 @@ def review_export(
             _fail(f"--code: {', '.join(unknown)} not in the store's current codebook")
         uncertainty = None
         if order == "uncertainty":
-            loaded = load_trained_model(project)
+            loaded = _load_model(project, None, trust_model_file)
             if loaded is None:
                 err_console.print("[dim]note:[/] no trained model yet: ordering by rule scores nearest 0.5")
             else:
@@ -208,12 +222,13 @@ def suggest_apply(
     model: Optional[Path] = typer.Option(None, "--model", help="Model file (default next to the store)."),
     threshold: Optional[float] = typer.Option(None, "--threshold", help="Store codes with probability >= this "
                                               "(default: the threshold tuned when the model was trained)."),
+    trust_model_file: bool = typer.Option(False, "--trust-model-file", help=TRUST_HELP),
 ) -> None:
     """Add model suggestions (with scores) to segments no coder has reviewed yet."""
-    from qualmine.coding.suggest.learning import apply_model, load_trained_model
+    from qualmine.coding.suggest.learning import apply_model
 
     with _open(store) as project:
-        loaded = load_trained_model(project, model)
+        loaded = _load_model(project, model, trust_model_file)
         if loaded is None:
             _fail("no trained model: run `qualmine suggest train` first", code=1)
         try:
@@ -257,9 +272,11 @@ def agreement(
 @store_app.command("status")
 def store_status(store: Optional[str] = typer.Option(None, "--store", help=STORE_HELP)) -> None:
     """Counts, codebook versions, coders and decisions on codes the codebook no longer has."""
+    from qualmine.coding.store.database import redact_url
+
     with _open(store) as project:
         status = project.status()
-    console.print(f"store {status.url} (id {status.store_id})", highlight=False)
+    console.print(f"store {redact_url(status.url)} (id {status.store_id})", highlight=False)
     counts = Table(show_header=False, title="counts")
     for key, value in status.counts.items():
         counts.add_row(key, str(value))

@@ -45,7 +45,7 @@ def serve(
 
     import uvicorn
 
-    from qualmine.coding.store.database import ProjectStore
+    from qualmine.coding.store.database import ProjectStore, redact_url
     from qualmine.flows.web.server import create_app
 
     if not 0.0 <= double_code <= 1.0:
@@ -56,9 +56,9 @@ def serve(
         with ProjectStore(store) as opened:   # fail now, with the store's name, not on the first page
             url, has_codebook = opened.url, opened.current_codebook() is not None
     except Exception as exc:
-        _fail(f"cannot open the store {store or '(default)'}: {exc}")
+        _fail(f"cannot open the store {redact_url(store) if store else '(default)'}: {exc}")
     if not has_codebook:
-        _fail(f"the store {url} has no run yet: run `qualmine run --store ...` first")
+        _fail(f"the store {redact_url(url)} has no run yet: run `qualmine run --store ...` first")
     sock = socket.socket(socket.AF_INET6 if ":" in host.strip("[]") else socket.AF_INET, socket.SOCK_STREAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     try:
@@ -68,7 +68,7 @@ def serve(
     bound = sock.getsockname()[1]
     shown = f"[{host.strip('[]')}]" if ":" in host.strip("[]") else host
     address = f"http://{shown}:{bound}/" + (f"?token={token}" if token else "")
-    console.print(f"review page for {url}: [bold]{address}[/]", highlight=False, soft_wrap=True)
+    console.print(f"review page for {redact_url(url)}: [bold]{address}[/]", highlight=False, soft_wrap=True)
     if token:
         console.print("anyone with this address (token included) can record decisions; stop with Ctrl+C",
                       highlight=False)

@@ -37,6 +37,7 @@ from qualmine.flows.web.pages import ReviewSite
 WEB = Path(__file__).resolve().parent
 TOKEN_COOKIE = "qualmine_token"
 LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1")
+MAX_FORM_BYTES = 64 * 1024   # a decision form is a few hundred bytes; a note of some pages fits
 SECURITY_HEADERS = {
     "Content-Security-Policy": "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
                                "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'",
@@ -75,7 +76,7 @@ def create_app(store_url: str, token: str | None = None, *, double_code: float =
     app.mount("/static", StaticFiles(directory=WEB / "static"), name="static")
 
     def render(request: Request, name: str, context: dict, status: int = 200) -> HTMLResponse:
-        context = {"form_key": form_key, "store_url": store.url, **context}
+        context = {"form_key": form_key, "store_url": store.display_url, **context}
         return templates.TemplateResponse(request, name, context, status_code=status)
 
     @app.middleware("http")
@@ -204,11 +205,42 @@ def _filter(coder, code, source, status, order) -> QueueFilter:
 
 
 async def _form(request: Request, form_key: str) -> dict[str, str]:
-    form = await request.form()
-    values = {k: str(v) for k, v in form.items()}
-    if not secrets.compare_digest(values.get("form_key", ""), form_key):
+    """The posted form, read only up to MAX_FORM_BYTES (a 390 MB POST used to be read whole first)."""
+    from urllib.parse import parse_qsl
+
+    length = request.headers.get("content-length", "")
+    if length and (not length.isdigit() or int(length) > MAX_FORM_BYTES):
+        raise HttpProblem(413, f"a review form is at most {MAX_FORM_BYTES} bytes")
+    if not request.headers.get("content-type", "").startswith("application/x-www-form-urlencoded"):
+        raise HttpProblem(415, "review forms are sent as application/x-www-form-urlencoded")
+    body = bytearray()
+    async for chunk in request.stream():
+        body += chunk
+        if len(body) > MAX_FORM_BYTES:
+            raise HttpProblem(413, f"a review form is at most {MAX_FORM_BYTES} bytes")
+    try:
+        values = dict(parse_qsl(body.decode("utf-8"), keep_blank_values=True))
+    except (UnicodeDecodeError, ValueError):
+        raise HttpProblem(400, "the form is not UTF-8 form data") from None
+    if not _same_secret(values.get("form_key", ""), form_key):
         raise HttpProblem(403, "this form is not from this review server (reload the page and try again)")
     return values
+
+
+def _same_secret(offered: str, expected: str) -> bool:
+    # Bytes, not str: compare_digest raises TypeError on non-ASCII text (an HTTP 500 before).
+    return secrets.compare_digest(offered.encode("utf-8", "surrogateescape"), expected.encode("utf-8"))
+
+
+def _host_name(header: str) -> str:
+    """The host of a Host header: '[::1]:8000' -> '::1', 'localhost:8000' -> 'localhost', '::1' -> '::1'."""
+    header = header.strip().lower()
+    if header.startswith("["):
+        end = header.find("]")
+        return header[1:end] if end > 0 else header
+    if header.count(":") == 1:
+        return header.split(":", 1)[0]
+    return header
 
 
 def _flash(store: ProjectStore, saved: int | None, undone: int | None, coder: str) -> dict | None:
@@ -230,13 +262,11 @@ def _access_problem(request: Request, token: str | None) -> tuple[int, str] | No
     if token:
         offered = (request.query_params.get("token") or request.cookies.get(TOKEN_COOKIE)
                    or request.headers.get("authorization", "").removeprefix("Bearer ").strip())
-        if not offered or not secrets.compare_digest(offered, token):
+        if not offered or not _same_secret(offered, token):
             return 401, ("This review server needs its access token: open the address with ?token=... "
                          "that `qualmine review serve` printed when it started.")
         return None
-    host = (request.headers.get("host") or "").rsplit(":", 1)[0].strip("[]")
-    if host.count(":") > 1 or host.startswith("::"):   # a bare IPv6 address without a port
-        host = (request.headers.get("host") or "").strip("[]")
+    host = _host_name(request.headers.get("host") or "")
     if host not in LOOPBACK_HOSTS:
         return 403, (f"This review server answers loopback addresses only ({', '.join(LOOPBACK_HOSTS)}), "
                      f"not {host!r}; serve with --host and a token to share it.")

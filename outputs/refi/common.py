@@ -16,6 +16,8 @@ from typing import Any, Literal
 import yaml
 from lxml import etree
 
+from qualmine.corpus.yaml_safe import safe_load
+
 CODEBOOK_NS = "urn:QDA-XML:codebook:1.0"
 PROJECT_NS = "urn:QDA-XML:project:1.0"
 # Namespaces other tools declare for the same formats (ATLAS.ti's samples say codebook:0:4; some
@@ -174,7 +176,7 @@ def split_description(text: str | None, source: str, line: int | None) -> tuple[
         return text.strip(), None
     human, _, raw = text.partition(BLOCK_MARKER)
     try:
-        block = yaml.safe_load(raw)
+        block = safe_load(raw)   # aliases refused: a Description bomb cost 32 s and 735 MB (issue #17)
     except yaml.YAMLError as exc:
         raise RefiError.one(source, line, f"the qualmine block in a Description is not valid YAML: {exc}") from None
     if not isinstance(block, dict):

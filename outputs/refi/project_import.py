@@ -24,6 +24,7 @@ import pandas as pd
 from lxml import etree
 
 from qualmine.coding.codebook import Codebook
+from qualmine.corpus.archives import MAX_INFLATED_BYTES, archive_problem
 from qualmine.corpus.ingest import Corpus, report_frame, segments_frame
 from qualmine.corpus.lang import detect_lang
 from qualmine.corpus.records import Document, IngestionRecord, Segment, make_segment_id
@@ -98,6 +99,9 @@ def read_qdpx(path: str | Path, coder: str | None = None, *, coder_map: dict[str
     except zipfile.BadZipFile:
         raise RefiError.one(str(path), None, "not a .qdpx project (a .qdpx is a zip archive holding project.qde)") from None
     with zf:
+        too_big = archive_problem(zf)
+        if too_big:
+            raise RefiError.one(str(path), None, too_big)
         qde_name = _find_qde(zf, str(path))
         where = f"{path}!{qde_name}"
         tree = parse_xml(_member(zf, qde_name, str(path)), where)
@@ -127,7 +131,16 @@ def _member(zf: zipfile.ZipFile, name: str, source: str) -> bytes:
     if info.file_size > MAX_MEMBER_BYTES:
         raise RefiError.one(source, None, f"{name} inflates to {info.file_size} bytes, more than the "
                                           f"{MAX_MEMBER_BYTES} allowed")
-    return zf.read(name)
+    # Counted per archive, not per entry: many sources may name the same entry (issue #17).
+    read = getattr(zf, "_qualmine_inflated", 0) + info.file_size
+    if read > MAX_INFLATED_BYTES:
+        raise RefiError.one(source, None, f"reading {name} brings what the archive inflates to past the "
+                                          f"{MAX_INFLATED_BYTES} bytes allowed (sources sharing one entry count each time)")
+    zf._qualmine_inflated = read
+    try:
+        return zf.read(name)
+    except (zipfile.BadZipFile, EOFError, OSError, ValueError) as exc:   # a bad CRC, a truncated entry...
+        raise RefiError.one(source, None, f"{name} is damaged in the archive ({exc})") from None
 
 
 def _convert(root, zf: zipfile.ZipFile, path: Path, where: str, coders: Coders, file_hash: str,

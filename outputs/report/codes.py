@@ -107,7 +107,7 @@ def store_decisions(store: str | Path | None) -> tuple[pd.DataFrame | None, str]
     `store` is a path or SQLAlchemy URL; None means the default store (qualmine-runs/qualmine.sqlite).
     """
     try:
-        from qualmine.coding.store.database import ProjectStore, resolve_store_url
+        from qualmine.coding.store.database import ProjectStore, redact_url, resolve_store_url
     except ImportError as exc:   # the review stage is optional for a report
         return None, f"the project store module could not be loaded ({exc})"
     url = resolve_store_url(store)
@@ -119,4 +119,4 @@ def store_decisions(store: str | Path | None) -> tuple[pd.DataFrame | None, str]
         with ProjectStore(url) as opened:
             return opened.decisions(latest=True), ""
     except Exception as exc:  # noqa: BLE001 — any store failure degrades the report, it does not stop it
-        return None, f"the project store {url} could not be read ({type(exc).__name__}: {exc})"
+        return None, f"the project store {redact_url(url)} could not be read ({type(exc).__name__}: {exc})"

@@ -7,6 +7,7 @@ which cannot show local files).
 """
 from __future__ import annotations
 
+import html
 import math
 from pathlib import Path
 
@@ -24,12 +25,17 @@ LINK_TABLE_COLUMNS = {
 }
 
 
+def esc(value: object) -> str:
+    """Respondents' and users' text as Markdown text, never HTML: `<script>` shows as text (issue #17)."""
+    return html.escape("" if value is None else str(value), quote=False)
+
+
 def md_cell(value: object) -> str:
-    """A value safe inside a Markdown table cell (no pipes or line breaks)."""
+    """A value safe inside a Markdown table cell (no pipes, line breaks or HTML)."""
     if isinstance(value, float):
         text = "—" if math.isnan(value) else f"{value:.3g}"
     else:
-        text = "" if value is None else str(value)
+        text = esc(value)
     return text.replace("\\", "\\\\").replace("|", "\\|").replace("\r", " ").replace("\n", " ")
 
 
@@ -44,7 +50,7 @@ def md_table(frame: pd.DataFrame, headers: dict[str, str] | None = None) -> list
 
 
 def _quote_block(text: str) -> str:
-    return "> " + text.replace("\n", "\n> ")
+    return "> " + esc(text).replace("\n", "\n> ")
 
 
 def _link_line(name: str, link: LinkEvidence | None) -> str:
@@ -61,10 +67,10 @@ def _chain(ch: ChainView) -> list[str]:
     def node(code, respondents, segments):
         if code is None:
             return "—"
-        return f"**{code.label}** ({code.code_id}; {respondents} respondents, {segments} segments)"
+        return f"**{esc(code.label)}** ({esc(code.code_id)}; {respondents} respondents, {segments} segments)"
 
-    lines = [f"### {ch.chain_id}: {ch.problem.label} → {ch.cause.label if ch.cause else '—'} → "
-             f"{ch.recommendation.label if ch.recommendation else '—'}", "",
+    lines = [f"### {esc(ch.chain_id)}: {esc(ch.problem.label)} → {esc(ch.cause.label) if ch.cause else '—'} → "
+             f"{esc(ch.recommendation.label) if ch.recommendation else '—'}", "",
              f"- 问题 Problem: {node(ch.problem, ch.problem_respondents, ch.problem_segments)}",
              f"- 原因 Cause: {node(ch.cause, ch.cause_respondents, ch.cause_segments)}",
              "- 建议 Recommendation: "
@@ -90,10 +96,10 @@ def render_markdown(data: ReportData, figures: list[Figure] | None = None, image
     elif figures is None:
         figures = report_figures(data)
     o = data.overview
-    out = [f"# {data.title}", "", f"Run `{data.run_id}`" + (f" · codebook: {data.codebook_name}" if data.codebook_name
-                                                            else ""), "",
-           f"**{mode_heading(data)}.** {data.mode_statement}", ""]
-    out += [f"> **Note:** {n}" for n in data.notes] + ([""] if data.notes else [])
+    out = [f"# {esc(data.title)}", "", f"Run `{data.run_id}`" + (f" · codebook: {esc(data.codebook_name)}"
+                                                                 if data.codebook_name else ""), "",
+           f"**{mode_heading(data)}.** {esc(data.mode_statement)}", ""]
+    out += [f"> **Note:** {esc(n)}" for n in data.notes] + ([""] if data.notes else [])
     out += ["## 概览 Overview", "", "| documents | respondents | segments | coded segments | code applications | "
             "ingested | rejected | skipped |", "|---|---|---|---|---|---|---|---|",
             f"| {o.documents} | {o.respondents} | {o.segments} | {o.coded_segments} | {o.code_applications} | "
@@ -105,7 +111,7 @@ def render_markdown(data: ReportData, figures: list[Figure] | None = None, image
         out += _chain(ch)
     out += ["### 候选关联 Candidate links the codebook does not state", ""]
     if data.links is None:
-        out += [data.links_note, ""]
+        out += [esc(data.links_note), ""]
     elif data.candidate_links.empty:
         out += [f"None: no pair outside the codebook co-occurs strongly enough ({thresholds_sentence()}).", ""]
     else:
@@ -128,9 +134,9 @@ def render_markdown(data: ReportData, figures: list[Figure] | None = None, image
             "the full matrix is in the HTML report.", ""]
     out += ["## 主题与新主题候选 Topics and candidate new themes", ""]
     if data.topics is None:
-        out += [data.topics_note, ""]
+        out += [esc(data.topics_note), ""]
     else:
-        out += [f"> **Note:** {n}" for n in data.topics.notes] + ([""] if data.topics.notes else [])
+        out += [f"> **Note:** {esc(n)}" for n in data.topics.notes] + ([""] if data.topics.notes else [])
         rows = [{"topic": f"{t.topic_id} {t.label}", "top terms": ", ".join(t.terms),
                  "segments": "" if t.segments is None else t.segments,
                  "respondents": "" if t.respondents is None else t.respondents,
@@ -142,14 +148,14 @@ def render_markdown(data: ReportData, figures: list[Figure] | None = None, image
             out += [*md_table(pd.DataFrame(rows)), ""]
         out += ["Candidate new themes:", ""]
         for c in data.topics.candidates:
-            out += [f"- **{c.label}** ({c.code_id}): {', '.join(c.keywords)}"]
-            out += [f"  > {e}" for e in c.examples]
+            out += [f"- **{esc(c.label)}** ({esc(c.code_id)}): {esc(', '.join(c.keywords))}"]
+            out += [f"  > {esc(e)}".replace("\n", " ") for e in c.examples]
         if not data.topics.candidates:
             out += ["None."]
         out += [""]
     out += ["## 编码一致性 Inter-coder agreement", ""]
     if data.agreement is None:
-        out += [data.agreement_note, ""]
+        out += [esc(data.agreement_note), ""]
     else:
         out += [*md_table(data.agreement.map(fmt_cell) if len(data.agreement) else data.agreement), ""]
     return "\n".join(out)

@@ -13,6 +13,7 @@ import yaml
 
 from qualmine.coding.codebook import Codebook
 from qualmine.coding.links import aligned_codes, topic_recommendations
+from qualmine.corpus.yaml_safe import safe_load
 
 ALL = "(all)"
 TERMS_SHOWN = 8
@@ -104,7 +105,7 @@ def _prevalence(prevalence: pd.DataFrame | None) -> dict[str, tuple[int | None, 
 
 
 def _candidates(text: str) -> tuple[CandidateTheme, ...]:
-    data = yaml.safe_load(text) or {}
+    data = safe_load(text) or {}
     codes = data.get("codes", []) if isinstance(data, dict) else data
     out = []
     for code in codes or []:

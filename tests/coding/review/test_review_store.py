@@ -110,7 +110,7 @@ def test_store_identity_is_stable_and_sqlite_is_set_up_for_concurrent_coders(tmp
     with first.engine.connect() as conn:
         assert conn.execute(text("PRAGMA journal_mode")).scalar() == "wal"
         assert conn.execute(text("PRAGMA busy_timeout")).scalar() == 60000
-    assert model_path(first.url) == path.parent / "project.suggester.joblib"
+    assert model_path(first.url) == path.parent / "project.suggester.npz"
     first.close(), second.close()
 
 

@@ -40,8 +40,9 @@ def test_qualmine_home_names_the_project_folder(tmp_path, monkeypatch, no_projec
     monkeypatch.setenv("QUALMINE_HOME", str(tmp_path / "proj"))
     monkeypatch.chdir(tmp_path)
     assert current_project().runs_dir == (tmp_path / "proj").resolve() / "qualmine-runs"
-    # A database URL's trained models go to the project's runs folder, not into the package.
-    assert store_folder("postgresql+psycopg://u@h/A") == (tmp_path / "proj").resolve() / "qualmine-runs"
+    # A database URL's trained model goes to its own folder in the project's runs folder, not into the package.
+    a, b = store_folder("postgresql+psycopg://u@h/A"), store_folder("postgresql+psycopg://u@h/B")
+    assert a != b and a.parent == b.parent == (tmp_path / "proj").resolve() / "qualmine-runs" / "stores"
 
 
 @pytest.mark.parametrize("text, expected", [

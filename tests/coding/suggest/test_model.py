@@ -97,7 +97,7 @@ def test_cross_validate_counts_unlearnable_codes_as_never_suggested(en_planted):
 def test_save_load_round_trip(tmp_path, en_planted):
     (texts, labels), (test_texts, _) = en_planted
     model = CodeSuggester(random_state=3).fit(texts, labels)
-    path = tmp_path / "suggester.joblib"
+    path = tmp_path / "suggester.npz"
     save_model(model, path, {"codebook_fingerprint": "abc123", "cross_validation": [{"code_id": "micro", "f1": 0.9}]})
     assert path.is_file() and metadata_path(path).is_file()
     assert not list(tmp_path.glob("*.tmp"))
@@ -125,7 +125,7 @@ def test_load_model_errors_name_the_file(tmp_path):
 
     joblib.dump({"not": "a model"}, tmp_path / "other.joblib")
     metadata_path(tmp_path / "other.joblib").write_text("{}", encoding="utf-8")
-    with pytest.raises(ValueError, match="expected a saved CodeSuggester"):
+    with pytest.raises(ValueError, match="other.joblib: a pickled model"):   # never unpickled (issue #17)
         load_model(tmp_path / "other.joblib")
 
 
