@@ -231,6 +231,8 @@ def suggest_evaluate(
     holdout: Optional[float] = typer.Option(None, "--holdout", help="Instead of k-fold: hold this share (0..1) of "
                                             "the reviewed segments out, train on the rest."),
     seed: int = typer.Option(0, "--seed"),
+    curve: str = typer.Option("50,100,200,500", "--curve", help="Reviewed counts for the learning curve, comma-separated "
+                              "(every training segment is always the last point; '' for that point only)."),
     out: Optional[Path] = typer.Option(None, "--out", help="Folder for the tables (default: evaluation/ next to the store)."),
 ) -> None:
     """Measure the suggester on coders' decisions: per-code scores, untrained codes, learning curve."""
@@ -239,6 +241,12 @@ def suggest_evaluate(
     from qualmine.coding.suggest.learning import MIN_TRAINING_SEGMENTS, reviewed_training_set
     from qualmine.outputs import write_table
 
+    try:
+        sizes = sorted({int(v) for v in curve.replace(" ", "").split(",") if v})
+    except ValueError:
+        _fail(f"--curve must be whole numbers separated by commas, like 50,100,200; got {curve!r}")
+    if any(v < 1 for v in sizes):
+        _fail(f"--curve: reviewed counts must be >= 1; got {curve!r}")
     with _open(store) as project:
         humans = set(project.decisions()["coder"])
         unknown = sorted(set(coder) - humans)
@@ -251,7 +259,8 @@ def suggest_evaluate(
               code=1)
     try:
         result = evaluate_suggester(training, method="holdout" if holdout is not None else "kfold",
-                                    folds=min(cv, len(training)), test_size=holdout or 0.2, random_state=seed)
+                                    folds=min(cv, len(training)), test_size=holdout or 0.2, curve=sizes,
+                                    random_state=seed)
     except ValueError as exc:
         _fail(str(exc))
     written = (write_table(result.scores, folder, "evaluation_scores")
