@@ -185,7 +185,9 @@ app.add_typer(server_app, name="server")
 
 
 def main() -> None:
-    app()
+    from qualmine.flows.cli.exchange import bare_store_argv
+
+    app(args=bare_store_argv(sys.argv[1:]))
 
 
 if __name__ == "__main__":

@@ -16,7 +16,38 @@ import_app = typer.Typer(help="Import a codebook (.qdc) or a coded project (.qdp
 console = Console()
 err_console = Console(stderr=True)
 
-STORE_HELP = "Project store (SQLite path or SQLAlchemy URL); implies --store. Default: outputs/qualmine.sqlite."
+STORE_HELP = ("Also use the project store: `--store PATH` (a SQLite file or SQLAlchemy URL, as on every other "
+              "command), or `--store` alone for the default (outputs/qualmine.sqlite, or $QUALMINE_STORE).")
+STORE_URL_HELP = "Deprecated spelling of `--store PATH` (still works)."
+DEFAULT_STORE = "(default)"   # what a bare `--store` stands for
+
+
+def bare_store_argv(argv: list[str]) -> list[str]:
+    """`argv` with a bare `--store` of `export qdpx` / `import qdpx` given its default value.
+
+    Those two commands took `--store` as a flag before `--store PATH` meant the same as on every
+    other command; the old spelling keeps working: `--store` followed by nothing or by another
+    option stands for the default store. (The CLI parser cannot make an option's value optional.)
+    """
+    if len(argv) < 2 or argv[0] not in ("export", "import") or argv[1] != "qdpx":
+        return argv
+    out = list(argv)
+    for i in range(len(out) - 1, 1, -1):
+        if out[i] == "--store" and (i + 1 == len(out) or out[i + 1].startswith("-")):
+            out.insert(i + 1, DEFAULT_STORE)
+    return out
+
+
+def _store_location(store: Optional[str], store_url: Optional[str]) -> tuple[bool, Optional[str]]:
+    """(use the store, its location or None for the default) from `--store [PATH]` and the old `--store-url`."""
+    if store_url:
+        err_console.print("[dim]note:[/] --store-url is deprecated: write --store PATH", highlight=False)
+        if store not in (None, DEFAULT_STORE) and store != store_url:
+            _fail(f"--store {store} and --store-url {store_url} name two stores; give one --store PATH")
+        return True, store_url
+    if store is None:
+        return False, None
+    return True, None if store == DEFAULT_STORE else store
 NAMES_HELP = "Code names in the QDA tool: 'both' ('中文 / English'), 'zh' or 'en'."
 
 
@@ -60,8 +91,9 @@ def export_qdpx_cmd(
     run: Path = typer.Option(..., "--run", help="Run folder written by `qualmine run` (or `qualmine import qdpx`)."),
     out: Path = typer.Option(..., "--out", help="The .qdpx file to write."),
     codebook: Optional[Path] = typer.Option(None, "--codebook", help="Codebook YAML (default: the run's own)."),
-    store: bool = typer.Option(False, "--store", help="Also export review decisions from the project store."),
-    store_url: Optional[str] = typer.Option(None, "--store-url", help=STORE_HELP),
+    store: Optional[str] = typer.Option(None, "--store", metavar="[PATH]",
+                                        help="Also export review decisions. " + STORE_HELP),
+    store_url: Optional[str] = typer.Option(None, "--store-url", help=STORE_URL_HELP, hidden=True),
     names: str = typer.Option("both", "--names", help=NAMES_HELP),
     name: Optional[str] = typer.Option(None, "--name", help="Project name shown in the QDA tool (default: run folder name)."),
 ) -> None:
@@ -73,10 +105,11 @@ def export_qdpx_cmd(
     if not run.is_dir():
         _fail(f"run folder {run} does not exist")
     decisions = segments = None
-    if store or store_url:
+    use_store, location = _store_location(store, store_url)
+    if use_store:
         from qualmine.outputs.refi.store_bridge import store_review_decisions
 
-        decisions, segments = store_review_decisions(store_url)
+        decisions, segments = store_review_decisions(location)
     try:
         result = export_qdpx(run, out, codebook=codebook, decisions=decisions, store_segments=segments,
                              name_lang=_names(names), name=name)
@@ -116,8 +149,9 @@ def import_qdpx(
     file: Path = typer.Argument(..., help="REFI-QDA project (.qdpx) from NVivo, ATLAS.ti, MAXQDA, QualCoder..."),
     coder: str = typer.Option(..., "--coder", help="Whose coding this is: the coder name for the decisions."),
     out: Optional[Path] = typer.Option(None, "--out", help="Run folder to write (default outputs/import-<file stem>)."),
-    store: bool = typer.Option(False, "--store", help="Also append the coder's decisions to the project store."),
-    store_url: Optional[str] = typer.Option(None, "--store-url", help=STORE_HELP),
+    store: Optional[str] = typer.Option(None, "--store", metavar="[PATH]",
+                                        help="Also append the coder's decisions to the store. " + STORE_HELP),
+    store_url: Optional[str] = typer.Option(None, "--store-url", help=STORE_URL_HELP, hidden=True),
     max_segment_chars: int = typer.Option(300, "--max-segment-chars", help="Longest segment, as in `qualmine run`."),
 ) -> None:
     """Bring a coded project in: a run folder of tables, and (with --store) the coder's decisions."""
@@ -127,6 +161,7 @@ def import_qdpx(
 
     if not coder.strip():
         _fail("--coder must be a non-empty name")
+    use_store, location = _store_location(store, store_url)
     try:
         project = read_qdpx(file, coder, max_segment_chars=max_segment_chars)
     except RefiError as exc:
@@ -136,9 +171,9 @@ def import_qdpx(
     console.print(f"{len(project.documents)} documents, {len(project.segments)} segments, "
                   f"{len(project.code_applications)} code applications written to [bold]{out}[/]", highlight=False)
     _notes(project.notes)
-    if store or store_url:
+    if use_store:
         from qualmine.outputs.refi.store_bridge import record_imported_decisions
 
-        result = record_imported_decisions(project, store_url)
+        result = record_imported_decisions(project, location)
         console.print(f"store {result.url}: {result.appended} decision(s) of {coder!r} appended", highlight=False)
         _notes(result.notes)
