@@ -110,6 +110,9 @@ def run(
     out: Optional[Path] = typer.Option(None, "--out", help="Run folder to write (default outputs/<run_id>)."),
     code_interviewer: bool = typer.Option(False, "--code-interviewer", help="Also code interviewer turns."),
     max_segment_chars: int = typer.Option(300, "--max-segment-chars", help="Longest coding unit, in characters."),
+    unit: str = typer.Option("auto", "--unit", help="Coding unit (a segment): answer (one per survey answer), "
+                             "sentence, turn (one per speaker turn); auto = answers for surveys, sentences for "
+                             "transcripts. Longer than --max-segment-chars: cut at sentence ends."),
     batch_size: int = typer.Option(20000, "--batch-size", help="Survey answers per ingest+code batch."),
     workers: int = typer.Option(1, "--workers", help="Processes for the ingest+code batches (e.g. the number of cores)."),
     dask_address: Optional[str] = typer.Option(None, "--dask-address", help="Run the batches on an existing Dask "
@@ -138,7 +141,7 @@ def run(
     try:
         settings = RunSettings(corpus_dir=corpus, codebook_path=codebook, out_dir=out,
                                code_interviewer=code_interviewer, max_segment_chars=max_segment_chars,
-                               batch_size=batch_size, topics=topics, workers=workers,
+                               unit=unit, batch_size=batch_size, topics=topics, workers=workers,
                                dask_address=dask_address, dask_local=dask_local,
                                **({} if store is None else {"store": None if store.lower() == "none" else store}))
     except ValueError as exc:
