@@ -208,7 +208,7 @@ def tuned_baseline(texts, labels, codes, train, test, *, seed: int = SEED, per_c
 
 def run_corpus(name: str, texts, labels, codes, lang: str, *, seeds: list[int], batch: int | None,
                with_baseline: bool, refit_threshold: bool = True, orders: tuple[str, ...] = ("random", "uncertainty"),
-               model_params: dict | None = None, curve_baseline: bool = False) -> dict:
+               model_params: dict | None = None, curve_baseline: bool = False, with_all: bool = True) -> dict:
     pool, test = held_out_split(texts)
     checkpoints = [c for c in CHECKPOINTS if c < len(pool)]
     started = time.perf_counter()
@@ -219,9 +219,10 @@ def run_corpus(name: str, texts, labels, codes, lang: str, *, seeds: list[int], 
                              batch=batch, seed=seed, refit_threshold=refit_threshold, model_params=model_params,
                              curve_baseline=curve_baseline and order == "random")
     # With every pool segment reviewed the order no longer matters: one model (seed 0) for both.
-    full = simulate(texts, labels, codes, lang, pool, test, order="random", checkpoints=[len(pool)], seed=SEED,
-                    model_params=model_params, curve_baseline=curve_baseline, per_code=curve_baseline)
-    rows += [{**row, "order": order} for row in full for order in orders]
+    if with_all:
+        full = simulate(texts, labels, codes, lang, pool, test, order="random", checkpoints=[len(pool)], seed=SEED,
+                        model_params=model_params, curve_baseline=curve_baseline, per_code=curve_baseline)
+        rows += [{**row, "order": order} for row in full for order in orders]
     result = {"corpus": name, "lang": lang, "segments": len(texts), "pool": len(pool), "held_out": len(test),
               "codes_scored": len(codes), "seeds": seeds, "batch": batch, "model_params": model_params or {},
               "threshold_refit_on_unreviewed": refit_threshold, "rows": rows,
@@ -276,6 +277,7 @@ def main(argv: list[str] | None = None) -> None:
                         help="train the tuned TF-IDF + logistic-regression baseline on the same reviewed segments "
                              "at every checkpoint (random order), and print per-code F1 with all labels")
     parser.add_argument("--orders", default="random,uncertainty", help="review orders to simulate")
+    parser.add_argument("--no-all", action="store_true", help="skip the model trained on the whole pool")
     parser.add_argument("--rare-codes", choices=["shared", "prior"], default=None,
                         help="CodeSuggester(rare_codes=...) (default: the model's default)")
     args = parser.parse_args(argv)
@@ -288,12 +290,14 @@ def main(argv: list[str] | None = None) -> None:
                                   *load_en(args.shared, 1 if args.all_codes else MIN_CODE_POSITIVES), "en", seeds=seeds,
                                   batch=args.batch, with_baseline=not args.no_baseline,
                                   refit_threshold=not args.reviewed_threshold, orders=orders,
-                                  model_params=model_params, curve_baseline=args.curve_baseline))
+                                  model_params=model_params, curve_baseline=args.curve_baseline,
+                                  with_all=not args.no_all))
         print_result(results[-1])
     if args.only in (None, "zh"):
         results.append(run_corpus("zh_medical_dialogue_neike", *load_zh(args.shared), "zh", seeds=seeds,
                                   batch=args.batch, with_baseline=False, refit_threshold=not args.reviewed_threshold,
-                                  orders=orders, model_params=model_params, curve_baseline=args.curve_baseline))
+                                  orders=orders, model_params=model_params, curve_baseline=args.curve_baseline,
+                                  with_all=not args.no_all))
         print_result(results[-1])
     args.out.parent.mkdir(parents=True, exist_ok=True)
     payload = {"benchmark": "suggest", "seed": SEED, "checkpoints": list(CHECKPOINTS) + ["all"],
