@@ -195,6 +195,7 @@ def review_import_and_retrain(
         console.print(f"{Path(item.file).name}: {item.appended} new decision(s) for {item.coder}", highlight=False)
     if result.trained:
         _print_scores(result.trained.cross_validation)
+        _print_untrained(result.trained.untrained)
     if result.applied:
         console.print(f"model suggestions: {result.applied.suggestions} on {result.applied.segments} unreviewed segment(s)")
     for note in result.notes:
