@@ -48,8 +48,8 @@ CHECKPOINTS = (50, 100, 200, 500)
 MIN_CODE_POSITIVES = 30
 
 
-def load_en(shared: Path) -> tuple[list[str], list[frozenset[str]], list[str]]:
-    """(texts, label sets, scored codes) of the NHS v6 multi-label file."""
+def load_en(shared: Path, min_positives: int = MIN_CODE_POSITIVES) -> tuple[list[str], list[frozenset[str]], list[str]]:
+    """(texts, label sets, scored codes) of the NHS v6 multi-label file (codes with >= min_positives)."""
     frame = pd.read_csv(shared / "nhs_fft_pxtextmining" / "v6framework_230831.csv")
     codes = list(frame.columns[11:])          # columns 12..61 (1-based) as SOURCE.md says
     text = frame["FFT answer"]
@@ -57,7 +57,7 @@ def load_en(shared: Path) -> tuple[list[str], list[frozenset[str]], list[str]]:
               & (frame["Labelling not possible"].fillna(0) != 1))
     frame = frame[usable].reset_index(drop=True)
     onehot = frame[codes].fillna(0).astype(float) > 0
-    scored = [c for c in codes if onehot[c].sum() >= MIN_CODE_POSITIVES]
+    scored = [c for c in codes if onehot[c].sum() >= max(1, min_positives)]
     labels = [frozenset(c for c in scored if row[c]) for _, row in onehot[scored].iterrows()]
     return frame["FFT answer"].astype(str).tolist(), labels, scored
 
@@ -78,14 +78,23 @@ def held_out_split(texts: list[str], seed: int = SEED) -> tuple[np.ndarray, np.n
     return pool, test
 
 
-def evaluate(model, texts: list[str], Y: np.ndarray, codes: list[str], lang: str) -> dict[str, float]:
+def evaluate(model, texts: list[str], Y: np.ndarray, codes: list[str], lang: str, per_code: bool = False) -> dict:
     hits = model.predict(texts, [lang] * len(texts)).reindex(columns=codes, fill_value=False).to_numpy()
+    return _f1s(Y, hits, codes, per_code)
+
+
+def _f1s(Y: np.ndarray, hits: np.ndarray, codes: list[str], per_code: bool = False) -> dict:
     table = scores_table(Y, hits, codes).set_index("code_id")
-    return {"micro_f1": round(float(table.at["micro", "f1"]), 4), "macro_f1": round(float(table.at["macro", "f1"]), 4)}
+    out = {"micro_f1": round(float(table.at["micro", "f1"]), 4), "macro_f1": round(float(table.at["macro", "f1"]), 4)}
+    if per_code:
+        out["per_code"] = {c: {"f1": round(float(table.at[c, "f1"]), 4), "support": int(table.at[c, "support"])}
+                           for c in codes}
+    return out
 
 
 def simulate(texts, labels, codes, lang, pool, test, *, order: str, checkpoints: list[int], batch: int | None = None,
-             seed: int = SEED, refit_threshold: bool = True) -> list[dict]:
+             seed: int = SEED, refit_threshold: bool = True, model_params: dict | None = None,
+             curve_baseline: bool = False, per_code: bool = False) -> list[dict]:
     """Review the pool in `order` ('random' or 'uncertainty'); score on `test` at each checkpoint.
 
     Uncertainty order retrains at each checkpoint and, with `batch`, also every `batch` segments
@@ -116,8 +125,8 @@ def simulate(texts, labels, codes, lang, pool, test, *, order: str, checkpoints:
             else:
                 reviewed, remaining = reviewed + remaining[:need], remaining[need:]
         started = time.perf_counter()
-        model = CodeSuggester(random_state=seed).fit([texts[i] for i in reviewed], [labels[i] for i in reviewed],
-                                                     [lang] * len(reviewed))
+        model = CodeSuggester(random_state=seed, **(model_params or {})).fit(
+            [texts[i] for i in reviewed], [labels[i] for i in reviewed], [lang] * len(reviewed))
         if refit_threshold and remaining:   # as train_model does with the store's unreviewed segments
             model.fit_threshold([texts[i] for i in remaining], [lang] * len(remaining))
         fit_seconds = time.perf_counter() - started
@@ -126,7 +135,10 @@ def simulate(texts, labels, codes, lang, pool, test, *, order: str, checkpoints:
                          "threshold": model.threshold_,
                          "threshold_reviewed": getattr(model, "threshold_reviewed_", model.threshold_),
                          "fit_seconds": round(fit_seconds, 2),
-                         **evaluate(model, test_texts, Y_test, codes, lang)})
+                         **evaluate(model, test_texts, Y_test, codes, lang, per_code)})
+            if curve_baseline:
+                b = tuned_baseline(texts, labels, codes, reviewed, test, seed=seed, per_code=per_code)
+                rows[-1].update({f"baseline_{k}": v for k, v in b.items()})
     return rows
 
 
@@ -146,21 +158,73 @@ def baseline(texts, labels, codes, pool, test) -> dict[str, float]:
     return {"micro_f1": round(float(table.at["micro", "f1"]), 4), "macro_f1": round(float(table.at["macro", "f1"]), 4)}
 
 
+BASELINE_C = (1.0, 4.0, 16.0)
+BASELINE_THRESHOLDS = (0.3, 0.4, 0.5, 0.6)
+
+
+def tuned_baseline(texts, labels, codes, train, test, *, seed: int = SEED, per_code: bool = False) -> dict:
+    """One-vs-rest logistic regression on word 1-2-gram TF-IDF (sublinear tf, balanced weights), tuned.
+
+    C (BASELINE_C) and one threshold (BASELINE_THRESHOLDS) are chosen together for micro-F1 on
+    3-fold out-of-fold probabilities of the training part only; every code with >= 1 positive in
+    it is learned (liblinear copes with one positive). The held-out labels choose nothing.
+    """
+    from sklearn.model_selection import KFold
+
+    train = np.asarray(train)
+    docs = [texts[i] for i in train]
+    Y = np.array([[c in labels[i] for c in codes] for i in train], dtype=bool)
+    Y_test = np.array([[c in labels[i] for c in codes] for i in test], dtype=bool)
+
+    def fit_predict(tr, te, C):
+        vectorizer = TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True, min_df=1)
+        X = vectorizer.fit_transform([docs[i] for i in tr])
+        X_te = vectorizer.transform([docs[i] for i in te]) if te is not None else vectorizer.transform(
+            [texts[i] for i in test])
+        proba = np.zeros((X_te.shape[0], len(codes)))
+        for j in range(len(codes)):
+            y = Y[tr, j]
+            if y.any() and not y.all():
+                clf = LogisticRegression(C=C, class_weight="balanced", solver="liblinear").fit(X, y)
+                proba[:, j] = clf.predict_proba(X_te)[:, 1]
+            elif y.all():
+                proba[:, j] = 1.0
+        return proba
+
+    best = (-1.0, BASELINE_C[0], 0.5)
+    folds = list(KFold(n_splits=3, shuffle=True, random_state=seed).split(docs)) if len(docs) >= 6 else []
+    for C in BASELINE_C if folds else ():
+        oof = np.zeros(Y.shape)
+        for tr, te in folds:
+            oof[te] = fit_predict(tr, te, C)
+        for t in BASELINE_THRESHOLDS:
+            f1 = _f1s(Y, oof >= t, codes)["micro_f1"]
+            if f1 > best[0]:
+                best = (f1, C, t)
+    _, C, t = best
+    proba = fit_predict(np.arange(len(docs)), None, C)
+    return {**_f1s(Y_test, proba >= t, codes, per_code), "C": C, "threshold": t}
+
+
 def run_corpus(name: str, texts, labels, codes, lang: str, *, seeds: list[int], batch: int | None,
-               with_baseline: bool, refit_threshold: bool = True) -> dict:
+               with_baseline: bool, refit_threshold: bool = True, orders: tuple[str, ...] = ("random", "uncertainty"),
+               model_params: dict | None = None, curve_baseline: bool = False, with_all: bool = True) -> dict:
     pool, test = held_out_split(texts)
     checkpoints = [c for c in CHECKPOINTS if c < len(pool)]
     started = time.perf_counter()
     rows = []
     for seed in seeds:
-        for order in ("random", "uncertainty"):
+        for order in orders:
             rows += simulate(texts, labels, codes, lang, pool, test, order=order, checkpoints=checkpoints,
-                             batch=batch, seed=seed, refit_threshold=refit_threshold)
+                             batch=batch, seed=seed, refit_threshold=refit_threshold, model_params=model_params,
+                             curve_baseline=curve_baseline and order == "random")
     # With every pool segment reviewed the order no longer matters: one model (seed 0) for both.
-    full = simulate(texts, labels, codes, lang, pool, test, order="random", checkpoints=[len(pool)], seed=SEED)
-    rows += [{**row, "order": order} for row in full for order in ("random", "uncertainty")]
+    if with_all:
+        full = simulate(texts, labels, codes, lang, pool, test, order="random", checkpoints=[len(pool)], seed=SEED,
+                        model_params=model_params, curve_baseline=curve_baseline, per_code=curve_baseline)
+        rows += [{**row, "order": order} for row in full for order in orders]
     result = {"corpus": name, "lang": lang, "segments": len(texts), "pool": len(pool), "held_out": len(test),
-              "codes_scored": len(codes), "seeds": seeds, "batch": batch,
+              "codes_scored": len(codes), "seeds": seeds, "batch": batch, "model_params": model_params or {},
               "threshold_refit_on_unreviewed": refit_threshold, "rows": rows,
               "mean": mean_table(rows).reset_index().to_dict("records")}
     if with_baseline:
@@ -172,7 +236,8 @@ def run_corpus(name: str, texts, labels, codes, lang: str, *, seeds: list[int], 
 def mean_table(rows: list[dict]) -> pd.DataFrame:
     """Micro / macro-F1 per (reviewed, order), averaged over seeds."""
     frame = pd.DataFrame(rows)
-    wide = frame.pivot_table(index="reviewed", columns="order", values=["micro_f1", "macro_f1"], aggfunc="mean")
+    values = ["micro_f1", "macro_f1"] + [c for c in ("baseline_micro_f1", "baseline_macro_f1") if c in frame.columns]
+    wide = frame.pivot_table(index="reviewed", columns="order", values=values, aggfunc="mean")
     wide.columns = [f"{metric}_{order}" for metric, order in wide.columns]
     return wide.round(4)
 
@@ -182,6 +247,13 @@ def print_result(result: dict) -> None:
     print(f"\n{result['corpus']} ({result['lang']}): {result['pool']} pool / {result['held_out']} held out, "
           f"{result['codes_scored']} codes scored, mean of seeds {result['seeds']}, {result['seconds']} s")
     print(table.round(3).to_string())
+    full = [r for r in result["rows"] if r["reviewed"] == result["pool"] and "per_code" in r][:1]
+    if full and "baseline_per_code" in full[0]:
+        per = pd.DataFrame({"model_f1": {c: v["f1"] for c, v in full[0]["per_code"].items()},
+                            "baseline_f1": {c: v["f1"] for c, v in full[0]["baseline_per_code"].items()},
+                            "support": {c: v["support"] for c, v in full[0]["per_code"].items()}})
+        print("per code, all pool labels (held-out support):")
+        print(per.sort_values("support", ascending=False).to_string())
     if "baseline_all" in result:
         b = result["baseline_all"]
         print(f"baseline (TF-IDF + logistic regression, all pool labels): micro-F1 {b['micro_f1']:.3f}, "
@@ -199,17 +271,33 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--reviewed-threshold", action="store_true",
                         help="keep the threshold tuned on the reviewed segments (no fit_threshold on the rest)")
     parser.add_argument("--out", type=Path, default=RESULTS, help="JSON results file")
+    parser.add_argument("--all-codes", action="store_true",
+                        help="en: teach and score every one of the 50 NHS codes with a positive (not only >= 30)")
+    parser.add_argument("--curve-baseline", action="store_true",
+                        help="train the tuned TF-IDF + logistic-regression baseline on the same reviewed segments "
+                             "at every checkpoint (random order), and print per-code F1 with all labels")
+    parser.add_argument("--orders", default="random,uncertainty", help="review orders to simulate")
+    parser.add_argument("--no-all", action="store_true", help="skip the model trained on the whole pool")
+    parser.add_argument("--rare-codes", choices=["shared", "prior"], default=None,
+                        help="CodeSuggester(rare_codes=...) (default: the model's default)")
     args = parser.parse_args(argv)
+    orders = tuple(o for o in args.orders.split(",") if o)
+    model_params = {"rare_codes": args.rare_codes} if args.rare_codes else None
     seeds = list(range(args.seeds))
     results = []
     if args.only in (None, "en"):
-        results.append(run_corpus("nhs_fft_pxtextmining/v6framework_230831.csv", *load_en(args.shared), "en", seeds=seeds,
+        results.append(run_corpus("nhs_fft_pxtextmining/v6framework_230831.csv",
+                                  *load_en(args.shared, 1 if args.all_codes else MIN_CODE_POSITIVES), "en", seeds=seeds,
                                   batch=args.batch, with_baseline=not args.no_baseline,
-                                  refit_threshold=not args.reviewed_threshold))
+                                  refit_threshold=not args.reviewed_threshold, orders=orders,
+                                  model_params=model_params, curve_baseline=args.curve_baseline,
+                                  with_all=not args.no_all))
         print_result(results[-1])
     if args.only in (None, "zh"):
         results.append(run_corpus("zh_medical_dialogue_neike", *load_zh(args.shared), "zh", seeds=seeds,
-                                  batch=args.batch, with_baseline=False, refit_threshold=not args.reviewed_threshold))
+                                  batch=args.batch, with_baseline=False, refit_threshold=not args.reviewed_threshold,
+                                  orders=orders, model_params=model_params, curve_baseline=args.curve_baseline,
+                                  with_all=not args.no_all))
         print_result(results[-1])
     args.out.parent.mkdir(parents=True, exist_ok=True)
     payload = {"benchmark": "suggest", "seed": SEED, "checkpoints": list(CHECKPOINTS) + ["all"],

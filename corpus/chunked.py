@@ -43,6 +43,7 @@ class Chunk:
     files: tuple[str, ...] = ()                 # relative paths, read whole by `ingest_files`
     survey: SurveyLayout | None = None
     rows: list[Row] = field(default_factory=list)
+    unit: str = "auto"                          # coding unit (corpus.sentences.UNITS)
 
 
 @dataclass(frozen=True)
@@ -66,7 +67,7 @@ class ChunkPlan:
 
 
 def plan_chunks(corpus_dir: Path, *, max_segment_chars: int = 300, chunk_rows: int = 20_000,
-                chunk_files: int = 50) -> ChunkPlan:
+                chunk_files: int = 50, unit: str = "auto") -> ChunkPlan:
     """Plan the chunked ingestion of `corpus_dir` (see the module docstring).
 
     Raises CorpusError like `ingest_corpus` (missing folder, invalid manifest). The stream is
@@ -75,19 +76,19 @@ def plan_chunks(corpus_dir: Path, *, max_segment_chars: int = 300, chunk_rows: i
     if chunk_rows < 1 or chunk_files < 1:
         raise ValueError(f"chunk_rows and chunk_files must be >= 1; got {chunk_rows}, {chunk_files}")
     folder = open_corpus_folder(corpus_dir)
-    stream = _stream(folder.root, folder.files, folder.manifest, max_segment_chars, chunk_rows, chunk_files)
+    stream = _stream(folder.root, folder.files, folder.manifest, max_segment_chars, chunk_rows, chunk_files, unit)
     return ChunkPlan(folder.notes, stream, folder.missing)
 
 
 def _stream(root: Path, files: list[Path], manifest: Manifest | None, max_chars: int,
-            chunk_rows: int, chunk_files: int) -> Iterator[Chunk | SurveyEnd]:
+            chunk_rows: int, chunk_files: int, unit: str = "auto") -> Iterator[Chunk | SurveyEnd]:
     index = 0
     pending: list[str] = []
 
     def whole(rels: list[str]) -> Chunk:
         nonlocal index
         index += 1
-        return Chunk(index - 1, root, max_chars, manifest, files=tuple(rels))
+        return Chunk(index - 1, root, max_chars, manifest, files=tuple(rels), unit=unit)
 
     for path in sorted(files, key=lambda p: relative_name(p, root)):
         rel = relative_name(path, root)
@@ -119,11 +120,11 @@ def _stream(root: Path, files: list[Path], manifest: Manifest | None, max_chars:
             batch.append((number, cells, reason))
             if len(batch) == chunk_rows:
                 index += 1
-                yield Chunk(index - 1, root, max_chars, manifest, survey=survey, rows=batch)
+                yield Chunk(index - 1, root, max_chars, manifest, survey=survey, rows=batch, unit=unit)
                 batch = []
         if batch:
             index += 1
-            yield Chunk(index - 1, root, max_chars, manifest, survey=survey, rows=batch)
+            yield Chunk(index - 1, root, max_chars, manifest, survey=survey, rows=batch, unit=unit)
         source.close()   # an .xlsx sheet's temporary copy is read through: delete it now
         yield SurveyEnd(rel, rows, ingested, survey.encoding, tuple(source.notes))
     if pending:
@@ -138,12 +139,12 @@ def ingest_chunk(chunk: Chunk) -> list[FileResult]:
     """
     if chunk.survey is None:
         markers = SpeakerMarkers()
-        return [ingest_one(chunk.root / rel, rel, chunk.manifest, markers, chunk.max_segment_chars)
+        return [ingest_one(chunk.root / rel, rel, chunk.manifest, markers, chunk.max_segment_chars, chunk.unit)
                 for rel in chunk.files]
-    return [_survey_rows(chunk.survey, chunk.rows, chunk.max_segment_chars)]
+    return [_survey_rows(chunk.survey, chunk.rows, chunk.max_segment_chars, chunk.unit)]
 
 
-def _survey_rows(layout: SurveyLayout, rows: list[Row], max_segment_chars: int) -> FileResult:
+def _survey_rows(layout: SurveyLayout, rows: list[Row], max_segment_chars: int, unit: str = "auto") -> FileResult:
     # The row loop of corpus.surveys.read_survey, over a chunk of rows already checked for ids.
     rel = layout.rel
     result = FileResult()
@@ -156,7 +157,8 @@ def _survey_rows(layout: SurveyLayout, rows: list[Row], max_segment_chars: int) 
                                                   **({"respondent_id": rid} if rid else {}), **base))
             continue
         result.records += ingest_answers(result, row, rid=rid, number=number, attrs=layout.attrs,
-                                         open_cols=layout.open_cols, max_segment_chars=max_segment_chars, base=base)
+                                         open_cols=layout.open_cols, max_segment_chars=max_segment_chars, base=base,
+                                         unit=unit)
     return result
 
 

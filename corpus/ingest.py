@@ -67,7 +67,7 @@ def discover_files(corpus_dir: Path) -> tuple[list[Path], list[str]]:
 
 
 def ingest_corpus(
-    corpus_dir: Path, *, markers: SpeakerMarkers | None = None, max_segment_chars: int = 300
+    corpus_dir: Path, *, markers: SpeakerMarkers | None = None, max_segment_chars: int = 300, unit: str = "auto"
 ) -> Corpus:
     """Ingest every corpus file in `corpus_dir`, following manifest.yaml if there is one.
 
@@ -76,7 +76,7 @@ def ingest_corpus(
     """
     folder = open_corpus_folder(corpus_dir)
     corpus = ingest_files(folder.files, folder.root, folder.manifest, markers=markers,
-                          max_segment_chars=max_segment_chars)
+                          max_segment_chars=max_segment_chars, unit=unit)
     corpus.report.extend(folder.missing)
     corpus.notes[:0] = folder.notes
     return corpus
@@ -187,17 +187,19 @@ def ingest_files(
     *,
     markers: SpeakerMarkers | None = None,
     max_segment_chars: int = 300,
+    unit: str = "auto",
 ) -> Corpus:
     """Ingest the given files (absolute, or relative to `root`); ids use paths relative to root."""
     root = Path(root).resolve()
     markers = markers or SpeakerMarkers()
     full = [p if Path(p).is_absolute() else root / p for p in map(Path, paths)]
     items = sorted(((relative_name(p, root), p) for p in full), key=lambda x: x[0])
-    results = [ingest_one(path, rel, manifest, markers, max_segment_chars) for rel, path in items]
+    results = [ingest_one(path, rel, manifest, markers, max_segment_chars, unit) for rel, path in items]
     return _assemble(results)
 
 
-def ingest_one(path: Path, rel: str, manifest: Manifest | None, markers: SpeakerMarkers, max_chars: int) -> FileResult:
+def ingest_one(path: Path, rel: str, manifest: Manifest | None, markers: SpeakerMarkers, max_chars: int,
+               unit: str = "auto") -> FileResult:
     """Read one file of the corpus (`rel`: its name relative to the corpus folder) into a FileResult."""
     entry = manifest.entry(rel) if manifest is not None else None
     ext = path.suffix.lower()
@@ -212,14 +214,14 @@ def ingest_one(path: Path, rel: str, manifest: Manifest | None, markers: Speaker
             wanted = ".csv or .xlsx" if kind == "survey" else ".txt, .md or .docx"
             raise Rejected(f"kind '{kind}' in {MANIFEST_NAME} needs a {wanted} file, not '{ext}'")
         if kind == "survey":
-            result = read_survey(path, rel, entry, max_segment_chars=max_chars)
+            result = read_survey(path, rel, entry, max_segment_chars=max_chars, unit=unit)
         else:
             if entry is not None and entry.interviewer_labels is not None:
                 markers = markers.with_interviewer_labels(entry.interviewer_labels)
             result = read_transcript(
                 path, rel, respondent_id=entry.respondent_id if entry else None,
                 attributes=entry.attributes if entry else None, markers=markers,
-                max_segment_chars=max_chars, encoding=entry.encoding if entry else None)
+                max_segment_chars=max_chars, encoding=entry.encoding if entry else None, unit=unit)
     except Rejected as exc:
         record = IngestionRecord(source_file=rel, status="rejected", reason=exc.reason, encoding=exc.encoding, kind=kind)
         return FileResult(records=[record], notes=notes)

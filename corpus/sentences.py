@@ -56,6 +56,28 @@ def sentence_spans(text: str, start: int = 0, end: int | None = None, *, max_cha
     return spans
 
 
+UNITS = ("auto", "answer", "sentence", "turn")
+
+
+def unit_spans(text: str, start: int = 0, end: int | None = None, *, unit: str = "sentence",
+               max_chars: int = 300) -> list[tuple[int, int]]:
+    """The coding units of `text[start:end]`: sentences (`sentence_spans`), or the whole piece.
+
+    unit 'sentence': sentence-sized spans. 'answer' / 'turn': the whole survey answer or speaker
+    turn as one span (whitespace stripped), cut at sentence ends only when it is longer than
+    `max_chars`. ('auto' is resolved by the caller: answers for surveys, sentences for transcripts.)
+    """
+    if unit not in ("answer", "sentence", "turn"):
+        raise ValueError(f"unit must be one of answer, sentence, turn; got {unit!r}")
+    if unit == "sentence":
+        return sentence_spans(text, start, end, max_chars=max_chars)
+    end = len(text) if end is None else end
+    s, e = _strip(text, start, end)
+    if s < e and e - s <= max_chars and _WORD.search(text, s, e):
+        return [(s, e)]
+    return sentence_spans(text, start, end, max_chars=max_chars)
+
+
 def _raw_pieces(text: str, start: int, end: int):
     piece_start = i = start
     while i < end:

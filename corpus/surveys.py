@@ -19,7 +19,7 @@ from qualmine.corpus.errors import FileResult, Rejected
 from qualmine.corpus.lang import text_lang
 from qualmine.corpus.manifest import FileEntry
 from qualmine.corpus.records import IngestionRecord, make_doc_id, new_document, new_ingestion_record
-from qualmine.corpus.sentences import build_segments, sentence_spans
+from qualmine.corpus.sentences import build_segments, unit_spans
 
 SURVEY_EXTENSIONS = (".csv", ".xlsx")
 
@@ -200,7 +200,8 @@ def _clean_header(cells: list[str], notes: list[str]) -> list[str]:
     return header
 
 
-def read_survey(path: Path, rel: str, entry: FileEntry | None = None, *, max_segment_chars: int = 300) -> FileResult:
+def read_survey(path: Path, rel: str, entry: FileEntry | None = None, *, max_segment_chars: int = 300,
+                unit: str = "auto") -> FileResult:
     """Read one survey export; see the module docstring. Raises `Rejected` for the whole file."""
     entry = entry or FileEntry(path=rel)
     header, rows, used, notes = read_table(path, encoding=entry.encoding, sheet=entry.sheet)
@@ -229,7 +230,7 @@ def read_survey(path: Path, rel: str, entry: FileEntry | None = None, *, max_seg
             continue
         first_seen[rid] = number
         row_records += ingest_answers(result, row, rid=rid, number=number, attrs=attrs, open_cols=open_cols,
-                                      max_segment_chars=max_segment_chars, base=base)
+                                      max_segment_chars=max_segment_chars, base=base, unit=unit)
 
     ok = sum(r.status == "ingested" for r in row_records)
     file_record = IngestionRecord(
@@ -241,8 +242,12 @@ def read_survey(path: Path, rel: str, entry: FileEntry | None = None, *, max_seg
 
 
 def ingest_answers(result: FileResult, row: dict[str, str], *, rid: str, number: int, attrs: list[str],
-                   open_cols: list[str], max_segment_chars: int, base: dict) -> list[IngestionRecord]:
+                   open_cols: list[str], max_segment_chars: int, base: dict,
+                   unit: str = "auto") -> list[IngestionRecord]:
     """One accepted survey row: a document and its segments per non-empty answer, added to `result`.
+
+    `unit` 'auto', 'answer' or 'turn': one segment per answer (cut at sentence ends only when
+    longer than `max_segment_chars`); 'sentence': one per sentence.
 
     Returns the row's report lines: 'ingested' (with its segment count) then one 'skipped' per
     empty answer. `base` holds the record fields shared by the row (source_file, row, kind, encoding).
@@ -256,7 +261,8 @@ def ingest_answers(result: FileResult, row: dict[str, str], *, rid: str, number:
     segments = result.segments
     for col in open_cols:
         answer = row[col]
-        spans = sentence_spans(answer, max_chars=max_segment_chars) if answer.strip().lower() != "nan" else []
+        spans = (unit_spans(answer, unit="sentence" if unit == "sentence" else "answer", max_chars=max_segment_chars)
+                 if answer.strip().lower() != "nan" else [])
         if not spans:
             skipped.append(new_ingestion_record(
                 rel, "skipped", f"empty answer (row {number}, respondent {rid!r}, question {col!r})",

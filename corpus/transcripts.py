@@ -8,7 +8,7 @@ from qualmine.corpus.encoding import EMPTY, read_text
 from qualmine.corpus.errors import FileResult, Rejected
 from qualmine.corpus.lang import detect_lang
 from qualmine.corpus.records import Document, IngestionRecord, make_doc_id
-from qualmine.corpus.sentences import build_segments, sentence_spans
+from qualmine.corpus.sentences import build_segments, unit_spans
 from qualmine.corpus.turns import SpeakerMarkers, find_turns
 
 TRANSCRIPT_EXTENSIONS = (".txt", ".md", ".docx")
@@ -45,6 +45,7 @@ def read_transcript(
     markers: SpeakerMarkers | None = None,
     max_segment_chars: int = 300,
     encoding: str | None = None,
+    unit: str = "auto",
 ) -> FileResult:
     """Read one transcript into a Document (doc_id = `rel`) and its Segments.
 
@@ -79,7 +80,9 @@ def read_transcript(
     occurrences: Counter = Counter()
     segments = []
     for turn in turns:
-        spans = sentence_spans(text, turn.start, turn.end, max_chars=max_segment_chars)
+        # 'auto' and 'sentence': sentences; 'turn' and 'answer' (a respondent's answer is a turn): turns.
+        spans = unit_spans(text, turn.start, turn.end, unit="turn" if unit in ("turn", "answer") else "sentence",
+                           max_chars=max_segment_chars)
         segments += build_segments(
             doc_id, text, spans,
             respondent_id=respondent_id, speaker=turn.speaker, is_interviewer=turn.is_interviewer,

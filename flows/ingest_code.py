@@ -55,7 +55,7 @@ def _on_dask(settings: RunSettings, codebook: Codebook) -> CodedCorpus:
 
 def _plan(settings: RunSettings) -> ChunkPlan:
     return plan_chunks(settings.corpus_dir, max_segment_chars=settings.max_segment_chars,
-                       chunk_rows=settings.batch_size, chunk_files=FILES_PER_CHUNK)
+                       chunk_rows=settings.batch_size, chunk_files=FILES_PER_CHUNK, unit=settings.unit)
 
 
 def _assemble(plan: ChunkPlan, results: Iterable) -> CodedCorpus:

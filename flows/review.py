@@ -67,7 +67,7 @@ def suggest_with_model(store_location: str, threshold: float | None = None) -> M
 
 def export_for_coders(store_location: str, coders: list[str], out_dir: Path, *, file_format: str = "xlsx",
                       order: str = "uncertainty", limit: int | None = None, codes: tuple[str, ...] = (),
-                      double_code: float = 0.0, seed: int = SEED) -> list[ExportResult]:
+                      double_code: float = 0.0, seed: int = SEED, uncoded: str = "auto") -> list[ExportResult]:
     """One review file per coder in `out_dir` (`<coder>-<export id>.<format>`)."""
     results = []
     with ProjectStore(store_location) as store:
@@ -77,7 +77,7 @@ def export_for_coders(store_location: str, coders: list[str], out_dir: Path, *, 
             uncertainty = segment_uncertainty(store, loaded[0]) if loaded else None
         for coder in coders:
             options = QueueOptions(coder=coder, order=order, limit=limit, codes=tuple(codes),
-                                   double_code=double_code, seed=seed)
+                                   double_code=double_code, seed=seed, uncoded=uncoded)
             # A timestamped name never overwrites a file a coder may still be working in.
             stamp = pd.Timestamp.now(tz="UTC").strftime("%Y%m%d-%H%M%S")
             target = Path(out_dir) / f"review-{_safe(coder)}-{stamp}.{file_format}"
@@ -139,11 +139,11 @@ def import_task(store_location: str, files: list[tuple[Path, str]], retrain: boo
 def suggest_and_export(store: str, coders: list[str], out_dir: str, file_format: str = "xlsx",
                        order: str = "uncertainty", limit: int | None = None, codes: list[str] | None = None,
                        double_code: float = 0.0, seed: int = SEED, threshold: float | None = None,
-                       ) -> list[ExportResult]:
+                       uncoded: str = "auto") -> list[ExportResult]:
     """Refresh model suggestions (when a model is trained), then write one review file per coder."""
     model_suggest_task(store, threshold)
     options = dict(file_format=file_format, order=order, limit=limit, codes=tuple(codes or ()),
-                   double_code=double_code, seed=seed)
+                   double_code=double_code, seed=seed, uncoded=uncoded)
     return export_task(store, list(coders), Path(out_dir), options)
 
 

@@ -27,6 +27,8 @@ class RunSettings:
     out_dir: Path | None = None            # the run folder; default qualmine-runs/<run_id>
     code_interviewer: bool = False
     max_segment_chars: int = 300
+    unit: str = "auto"                     # coding unit: auto (answers for surveys, sentences for transcripts),
+                                           # answer, sentence or turn (corpus.sentences.unit_spans)
     batch_size: int = 20000                # survey rows (answers) per ingest+code batch; 20 files for transcripts
     workers: int = 1                       # processes for the ingest+code batches (flows/runtime/pool.py)
     dask_address: str | None = None        # tcp://HOST:PORT of a Dask scheduler: batches run there
@@ -45,6 +47,8 @@ class RunSettings:
         object.__setattr__(self, "codebook_path", Path(self.codebook_path).expanduser().resolve())
         if self.max_segment_chars < 20:
             raise _param_error("max_segment_chars", "an int >= 20", self.max_segment_chars)
+        if self.unit not in ("auto", "answer", "sentence", "turn"):
+            raise _param_error("unit", "one of auto, answer, sentence, turn", self.unit)
         if self.batch_size < 1:
             raise _param_error("batch_size", "an int >= 1", self.batch_size)
         if self.workers < 1:
@@ -71,6 +75,9 @@ class RunSettings:
     def parameters(self) -> dict[str, object]:
         """JSON-ready parameters for the run manifest."""
         params = {k: str(v) if isinstance(v, Path) else v for k, v in asdict(self).items()}
+        # What a segment is, per kind of document, with 'auto' resolved (README "Coding units").
+        params["segment_units"] = {"survey": "sentence" if self.unit == "sentence" else "answer",
+                                   "transcript": "turn" if self.unit in ("turn", "answer") else "sentence"}
         if params.get("store") and "://" in str(params["store"]):
             from sqlalchemy.engine import make_url   # never write a database password into the manifest
             params["store"] = make_url(str(params["store"])).render_as_string(hide_password=True)

@@ -16,7 +16,7 @@ import pandas as pd
 
 from qualmine.coding.review.sheet_csv import read_queue_csv
 from qualmine.coding.review.formats import REQUIRED_COLUMNS, restore, split_codes
-from qualmine.coding.review.queue import DECISION_CHOICES
+from qualmine.coding.review.queue import DECISION_CHOICES, UNCODED
 from qualmine.coding.review.sheet_xlsx import read_queue_xlsx
 from qualmine.coding.store.database import ProjectStore
 
@@ -137,7 +137,13 @@ def validate_review_file(store: ProjectStore, path: str | Path, coder: str) -> V
         elif segment_id != was["segment_id"]:
             problems.append(ImportProblem(row_no, "segment_id", f"changed: item {item} was exported with "
                                           f"segment {was['segment_id']!r}, the file says {segment_id!r}"))
-        if code_id not in version_codes:
+        uncoded = was["code_id"] == UNCODED
+        if uncoded and code_id != UNCODED:
+            problems.append(ImportProblem(row_no, "code_id", f"changed: item {item} was exported without a code "
+                                          f"(an uncoded segment), the file says {code_id!r}; put codes in add_codes"))
+        elif uncoded:
+            pass
+        elif code_id not in version_codes:
             problems.append(ImportProblem(row_no, "code_id", f"unknown code id {code_id!r} (not in the codebook "
                                           f"version {export['codebook_version_id']} this file was exported with)"))
         elif code_id != was["code_id"]:
@@ -147,6 +153,10 @@ def validate_review_file(store: ProjectStore, path: str | Path, coder: str) -> V
         if decision and decision not in DECISION_CHOICES:
             problems.append(ImportProblem(row_no, "decision", f"{cell['decision']!r} is not one of "
                                           f"{', '.join(DECISION_CHOICES)} (or empty)"))
+        elif decision and uncoded:
+            problems.append(ImportProblem(row_no, "decision", f"item {item} has no suggested code to {decision}: "
+                                          f"type the segment's codes into add_codes (leave decision empty)"))
+            decision = ""
         added = split_codes(cell["add_codes"])
         for code in added:
             if code not in version_codes:
@@ -157,7 +167,8 @@ def validate_review_file(store: ProjectStore, path: str | Path, coder: str) -> V
             decisions.append((row_no, was["segment_id"], was["code_id"], decision, note))
         decisions += [(row_no, was["segment_id"], code, "add", note) for code in added]
         if note and not decision and not added:
-            warnings.append(f"row {row_no}: a note without a decision is not recorded (choose accept or reject)")
+            what = "add codes" if uncoded else "choose accept or reject"
+            warnings.append(f"row {row_no}: a note without a decision is not recorded ({what})")
     frame = pd.DataFrame(decisions, columns=["row", "segment_id", "code_id", "decision", "note"])
     problems += _conflicts(frame)
     if problems:

@@ -2,6 +2,16 @@
 
 Pure functions over DataFrames (the store reads them, the xlsx/csv writers write the result).
 
+Uncoded rows: a segment with no suggestion at all can still be offered, as one row with an
+empty `code_id` (`UNCODED`), where the coder types the segment's codes into `add_codes`. That
+is how a bare codebook (codes without keywords, no trained model) gets its first gold codes.
+`QueueOptions.uncoded` says when: 'never', 'always', or 'auto' (when the suggestions leave the
+queue short: fewer suggested segments than `limit`, or, without a limit, suggestions on fewer
+than half of the open segments). Uncoded rows come after the suggested ones, except in
+uncertainty order with a trained model, where every row goes by the model's uncertainty; with
+no model yet they come diverse first (`coding.review.diverse`: farthest-first over character
+n-grams), because a first model learns fastest from segments unlike each other.
+
 Assignment: a segment already exported to, or decided by, another coder is not offered again,
 except the double-coded share: segments whose seeded hash falls under `double_code` go to every
 coder, so agreement can be measured on them. The hash makes the share deterministic and nested
@@ -19,6 +29,8 @@ import pandas as pd
 from qualmine import SEED, param_error
 
 ORDERS = ("uncertainty", "document", "code")
+UNCODED_CHOICES = ("auto", "always", "never")
+UNCODED = ""            # the code_id of an uncoded row: no suggestion, codes go into add_codes
 DECISION_CHOICES = ("accept", "reject")
 QUEUE_COLUMNS = [
     "item", "segment_id", "doc_id", "respondent_id", "text", "evidence", "code_id", "code_label",
@@ -38,6 +50,7 @@ class QueueOptions:
     codes: tuple[str, ...] = ()
     double_code: float = 0.0
     seed: int = SEED
+    uncoded: str = "never"
 
     def __post_init__(self) -> None:
         if not self.coder or not self.coder.strip():
@@ -50,6 +63,8 @@ class QueueOptions:
             raise _param_error("limit", "an int >= 1", self.limit)
         if not 0.0 <= self.double_code <= 1.0:
             raise _param_error("double_code", "a float in the range [0, 1]", self.double_code)
+        if self.uncoded not in UNCODED_CHOICES:
+            raise _param_error("uncoded", f"one of {', '.join(UNCODED_CHOICES)}", self.uncoded)
 
 
 _param_error = partial(param_error, 'the review queue')   # one wording: qualmine.param_error
@@ -77,13 +92,20 @@ def build_queue(options: QueueOptions, *, suggestions: pd.DataFrame, segments: p
     uncertainty: per segment_id, higher = the model is less sure (for order='uncertainty').
     Returns QUEUE_COLUMNS plus `evidence_spans` (segment-local (start, end) pairs to highlight).
     """
-    known_codes = list(codes["code_id"])
-    rows = suggestions[suggestions["code_id"].isin(known_codes)]
+    segments = _with_columns(segments, SEGMENT_COLUMNS)
+    suggestions = _with_columns(suggestions, SUGGESTION_COLUMNS)
+    decisions = _with_columns(decisions, ("segment_id", "code_id", "coder", "decision"))
+    assignments = _with_columns(assignments, ("segment_id", "coder"))
+    known_codes = list(codes["code_id"]) if "code_id" in codes.columns else []
+    all_known = suggestions[suggestions["code_id"].isin(known_codes)]
+    rows = all_known
     if options.codes:
         rows = rows[rows["code_id"].isin(options.codes)]
     mine = decisions[decisions["coder"] == options.coder]
     decided = set(zip(mine["segment_id"], mine["code_id"]))
-    rows = rows[[(sid, cid) not in decided for sid, cid in zip(rows["segment_id"], rows["code_id"])]]
+    # A boolean array, not a list: an empty list would select no *columns* (the old KeyError 'segment_id').
+    rows = rows[np.array([(sid, cid) not in decided for sid, cid in zip(rows["segment_id"], rows["code_id"])],
+                         dtype=bool)]
     others = set(pd.concat([assignments.loc[assignments["coder"] != options.coder, "segment_id"],
                             decisions.loc[decisions["coder"] != options.coder, "segment_id"]]))
     taken = rows["segment_id"].isin(others)
@@ -94,7 +116,68 @@ def build_queue(options: QueueOptions, *, suggestions: pd.DataFrame, segments: p
     rows = _merge_sources(rows)
     rows = _ordered(rows, options.order, known_codes, uncertainty)
     rows = _limited(rows, options.limit, by_segment=options.order != "code")
+    uncoded = _uncoded_rows(options, segments, set(all_known["segment_id"]), set(mine["segment_id"]), others)
+    if _wants_uncoded(options, rows, uncoded):
+        room = None if options.limit is None else options.limit - len(rows)
+        uncoded = _uncoded_ordered(uncoded, options.order, uncertainty, room, options.seed)
+        if room is not None:
+            uncoded = uncoded.head(max(0, room))
+        rows = pd.concat([rows, uncoded], ignore_index=True) if len(uncoded) else rows
+        if options.order == "uncertainty" and uncertainty is not None and len(uncoded):
+            # With a model, what it is least sure about comes first, suggested or not.
+            unsure = rows["segment_id"].map(uncertainty).astype(float).fillna(-np.inf)
+            rows = rows.assign(_unsure=unsure.to_numpy()).sort_values("_unsure", ascending=False, kind="stable")
     return _queue_frame(rows, codes)
+
+
+SEGMENT_COLUMNS = ("segment_id", "doc_id", "respondent_id", "lang", "start", "position", "text")
+SUGGESTION_COLUMNS = ("segment_id", "code_id", "source", "score", "evidence", "start", "end")
+
+
+def _with_columns(frame: pd.DataFrame, columns: tuple[str, ...]) -> pd.DataFrame:
+    """`frame` with every expected column (an empty table read without a schema has none)."""
+    missing = [c for c in columns if c not in frame.columns]
+    return frame.assign(**{c: pd.Series(dtype=object) for c in missing}) if missing else frame
+
+
+def _uncoded_rows(options: QueueOptions, segments: pd.DataFrame, suggested: set, mine: set,
+                  others: set) -> pd.DataFrame:
+    """Segments with no suggestion of a known code that the coder has not touched, one row each."""
+    if options.uncoded == "never" or options.codes:
+        return segments.iloc[0:0].assign(code_id=pd.Series(dtype=object))
+    keep = ~segments["segment_id"].isin(suggested | mine)
+    if "is_interviewer" in segments.columns:
+        keep &= ~segments["is_interviewer"].fillna(False).astype(bool)
+    taken = segments["segment_id"].isin(others)
+    if taken.any():
+        keep &= ~taken | double_coded(segments["segment_id"], options.double_code, options.seed)
+    out = segments.loc[keep, list(SEGMENT_COLUMNS)].drop_duplicates("segment_id")
+    return out.assign(code_id=UNCODED, source="", score=np.nan, evidence="", evidence_spans=[[] for _ in range(len(out))])
+
+
+def _wants_uncoded(options: QueueOptions, rows: pd.DataFrame, uncoded: pd.DataFrame) -> bool:
+    if uncoded.empty or options.uncoded == "never":
+        return False
+    if options.uncoded == "always":
+        return True
+    suggested_segments = rows["segment_id"].nunique()
+    if options.limit is not None:
+        return len(rows) < options.limit
+    return suggested_segments < 0.5 * (suggested_segments + len(uncoded))
+
+
+def _uncoded_ordered(rows: pd.DataFrame, order: str, uncertainty: pd.Series | None, room: int | None,
+                     seed: int) -> pd.DataFrame:
+    rows = rows.sort_values(["doc_id", "position"], kind="stable")
+    if order != "uncertainty":
+        return rows
+    if uncertainty is not None and rows["segment_id"].isin(uncertainty.index).any():
+        unsure = rows["segment_id"].map(uncertainty).astype(float).fillna(-np.inf)
+        return rows.assign(_unsure=unsure.to_numpy()).sort_values("_unsure", ascending=False, kind="stable")
+    from qualmine.coding.review.diverse import diverse_order
+
+    picks = diverse_order(rows["text"].astype(str).tolist(), n=room, seed=seed)
+    return rows.iloc[picks]
 
 
 def _merge_sources(rows: pd.DataFrame) -> pd.DataFrame:
@@ -153,19 +236,20 @@ def _limited(rows: pd.DataFrame, limit: int | None, by_segment: bool) -> pd.Data
 
 def _queue_frame(rows: pd.DataFrame, codes: pd.DataFrame) -> pd.DataFrame:
     by_id = {(c, lang, field): _in_lang(row, field, lang) for c, row in codes.set_index("code_id").iterrows()
-             for lang in ("zh", "en") for field in ("label", "definition")}
+             for lang in ("zh", "en") for field in ("label", "definition")} if len(codes) else {}
+    by_id.update({(UNCODED, lang, field): "" for lang in ("zh", "en") for field in ("label", "definition")})
     out = pd.DataFrame({
         "item": np.arange(1, len(rows) + 1, dtype="int64"),
         "segment_id": rows["segment_id"].astype(str).to_numpy(),
         "doc_id": rows["doc_id"].astype(str).to_numpy(),
         "respondent_id": rows["respondent_id"].fillna("").astype(str).to_numpy(),
         "text": rows["text"].astype(str).to_numpy(),
-        "evidence": rows["evidence"].astype(str).to_numpy() if len(rows) else [],
+        "evidence": rows["evidence"].fillna("").astype(str).to_numpy() if len(rows) else [],
         "code_id": rows["code_id"].astype(str).to_numpy(),
         "code_label": [by_id[(c, "en" if lang == "en" else "zh", "label")] for c, lang in zip(rows["code_id"], rows["lang"])],
         "code_definition": [by_id[(c, "en" if lang == "en" else "zh", "definition")]
                             for c, lang in zip(rows["code_id"], rows["lang"])],
-        "source": rows["source"].astype(str).to_numpy() if len(rows) else [],
+        "source": rows["source"].fillna("").astype(str).to_numpy() if len(rows) else [],
         "score": rows["score"].astype(float).round(3).to_numpy() if len(rows) else [],
         "decision": "", "add_codes": "", "note": "",
     }, columns=QUEUE_COLUMNS)

@@ -29,7 +29,7 @@ def write_queue_csv(queue: pd.DataFrame, meta: ExportMeta, path: str | Path) -> 
 
 def _cell(value: object) -> object:
     if isinstance(value, float):
-        return f"{value:g}"
+        return "" if value != value else f"{value:g}"   # NaN: an uncoded row has no score
     return neutralise(value) if isinstance(value, str) else value
 
 

@@ -95,6 +95,8 @@ def _write_queue_sheet(ws, queue: pd.DataFrame, meta: ExportMeta) -> None:
             else:
                 value = values[column]
                 value = neutralise(value) if isinstance(value, str) else value
+                if isinstance(value, float) and value != value:
+                    value = None          # NaN: an uncoded row has no score
             cell = ws.cell(row=row_no, column=col_no, value=value)
             if isinstance(value, str):
                 cell.data_type = "s"   # never a formula, whatever the text starts with

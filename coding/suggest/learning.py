@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from qualmine.coding.store.database import ProjectStore, legacy_model_path, model_path, utcnow
@@ -30,8 +31,9 @@ class TrainResult:
     path: Path
     segments: int                     # reviewed segments trained on
     codes: list[str]                  # codes the model learned
-    cross_validation: pd.DataFrame    # code_id, precision, recall, f1, support (+ micro / macro rows)
+    cross_validation: pd.DataFrame    # code_id, precision, recall, f1, support (+ micro / macro over learned codes)
     metadata: dict = field(default_factory=dict)
+    untrained: pd.DataFrame = field(default_factory=pd.DataFrame)   # code_id, positives, negatives, reason, rule
 
 
 def human_decisions(store: ProjectStore) -> pd.DataFrame:
@@ -45,20 +47,25 @@ def human_decisions(store: ProjectStore) -> pd.DataFrame:
 def train_model(store: ProjectStore, *, path: str | Path | None = None, cv: int = 5, random_state: int = 0,
                 **params) -> TrainResult:
     """Fit a CodeSuggester on the store's decisions, cross-validate it and save it next to the store."""
-    from qualmine.coding.suggest.model import CodeSuggester, cross_validate, save_model, training_set
+    from sklearn.base import clone
+
+    from qualmine.coding.suggest.model import CodeSuggester, save_model
+
+    from qualmine.coding.suggest.evaluation import evaluate_suggester
 
     decisions = human_decisions(store)
-    # Decisions on segments no run recorded (e.g. imported from another QDA tool) cannot be trained on.
-    training = training_set(decisions, store.segments(), code_ids=set(store.codes()["code_id"]),
-                            unknown_segments="drop")
+    training = reviewed_training_set(store, decisions)
     if len(training) < MIN_TRAINING_SEGMENTS:
         raise NotEnoughDecisions(f"only {len(training)} reviewed segment(s) in {store.display_url}; "
                                  f"at least {MIN_TRAINING_SEGMENTS} are needed to train")
     texts, langs = training["text"].astype(str).tolist(), training["lang"].astype(str).tolist()
     labels = [set(c) for c in training["codes"]]
     try:
-        scores = cross_validate(texts, labels, langs, cv=min(cv, len(training)), random_state=random_state)
         model = CodeSuggester(random_state=random_state, **params).fit(texts, labels, langs)
+        # Scores over the codes learned with their own calibration; the others are listed apart.
+        evaluation = evaluate_suggester(training, method="kfold", folds=min(cv, len(training)), curve=None,
+                                        random_state=random_state, estimator=clone(model))
+        scores = evaluation.scores
     except ValueError as exc:   # e.g. no code with enough positive examples yet
         raise NotEnoughDecisions(f"cannot train on {len(training)} reviewed segment(s): {exc}") from exc
     # The threshold for the segments the model will score: see CodeSuggester.fit_threshold.
@@ -73,11 +80,31 @@ def train_model(store: ProjectStore, *, path: str | Path | None = None, cv: int 
         "last_decision_id": int(decisions["decision_id"].max()) if len(decisions) else 0,
         "codes": list(model.classes_), "params": model.get_params(),
         "cross_validation": scores.to_dict("records"),
+        "untrained_codes": evaluation.untrained.to_dict("records"),
     }
     target = Path(path) if path else model_path(store.url)
     target.parent.mkdir(parents=True, exist_ok=True)
     save_model(model, target, metadata)
-    return TrainResult(target, len(training), list(model.classes_), scores, metadata)
+    return TrainResult(target, len(training), list(model.classes_), scores, metadata, evaluation.untrained)
+
+
+def reviewed_training_set(store: ProjectStore, decisions: pd.DataFrame | None = None,
+                          coders: list[str] | None = None) -> pd.DataFrame:
+    """`model.training_set` of the store's human decisions, in review order (first decision first).
+
+    `coders` keeps only those coders' decisions (default: every human coder). Decisions on
+    segments no run recorded (e.g. imported from another QDA tool) cannot be trained on: dropped.
+    """
+    from qualmine.coding.suggest.model import training_set
+
+    decisions = human_decisions(store) if decisions is None else decisions
+    if coders:
+        decisions = decisions[decisions["coder"].isin(set(coders))]
+    training = training_set(decisions, store.segments(), code_ids=set(store.codes()["code_id"]),
+                            unknown_segments="drop")
+    first = decisions.groupby("segment_id")["decision_id"].min() if len(decisions) else pd.Series(dtype=int)
+    order = training["segment_id"].map(first).fillna(0).to_numpy()
+    return training.iloc[np.argsort(order, kind="stable")].reset_index(drop=True)
 
 
 def load_trained_model(store: ProjectStore, path: str | Path | None = None, *, trust_model_file: bool = False):
@@ -142,9 +169,12 @@ def apply_model(store: ProjectStore, model, *, threshold: float | None = None,
 
 
 def segment_uncertainty(store: ProjectStore, model) -> pd.Series:
-    """Per segment_id (with a suggestion), how unsure the model is: higher first in --order uncertainty."""
-    suggested = set(store.suggestions()["segment_id"])
-    segments = store.segments(suggested)
+    """Per segment_id, how unsure the model is: higher first in --order uncertainty.
+
+    Scores the segments with a suggestion and the unreviewed ones (the queue's uncoded rows).
+    """
+    wanted = set(store.suggestions()["segment_id"]) | set(unreviewed_segments(store)["segment_id"])
+    segments = store.segments(wanted)
     if segments.empty:
         return pd.Series(dtype=float)
     values = model.uncertainty(segments["text"].astype(str).tolist(), segments["lang"].astype(str).tolist())
@@ -195,3 +225,46 @@ def _machine(units: pd.DataFrame, coder: str, says) -> pd.DataFrame:
     rows = [(sid, cid, coder, "accept" if says(sid, cid) else "reject")
             for sid, cid in zip(units["segment_id"], units["code_id"])]
     return pd.DataFrame(rows, columns=["segment_id", "code_id", "coder", "decision"])
+
+
+MODEL_SUGGESTION_COLUMNS = ["run_id", "segment_id", "doc_id", "respondent_id", "code_id", "score", "threshold",
+                            "model_version"]
+
+
+def model_suggestions_table(store: ProjectStore, run_id: str, metadata: dict | None = None) -> pd.DataFrame:
+    """The suggestions one `apply_model` run stored, as a table for the run folder.
+
+    Columns MODEL_SUGGESTION_COLUMNS: `score` is the calibrated probability, `threshold` the one
+    the run applied, `model_version` the model's training time (its side-car's `trained_at`).
+    Read-only: nothing is claimed for any coder.
+    """
+    stored = store.suggestions(source="model")
+    stored = stored[stored["run_id"] == run_id]
+    scored = store.model_scored()
+    threshold = scored.loc[scored["run_id"] == run_id, "threshold"]
+    segments = store.segments(set(stored["segment_id"]))[["segment_id", "doc_id", "respondent_id"]]
+    out = stored[["run_id", "segment_id", "code_id", "score"]].merge(segments, on="segment_id", how="left")
+    out["threshold"] = float(threshold.iloc[0]) if len(threshold) else float("nan")
+    out["model_version"] = str((metadata or {}).get("trained_at") or "unknown")
+    out["score"] = out["score"].astype(float).round(4)
+    return out[MODEL_SUGGESTION_COLUMNS].sort_values(["segment_id", "score"], ascending=[True, False],
+                                                     kind="stable").reset_index(drop=True)
+
+
+def latest_run_folder(store: ProjectStore) -> Path | None:
+    """The run folder (`out_dir`) of the latest pipeline run recorded in the store, if it still exists."""
+    import json
+
+    from sqlalchemy import select
+
+    from qualmine.coding.store import schema as s
+
+    runs = store._frame(select(s.runs).where(s.runs.c.kind == "pipeline").order_by(s.runs.c.started_at))
+    for parameters in reversed(list(runs["parameters"])):
+        try:
+            out = json.loads(parameters or "{}").get("out_dir")
+        except ValueError:
+            continue
+        if out and Path(out).is_dir():
+            return Path(out)
+    return None

@@ -50,15 +50,26 @@ class CodeSuggester(BaseEstimator):
     word_ngrams : (min_n, max_n) word n-gram range.
     calibration_folds : folds for the out-of-fold scores that Platt scaling and the threshold use.
     threshold : decision threshold on the probabilities; None tunes one on out-of-fold scores.
+    rare_codes : what predicts a code with 1..min_positives-1 positives (and enough negatives):
+        'shared' (default) a linear SVM on its few positives whose scores go through the Platt
+        calibration pooled over the learned codes (what the learned codes teach about scores is
+        shared with the rare ones); 'prior' its prior probability on every segment.
 
-    Learned attributes: `classes_` (learned code ids), `threshold_` (after `fit_threshold`, the
-    out-of-fold one is `threshold_reviewed_`), `skipped_codes_`
-    (code id -> why it was not learned), `features_`, `coef_`, `intercept_`, `calibration_`.
+    Every code seen in the labels gets a prediction rule (`fallback_`, code id -> rule and reason,
+    for every code not learned with its own calibration): a code with too few negatives (present
+    on almost every segment) and, with rare_codes='prior', a rare code, predict their smoothed
+    prior (positives + 1) / (segments + 2) on every segment; rare codes with 'shared' are
+    SVM columns (`rare_codes_`). See coding/SUGGEST.md for the measured effect.
+
+    Learned attributes: `classes_` (code ids with an SVM column: learned, then rare),
+    `prior_` (code id -> constant probability), `threshold_` (after `fit_threshold`, the
+    out-of-fold one is `threshold_reviewed_`), `skipped_codes_` (code id -> why it has no model
+    of its own), `fallback_`, `features_`, `coef_`, `intercept_`, `calibration_`.
     """
 
     def __init__(self, *, min_df: int = 1, C: float = 0.3, char_ngrams: tuple[int, int] = (1, 3),
                  min_positives: int = 3, random_state: int | None = 0, word_ngrams: tuple[int, int] = (1, 2),
-                 calibration_folds: int = 5, threshold: float | None = None):
+                 calibration_folds: int = 5, threshold: float | None = None, rare_codes: str = "shared"):
         self.min_df = min_df
         self.C = C
         self.char_ngrams = char_ngrams
@@ -67,6 +78,16 @@ class CodeSuggester(BaseEstimator):
         self.word_ngrams = word_ngrams
         self.calibration_folds = calibration_folds
         self.threshold = threshold
+        self.rare_codes = rare_codes
+
+    @staticmethod
+    def fallback_rule(positives: int, negatives: int, min_positives: int, rare_codes: str = "shared") -> str:
+        """The rule predicting a code that has too few positives or negatives to be learned on its own."""
+        if negatives < min_positives:
+            return "prior: (positives + 1) / (segments + 2) on every segment (too few negatives to learn)"
+        if rare_codes == "shared" and positives >= 1:
+            return "rare: linear SVM on its positives, calibration shared with the learned codes"
+        return "prior: (positives + 1) / (segments + 2) on every segment (too few positives to learn)"
 
     def _validate_params(self) -> None:
         if not (isinstance(self.C, (int, float)) and self.C > 0):
@@ -77,6 +98,8 @@ class CodeSuggester(BaseEstimator):
             raise _param_error("calibration_folds", "an int >= 2", self.calibration_folds)
         if self.threshold is not None and not 0.0 < self.threshold < 1.0:
             raise _param_error("threshold", "None or a float in the range (0, 1)", self.threshold)
+        if self.rare_codes not in ("shared", "prior"):
+            raise _param_error("rare_codes", "'shared' or 'prior'", self.rare_codes)
 
     def fit(self, texts: Sequence[str], labels: Sequence[Iterable[str]],
             langs: Sequence[str] | None = None) -> "CodeSuggester":
@@ -93,23 +116,34 @@ class CodeSuggester(BaseEstimator):
         codes = sorted(set().union(*label_sets)) if label_sets else []
         Y = np.array([[c in s for c in codes] for s in label_sets], dtype=bool).reshape(len(texts), len(codes))
         positives = Y.sum(axis=0)
-        learnable = (positives >= self.min_positives) & (len(texts) - positives >= self.min_positives)
+        negatives = len(texts) - positives
+        learnable = (positives >= self.min_positives) & (negatives >= self.min_positives)
+        rare = ~learnable & (positives >= 1) & (negatives >= self.min_positives) & (self.rare_codes == "shared")
         self.skipped_codes_ = {c: f"{n} positive / {len(texts) - n} negative segment(s); "
                                   f"at least {self.min_positives} of each are needed"
                                for c, n, ok in zip(codes, positives, learnable) if not ok}
+        self.fallback_ = {c: {"rule": self.fallback_rule(int(p), int(q), self.min_positives, self.rare_codes),
+                              "reason": self.skipped_codes_[c]}
+                          for c, p, q, ok in zip(codes, positives, negatives, learnable) if not ok}
         if not learnable.any():
             raise ValueError(f"no code has at least {self.min_positives} positive and negative segments among "
                              f"{len(texts)} reviewed segment(s) (most positives: {int(positives.max(initial=0))})")
-        self.classes_ = [c for c, ok in zip(codes, learnable) if ok]
+        self.rare_codes_ = [c for c, r in zip(codes, rare) if r]
+        self.prior_ = {c: float((p + 1.0) / (len(texts) + 2.0))
+                       for c, p, ok, r in zip(codes, positives, learnable, rare) if not ok and not r}
+        self.classes_ = [c for c, ok in zip(codes, learnable) if ok] + self.rare_codes_
+        Y_rare = Y[:, rare]
         Y = Y[:, learnable]
 
         self.features_ = SegmentFeatures(min_df=self.min_df, word_ngrams=self.word_ngrams,
                                          char_ngrams=self.char_ngrams)
         X = self.features_.fit_transform(texts, langs=langs)
         oof = np.zeros(Y.shape, dtype=float)
-        coef = np.zeros((X.shape[1], Y.shape[1]), dtype=np.float32)
-        intercept = np.zeros(Y.shape[1])
-        calibration = np.zeros((Y.shape[1], 2))
+        raw = np.zeros(Y.shape, dtype=float)
+        width = Y.shape[1] + Y_rare.shape[1]
+        coef = np.zeros((X.shape[1], width), dtype=np.float32)
+        intercept = np.zeros(width)
+        calibration = np.zeros((width, 2))
         for j in range(Y.shape[1]):
             y = Y[:, j]
             folds = StratifiedKFold(n_splits=int(min(self.calibration_folds, y.sum(), (~y).sum())),
@@ -117,14 +151,24 @@ class CodeSuggester(BaseEstimator):
             scores = np.zeros(len(y))
             for train, test in folds.split(X, y):
                 scores[test] = self._svm().fit(X[train], y[train]).decision_function(X[test])
+            raw[:, j] = scores
             calibration[j] = _platt(scores, y)
             oof[:, j] = _sigmoid(scores, calibration[j])
             final = self._svm().fit(X, y)
             coef[:, j], intercept[j] = final.coef_.ravel(), final.intercept_[0]
+        if Y_rare.shape[1]:
+            # One sigmoid for every rare code: fitted on the learned codes' out-of-fold scores
+            # pooled, i.e. how far from the margin a segment must be to carry a code, in general.
+            shared = _platt(raw.ravel(), Y.ravel())
+            for k in range(Y_rare.shape[1]):
+                j = Y.shape[1] + k
+                final = self._svm().fit(X, Y_rare[:, k])
+                coef[:, j], intercept[j] = final.coef_.ravel(), final.intercept_[0]
+                calibration[j] = shared
         self.coef_, self.intercept_, self.calibration_ = coef, intercept, calibration
         self.threshold_ = float(self.threshold) if self.threshold is not None else _best_threshold(oof, Y)
         self.threshold_reviewed_ = self.threshold_
-        self.prevalence_ = Y.mean(axis=0)
+        self.prevalence_ = np.concatenate([Y.mean(axis=0), Y_rare.mean(axis=0)])
         self.n_training_ = len(texts)
         return self
 
@@ -137,13 +181,19 @@ class CodeSuggester(BaseEstimator):
         return np.asarray(X @ self.coef_) + self.intercept_
 
     def predict_proba(self, texts: Sequence[str], langs: Sequence[str] | None = None) -> pd.DataFrame:
-        """Calibrated probability of each learned code: one column per code id, one row per text.
+        """Calibrated probability of each code: one column per code id, one row per text.
 
+        Columns: `classes_` (SVM-backed), then the codes predicted by their prior (`prior_`).
         The index is the texts' index when `texts` is a pandas Series, else 0..n-1.
         """
         index = texts.index if isinstance(texts, pd.Series) else pd.RangeIndex(len(texts))
         proba = _sigmoid(self.decision_function(texts, langs), self.calibration_.T)
-        return pd.DataFrame(proba, index=index, columns=list(self.classes_))
+        frame = pd.DataFrame(proba, index=index, columns=list(self.classes_))
+        prior = getattr(self, "prior_", {})      # models saved before priors existed have none
+        if prior:
+            frame = pd.concat([frame, pd.DataFrame({c: np.full(len(frame), p) for c, p in prior.items()},
+                                                   index=index)], axis=1)
+        return frame
 
     def predict(self, texts: Sequence[str], langs: Sequence[str] | None = None) -> pd.DataFrame:
         """Boolean frame: code suggested (probability >= `threshold_`)."""
@@ -166,7 +216,8 @@ class CodeSuggester(BaseEstimator):
         self.threshold_reviewed_ = getattr(self, "threshold_reviewed_", self.threshold_)   # models saved before
         texts = as_text_list(texts)
         if self.threshold is None and len(texts):
-            self.threshold_ = _expected_f1_threshold(self.predict_proba(texts, langs).to_numpy())
+            # Constant prior columns carry no information about these segments: left out.
+            self.threshold_ = _expected_f1_threshold(self._svm_proba(texts, langs))
         return self
 
     def uncertainty(self, texts: Sequence[str], langs: Sequence[str] | None = None) -> np.ndarray:
@@ -177,10 +228,15 @@ class CodeSuggester(BaseEstimator):
         can least tell present from absent comes first. See coding/SUGGEST.md for the measured
         comparison with random order.
         """
-        proba = self.predict_proba(texts, langs).to_numpy()
+        proba = self._svm_proba(texts, langs)
         t = self.threshold_
         closeness = np.where(proba >= t, (1.0 - proba) / (1.0 - t), proba / t)
         return closeness.max(axis=1) if proba.shape[1] else np.ones(len(proba))
+
+
+    def _svm_proba(self, texts: Sequence[str], langs: Sequence[str] | None = None) -> np.ndarray:
+        """Calibrated probabilities of the SVM-backed codes only (no prior columns)."""
+        return _sigmoid(self.decision_function(texts, langs), self.calibration_.T)
 
 
 def _platt(scores: np.ndarray, y: np.ndarray) -> np.ndarray:

@@ -52,6 +52,9 @@ def run(
                                        "in the project folder: qualmine.toml's, else the working folder)."),
     code_interviewer: bool = typer.Option(False, "--code-interviewer", help="Also code interviewer turns."),
     max_segment_chars: int = typer.Option(300, "--max-segment-chars", help="Longest coding unit, in characters."),
+    unit: str = typer.Option("auto", "--unit", help="Coding unit (a segment): answer (one per survey answer), "
+                             "sentence, turn (one per speaker turn); auto = answers for surveys, sentences for "
+                             "transcripts. Longer than --max-segment-chars: cut at sentence ends."),
     batch_size: int = typer.Option(20000, "--batch-size", help="Survey answers per ingest+code batch."),
     workers: int = typer.Option(1, "--workers", help="Processes for the ingest+code batches (e.g. the number of cores)."),
     dask_address: Optional[str] = typer.Option(None, "--dask-address", help="Run the batches on an existing Dask "
@@ -93,7 +96,7 @@ def run(
     try:
         settings = RunSettings(corpus_dir=corpus, codebook_path=codebook, out_dir=out,
                                code_interviewer=code_interviewer, max_segment_chars=max_segment_chars,
-                               batch_size=batch_size, topics=topics, workers=workers,
+                               unit=unit, batch_size=batch_size, topics=topics, workers=workers,
                                dask_address=dask_address, dask_local=dask_local,
                                **({} if store is None else {"store": None if store.lower() == "none" else store}))
     except ValueError as exc:
@@ -181,7 +184,9 @@ app.add_typer(server_app, name="server")
 
 def main() -> None:
     """The `qualmine` command (QualmineGroup turns a user-caused error into one clean message, exit 2)."""
-    app()
+    from qualmine.flows.cli.exchange import bare_store_argv
+
+    app(args=bare_store_argv(sys.argv[1:]))
 
 
 if __name__ == "__main__":

@@ -14,7 +14,38 @@ import_app = typer.Typer(help="Import a codebook (.qdc) or a coded project (.qdp
 
 from qualmine.flows.cli.common import console, err_console, fail
 
-STORE_HELP = "Project store (SQLite path or SQLAlchemy URL); implies --store. Default: qualmine-runs/qualmine.sqlite."
+STORE_HELP = ("Also use the project store: `--store PATH` (a SQLite file or SQLAlchemy URL, as on every other "
+              "command), or `--store` alone for the default (qualmine-runs/qualmine.sqlite, or $QUALMINE_STORE).")
+STORE_URL_HELP = "Deprecated spelling of `--store PATH` (still works)."
+DEFAULT_STORE = "(default)"   # what a bare `--store` stands for
+
+
+def bare_store_argv(argv: list[str]) -> list[str]:
+    """`argv` with a bare `--store` of `export qdpx` / `import qdpx` given its default value.
+
+    Those two commands took `--store` as a flag before `--store PATH` meant the same as on every
+    other command; the old spelling keeps working: `--store` followed by nothing or by another
+    option stands for the default store. (The CLI parser cannot make an option's value optional.)
+    """
+    if len(argv) < 2 or argv[0] not in ("export", "import") or argv[1] != "qdpx":
+        return argv
+    out = list(argv)
+    for i in range(len(out) - 1, 1, -1):
+        if out[i] == "--store" and (i + 1 == len(out) or out[i + 1].startswith("-")):
+            out.insert(i + 1, DEFAULT_STORE)
+    return out
+
+
+def _store_location(store: Optional[str], store_url: Optional[str]) -> tuple[bool, Optional[str]]:
+    """(use the store, its location or None for the default) from `--store [PATH]` and the old `--store-url`."""
+    if store_url:
+        err_console.print("[dim]note:[/] --store-url is deprecated: write --store PATH", highlight=False)
+        if store not in (None, DEFAULT_STORE) and store != store_url:
+            _fail(f"--store {store} and --store-url {store_url} name two stores; give one --store PATH")
+        return True, store_url
+    if store is None:
+        return False, None
+    return True, None if store == DEFAULT_STORE else store
 NAMES_HELP = "Code names in the QDA tool: 'both' ('中文 / English'), 'zh' or 'en'."
 LABELS_HELP = ("Language of code names that are not qualmine's own: 'auto' (as the file declares, else by script: "
                "Chinese -> zh, anything else -> en), 'zh' or 'en'.")
@@ -102,8 +133,9 @@ def export_qdpx_cmd(
     run: Path = typer.Option(..., "--run", help="Run folder written by `qualmine run` (or `qualmine import qdpx`)."),
     out: Path = typer.Option(..., "--out", help="The .qdpx file to write."),
     codebook: Optional[Path] = typer.Option(None, "--codebook", help="Codebook YAML (default: the run's own)."),
-    store: bool = typer.Option(False, "--store", help="Also export review decisions from the project store."),
-    store_url: Optional[str] = typer.Option(None, "--store-url", help=STORE_HELP),
+    store: Optional[str] = typer.Option(None, "--store", metavar="[PATH]",
+                                        help="Also export review decisions. " + STORE_HELP),
+    store_url: Optional[str] = typer.Option(None, "--store-url", help=STORE_URL_HELP, hidden=True),
     names: str = typer.Option("both", "--names", help=NAMES_HELP),
     name: Optional[str] = typer.Option(None, "--name", help="Project name shown in the QDA tool (default: run folder name)."),
     positions: str = typer.Option("standard", "--positions",
@@ -120,10 +152,11 @@ def export_qdpx_cmd(
         _fail(f"run folder {run} does not exist")
     _refuse_overwrite(out, force)
     decisions = segments = None
-    if store or store_url:
+    use_store, location = _store_location(store, store_url)
+    if use_store:
         from qualmine.outputs.refi.store_bridge import store_review_decisions
 
-        decisions, segments = store_review_decisions(store_url)
+        decisions, segments = store_review_decisions(location)
     try:
         result = export_qdpx(run, out, codebook=codebook, decisions=decisions, store_segments=segments,
                              name_lang=_names(names), name=name, positions=_positions(positions, auto=False))
@@ -168,8 +201,9 @@ def import_qdpx(
         None, "--coder", help="Each REFI user is a coder under their own name. NAME: the coder of codings without a "
                               "user (or of a single-user file); 'USER=NAME' (repeatable): rename a user."),
     out: Optional[Path] = typer.Option(None, "--out", help="Run folder to write (default qualmine-runs/import-<file stem>)."),
-    store: bool = typer.Option(False, "--store", help="Also append the coder's decisions to the project store."),
-    store_url: Optional[str] = typer.Option(None, "--store-url", help=STORE_HELP),
+    store: Optional[str] = typer.Option(None, "--store", metavar="[PATH]",
+                                        help="Also append the coder's decisions to the store. " + STORE_HELP),
+    store_url: Optional[str] = typer.Option(None, "--store-url", help=STORE_URL_HELP, hidden=True),
     max_segment_chars: int = typer.Option(300, "--max-segment-chars", help="Longest segment, as in `qualmine run`."),
     positions: str = typer.Option("auto", "--positions",
                                   help="How the file counts selection positions: 'auto' (from the writing tool, "
@@ -183,6 +217,7 @@ def import_qdpx(
     from qualmine.outputs.refi.project_import import read_qdpx, write_imported_run
 
     default, mapping = _coders(coder)
+    use_store, location = _store_location(store, store_url)
     out = out or default_runs_dir() / f"import-{file.stem}"
     from qualmine.outputs.run_folder import RunFolderError, check_run_folder
 
@@ -208,12 +243,12 @@ def import_qdpx(
                       f"({row.start}-{row.end}): {row.why}", highlight=False, soft_wrap=True)
     if len(project.problems) > 10:
         console.print(f"... {len(project.problems) - 10} more in {out}/import_problems", highlight=False)
-    if store or store_url:
+    if use_store:
         from qualmine.outputs.refi.store_bridge import record_imported_decisions
 
         from qualmine.coding.store.database import redact_url
 
-        result = record_imported_decisions(project, store_url)
+        result = record_imported_decisions(project, location)
         console.print(f"store {redact_url(result.url)}: {result.appended} decision(s) of coder(s) "
                       f"{', '.join(result.coders) or '(none)'} appended", highlight=False)
         _notes(result.notes)

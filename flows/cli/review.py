@@ -22,7 +22,10 @@ from qualmine.flows.cli.common import console, err_console, fail
 STORE_HELP = "Project store: a SQLite file path or a SQLAlchemy URL (default qualmine-runs/qualmine.sqlite, or $QUALMINE_STORE)."
 TRUST_HELP = ("Load a model pickled by an older qualmine (a pickle can run code: only a file you made yourself) "
               "and convert it to the pickle-free format.")
-ORDER_HELP = "Queue order: uncertainty (least sure first; needs a trained model, else scores near 0.5 first), document, code."
+ORDER_HELP = ("Queue order: uncertainty (least sure first; needs a trained model, else scores near 0.5 first and "
+              "uncoded segments most diverse first), document, code.")
+UNCODED_HELP = ("Offer segments with no suggestion as rows without a code, to be coded in add_codes: auto (when "
+                "the suggestions leave the queue short), always, never.")
 
 
 def register(app: typer.Typer) -> None:
@@ -75,6 +78,9 @@ def review_export(
     seed: int = typer.Option(SEED, "--seed", help="Seed choosing the double-coded share."),
     force: bool = typer.Option(False, "--force", help="Overwrite --out if it exists."),
     trust_model_file: bool = typer.Option(False, "--trust-model-file", help=TRUST_HELP),
+    uncoded: str = typer.Option("auto", "--uncoded", help=UNCODED_HELP),
+    preview: bool = typer.Option(False, "--preview", help="List the queue without claiming it: nothing is recorded, "
+                                 "the segments stay free for every coder, and the file cannot be imported."),
 ) -> None:
     """Write a review queue for one coder."""
     from qualmine.coding.review.export import StoreEmptyError, export_review_queue
@@ -85,7 +91,7 @@ def review_export(
         _fail(f"{out} exists (a coder may still be working in it); choose another --out or pass --force")
     try:
         options = QueueOptions(coder=coder, order=order, limit=limit, codes=tuple(code), double_code=double_code,
-                               seed=seed)
+                               seed=seed, uncoded=uncoded)
     except ValueError as exc:
         _fail(str(exc))
     with _open(store) as project:
@@ -96,15 +102,24 @@ def review_export(
         if order == "uncertainty":
             loaded = _load_model(project, None, trust_model_file)
             if loaded is None:
-                err_console.print("[dim]note:[/] no trained model yet: ordering by rule scores nearest 0.5")
+                err_console.print("[dim]note:[/] no trained model yet: ordering by rule scores nearest 0.5 "
+                                  "(uncoded segments: most diverse first)")
             else:
                 uncertainty = segment_uncertainty(project, loaded[0])
         try:
-            result = export_review_queue(project, options, out, uncertainty=uncertainty)
+            result = export_review_queue(project, options, out, uncertainty=uncertainty, claim=not preview)
         except (StoreEmptyError, ValueError) as exc:
             _fail(str(exc))
+    uncoded_note = f", {result.uncoded_segments} uncoded: type their codes into add_codes" if result.uncoded_segments else ""
     console.print(f"{result.rows} row(s) on {result.segments} segment(s) for {coder} "
-                  f"({result.double_coded_segments} double-coded) -> [bold]{result.path}[/]", highlight=False)
+                  f"({result.double_coded_segments} double-coded{uncoded_note}) -> [bold]{result.path}[/]",
+                  highlight=False)
+    if preview:
+        console.print("preview: nothing was recorded and no segment was claimed; this file cannot be imported "
+                      "(export without --preview to review)", highlight=False)
+    elif result.rows == 0:
+        console.print("nothing to review for this coder (every segment is decided or taken by another coder)",
+                      highlight=False)
 
 
 @review_app.command("import")
@@ -143,6 +158,7 @@ def review_suggest_and_export(
     order: str = typer.Option("uncertainty", "--order", help=ORDER_HELP),
     double_code: float = typer.Option(0.0, "--double-code"),
     seed: int = typer.Option(SEED, "--seed"),
+    uncoded: str = typer.Option("auto", "--uncoded", help=UNCODED_HELP),
 ) -> None:
     """Prefect flow: refresh model suggestions, then export one queue per coder."""
     if file_format not in ("xlsx", "csv"):
@@ -156,7 +172,7 @@ def review_suggest_and_export(
     wait_for_prefect(boot)
     results = run_flow(suggest_and_export, store=resolve_store_url(store), coders=list(coder), out_dir=str(out_dir),
                        file_format=file_format, order=order, limit=limit, codes=list(code),
-                       double_code=double_code, seed=seed)
+                       double_code=double_code, seed=seed, uncoded=uncoded)
     for result in results:
         console.print(f"{result.coder}: {result.rows} row(s) -> {result.path}", highlight=False)
 
@@ -190,6 +206,7 @@ def review_import_and_retrain(
         console.print(f"{Path(item.file).name}: {item.appended} new decision(s) for {item.coder}", highlight=False)
     if result.trained:
         _print_scores(result.trained.cross_validation)
+        _print_untrained(result.trained.untrained)
     if result.applied:
         console.print(f"model suggestions: {result.applied.suggestions} on {result.applied.segments} unreviewed segment(s)")
     for note in result.notes:
@@ -212,8 +229,65 @@ def suggest_train(
         except NotEnoughDecisions as exc:
             _fail(str(exc), code=1)
     _print_scores(result.cross_validation)
+    _print_untrained(result.untrained)
     console.print(f"trained on {result.segments} reviewed segment(s), {len(result.codes)} code(s) -> "
                   f"[bold]{result.path}[/]", highlight=False)
+
+
+@suggest_app.command("evaluate")
+def suggest_evaluate(
+    store: Optional[str] = typer.Option(None, "--store", help=STORE_HELP),
+    coder: List[str] = typer.Option([], "--coder", help="Evaluate on this coder's decisions (repeatable; "
+                                    "default: every human coder)."),
+    cv: int = typer.Option(5, "--cv", help="k-fold cross-validation with this many folds (the default method)."),
+    holdout: Optional[float] = typer.Option(None, "--holdout", help="Instead of k-fold: hold this share (0..1) of "
+                                            "the reviewed segments out, train on the rest."),
+    seed: int = typer.Option(0, "--seed"),
+    curve: str = typer.Option("50,100,200,500", "--curve", help="Reviewed counts for the learning curve, comma-separated "
+                              "(every training segment is always the last point; '' for that point only)."),
+    out: Optional[Path] = typer.Option(None, "--out", help="Folder for the tables (default: evaluation/ next to the store)."),
+) -> None:
+    """Measure the suggester on coders' decisions: per-code scores, untrained codes, learning curve."""
+    from qualmine.coding.store.database import store_folder
+    from qualmine.coding.suggest.evaluation import evaluate_suggester
+    from qualmine.coding.suggest.learning import MIN_TRAINING_SEGMENTS, reviewed_training_set
+    from qualmine.outputs import write_table
+
+    try:
+        sizes = sorted({int(v) for v in curve.replace(" ", "").split(",") if v})
+    except ValueError:
+        _fail(f"--curve must be whole numbers separated by commas, like 50,100,200; got {curve!r}")
+    if any(v < 1 for v in sizes):
+        _fail(f"--curve: reviewed counts must be >= 1; got {curve!r}")
+    with _open(store) as project:
+        humans = set(project.decisions()["coder"])
+        unknown = sorted(set(coder) - humans)
+        if unknown:
+            _fail(f"--coder: no decisions by {', '.join(unknown)} in the store", code=1)
+        training = reviewed_training_set(project, coders=list(coder) or None)
+        folder = out or store_folder(project.url) / "evaluation"
+    if len(training) < MIN_TRAINING_SEGMENTS:
+        _fail(f"only {len(training)} reviewed segment(s); at least {MIN_TRAINING_SEGMENTS} are needed to evaluate",
+              code=1)
+    try:
+        result = evaluate_suggester(training, method="holdout" if holdout is not None else "kfold",
+                                    folds=min(cv, len(training)), test_size=holdout or 0.2, curve=sizes,
+                                    random_state=seed)
+    except ValueError as exc:
+        _fail(str(exc))
+    written = (write_table(result.scores, folder, "evaluation_scores")
+               + write_table(result.untrained, folder, "evaluation_untrained")
+               + write_table(result.curve, folder, "learning_curve"))
+    title = f"{'held-out' if result.method == 'holdout' else f'{cv}-fold'} scores on {result.segments} reviewed segment(s)"
+    _print_scores(result.scores, title)
+    _print_untrained(result.untrained)
+    curve = Table(title="learning curve (by reviewed segments)")
+    for column in result.curve.columns:
+        curve.add_column(column.replace("_", " "))
+    for row in result.curve.itertuples(index=False):
+        curve.add_row(*[f"{v:.3f}" if isinstance(v, float) else str(v) for v in row])
+    console.print(curve)
+    console.print(f"tables written to [bold]{written[0].parent}[/]", highlight=False)
 
 
 @suggest_app.command("apply")
@@ -223,9 +297,18 @@ def suggest_apply(
     threshold: Optional[float] = typer.Option(None, "--threshold", help="Store codes with probability >= this "
                                               "(default: the threshold tuned when the model was trained)."),
     trust_model_file: bool = typer.Option(False, "--trust-model-file", help=TRUST_HELP),
+    run: Optional[Path] = typer.Option(None, "--run", help="Run folder for the model_suggestions table (default: "
+                                       "the latest run recorded in the store, else model-suggestions/ next to it)."),
 ) -> None:
-    """Add model suggestions (with scores) to segments no coder has reviewed yet."""
-    from qualmine.coding.suggest.learning import apply_model
+    """Add model suggestions (with scores) to segments no coder has reviewed yet, and write them as a table.
+
+    Nothing is claimed for any coder: the suggestions join every coder's queue as usual.
+    """
+    from qualmine.coding.store.database import store_folder
+    from qualmine.coding.suggest.learning import (
+        apply_model, latest_run_folder, load_trained_model, model_suggestions_table,
+    )
+    from qualmine.outputs import write_table
 
     with _open(store) as project:
         loaded = _load_model(project, model, trust_model_file)
@@ -235,7 +318,11 @@ def suggest_apply(
             run_id, scored, stored = apply_model(project, loaded[0], threshold=threshold)
         except ValueError as exc:
             _fail(str(exc))
-    console.print(f"{stored} model suggestion(s) on {scored} unreviewed segment(s) (run {run_id})", highlight=False)
+        table = model_suggestions_table(project, run_id, loaded[1])
+        folder = run or latest_run_folder(project) or store_folder(project.url) / "model-suggestions"
+    written = write_table(table, folder, "model_suggestions")
+    console.print(f"{stored} model suggestion(s) on {scored} unreviewed segment(s) (run {run_id}) -> "
+                  f"[bold]{written[0]}[/]", highlight=False)
 
 
 def agreement(
@@ -302,8 +389,18 @@ def store_status(store: Optional[str] = typer.Option(None, "--store", help=STORE
         console.print("orphaned decisions: none")
 
 
-def _print_scores(scores) -> None:
-    table = Table(title="cross-validated scores")
+def _print_untrained(untrained) -> None:
+    """Name every code the model does not learn on its own, why, and what predicts it instead."""
+    if untrained is None or not len(untrained):
+        return
+    console.print(f"{len(untrained)} code(s) not learned on their own (left out of micro / macro):", highlight=False)
+    for row in untrained.itertuples(index=False):
+        console.print(f"  {row.code_id}: {row.reason}; predicted by {row.rule}", highlight=False, soft_wrap=True,
+                      markup=False)
+
+
+def _print_scores(scores, title: str = "cross-validated scores (codes learned on their own)") -> None:
+    table = Table(title=title)
     for column in scores.columns:
         table.add_column(str(column))
     for row in scores.itertuples(index=False):

@@ -27,6 +27,11 @@ def test_csv_guessing(data_dir, make_corpus, check_offsets):
     assert doc.text == "电梯经常坏，维修要等好几天。物业也不管。" and doc.question == "q_dissatisfied"
     assert doc.attributes == {"role": "居民", "age_group": "60+"}
     segs = [s for s in corpus.segments if s.doc_id == doc.doc_id]
+    # The coding unit of a survey is the answer by default; --unit sentence splits it.
+    assert [s.text for s in segs] == ["电梯经常坏，维修要等好几天。物业也不管。"]
+    by_sentence = ingest_corpus(root, unit="sentence")
+    check_offsets(by_sentence)
+    segs = [s for s in by_sentence.segments if s.doc_id == doc.doc_id]
     assert [s.text for s in segs] == ["电梯经常坏，维修要等好几天。", "物业也不管。"]
     assert [(s.position, s.turn, s.speaker, s.question, s.is_interviewer) for s in segs] == [
         (0, 0, "q_dissatisfied", "q_dissatisfied", False), (1, 0, "q_dissatisfied", "q_dissatisfied", False)]
@@ -102,7 +107,8 @@ def test_xlsx(make_corpus, check_offsets):
     (root / "manifest.yaml").write_text(
         "files:\n  - path: s.xlsx\n    kind: survey\n    id_column: respondent_id\n"
         "    open_columns: [q_needs]\n    sheet: Sheet1\n", encoding="utf-8")
-    corpus = ingest_corpus(root)
+    assert [s.text for s in ingest_corpus(root).segments][0] == "希望社区多办一些健康讲座。每个月一次就好"   # one answer
+    corpus = ingest_corpus(root, unit="sentence")
     check_offsets(corpus)
     assert [(s.respondent_id, s.text) for s in corpus.segments] == [
         ("R01", "希望社区多办一些健康讲座。"), ("R01", "每个月一次就好"), ("3", "More evening classes, please.")]
@@ -165,7 +171,7 @@ def test_manifest_columns_and_report_frame(make_corpus):
 
 def test_semicolon_and_multiline_cells(make_corpus, check_offsets):
     csv_bytes = 'id;q\n1;"第一行回答。\r\n第二行回答"\n'.encode("utf-8")
-    corpus = ingest_corpus(make_corpus({"s.csv": csv_bytes}))
+    corpus = ingest_corpus(make_corpus({"s.csv": csv_bytes}), unit="sentence")
     check_offsets(corpus)
     (doc,) = corpus.documents
     assert doc.text == "第一行回答。\r\n第二行回答"

@@ -33,6 +33,8 @@ def _fill_as(coder: str, path, add: tuple[int, str] | None = None) -> dict[tuple
     """Decide every row as the simulated coder would; `add` = (sheet row, code id to add there)."""
     edits, said = {}, {}
     for row, (segment_id, code_id) in enumerate(_rows(path), start=2):
+        if not code_id:
+            continue          # an uncoded row (no suggestion): nothing to accept or reject
         said[(segment_id, code_id)] = edits.setdefault(row, {})["decision"] = simulated(coder, segment_id, code_id)
     if add:
         row, code_id = add
@@ -53,7 +55,7 @@ def loop(prefect_harness, tmp_path_factory):
     result = run_pipeline(RunSettings(corpus_dir=EXAMPLE_CORPUS, codebook_path=EXAMPLE_CODEBOOK, out_dir=root / "run",
                                       store=str(store_path)))
     files = run_flow(suggest_and_export, store=str(store_path), coders=["alice", "bob"], out_dir=str(root / "queues"),
-                     order="document", double_code=0.3, seed=5)
+                     order="document", double_code=0.3, seed=5, uncoded="never")   # suggestion rows only
     alice, bob = files
     # Alice adds a code the rules did not suggest, on a segment Bob reviews too.
     shared = {s for s, _ in _rows(bob.path)}

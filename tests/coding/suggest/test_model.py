@@ -58,9 +58,18 @@ def test_rare_codes_are_skipped_and_nothing_learnable_raises(en_planted):
     labels = [set(s) for s in labels]
     labels[0] = labels[0] | {"rare"}
     labels[1] = labels[1] | {"rare"}
-    model = CodeSuggester(min_positives=3).fit(texts, labels)
+    model = CodeSuggester(min_positives=3, rare_codes="prior").fit(texts, labels)
     assert "rare" not in model.classes_ and "rare" in model.skipped_codes_
     assert "2 positive" in model.skipped_codes_["rare"]
+    assert model.prior_["rare"] == pytest.approx(3 / (len(texts) + 2))       # smoothed prior, every segment
+    assert model.fallback_["rare"]["rule"].startswith("prior") and "too few positives" in model.fallback_["rare"]["rule"]
+    assert (model.predict_proba(texts[:3])["rare"] == model.prior_["rare"]).all()
+    # Default: a rare code gets an SVM column with the calibration pooled over the learned codes.
+    shared = CodeSuggester(min_positives=3).fit(texts, labels)
+    assert shared.rare_codes_ == ["rare"] and shared.classes_[-1] == "rare" and "rare" in shared.skipped_codes_
+    assert shared.fallback_["rare"]["rule"].startswith("rare: linear SVM")
+    j = shared.classes_.index("rare")
+    assert shared.predict_proba(texts)["rare"].nunique() > 1 and shared.coef_[:, j].any()
     with pytest.raises(ValueError, match="no code has at least 3 positive"):
         CodeSuggester().fit(texts[:5], [{"wait"}, set(), {"wait"}, set(), set()])
 
@@ -160,3 +169,14 @@ def test_fit_threshold_retunes_on_unlabelled_texts_and_keeps_the_reviewed_one(en
     assert model.fit_threshold([], []).threshold_ == reviewed
     fixed = CodeSuggester(threshold=0.4).fit(texts, labels).fit_threshold(test_texts, langs)
     assert fixed.threshold_ == 0.4
+
+
+def test_a_code_on_almost_every_segment_is_predicted_by_its_prior(en_planted):
+    (texts, labels), _ = en_planted
+    labels = [set(s) | {"everywhere"} for s in labels]
+    labels[0] = labels[0] - {"everywhere"}
+    model = CodeSuggester(min_positives=3).fit(texts, labels)
+    assert "everywhere" not in model.classes_ and "too few negatives" in model.fallback_["everywhere"]["rule"]
+    assert "1 negative" in model.fallback_["everywhere"]["reason"]
+    assert model.predict(texts[:4])["everywhere"].all()            # the prior is far above the threshold
+    assert list(model.predict_proba(texts[:2]).columns[-1:]) == ["everywhere"]

@@ -1,0 +1,79 @@
+"""`suggest train | evaluate | apply` and `review export --preview` as a user types them, on the example
+corpus with one coder's decisions; plus `evaluate_suggester` on planted data."""
+from __future__ import annotations
+
+import hashlib
+
+import pytest
+from typer.testing import CliRunner
+
+from qualmine.flows.cli.app import app
+from review_helpers import read_csv_rows, write_csv_rows
+
+runner = CliRunner()
+
+
+def invoke(*args: str):
+    return runner.invoke(app, [str(a) for a in args], catch_exceptions=False, terminal_width=200)
+
+
+@pytest.fixture()
+def reviewed(store, tmp_path):
+    """The example store after alice decided every suggested row (about one in four rejected)."""
+    path = store.url.removeprefix("sqlite:///")
+    out = tmp_path / "alice.csv"
+    assert invoke("review", "export", "--coder", "alice", "--out", out, "--store", path, "--uncoded", "never").exit_code == 0
+    rows = read_csv_rows(out)[:41]     # 40 rows: some codes end up too rare to learn (and the test stays fast)
+    header = rows[0]
+    for row in rows[1:]:
+        key = f"{row[header.index('segment_id')]}|{row[header.index('code_id')]}"
+        bucket = int(hashlib.sha1(key.encode()).hexdigest(), 16) % 4
+        row[header.index("decision")] = "reject" if bucket == 0 else "accept"
+    write_csv_rows(out, rows)
+    assert invoke("review", "import", out, "--coder", "alice", "--store", path).exit_code == 0
+    return path
+
+
+def test_train_names_untrained_codes_and_evaluate_writes_three_tables(reviewed, tmp_path):
+    from qualmine.outputs import read_table
+
+    train = invoke("suggest", "train", "--store", reviewed, "--cv", "3")
+    assert train.exit_code == 0, train.output
+    assert "not learned on their own" in train.output and "too few positives" in train.output
+    evaluate = invoke("suggest", "evaluate", "--store", reviewed, "--coder", "alice", "--cv", "3", "--curve", "8,16",
+                      "--out", tmp_path / "ev")
+    assert evaluate.exit_code == 0, evaluate.output
+    scores = read_table(tmp_path / "ev", "evaluation_scores")
+    untrained = read_table(tmp_path / "ev", "evaluation_untrained")
+    curve = read_table(tmp_path / "ev", "learning_curve")
+    learned = [c for c in scores["code_id"] if c not in ("micro", "macro")]
+    assert learned and not set(learned) & set(untrained["code_id"])         # untrained codes are listed apart
+    assert {"precision", "recall", "f1", "support"} <= set(scores.columns)
+    assert untrained["reason"].str.contains("too few").all() and untrained["rule"].str.len().gt(0).all()
+    assert list(curve.columns) == ["reviewed", "trained_codes", "micro_f1", "macro_f1", "test_segments"]
+    assert list(curve["reviewed"].astype(int))[:2] == [8, 16] and len(curve) == 3   # then every training segment
+    holdout = invoke("suggest", "evaluate", "--store", reviewed, "--holdout", "0.3", "--curve", "", "--out", tmp_path / "ho")
+    assert holdout.exit_code == 0 and "held-out scores" in holdout.output
+    nobody = invoke("suggest", "evaluate", "--store", reviewed, "--coder", "zed")
+    assert nobody.exit_code == 1 and "no decisions by zed" in nobody.output
+
+
+def test_apply_writes_a_table_and_claims_nothing(reviewed, tmp_path):
+    from qualmine.coding.store.database import ProjectStore
+    from qualmine.outputs import read_table
+
+    assert invoke("suggest", "train", "--store", reviewed, "--cv", "3").exit_code == 0
+    applied = invoke("suggest", "apply", "--store", reviewed, "--run", tmp_path / "run")
+    assert applied.exit_code == 0, applied.output
+    table = read_table(tmp_path / "run", "model_suggestions")
+    assert list(table.columns) == ["run_id", "segment_id", "doc_id", "respondent_id", "code_id", "score", "threshold",
+                                   "model_version"]
+    with ProjectStore(reviewed) as store:
+        model = store.suggestions("model")
+        assert len(table) == len(model) > 0 and set(table["segment_id"]) == set(model["segment_id"])
+        assert (table["score"].astype(float) >= table["threshold"].astype(float)).all()
+        exports_before = len(store.exports())
+    preview = invoke("review", "export", "--coder", "bob", "--out", tmp_path / "p.csv", "--store", reviewed, "--preview")
+    assert preview.exit_code == 0 and "nothing was recorded" in preview.output
+    with ProjectStore(reviewed) as store:
+        assert len(store.exports()) == exports_before
