@@ -20,7 +20,8 @@ def _coders(path) -> set[str]:
 
 def test_store_path_old_flag_and_deprecated_url(tmp_path, monkeypatch):
     qdpx = write_qdpx(tmp_path / "nvivo.qdpx", foreign_qde())
-    base = ["import", "qdpx", str(qdpx), "--coder", "jane", "--out", str(tmp_path / "run")]
+    # --force: each import replaces the one before in the same run folder (an import never overwrites without it)
+    base = ["import", "qdpx", str(qdpx), "--coder", "jane", "--out", str(tmp_path / "run"), "--force"]
     given = runner.invoke(app, [*base, "--store", str(tmp_path / "a.sqlite")])
     assert given.exit_code == 0, given.output
     assert _coders(tmp_path / "a.sqlite") == {"jane"}
