@@ -8,7 +8,7 @@ so the three documents cannot disagree. Reading (tables, manifest, store) happen
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 from pathlib import Path
 
@@ -21,6 +21,7 @@ from qualmine.coding.tables import chains as build_chains
 from qualmine.coding.tables import code_exemplars
 from qualmine.coding.tables import code_frequency as build_frequency
 from qualmine.outputs.report.codes import ReportMode, SelectedCodes, select_applications, store_decisions
+from qualmine.outputs.report.groups import attribute_settings
 from qualmine.outputs.report.topics import TopicSection, topic_section
 from qualmine.outputs.writers import read_table
 
@@ -133,6 +134,8 @@ class ReportData:
     links_note: str = ""
     exemplars: dict[str, tuple[Quote, ...]] = field(default_factory=dict)   # code_id -> quotes, every code
     reviewed_applications: int = 0     # applications shown whose (segment, code) a coder accepted or added
+    attribute_labels: dict[str, str] = field(default_factory=dict)         # from the corpus manifest
+    attribute_orders: dict[str, list[str]] = field(default_factory=dict)   # from the corpus manifest
 
     @cached_property
     def codes_with_children(self) -> frozenset[str]:
@@ -248,7 +251,11 @@ def load_report_data(run_dir: str | Path, mode: ReportMode = "suggestions", stor
         latest = None
     selected = select_applications(mode, tables.code_applications, tables.segments, latest)
     run_id = run_id or str(manifest.get("run_id") or Path(run_dir).name)
-    return assemble_report_data(tables, selected, codebook, run_id=run_id, notes=notes)
+    labels, orders, why = attribute_settings(manifest.get("corpus_dir"))
+    if why:
+        notes.append(why)
+    data = assemble_report_data(tables, selected, codebook, run_id=run_id, notes=notes)
+    return replace(data, attribute_labels=labels, attribute_orders=orders)
 
 
 def assemble_report_data(tables: RunTables, selected: SelectedCodes, codebook: Codebook | None,

@@ -19,7 +19,9 @@ from qualmine.coding.links import STRENGTH_WORDS, LinkThresholds, link_strength
 from qualmine.outputs.report.charts import FONT_STACK
 from qualmine.outputs.report.data import ReportData
 from qualmine.outputs.report.summary import executive_summary
-from qualmine.outputs.report.figures import MAX_CHART_VALUES, Figure, code_breakdown, report_figures, shown_label
+from qualmine.outputs.report.figures import (MAX_CHART_VALUES, Figure, attribute_title, code_breakdown, group_sizes,
+                                            report_figures, shown_label, significant_codes)
+from qualmine.outputs.report.groups import SIGNIFICANCE_NOTE
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 _XMLNS = re.compile(r'\s+xmlns="[^"]*"')
@@ -55,7 +57,9 @@ def mode_heading(data: ReportData) -> str:
 def _environment() -> Environment:
     env = Environment(loader=FileSystemLoader(str(TEMPLATES)), autoescape=select_autoescape(["html", "j2"]),
                       undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
-    env.globals.update(fmt_lift=fmt_lift, fmt_cell=fmt_cell, shown_label=shown_label,
+    env.globals.update(fmt_lift=fmt_lift, fmt_cell=fmt_cell, shown_label=shown_label, attribute_title=attribute_title,
+                       group_sizes=group_sizes, significant_codes=significant_codes,
+                       significance_note=SIGNIFICANCE_NOTE,
                        strength_words=lambda link: STRENGTH_WORDS[link.strength or link_strength(
                            link.respondents_both, link.p_value, link.connective_sentences)])
     return env
