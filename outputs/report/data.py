@@ -255,7 +255,11 @@ def load_report_data(run_dir: str | Path, mode: ReportMode = "suggestions", stor
     if why:
         notes.append(why)
     data = assemble_report_data(tables, selected, codebook, run_id=run_id, notes=notes)
-    return replace(data, attribute_labels=labels, attribute_orders=orders)
+    topics = data.topics
+    stage_notes = tuple(str(n) for n in (manifest.get("topics") or {}).get("notes") or ())
+    if topics is not None and stage_notes:
+        topics = replace(topics, notes=(*stage_notes, *topics.notes))
+    return replace(data, attribute_labels=labels, attribute_orders=orders, topics=topics)
 
 
 def assemble_report_data(tables: RunTables, selected: SelectedCodes, codebook: Codebook | None,

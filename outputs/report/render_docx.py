@@ -359,12 +359,14 @@ def build_docx(data: ReportData, figures: list[Figure] | None = None) -> Documen
         for note in data.topics.notes:
             doc.add_paragraph(f"Note: {note}")
         if data.topics.topics:
-            _table(doc, ["topic", "top terms", "aligned codes", "inherited recommendations", "segments",
+            _table(doc, ["topic", "top terms", "aligned codes", "inherited recommendations", "coherence", "segments",
                          "respondents"],
                    [[f"{t.topic_id} {t.label}", ", ".join(t.terms),
-                     "; ".join(data.code(c).label for c, _ in t.aligned) or "none (candidate new theme)",
-                     "; ".join(label for _, label in t.recommendations), t.segments, t.respondents]
-                    for t in data.topics.topics], size=8, label_columns=4, widths_mm=[30, 45, 35, 30, 15, 15])
+                     "; ".join(data.code(c).label for c, _ in t.aligned) or
+                     ("none (incoherent: not a candidate)" if t.incoherent else "none (candidate new theme)"),
+                     "; ".join(label for _, label in t.recommendations),
+                     "" if t.coherence is None else f"{t.coherence:.2f}", t.segments, t.respondents]
+                    for t in data.topics.topics], size=8, label_columns=4, widths_mm=[28, 42, 32, 26, 14, 14, 14])
         doc.add_paragraph("Candidate new themes:")
         for c in data.topics.candidates:
             doc.add_paragraph(f"{c.label} ({c.code_id}): {', '.join(c.keywords)}", style="List Bullet")

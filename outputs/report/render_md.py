@@ -178,10 +178,13 @@ def render_markdown(data: ReportData, figures: list[Figure] | None = None, image
     else:
         out += [f"> **Note:** {n}" for n in data.topics.notes] + ([""] if data.topics.notes else [])
         rows = [{"topic": f"{t.topic_id} {t.label}", "top terms": ", ".join(t.terms),
+                 "coherence": "" if t.coherence is None else f"{t.coherence:.2f}" + (" (incoherent)" if t.incoherent
+                                                                                   else ""),
                  "segments": "" if t.segments is None else t.segments,
                  "respondents": "" if t.respondents is None else t.respondents,
                  "aligned codes": "; ".join(f"{data.code(c).label} ({s:.0%})" if s == s else data.code(c).label
-                                            for c, s in t.aligned) or "none (candidate new theme)",
+                                            for c, s in t.aligned) or
+                 ("none (incoherent: not a candidate)" if t.incoherent else "none (candidate new theme)"),
                  "inherited recommendations": "; ".join(label for _, label in t.recommendations)}
                 for t in data.topics.topics]
         if rows:
