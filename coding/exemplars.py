@@ -21,8 +21,8 @@ Ranking rules, in order (each one only breaks the ties of the one before; see EX
 Then at most one quote per respondent, k quotes in all. Segments a coder rejected never reach
 the picker: `outputs.report.codes.select_applications` drops them before any table is built.
 
-`exemplar_support` is the machine's representativeness score, an explicit blend of four parts
-in [0, 1] (weights in SUPPORT_WEIGHTS):
+`exemplar_support` is the machine's representativeness score in [0, 1]: an explicit blend of three
+parts (weights in SUPPORT_WEIGHTS), and a tier for problem and cause codes:
 
 * profile: character n-gram TF-IDF cosine between the segment and the code's own words
   (definition, examples, keywords, label in the segment's language), scaled to the best
@@ -30,9 +30,11 @@ in [0, 1] (weights in SUPPORT_WEIGHTS):
 * hits: how many of the code's terms fired (1, 2, 3+ -> 1/3, 2/3, 1);
 * focus: 1 / number of distinct codes on the segment (a sentence coded six ways illustrates
   none of them well);
-* tone: for problem and cause codes, the segment carries an evaluative or negative cue
-  (太, 不, 没, 难, 慢, too, not, only, never, ...): "I had to come back three times" is a
-  problem, "my wife needed some paperwork and I tagged along" merely mentions one.
+* tone (problem and cause codes only): a segment with an evaluative or negative cue (太, 不,
+  没, 难, 慢, too, not, only, never, ...) scores in the upper half (0.5 + blend / 2), one without
+  in the lower half (blend / 2), so cue-bearing segments always rank first: "I had to come back
+  three times" states a problem, "my wife needed some paperwork and I tagged along" merely
+  mentions one.
 """
 from __future__ import annotations
 
@@ -48,13 +50,13 @@ QUOTES_PER_CODE = 3
 READABLE_CHARS = 60            # ~60 characters reads best in a table or report
 FRAGMENT_EM = 16               # a segment narrower than this (CJK char = 1 em) is a fragment: add context
 EXEMPLAR_RANKING = ("reviewed", "support", "length", "segment_id")
-SUPPORT_WEIGHTS = {"profile": 0.45, "hits": 0.2, "focus": 0.15, "tone": 0.2}
+SUPPORT_WEIGHTS = {"profile": 0.55, "hits": 0.25, "focus": 0.2}
 TONE_KINDS = ("problem", "cause")
 # Cues of an evaluation or a shortfall; plain substrings in Chinese, whole words in English.
 ZH_TONE_CUES = ("不", "没", "太", "难", "慢", "少", "只", "才", "麻烦", "繁琐", "问题", "缺", "差", "烦", "累",
                 "久", "跑了", "希望", "应该", "可惜", "失望", "抱怨")
-EN_TONE_CUES = ("not", "no", "never", "too", "only", "just", "hard", "difficult", "confusing", "slow", "long",
-                "again", "short", "lack", "little", "few", "nobody", "nothing", "problem", "frustrat\\w*",
+EN_TONE_CUES = ("not", "no", "never", "too", "only", "hard", "difficult", "confusing", "slow", "long",
+                "again", "short", "lack", "nobody", "nothing", "problem", "frustrat\\w*",
                 "annoy\\w*", "terrible", "wait\\w*", "back", "can't", "cannot", "didn't", "don't", "doesn't",
                 "isn't", "wasn't", "same", "repetitive", "boring", "complain\\w*", "honestly")
 _EN_TONE = re.compile(r"\b(?:" + "|".join(EN_TONE_CUES) + r")\b", re.IGNORECASE)
@@ -115,21 +117,24 @@ def exemplar_support(coded: pd.DataFrame, code: Code | None, codes_per_segment: 
         return pd.Series(dtype="float64", index=coded.index)
     texts = coded["text"].astype(str).tolist()
     parts: dict[str, np.ndarray] = {}
+    tone = None
     if code is not None:
         sim = _profile_similarity(texts, code)
         parts["profile"] = sim / sim.max() if sim.max() > 0 else sim
         if code.kind in TONE_KINDS:
-            parts["tone"] = np.array([1.0 if has_tone_cue(t) else 0.0 for t in texts])
+            tone = np.array([1.0 if has_tone_cue(t) else 0.0 for t in texts])
     hits = pd.to_numeric(coded["hits"], errors="coerce").fillna(1) if "hits" in coded.columns else None
     if hits is not None:
         parts["hits"] = np.minimum(hits.to_numpy(dtype=float), 3) / 3
     if codes_per_segment is not None:
         n = coded["segment_id"].map(codes_per_segment).fillna(1).clip(lower=1).to_numpy(dtype=float)
         parts["focus"] = 1 / n
-    if not parts:
-        return pd.Series(0.0, index=coded.index)
-    weight = sum(SUPPORT_WEIGHTS[name] for name in parts)
-    total = sum(SUPPORT_WEIGHTS[name] * values for name, values in parts.items()) / weight
+    total = np.zeros(len(texts))
+    if parts:
+        weight = sum(SUPPORT_WEIGHTS[name] for name in parts)
+        total = sum(SUPPORT_WEIGHTS[name] * values for name, values in parts.items()) / weight
+    if tone is not None:
+        total = 0.5 * tone + 0.5 * total
     return pd.Series(np.round(total, 4), index=coded.index)
 
 
