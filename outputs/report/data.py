@@ -290,7 +290,7 @@ def assemble_report_data(tables: RunTables, selected: SelectedCodes, codebook: C
         mode=selected.mode, mode_statement=selected.statement,
         overview=_overview(tables, apps),
         codes=codes,
-        chains=tuple(_chain_views(chains, links, tables.respondents, codes, selected.reviewed)),
+        chains=tuple(_chain_views(chains, links, tables.respondents, codes, selected.reviewed, exemplars)),
         frequency=frequency, attributes=attributes,
         cooccurrence=cooccurrence_matrix(apps, tables.segments, [c.code_id for c in codes]),
         links=links,
@@ -380,7 +380,13 @@ def _quote_maker(respondents: pd.DataFrame):
 
 
 def _chain_views(chains: pd.DataFrame, links: pd.DataFrame | None, respondents: pd.DataFrame,
-                 codes: tuple[CodeRef, ...], reviewed: frozenset = frozenset()) -> list[ChainView]:
+                 codes: tuple[CodeRef, ...], reviewed: frozenset = frozenset(),
+                 exemplars: dict[str, tuple[Quote, ...]] | None = None) -> list[ChainView]:
+    """The chains as the report shows them; quotes are the problem's exemplars when the report has them.
+
+    (A run written by an earlier picker keeps its `chains` table, but its report quotes what the
+    current picker and the coders' decisions choose, the same as the report's quotes by code.)
+    """
     by_id = {c.code_id: c for c in codes}
     quote = _quote_maker(respondents)
 
@@ -394,6 +400,11 @@ def _chain_views(chains: pd.DataFrame, links: pd.DataFrame | None, respondents: 
     for r in chains.to_dict("records"):
         problem, cause, rec = (ref(r["problem_id"], r["problem_label"]), ref(r["cause_id"], r["cause_label"]),
                                ref(r["recommendation_id"], r["recommendation_label"]))
+        if exemplars and str(r["problem_id"]) in exemplars:
+            r = {**r, **{f"quote_{i}": "" for i in range(1, QUOTES + 1)}}
+            for i, q in enumerate(exemplars[str(r["problem_id"])][:QUOTES], start=1):
+                r[f"quote_{i}"], r[f"quote_{i}_respondent"], r[f"quote_{i}_segment_id"] = q.text, q.respondent_id, \
+                    q.segment_id
         seg_ids = [r.get(f"quote_{i}_segment_id", "") for i in range(1, QUOTES + 1)]
         quotes = tuple(q for q in (quote(r.get(f"quote_{i}"), r.get(f"quote_{i}_respondent"), seg_ids[i - 1],
                                          (str(seg_ids[i - 1]), str(r["problem_id"])) in reviewed)

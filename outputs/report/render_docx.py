@@ -287,7 +287,6 @@ def _properties(doc: Document, data: ReportData, now: datetime | None = None) ->
     props.keywords = "qualmine; qualitative coding; theme summary"
     props.category = "Report"
     props.created = props.modified = now.replace(tzinfo=None)
-    props.last_printed = now.replace(tzinfo=None)
     props.revision = 1
 
 
