@@ -21,7 +21,7 @@ from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
-from docx.shared import Mm, Pt, RGBColor
+from docx.shared import Mm, Pt
 from docx.table import Table
 
 from qualmine.outputs.report.charts import KIND_COLORS, heat_color
@@ -33,7 +33,6 @@ from qualmine.outputs.report.groups import SIGNIFICANCE_NOTE
 from qualmine.outputs.report.render_html import fmt_cell, fmt_lift, mode_heading, thresholds_sentence
 from qualmine.outputs.report.summary import QUOTES_NOTE, STRENGTH_LEGEND, executive_summary, link_words
 
-BAR_CHARS = 24
 EAST_ASIAN_FONT = "Microsoft YaHei"     # Word substitutes its own Chinese font where this one is missing
 PAGE_WIDTH_MM, PAGE_HEIGHT_MM, MARGIN_MM = 210, 297, 20        # A4
 TEXT_WIDTH_MM = PAGE_WIDTH_MM - 2 * MARGIN_MM
@@ -133,7 +132,7 @@ def _chain(doc: Document, ch: ChainView) -> None:
         rows.append([role, code.label if code else "—", code.code_id if code else "", resp if code else "",
                      seg if code else ""])
     table = _table(doc, ["", "code", "id", "respondents", "segments"], rows, label_columns=3,
-                   widths_mm=[30, 70, 34, 18, 18])
+                   widths_mm=[36, 54, 32, 24, 24])
     colors = (KIND_COLORS["problem"], KIND_COLORS["cause"], KIND_COLORS["recommendation"])
     for row, color in zip(table.rows[1:], colors):
         _shade(row.cells[0], color)
