@@ -132,7 +132,7 @@ def _chain(doc: Document, ch: ChainView) -> None:
         rows.append([role, code.label if code else "—", code.code_id if code else "", resp if code else "",
                      seg if code else ""])
     table = _table(doc, ["", "code", "id", "respondents", "segments"], rows, label_columns=3,
-                   widths_mm=[36, 54, 32, 24, 24])
+                   widths_mm=[32, 48, 36, 28, 26])
     colors = (KIND_COLORS["problem"], KIND_COLORS["cause"], KIND_COLORS["recommendation"])
     for row, color in zip(table.rows[1:], colors):
         _shade(row.cells[0], color)
