@@ -91,3 +91,18 @@ def joining_connective_across(first_hits: list[ConnectiveHit], first_span: Span,
         if hit.start >= first_span[1] and hit.end <= first_len:
             return hit
     return None
+
+
+def joining_connective_in_turn(first_hits: list[ConnectiveHit], first_span: Span, first_len: int,
+                               between_hits: list[ConnectiveHit], second_hits: list[ConnectiveHit],
+                               second_span: Span) -> ConnectiveHit | None:
+    """The connective joining evidence in one sentence to evidence in a LATER sentence of the same turn.
+
+    As `joining_connective_across`, and also a connective in any sentence between the two
+    ("排队要等一个钟头。窗口只开一个。因为人手不够。" joins the queue to the staffing across the
+    middle sentence). `between_hits` are the connectives of the sentences in between, in order.
+    """
+    hit = joining_connective_across(first_hits, first_span, first_len, second_hits, second_span)
+    if hit is not None:
+        return hit
+    return between_hits[0] if between_hits else None

@@ -10,7 +10,7 @@ recommendation) pair, linked in the codebook or not:
   number of respondents with at least one codable (non-interviewer) segment; 1 = independent;
 * `p_value`: one-sided Fisher exact test of the same 2x2 respondent table (more together than
   chance), for reading lift on small samples;
-* `connective_sentences`: segments, or two adjacent segments of one speaker turn, where both
+* `connective_sentences`: segments, or two segments of one speaker turn (up to MAX_TURN_SPAN apart), where both
   codes' evidence is joined by a causal connective (rules: `coding.connectives`);
 * `candidate_link`: the pair is NOT linked by the codebook, yet co-occurs strongly:
   `respondents_both >= min_respondents`, `lift >= min_lift` and `p_value <= max_p_value`
@@ -18,6 +18,9 @@ recommendation) pair, linked in the codebook or not:
   chance, and unlikely by chance alone). Interview respondents raise many codes each, which
   inflates lift on mixed interview + survey corpora; the p-value guards against the smallest
   of those coincidences. A candidate is a prompt to read the quotes, not a finding.
+* `strength`: the evidence in plain words (`link_strength`): `strong` (at least 3 respondents
+  raised both and one-sided Fisher p <= 0.01, or p <= 0.05 with a connective sentence too),
+  `some` (at least 2 respondents and p <= 0.1, or at least one connective sentence) or `none`.
 
 A codebook link is inherited along `parent`: a sub-problem is linked to its parent's causes, and
 a problem to the recommendations of its linked causes (the same paths the `chains` table walks).
@@ -33,19 +36,24 @@ import pandas as pd
 from scipy.stats import fisher_exact
 
 from qualmine.coding.codebook import Code, Codebook
-from qualmine.coding.connectives import CausalConnectives, joining_connective, joining_connective_across
+from qualmine.coding.connectives import CausalConnectives, joining_connective, joining_connective_in_turn
 
 LINK_TYPES = ("problem-cause", "problem-recommendation", "cause-recommendation")
 LINK_COLUMNS = (
     "link_type", "from_id", "from_label", "to_id", "to_label", "codebook_linked", "codebook_basis",
     "from_respondents", "to_respondents", "respondents_both", "segments_both", "respondents_base",
     "lift", "p_value", "connective_sentences", "connective_example", "connective_example_respondent",
-    "candidate_link",
+    "candidate_link", "strength",
 )
+STRENGTHS = ("strong", "some", "none")
+STRENGTH_WORDS = {"strong": "strong support", "some": "some support", "none": "no support"}
 LINK_SENTENCE_COLUMNS = (
     "link_type", "from_id", "to_id", "scope", "segment_id", "next_segment_id", "doc_id", "respondent_id",
     "connective", "text",
 )
+
+
+MAX_TURN_SPAN = 4    # sentences apart within one turn that a connective may still join
 
 
 @dataclass(frozen=True)
@@ -104,6 +112,17 @@ def link_pairs(codebook: Codebook) -> list[LinkPair]:
     return pairs
 
 
+def link_strength(respondents_both: int, p_value: float, connective_sentences: int) -> str:
+    """`strong`, `some` or `none`: how well the data back a link (rules in the module docstring)."""
+    p = p_value if p_value == p_value else 1.0
+    said = connective_sentences or 0
+    if respondents_both >= 3 and (p <= 0.01 or (p <= 0.05 and said >= 1)):
+        return "strong"
+    if (respondents_both >= 2 and p <= 0.1) or said >= 1:
+        return "some"
+    return "none"
+
+
 def _codable(segments: pd.DataFrame) -> pd.DataFrame:
     if "is_interviewer" not in segments.columns:
         return segments
@@ -116,7 +135,9 @@ def link_sentences(codebook: Codebook, applications: pd.DataFrame, segments: pd.
     """Segments (or adjacent segment pairs of one turn) where a causal connective joins a pair's evidence.
 
     Columns: LINK_SENTENCE_COLUMNS. `scope` is `segment` (both in one segment; `next_segment_id`
-    empty) or `adjacent` (evidence in consecutive segments of the same document and turn).
+    empty), `adjacent` (evidence in consecutive segments of the same document and turn) or
+    `turn` (up to MAX_TURN_SPAN segments apart in the same turn; the connective may sit in a
+    sentence between them; `text` is the sentences from the first to the last).
     Evidence offsets (`start`, `end` of code_applications) index the document, as segment
     offsets do, so each is made local to its segment here.
     """
@@ -165,25 +186,30 @@ def link_sentences(codebook: Codebook, applications: pd.DataFrame, segments: pd.
                     rows.append({"link_type": found[0], "from_id": found[1], "to_id": found[2], "scope": "segment",
                                  "segment_id": segment_id, "next_segment_id": "", "doc_id": doc_id,
                                  "respondent_id": respondents[i], "connective": hit.connective, "text": text})
-        if i + 1 >= len(ids):
-            continue
-        next_id = ids[i + 1]
-        theirs = evidence.get(next_id)
-        if not theirs or docs[i + 1] != doc_id or turns[i + 1] != turns[i]:
-            continue
-        next_text = str(texts[i + 1])
-        for a, b in product(codes, theirs):
-            found = pair_type(a, b) if a != b else None
-            if found is None:
+        # Later sentences of the same turn (an interview answer, a survey answer cut into sentences):
+        # sentence splitting must not separate a cause from its problem.
+        j = i + 1
+        while j < len(ids) and j - i <= MAX_TURN_SPAN and docs[j] == doc_id and turns[j] == turns[i]:
+            theirs = evidence.get(ids[j])
+            if not theirs:
+                j += 1
                 continue
-            hit = joining_connective_across(hits_of(segment_id, text), mine[a], len(text),
-                                            hits_of(next_id, next_text), theirs[b])
-            if hit is not None:
-                joiner = "" if str(langs[i]) == "zh" else " "
-                rows.append({"link_type": found[0], "from_id": found[1], "to_id": found[2], "scope": "adjacent",
-                             "segment_id": segment_id, "next_segment_id": next_id, "doc_id": doc_id,
-                             "respondent_id": respondents[i], "connective": hit.connective,
-                             "text": text + joiner + next_text})
+            next_id, next_text = ids[j], str(texts[j])
+            between = [h for m in range(i + 1, j) for h in hits_of(ids[m], str(texts[m]))]
+            for a, b in product(codes, theirs):
+                found = pair_type(a, b) if a != b else None
+                if found is None:
+                    continue
+                hit = joining_connective_in_turn(hits_of(segment_id, text), mine[a], len(text), between,
+                                                 hits_of(next_id, next_text), theirs[b])
+                if hit is not None:
+                    joiner = "" if str(langs[i]) == "zh" else " "
+                    rows.append({"link_type": found[0], "from_id": found[1], "to_id": found[2],
+                                 "scope": "adjacent" if j == i + 1 else "turn",
+                                 "segment_id": segment_id, "next_segment_id": next_id, "doc_id": doc_id,
+                                 "respondent_id": respondents[i], "connective": hit.connective,
+                                 "text": joiner.join(str(texts[m]) for m in range(i, j + 1))})
+            j += 1
     frame = pd.DataFrame(rows, columns=list(LINK_SENTENCE_COLUMNS))
     # Codes present in both segments would report the same adjacent pair twice (a->b and b->a).
     return frame.drop_duplicates(["from_id", "to_id", "segment_id", "next_segment_id"]).reset_index(drop=True)
@@ -228,6 +254,7 @@ def links(codebook: Codebook, applications: pd.DataFrame, segments: pd.DataFrame
             "p_value": round(p_value, 6) if p_value == p_value else p_value,
             "connective_sentences": n_said, "connective_example": example,
             "connective_example_respondent": example_by, "candidate_link": candidate,
+            "strength": link_strength(both, p_value, n_said),
         })
     frame = pd.DataFrame(rows, columns=list(LINK_COLUMNS))
     return frame.astype({"codebook_linked": "bool", "candidate_link": "bool", "from_respondents": "int64",

@@ -10,10 +10,12 @@ from dataclasses import dataclass, fields
 import pandas as pd
 
 from qualmine.coding.codebook import Codebook
+from qualmine.coding.exemplars import exemplar_support, pick_exemplars, quote_context
 
 ALL = "(all)"
 MAX_ATTRIBUTE_VALUES = 30   # an attribute with more distinct values (free text, ids) is not a breakdown
 QUOTES_PER_CHAIN = 3
+MAX_EXEMPLAR_CANDIDATES = 2000   # per code; beyond this only the strongest mentions are ranked
 
 CODE_FREQUENCY_COLUMNS = (
     "code_id", "kind", "label_zh", "label_en", "parent", "attribute", "value",
@@ -26,7 +28,10 @@ CHAIN_COLUMNS = (
     "problem_segments", "problem_respondents", "cause_segments", "cause_respondents",
     "recommendation_segments", "recommendation_respondents", "problem_and_cause_respondents",
     "quote_1", "quote_1_respondent", "quote_2", "quote_2_respondent", "quote_3", "quote_3_respondent",
+    "quote_1_segment_id", "quote_2_segment_id", "quote_3_segment_id",
 )
+EXEMPLAR_COLUMNS = ("code_id", "rank", "segment_id", "respondent_id", "quote", "text", "reviewed", "support")
+Reviewed = frozenset  # of (segment_id, code_id) pairs a coder accepted or added
 
 
 @dataclass(frozen=True)
@@ -119,8 +124,51 @@ def chain_paths(codebook: Codebook) -> list[tuple[str, str | None, str | None]]:
     return paths
 
 
-def chains(codebook: Codebook, applications: pd.DataFrame, segments: pd.DataFrame) -> pd.DataFrame:
-    """One row per codebook path with support counts and up to three exemplar quotes of the problem."""
+def code_exemplars(codebook: Codebook, applications: pd.DataFrame, segments: pd.DataFrame,
+                   reviewed: Reviewed = frozenset(), k: int = QUOTES_PER_CHAIN,
+                   code_ids: list[str] | None = None) -> pd.DataFrame:
+    """Up to k exemplar quotes per code (EXEMPLAR_COLUMNS), ranked by `coding.exemplars.pick_exemplars`.
+
+    `reviewed`: (segment_id, code_id) pairs a coder accepted or added; they come first.
+    `quote` is the segment with its surrounding sentence when the segment is a fragment.
+    """
+    wanted = [c.id for c in codebook.codes] if code_ids is None else code_ids
+    cols = [c for c in ("segment_id", "code_id", "score", "hits") if c in applications.columns]
+    coded = applications[cols].drop_duplicates(["segment_id", "code_id"]).merge(
+        segments[["segment_id", "respondent_id", "text"]], on="segment_id", how="inner")
+    coded = coded[coded["code_id"].isin(wanted)]
+    per_segment = applications[["segment_id", "code_id"]].drop_duplicates().groupby("segment_id")["code_id"].nunique()
+    context = quote_context(segments, set(coded["segment_id"].astype(str)))
+    rows = []
+    for code_id, grp in coded.groupby("code_id", sort=False):
+        if len(grp) > MAX_EXEMPLAR_CANDIDATES:
+            # The profile similarity is fitted per code: on a huge corpus, rank the reviewed pairs
+            # and the segments where most of the code's terms fired, not every mention.
+            is_reviewed = [(s, code_id) in reviewed for s in grp["segment_id"].astype(str)]
+            grp = grp.assign(_r=is_reviewed, _h=grp["hits"] if "hits" in grp.columns else 1).sort_values(
+                ["_r", "_h", "segment_id"], ascending=[False, False, True]).head(MAX_EXEMPLAR_CANDIDATES)
+            grp = grp.drop(columns=["_r", "_h"])
+        code = codebook.code(code_id) if code_id in codebook.ids else None
+        grp = grp.assign(support=exemplar_support(grp, code, per_segment),
+                         reviewed=[(s, code_id) in reviewed for s in grp["segment_id"].astype(str)],
+                         quote=grp["segment_id"].astype(str).map(context).fillna(grp["text"].astype(str)))
+        for rank, r in enumerate(pick_exemplars(grp, k).itertuples(index=False), start=1):
+            rows.append({"code_id": code_id, "rank": rank, "segment_id": r.segment_id,
+                         "respondent_id": r.respondent_id, "quote": r.quote, "text": r.text,
+                         "reviewed": bool(r.reviewed), "support": float(r.support)})
+    frame = pd.DataFrame(rows, columns=list(EXEMPLAR_COLUMNS))
+    order = {c: i for i, c in enumerate(wanted)}
+    frame = frame.sort_values(["code_id", "rank"], key=lambda s: s.map(order) if s.name == "code_id" else s)
+    return frame.reset_index(drop=True).astype({"rank": "int64", "reviewed": "bool", "support": "float64"})
+
+
+def chains(codebook: Codebook, applications: pd.DataFrame, segments: pd.DataFrame,
+           reviewed: Reviewed = frozenset()) -> pd.DataFrame:
+    """One row per codebook path with support counts and up to three exemplar quotes of the problem.
+
+    The quotes are the problem's `code_exemplars` (coder-accepted first, then the most
+    representative machine-coded segments, one per respondent).
+    """
     coded = applications.merge(segments[["segment_id", "respondent_id", "text"]], on="segment_id", how="left")
     by_code = {code_id: grp for code_id, grp in coded.groupby("code_id", sort=False)}
     empty = coded.iloc[0:0]
@@ -132,12 +180,17 @@ def chains(codebook: Codebook, applications: pd.DataFrame, segments: pd.DataFram
         people = set(grp["respondent_id"].astype(str))
         return grp["segment_id"].nunique(), len(people), people
 
+    paths = chain_paths(codebook)
+    problems = list(dict.fromkeys(p for p, _, _ in paths))
+    exemplars = code_exemplars(codebook, applications, segments, reviewed, code_ids=problems)
+    quotes_of = {c: list(zip(g["quote"], g["respondent_id"], g["segment_id"]))
+                 for c, g in exemplars.groupby("code_id", sort=False)}
     rows = []
-    for n, (problem_id, cause_id, rec_id) in enumerate(chain_paths(codebook), start=1):
+    for n, (problem_id, cause_id, rec_id) in enumerate(paths, start=1):
         p_seg, p_resp, p_people = support(problem_id)
         c_seg, c_resp, c_people = support(cause_id)
         r_seg, r_resp, _ = support(rec_id)
-        quotes = exemplar_quotes(by_code.get(problem_id, empty), prefer_respondents=c_people)
+        quotes = quotes_of.get(problem_id, [])
         row = {
             "chain_id": f"CH{n:03d}", "problem_id": problem_id, "problem_label": _label(codebook, problem_id),
             "cause_id": cause_id or "", "cause_label": _label(codebook, cause_id),
@@ -147,35 +200,24 @@ def chains(codebook: Codebook, applications: pd.DataFrame, segments: pd.DataFram
             "problem_and_cause_respondents": len(p_people & c_people),
         }
         for i in range(QUOTES_PER_CHAIN):
-            text, who = quotes[i] if i < len(quotes) else ("", "")
+            text, who, seg = quotes[i] if i < len(quotes) else ("", "", "")
             row[f"quote_{i + 1}"], row[f"quote_{i + 1}_respondent"] = text, who
+            row[f"quote_{i + 1}_segment_id"] = seg
         rows.append(row)
     return pd.DataFrame(rows, columns=list(CHAIN_COLUMNS))
 
 
 def exemplar_quotes(coded: pd.DataFrame, prefer_respondents: set[str] = frozenset(), k: int = QUOTES_PER_CHAIN,
                     ) -> list[tuple[str, str]]:
-    """Pick k quotes from distinct respondents: highest score, then readable length, deterministic.
+    """k (quote, respondent) pairs from one code's applications joined with their segments.
 
-    Respondents who also raised `prefer_respondents`' code come first, so a chain's quotes show
-    the problem from people who named its cause too.
+    A thin wrapper of `coding.exemplars.pick_exemplars` (its ranking rules apply; pass
+    `support`/`reviewed` columns to steer it). `prefer_respondents` is kept for callers of the
+    earlier picker and no longer changes the ranking: preferring people who named a chain's
+    cause favoured talkative interviewees over quotes that illustrate the problem.
     """
-    if coded.empty:
-        return []
-    frame = coded.drop_duplicates("segment_id").copy()
-    length = frame["text"].astype(str).str.len()
-    frame["_pref"] = (~frame["respondent_id"].astype(str).isin(prefer_respondents)).astype(int)
-    frame["_len_penalty"] = (length - 60).abs()  # ~60 characters reads best in a table or report
-    frame = frame.sort_values(["_pref", "score", "_len_penalty", "segment_id"], ascending=[True, False, True, True])
-    picked, seen = [], set()
-    for text, who in zip(frame["text"].astype(str), frame["respondent_id"].astype(str)):
-        if who in seen:
-            continue
-        seen.add(who)
-        picked.append((text, who))
-        if len(picked) == k:
-            break
-    return picked
+    picked = pick_exemplars(coded, k)
+    return list(zip(picked["quote"].astype(str), picked["respondent_id"].astype(str)))
 
 
 def _label(codebook: Codebook, code_id: str | None) -> str:

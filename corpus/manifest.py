@@ -86,12 +86,38 @@ class FileEntry(BaseModel):
         return v
 
 
+class AttributeInfo(BaseModel):
+    """How reports name a respondent attribute and order its values (`attributes:` in the manifest).
+
+    e.g. `years_of_residence: {label: 居住年限 Years of residence, order: ["<1", 1-5, 5-10, ">10"]}`.
+    """
+
+    model_config = ConfigDict(extra="forbid")
+
+    label: str | None = None
+    order: list[str] | None = None
+
+    @field_validator("label", mode="before")
+    @classmethod
+    def _label_str(cls, v: Any) -> Any:
+        return str(v) if isinstance(v, (int, float)) and not isinstance(v, bool) else v
+
+    @field_validator("order", mode="before")
+    @classmethod
+    def _order_strs(cls, v: Any) -> Any:
+        # `order: [2019, 2020]` are ints to YAML; attribute values are always strings downstream.
+        if isinstance(v, list):
+            return ["" if x is None else str(x) for x in v]
+        return v
+
+
 class Manifest(BaseModel):
-    """The whole manifest: a list of file entries, at most one per path."""
+    """The whole manifest: a list of file entries, at most one per path, and how to show attributes."""
 
     model_config = ConfigDict(extra="forbid")
 
     files: list[FileEntry] = Field(default_factory=list)
+    attributes: dict[str, AttributeInfo] = Field(default_factory=dict)
 
     @model_validator(mode="after")
     def _unique_paths(self) -> "Manifest":
@@ -192,5 +218,7 @@ def _dotted(loc: list) -> str:
 
 
 def _allowed_fields(loc: list) -> list[str]:
+    if loc and loc[0] == "attributes" and len(loc) > 2:
+        return list(AttributeInfo.model_fields)
     model = FileEntry if any(isinstance(p, int) for p in loc) else Manifest
     return list(model.model_fields)

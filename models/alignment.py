@@ -14,6 +14,7 @@ import pandas as pd
 from qualmine.coding.codebook import Code, Codebook, LangTerms, LangText, dump_codebook, parse_codebook
 
 EXPLAINED_SHARE = 0.3
+MIN_CANDIDATE_COHERENCE = 0.0   # a topic's own c_npmi must be above this to be proposed as a code
 CANDIDATE_KEYWORDS = 8
 ALIGNMENT_COLUMNS = (
     "topic_id", "code_id", "code_label", "topic_segments", "code_segments", "overlap_segments", "share",
@@ -71,14 +72,20 @@ def unexplained_topics(topics: pd.DataFrame, alignment: pd.DataFrame, threshold:
 
 
 def candidate_codes(topics: pd.DataFrame, alignment: pd.DataFrame, exemplars: Mapping[str, list[str]],
-                    run_id: str = "", threshold: float = EXPLAINED_SHARE) -> Codebook | None:
-    """A codebook of `theme` codes, one per unexplained topic; None when every topic is explained.
+                    run_id: str = "", threshold: float = EXPLAINED_SHARE,
+                    coherence: Mapping[str, float] | None = None,
+                    min_coherence: float = MIN_CANDIDATE_COHERENCE) -> Codebook | None:
+    """A codebook of `theme` codes, one per unexplained COHERENT topic; None when there is none.
 
     topics: the `topics` table (topic_id, lang, rank, term, label). exemplars: topic_id -> quotes.
+    coherence: topic_id -> the topic's own c_npmi; when given, only topics above `min_coherence`
+    become candidates (a topic whose terms co-occur less than chance is not a theme).
     Ids are 'T-' + the topic id in upper case ('zh-03' -> 'T-ZH-03').
     """
     codes = []
     for topic_id in unexplained_topics(topics, alignment, threshold):
+        if coherence is not None and not coherence.get(topic_id, float("nan")) > min_coherence:
+            continue
         mine = topics[topics["topic_id"] == topic_id].sort_values("rank")
         lang = str(mine["lang"].iloc[0])
         terms = [str(t).replace("_", " ") for t in mine["term"]]

@@ -63,6 +63,27 @@ def npmi_coherence(top_terms: Sequence[Sequence], docs: Sequence[Sequence[str]],
     return value if math.isfinite(value) else float("nan")
 
 
+def topic_coherences(top_terms: Sequence[Sequence], docs: Sequence[Sequence[str]], top_n: int = COHERENCE_TOP_N,
+                     dictionary=None) -> list[float]:
+    """Each topic's own c_npmi (same counts as `npmi_coherence`); NaN for a topic with < 2 known terms."""
+    from gensim.corpora import Dictionary
+    from gensim.models.coherencemodel import CoherenceModel
+
+    docs = [d if type(d) is list else list(d) for d in docs]
+    dictionary = dictionary if dictionary is not None else Dictionary(docs)
+    topics = [[t for t in _terms(topic)[:top_n] if t in dictionary.token2id] for topic in top_terms]
+    scorable = [i for i, t in enumerate(topics) if len(t) >= 2]
+    out = [float("nan")] * len(topics)
+    if not scorable:
+        return out
+    model = CoherenceModel(topics=[topics[i] for i in scorable], texts=docs, dictionary=dictionary,
+                           coherence="c_npmi", topn=top_n, processes=1)
+    sliding_window_accumulator(model)
+    for i, value in zip(scorable, model.get_coherence_per_topic()):
+        out[i] = float(value) if math.isfinite(value) else float("nan")
+    return out
+
+
 @dataclass(frozen=True)
 class KChoice:
     """The chosen K, why, every K's score (K_SCORE_COLUMNS), and the fitted model of the chosen K."""

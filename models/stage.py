@@ -14,11 +14,14 @@ import pandas as pd
 
 from qualmine import SEED
 from qualmine.coding.codebook import Codebook
-from qualmine.models.alignment import ALIGNMENT_COLUMNS, EXPLAINED_SHARE, candidate_codes, topic_code_alignment
+from qualmine.models.alignment import (ALIGNMENT_COLUMNS, EXPLAINED_SHARE, MIN_CANDIDATE_COHERENCE, candidate_codes,
+                                       topic_code_alignment, unexplained_topics)
 from qualmine.models.base import TopicModelError, int_in, param_error
 from qualmine.models.engines import DEFAULT_ENGINE, ENGINES, make_topic_model
 from qualmine.models.prepare import LANGS, TextPreparer
-from qualmine.models.selection import K_SCORE_COLUMNS, MIN_DIVERSITY, k_range, select_k
+from qualmine.models.nonanswers import is_non_substantive
+from qualmine.models.selection import (COHERENCE_TOP_N, K_SCORE_COLUMNS, MIN_DIVERSITY, coherence_sample, k_range,
+                                       select_k, topic_coherences)
 from qualmine.models.tables import (SEGMENT_TOPIC_COLUMNS, TOPIC_COLUMNS, segment_topics_table, topic_exemplars,
                            topic_prevalence, topics_table)
 
@@ -144,6 +147,13 @@ def run_topic_stage(segments: pd.DataFrame, applications: pd.DataFrame, responde
     if not settings.include_interviewer and "is_interviewer" in segments:
         usable = segments[~segments["is_interviewer"].astype(str).str.lower().isin(("true", "1"))]
     usable = usable[usable["text"].astype(str).str.strip() != ""]
+    # "没有", "无", "都挺好", "no", "fine": fitted with the rest they become a topic of non-answers.
+    non_answer = usable["text"].astype(str).map(is_non_substantive).to_numpy(dtype=bool)
+    skipped_non_answers = int(non_answer.sum())
+    if skipped_non_answers and skipped_non_answers < len(usable):
+        usable = usable[~non_answer]
+    else:
+        skipped_non_answers = 0
     if usable.empty:
         raise TopicModelError("there are no (non-interviewer) segments to model: the run has no respondent text. "
                               "Check the corpus folder and the ingestion_report table")
@@ -162,7 +172,16 @@ def run_topic_stage(segments: pd.DataFrame, applications: pd.DataFrame, responde
             continue
         weights, preparers[lang] = model.doc_topic_, preparer
         ids = mine["segment_id"].astype(str).tolist()
-        parts["topics"].append(topics_table(model.top_terms(), lang, settings.engine))
+        table = topics_table(model.top_terms(), lang, settings.engine)
+        per_topic = topic_coherences(model.top_terms(COHERENCE_TOP_N), coherence_sample(docs))
+        table["coherence"] = table["topic_id"].map(
+            {tid: round(c, 4) for tid, c in zip(table["topic_id"].drop_duplicates(), per_topic)}).astype("float64")
+        parts["topics"].append(table)
+        chosen = scores[scores["k"] == model.k]["c_npmi"] if "k" in scores.columns else scores.iloc[0:0]
+        if len(chosen) and float(chosen.iloc[0]) < 0:
+            notes.append(f"{lang}: the chosen K={model.k} is incoherent (c_npmi {float(chosen.iloc[0]):.3f} < 0: its "
+                         "top terms occur together less often than chance); read its topics as rough groupings, "
+                         "not themes, and no topic below zero coherence is proposed as a candidate code")
         parts["segment_topics"].append(segment_topics_table(ids, weights, lang))
         parts["scores"].append(scores.assign(lang=lang)[["lang", *K_SCORE_COLUMNS]])
         empty = sum(1 for d in docs if not d)
@@ -171,6 +190,9 @@ def run_topic_stage(segments: pd.DataFrame, applications: pd.DataFrame, responde
             notes.append(f"{lang}: {empty} of {len(docs)} segment(s) had only stop words or rare words and got no topic")
     if not languages:
         raise TopicModelError("topics could not be fitted: " + "; ".join(errors or notes))
+    if skipped_non_answers:
+        notes.append(f"{skipped_non_answers} non-substantive answer(s) (没有, 无, 都挺好, no, none, fine …) kept out of "
+                     "topic fitting: they carry no theme and would form a topic of their own")
     notes = [f"topics skipped for {e}" for e in errors] + notes
     topics = pd.concat(parts["topics"], ignore_index=True)
     seg_topics = pd.concat(parts["segment_topics"], ignore_index=True) if parts["segment_topics"] else \
@@ -181,9 +203,15 @@ def run_topic_stage(segments: pd.DataFrame, applications: pd.DataFrame, responde
     code_terms = {code.id: set().union(*(t[code.id] for t in terms_by_lang.values())) for code in codebook.codes}
     alignment = topic_code_alignment(dominant, applications, topics, codebook, code_terms)
     exemplars = topic_exemplars(seg_topics, segments)
-    candidates = candidate_codes(topics, alignment, exemplars, run_id, settings.explained_share)
+    coherence = dict(zip(topics["topic_id"], topics["coherence"]))
+    candidates = candidate_codes(topics, alignment, exemplars, run_id, settings.explained_share, coherence)
+    incoherent = [t for t in unexplained_topics(topics, alignment, settings.explained_share)
+                  if not coherence.get(t, 0) > MIN_CANDIDATE_COHERENCE]
+    if incoherent:
+        notes.append(f"{len(incoherent)} topic(s) no code explains were not proposed as candidate codes because their "
+                     f"coherence is not above {MIN_CANDIDATE_COHERENCE:g}: {', '.join(incoherent)}")
     return TopicRun(
-        topics=topics[list(TOPIC_COLUMNS)], segment_topics=seg_topics,
+        topics=topics[[*TOPIC_COLUMNS, "coherence"]], segment_topics=seg_topics,
         topic_prevalence=topic_prevalence(topics, seg_topics, segments, respondents),
         topic_code_alignment=alignment[list(ALIGNMENT_COLUMNS)], topic_k_scores=scores,
         exemplars=exemplars, candidate_codes=candidates, languages=languages, notes=notes)

@@ -44,7 +44,7 @@ def build_report(run_dir: str | Path, mode: ReportMode = "suggestions", store: s
     figures = report_figures(data)
     paths = [write_html(data, run_dir / "report.html", figures),
              *write_markdown(data, run_dir / "report.md", figures),
-             write_docx(data, run_dir / "report.docx")]
+             write_docx(data, run_dir / "report.docx", figures)]
     notes = [*data.notes, *(n for n in (data.topics_note, data.agreement_note, data.links_note) if n)]
     result = ReportResult(run_dir, data.mode, data.mode_statement, paths, notes, len(data.chains))
     return result, data

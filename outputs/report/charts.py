@@ -68,7 +68,7 @@ def bar_chart(labels: Sequence[str], values: Sequence[float], *, title: str, col
     left = _label_width(labels)
     plot = width - left - 60
     top_value = max([float(v) for v in values] + [0.0]) or 1.0
-    body = [_label(10, 16, title, anchor="start", weight="bold", size=14, max_em=60)]
+    body = [_title(title, width)]
     body += _legend(legend, 10, 40)
     for i, (label, value) in enumerate(zip(labels, values)):
         y = top + i * row
@@ -82,19 +82,25 @@ def bar_chart(labels: Sequence[str], values: Sequence[float], *, title: str, col
 
 
 def grouped_bar_chart(categories: Sequence[str], series: Sequence[tuple[str, Sequence[float]]], *, title: str,
-                      value_format: str = "{:.0%}", width: int = 760, max_value: float | None = None) -> str:
-    """Horizontal bar groups: per category one bar per series (e.g. per code, one per attribute value)."""
+                      value_format: str = "{:.0%}", width: int = 760, max_value: float | None = None,
+                      footnote: str = "") -> str:
+    """Horizontal bar groups: per category one bar per series (e.g. per code, one per attribute value).
+
+    `footnote`: a line of small text under the bars (e.g. what a * on a label means).
+    """
     for name, values in series:
         if len(values) != len(categories):
             raise ValueError(f"series {name!r} has {len(values)} values for {len(categories)} categories")
     bar, gap = 12, 10
     group = bar * max(len(series), 1) + gap
-    top = 34 + 22
+    legend, lines = _wrapped_legend([(name, PALETTE[i % len(PALETTE)]) for i, (name, _) in enumerate(series)],
+                                    10, 40, wrap_at=width - 10)
+    top = 34 + 22 * lines
     left = _label_width(categories)
     plot = width - left - 60
     top_value = max_value or max([float(v) for _, vs in series for v in vs] + [0.0]) or 1.0
-    body = [_label(10, 16, title, anchor="start", weight="bold", size=14, max_em=60)]
-    body += _legend([(name, PALETTE[i % len(PALETTE)]) for i, (name, _) in enumerate(series)], 10, 40)
+    body = [_title(title, width)]
+    body += legend
     for c, category in enumerate(categories):
         y0 = top + c * group
         body.append(_label(left - 8, y0 + bar * len(series) / 2, str(category)))
@@ -107,7 +113,11 @@ def grouped_bar_chart(categories: Sequence[str], series: Sequence[tuple[str, Seq
                         f'{escape(value_format.format(value))}</title></rect>')
             body.append(_label(left + length + 4, y + (bar - 2) / 2, value_format.format(value), anchor="start",
                                size=10, fill="#555555"))
-    return _svg(width, top + len(categories) * group + 6, body, title)
+    height = top + len(categories) * group + 6
+    if footnote:
+        body.append(_label(10, height + 8, footnote, anchor="start", size=10, fill="#555555", max_em=200))
+        height += 20
+    return _svg(width, height, body, title)
 
 
 def heat_map(row_labels: Sequence[str], col_labels: Sequence[str], values: Sequence[Sequence[float]], *,
@@ -119,8 +129,8 @@ def heat_map(row_labels: Sequence[str], col_labels: Sequence[str], values: Seque
     left = _label_width(row_labels)
     head = _label_width(col_labels) + 30
     peak = max([float(v) for r in values for v in r] + [0.0]) or 1.0
-    width = left + n_cols * cell + 20
-    body = [_label(10, 16, title, anchor="start", weight="bold", size=14, max_em=60)]
+    width = max(left + n_cols * cell + 20, min(760, text_em(title) * 14.5 + 20))
+    body = [_title(title, width)]
     for j, label in enumerate(col_labels):
         x = left + j * cell + cell / 2
         shown = fit_label(str(label))
@@ -144,6 +154,11 @@ def heat_map(row_labels: Sequence[str], col_labels: Sequence[str], values: Seque
     return _svg(width, head + n_rows * cell + 10, body, title)
 
 
+def _title(title: str, width: float) -> str:
+    # Bold 14 px: about 14 px per em; the full title stays in the tooltip when it is cut.
+    return _label(10, 16, title, anchor="start", weight="bold", size=14, max_em=max((width - 20) / 14.5, 10))
+
+
 def heat_color(share: float) -> str:
     """The heat map's colour for a value at `share` (0..1) of the maximum, as #RRGGBB."""
     return _blue(share)
@@ -157,9 +172,18 @@ def _blue(share: float) -> str:
 
 
 def _legend(items: Sequence[tuple[str, str]], x: float, y: float) -> list[str]:
-    out = []
+    return _wrapped_legend(items, x, y, wrap_at=None)[0]
+
+
+def _wrapped_legend(items: Sequence[tuple[str, str]], x: float, y: float, wrap_at: float | None,
+                    ) -> tuple[list[str], int]:
+    """Legend swatches left to right, a new line before one that would pass `wrap_at`; (elements, lines)."""
+    out, x0, lines = [], x, 1
     for name, color in items:
+        step = 16 + min(text_em(str(name)), 14) * FONT_SIZE + 18
+        if wrap_at is not None and x > x0 and x + step - 18 > wrap_at:
+            x, y, lines = x0, y + 22, lines + 1
         out.append(f'<rect x="{x:.1f}" y="{y - 6:.1f}" width="12" height="12" fill="{color}"/>')
         out.append(_label(x + 16, y, str(name), anchor="start", max_em=14))
-        x += 16 + min(text_em(str(name)), 14) * FONT_SIZE + 18
-    return out
+        x += step
+    return out, lines

@@ -34,6 +34,7 @@ class SelectedCodes:
     applications: pd.DataFrame      # code_applications columns
     statement: str
     decisions_used: int              # current (segment, code, coder) decisions that were folded in
+    reviewed: frozenset = frozenset()   # (segment_id, code_id) pairs whose verdict is accept (incl. added)
 
 
 def review_verdicts(latest: pd.DataFrame) -> pd.DataFrame:
@@ -89,7 +90,8 @@ def select_applications(mode: ReportMode, suggestions: pd.DataFrame, segments: p
                      "suggestions shown unreviewed.")
     columns = list(CODE_APPLICATION_COLUMNS)
     frame = pd.concat([kept[columns], added[columns]], ignore_index=True)
-    return SelectedCodes(mode, frame.astype(suggestions.dtypes.to_dict()), statement, len(latest))
+    reviewed = frozenset(zip(accepted["segment_id"].astype(str), accepted["code_id"].astype(str)))
+    return SelectedCodes(mode, frame.astype(suggestions.dtypes.to_dict()), statement, len(latest), reviewed)
 
 
 def _whole_segment_applications(keys: pd.DataFrame, segments: pd.DataFrame) -> pd.DataFrame:

@@ -9,17 +9,20 @@ from __future__ import annotations
 
 from qualmine import QualmineError
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 from pathlib import Path
 
 import pandas as pd
 
 from qualmine.coding.codebook import Codebook, CodebookError, load_codebook
+from qualmine.coding.links import link_strength
 from qualmine.coding.links import links as build_links
 from qualmine.coding.tables import chains as build_chains
+from qualmine.coding.tables import code_exemplars
 from qualmine.coding.tables import code_frequency as build_frequency
 from qualmine.outputs.report.codes import ReportMode, SelectedCodes, select_applications, store_decisions
+from qualmine.outputs.report.groups import attribute_settings
 from qualmine.outputs.report.topics import TopicSection, topic_section
 from qualmine.outputs.writers import read_table
 
@@ -46,6 +49,8 @@ class Quote:
     text: str
     respondent_id: str
     attributes: tuple[tuple[str, str], ...]     # (attribute, value), non-empty values only
+    segment_id: str = ""
+    reviewed: bool = False                      # a coder accepted or added this code on the segment
 
     @property
     def attribution(self) -> str:
@@ -69,6 +74,7 @@ class LinkEvidence:
     connective_example: str
     connective_example_respondent: str
     candidate_link: bool
+    strength: str = ""          # strong | some | none (coding.links.link_strength); '' on an older links table
 
 
 @dataclass(frozen=True)
@@ -127,6 +133,10 @@ class ReportData:
     topics_note: str = ""
     agreement_note: str = ""
     links_note: str = ""
+    exemplars: dict[str, tuple[Quote, ...]] = field(default_factory=dict)   # code_id -> quotes, every code
+    reviewed_applications: int = 0     # applications shown whose (segment, code) a coder accepted or added
+    attribute_labels: dict[str, str] = field(default_factory=dict)         # from the corpus manifest
+    attribute_orders: dict[str, list[str]] = field(default_factory=dict)   # from the corpus manifest
 
     @cached_property
     def codes_with_children(self) -> frozenset[str]:
@@ -242,7 +252,15 @@ def load_report_data(run_dir: str | Path, mode: ReportMode = "suggestions", stor
         latest = None
     selected = select_applications(mode, tables.code_applications, tables.segments, latest)
     run_id = run_id or str(manifest.get("run_id") or Path(run_dir).name)
-    return assemble_report_data(tables, selected, codebook, run_id=run_id, notes=notes)
+    labels, orders, why = attribute_settings(manifest.get("corpus_dir"))
+    if why:
+        notes.append(why)
+    data = assemble_report_data(tables, selected, codebook, run_id=run_id, notes=notes)
+    topics = data.topics
+    stage_notes = tuple(str(n) for n in (manifest.get("topics") or {}).get("notes") or ())
+    if topics is not None and stage_notes:
+        topics = replace(topics, notes=(*stage_notes, *topics.notes))
+    return replace(data, attribute_labels=labels, attribute_orders=orders, topics=topics)
 
 
 def assemble_report_data(tables: RunTables, selected: SelectedCodes, codebook: Codebook | None,
@@ -253,12 +271,19 @@ def assemble_report_data(tables: RunTables, selected: SelectedCodes, codebook: C
     recompute = codebook is not None and (selected.decisions_used > 0 or selected.mode == "reviewed")
     if recompute:
         frequency = build_frequency(codebook, apps, tables.segments, tables.respondents)
-        chains = build_chains(codebook, apps, tables.segments)
+        chains = build_chains(codebook, apps, tables.segments, selected.reviewed)
     else:
         frequency, chains = tables.code_frequency, tables.chains
     links, links_note = _links(tables, codebook, apps, recompute)
     codes = _codes(codebook, frequency)
     attributes = tuple(v for v in dict.fromkeys(frequency["attribute"].astype(str)) if v != ALL)
+    quote = _quote_maker(tables.respondents)
+    exemplars: dict[str, tuple[Quote, ...]] = {}
+    if codebook is not None:
+        picked = code_exemplars(codebook, apps, tables.segments, selected.reviewed)
+        for code_id, grp in picked.groupby("code_id", sort=False):
+            exemplars[str(code_id)] = tuple(quote(r.quote, r.respondent_id, r.segment_id, r.reviewed)
+                                            for r in grp.itertuples(index=False))
     return ReportData(
         run_id=run_id,
         title=f"主题摘要报告 Theme summary — {codebook.name if codebook else run_id}",
@@ -266,7 +291,7 @@ def assemble_report_data(tables: RunTables, selected: SelectedCodes, codebook: C
         mode=selected.mode, mode_statement=selected.statement,
         overview=_overview(tables, apps),
         codes=codes,
-        chains=tuple(_chain_views(chains, links, tables.respondents, codes)),
+        chains=tuple(_chain_views(chains, links, tables.respondents, codes, selected.reviewed, exemplars)),
         frequency=frequency, attributes=attributes,
         cooccurrence=cooccurrence_matrix(apps, tables.segments, [c.code_id for c in codes]),
         links=links,
@@ -280,6 +305,9 @@ def assemble_report_data(tables: RunTables, selected: SelectedCodes, codebook: C
         "No inter-coder agreement has been computed for this run (it has no agreement table): the codes have not "
         "been double-coded, or 'qualmine agreement' has not been run.",
         links_note=links_note,
+        exemplars=exemplars,
+        reviewed_applications=sum(1 for pair in zip(apps["segment_id"].astype(str), apps["code_id"].astype(str))
+                                  if pair in selected.reviewed),
     )
 
 
@@ -324,26 +352,19 @@ def _link(links: pd.DataFrame | None, from_id: str, to_id: str) -> LinkEvidence 
     return LinkEvidence(
         str(r["link_type"]), from_id, to_id, _bool(r["codebook_linked"]), int(r["respondents_both"]),
         int(r["segments_both"]), float(r["lift"]), float(r["p_value"]), int(r["connective_sentences"]),
-        str(r["connective_example"] or ""), str(r["connective_example_respondent"] or ""), _bool(r["candidate_link"]))
+        str(r["connective_example"] or ""), str(r["connective_example_respondent"] or ""), _bool(r["candidate_link"]),
+        link_strength(int(r["respondents_both"]), float(r["p_value"]), int(r["connective_sentences"])))
 
 
 def _bool(value: object) -> bool:
     return value is True or str(value).strip().lower() in ("true", "1")
 
 
-def _chain_views(chains: pd.DataFrame, links: pd.DataFrame | None, respondents: pd.DataFrame,
-                 codes: tuple[CodeRef, ...]) -> list[ChainView]:
-    by_id = {c.code_id: c for c in codes}
+def _quote_maker(respondents: pd.DataFrame):
     attrs = respondents.set_index(respondents["respondent_id"].astype(str))
     attr_cols = [c for c in respondents.columns if c != "respondent_id"]
 
-    def ref(code_id: object, label: object) -> CodeRef | None:
-        code_id = "" if code_id is None or pd.isna(code_id) else str(code_id)
-        if not code_id:
-            return None
-        return by_id.get(code_id, CodeRef(code_id, "", str(label or ""), ""))
-
-    def quote(text: object, who: object) -> Quote | None:
+    def quote(text: object, who: object, segment_id: object = "", reviewed: bool = False) -> Quote | None:
         text = "" if text is None or pd.isna(text) else str(text)
         if not text:
             return None
@@ -353,13 +374,41 @@ def _chain_views(chains: pd.DataFrame, links: pd.DataFrame | None, respondents: 
             row = attrs.loc[who]
             row = row.iloc[0] if isinstance(row, pd.DataFrame) else row
             pairs = tuple((c, str(row[c])) for c in attr_cols if pd.notna(row[c]) and str(row[c]).strip())
-        return Quote(text, who, pairs)
+        segment_id = "" if segment_id is None or pd.isna(segment_id) else str(segment_id)
+        return Quote(text, who, pairs, segment_id, bool(reviewed))
+
+    return quote
+
+
+def _chain_views(chains: pd.DataFrame, links: pd.DataFrame | None, respondents: pd.DataFrame,
+                 codes: tuple[CodeRef, ...], reviewed: frozenset = frozenset(),
+                 exemplars: dict[str, tuple[Quote, ...]] | None = None) -> list[ChainView]:
+    """The chains as the report shows them; quotes are the problem's exemplars when the report has them.
+
+    (A run written by an earlier picker keeps its `chains` table, but its report quotes what the
+    current picker and the coders' decisions choose, the same as the report's quotes by code.)
+    """
+    by_id = {c.code_id: c for c in codes}
+    quote = _quote_maker(respondents)
+
+    def ref(code_id: object, label: object) -> CodeRef | None:
+        code_id = "" if code_id is None or pd.isna(code_id) else str(code_id)
+        if not code_id:
+            return None
+        return by_id.get(code_id, CodeRef(code_id, "", str(label or ""), ""))
 
     views = []
     for r in chains.to_dict("records"):
         problem, cause, rec = (ref(r["problem_id"], r["problem_label"]), ref(r["cause_id"], r["cause_label"]),
                                ref(r["recommendation_id"], r["recommendation_label"]))
-        quotes = tuple(q for q in (quote(r.get(f"quote_{i}"), r.get(f"quote_{i}_respondent"))
+        if exemplars and str(r["problem_id"]) in exemplars:
+            r = {**r, **{f"quote_{i}": "" for i in range(1, QUOTES + 1)}}
+            for i, q in enumerate(exemplars[str(r["problem_id"])][:QUOTES], start=1):
+                r[f"quote_{i}"], r[f"quote_{i}_respondent"], r[f"quote_{i}_segment_id"] = q.text, q.respondent_id, \
+                    q.segment_id
+        seg_ids = [r.get(f"quote_{i}_segment_id", "") for i in range(1, QUOTES + 1)]
+        quotes = tuple(q for q in (quote(r.get(f"quote_{i}"), r.get(f"quote_{i}_respondent"), seg_ids[i - 1],
+                                         (str(seg_ids[i - 1]), str(r["problem_id"])) in reviewed)
                                    for i in range(1, QUOTES + 1)) if q is not None)
         views.append(ChainView(
             chain_id=str(r["chain_id"]), problem=problem, cause=cause, recommendation=rec,

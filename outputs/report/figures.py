@@ -8,6 +8,7 @@ import pandas as pd
 
 from qualmine.outputs.report.charts import KIND_COLORS, bar_chart, grouped_bar_chart, heat_map
 from qualmine.outputs.report.data import ALL, ReportData
+from qualmine.outputs.report.groups import SIGNIFICANCE_NOTE, group_differences, ordered
 
 MAX_CHART_VALUES = 8     # an attribute with more values than this is shown as a table, not bars
 
@@ -41,12 +42,40 @@ def _rolled_up(data: ReportData) -> pd.DataFrame:
 
 
 def code_breakdown(data: ReportData, attribute: str) -> pd.DataFrame:
-    """Respondent share per code (rows, codebook order) and attribute value (columns); parents incl. sub-codes."""
+    """Respondent share per code (rows, codebook order) and attribute value (columns, natural order).
+
+    Parents include their sub-codes. Columns follow the manifest's order for the attribute, else
+    `groups.guess_order` (numeric ranges by their lower bound).
+    """
     frequency = _rolled_up(data)
     rows = frequency[frequency["attribute"].astype(str) == attribute]
     table = rows.pivot_table(index="code_id", columns="value", values="respondent_share", aggfunc="first")
     order = [c.code_id for c in data.codes if c.code_id in table.index]
-    return table.reindex(order).fillna(0.0)
+    columns = ordered([str(v) for v in dict.fromkeys(rows["value"].astype(str)) if str(v) in table.columns],
+                      data.attribute_orders.get(attribute))
+    return table.reindex(index=order, columns=columns).fillna(0.0)
+
+
+def attribute_title(data: ReportData, attribute: str) -> str:
+    """The attribute's name in the report: the manifest's label, else its key."""
+    return data.attribute_labels.get(attribute) or attribute
+
+
+def attribute_slug(attribute: str) -> str:
+    """The file-name part of an attribute's chart (figure name `by_<slug>`)."""
+    return _slug(attribute)
+
+
+def group_sizes(data: ReportData, attribute: str) -> dict[str, int]:
+    """Respondents per value of `attribute` (the n of each group)."""
+    rows = data.frequency[data.frequency["attribute"].astype(str) == attribute]
+    return {str(v): int(n) for v, n in zip(rows["value"], rows["respondents_in_group"])}
+
+
+def significant_codes(data: ReportData, attribute: str) -> set[str]:
+    """Codes whose share differs between the groups of `attribute` (`groups.group_differences`)."""
+    tests = group_differences(data.frequency, attribute, rolled_up=bool(data.codes_with_children))
+    return set(tests.loc[tests["differs"], "code_id"])
 
 
 def overall_respondents(data: ReportData) -> dict[str, int]:
@@ -73,10 +102,14 @@ def report_figures(data: ReportData) -> list[Figure]:
         table = code_breakdown(data, attribute)
         if table.empty or table.shape[1] > MAX_CHART_VALUES:
             continue
-        title = f"按 {attribute} 分组的提及比例 Share of respondents by {attribute}" + note
-        labels = [shown_label(data, c, short=True) for c in table.index]
-        series = [(str(v), [float(x) for x in table[v]]) for v in table.columns]
-        figures.append(Figure(f"by_{_slug(attribute)}", title, grouped_bar_chart(labels, series, title=title)))
+        name = attribute_title(data, attribute)
+        flagged = significant_codes(data, attribute)
+        title = f"按 {name} 分组的提及比例 Share of respondents by {name}" + note
+        labels = [("* " if c in flagged else "") + shown_label(data, c, short=True) for c in table.index]
+        sizes = group_sizes(data, attribute)
+        series = [(f"{v} (n={sizes.get(str(v), '?')})", [float(x) for x in table[v]]) for v in table.columns]
+        figures.append(Figure(f"by_{_slug(attribute)}", title, grouped_bar_chart(
+            labels, series, title=title, footnote=SIGNIFICANCE_NOTE if flagged else "")))
     matrix = data.cooccurrence
     used = [c for c in matrix.index if matrix.loc[c, c] > 0]
     if len(used) >= 2:

@@ -15,10 +15,13 @@ import pandas as pd
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup
 
-from qualmine.coding.links import LinkThresholds
+from qualmine.coding.links import STRENGTH_WORDS, LinkThresholds, link_strength
 from qualmine.outputs.report.charts import FONT_STACK
 from qualmine.outputs.report.data import ReportData
-from qualmine.outputs.report.figures import MAX_CHART_VALUES, Figure, code_breakdown, report_figures, shown_label
+from qualmine.outputs.report.summary import executive_summary
+from qualmine.outputs.report.figures import (MAX_CHART_VALUES, Figure, attribute_title, code_breakdown, group_sizes,
+                                            report_figures, shown_label, significant_codes)
+from qualmine.outputs.report.groups import SIGNIFICANCE_NOTE
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 _XMLNS = re.compile(r'\s+xmlns="[^"]*"')
@@ -54,7 +57,11 @@ def mode_heading(data: ReportData) -> str:
 def _environment() -> Environment:
     env = Environment(loader=FileSystemLoader(str(TEMPLATES)), autoescape=select_autoescape(["html", "j2"]),
                       undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
-    env.globals.update(fmt_lift=fmt_lift, fmt_cell=fmt_cell, shown_label=shown_label)
+    env.globals.update(fmt_lift=fmt_lift, fmt_cell=fmt_cell, shown_label=shown_label, attribute_title=attribute_title,
+                       group_sizes=group_sizes, significant_codes=significant_codes,
+                       significance_note=SIGNIFICANCE_NOTE,
+                       strength_words=lambda link: STRENGTH_WORDS[link.strength or link_strength(
+                           link.respondents_both, link.p_value, link.connective_sentences)])
     return env
 
 
@@ -76,7 +83,8 @@ def render_html(data: ReportData, figures: list[Figure] | None = None) -> str:
     template = _environment().get_template("report.html.j2")
     # The font stack is our constant, not data: CSS needs its quotes unescaped.
     return template.render(data=data, figures=inline, font_stack=Markup(FONT_STACK), mode_heading=mode_heading(data),
-                           thresholds=thresholds_sentence(), wide_tables=wide_attribute_tables(data))
+                           thresholds=thresholds_sentence(), wide_tables=wide_attribute_tables(data),
+                           summary=executive_summary(data))
 
 
 def write_html(data: ReportData, path: str | Path, figures: list[Figure] | None = None) -> Path:

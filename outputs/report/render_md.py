@@ -14,8 +14,11 @@ from pathlib import Path
 import pandas as pd
 
 from qualmine.outputs.report.data import ChainView, LinkEvidence, ReportData
-from qualmine.outputs.report.figures import Figure, code_breakdown, report_figures, shown_label
+from qualmine.outputs.report.figures import (Figure, attribute_title, code_breakdown, group_sizes, report_figures,
+                                            shown_label, significant_codes)
+from qualmine.outputs.report.groups import SIGNIFICANCE_NOTE
 from qualmine.outputs.report.render_html import fmt_cell, fmt_lift, mode_heading, thresholds_sentence
+from qualmine.outputs.report.summary import QUOTES_NOTE, STRENGTH_LEGEND, executive_summary, link_words
 
 FILES_DIR = "report_files"
 LINK_TABLE_COLUMNS = {
@@ -59,7 +62,8 @@ def _link_line(name: str, link: LinkEvidence | None) -> str:
     book = "in the codebook" if link.codebook_linked else "not in the codebook"
     flag = " · **candidate link**" if link.candidate_link else ""
     p = "" if math.isnan(link.p_value) else f", p={link.p_value:.3f}"
-    return (f"- {name}: {link.respondents_both} respondents raised both ({link.segments_both} segments), lift "
+    return (f"- {name}: **{link_words(link).split(' (')[0]}** — {link.respondents_both} respondents raised both "
+            f"({link.segments_both} segments), lift "
             f"{fmt_lift(link.lift)}{p}, {link.connective_sentences} connective sentence(s); {book}{flag}")
 
 
@@ -83,10 +87,44 @@ def _chain(ch: ChainView) -> list[str]:
             lines += [f"Connective sentence ({link.from_id} ↔ {link.to_id}):", "",
                       _quote_block(f"“{link.connective_example}” — {link.connective_example_respondent}"), ""]
     for q in ch.quotes:
-        lines += [_quote_block(q.text), ">", _quote_block(f"— {q.attribution}"), ""]
+        lines += [_quote_block(q.text), ">", _quote_block(f"— {q.attribution}" + (" · coder-reviewed" if q.reviewed
+                                                                                  else "")), ""]
     if not ch.quotes:
         lines += ["No coded quote for this problem.", ""]
     return lines
+
+
+def summary_lines(data: ReportData) -> list[str]:
+    """The executive summary as Markdown (also the head of the Prefect artifact)."""
+    summary = executive_summary(data)
+    out = ["## 执行摘要 Executive summary", "",
+           f"{summary.respondents} respondents, {summary.applications} code applications. {summary.mode_sentence}", ""]
+    if not summary.problems:
+        out += ["No problem code was applied.", ""]
+    for i, p in enumerate(summary.problems, start=1):
+        out.append(f"{i}. **{esc(p.label)}** — {p.respondents} respondents ({p.share:.0%}).")
+        causes = "; ".join(f"{esc(c.label)} (**{c.words}**: {c.numbers})" for c in p.causes)
+        recs = "; ".join(f"{esc(c.label)} (**{c.words}**: {c.numbers})" for c in p.recommendations)
+        out.append(f"   - 原因 Supported causes: {causes or 'none of the codebook causes is supported by the data'}")
+        out.append(f"   - 建议 Recommendations: {recs or 'none co-occurs with this problem beyond chance'}")
+    out += ["", STRENGTH_LEGEND, ""]
+    return out
+
+
+def quotes_lines(data: ReportData) -> list[str]:
+    """Every code's exemplar quotes as Markdown."""
+    out = ["## 代码引文 Quotes by code", "", QUOTES_NOTE, ""]
+    if not data.exemplars:
+        out += ["No quotes: the run's codebook is not available.", ""]
+    for code in data.codes:
+        quotes = data.exemplars.get(code.code_id)
+        if not quotes:
+            continue
+        out += [f"### {esc(code.label)} ({esc(code.code_id)}, {code.kind})", ""]
+        for q in quotes:
+            tag = "coder-reviewed" if q.reviewed else "machine-coded"
+            out += [_quote_block(q.text), ">", _quote_block(f"— {q.attribution} · {tag}"), ""]
+    return out
 
 
 def render_markdown(data: ReportData, figures: list[Figure] | None = None, image_dir: str | None = FILES_DIR) -> str:
@@ -100,6 +138,7 @@ def render_markdown(data: ReportData, figures: list[Figure] | None = None, image
                                                                  if data.codebook_name else ""), "",
            f"**{mode_heading(data)}.** {esc(data.mode_statement)}", ""]
     out += [f"> **Note:** {esc(n)}" for n in data.notes] + ([""] if data.notes else [])
+    out += summary_lines(data)
     out += ["## 概览 Overview", "", "| documents | respondents | segments | coded segments | code applications | "
             "ingested | rejected | skipped |", "|---|---|---|---|---|---|---|---|",
             f"| {o.documents} | {o.respondents} | {o.segments} | {o.coded_segments} | {o.code_applications} | "
@@ -116,6 +155,7 @@ def render_markdown(data: ReportData, figures: list[Figure] | None = None, image
         out += [f"None: no pair outside the codebook co-occurs strongly enough ({thresholds_sentence()}).", ""]
     else:
         out += [f"Flagged when {thresholds_sentence()}.", "", *md_table(data.candidate_links, LINK_TABLE_COLUMNS), ""]
+    out += quotes_lines(data)
     out += ["## 代码频次 Code frequency by respondent group", ""]
     by_name = {f.name: f for f in figures}
     for fig in figures:
@@ -125,8 +165,14 @@ def render_markdown(data: ReportData, figures: list[Figure] | None = None, image
         table = code_breakdown(data, attribute)
         if table.empty:
             continue
-        shown = table.rename(index=lambda c: shown_label(data, c)).map(lambda v: f"{v:.0%}").reset_index()
-        out += [f"Share of respondents by {attribute}:", "", *md_table(shown.rename(columns={"code_id": "code"})), ""]
+        flagged = significant_codes(data, attribute)
+        sizes = group_sizes(data, attribute)
+        shown = table.rename(index=lambda c: ("* " if c in flagged else "") + shown_label(data, c))
+        shown = shown.rename(columns=lambda v: f"{v} (n={sizes.get(str(v), '?')})").map(lambda v: f"{v:.0%}")
+        out += [f"Share of respondents by {attribute_title(data, attribute)}:", "",
+                *md_table(shown.reset_index().rename(columns={"code_id": "code"})), ""]
+        if flagged:
+            out += [SIGNIFICANCE_NOTE, ""]
     out += ["## 代码共现 Code co-occurrence", ""]
     if "cooccurrence" in by_name:
         out += [f"![{by_name['cooccurrence'].title}]({image_dir}/cooccurrence.svg)", ""]
@@ -138,10 +184,13 @@ def render_markdown(data: ReportData, figures: list[Figure] | None = None, image
     else:
         out += [f"> **Note:** {esc(n)}" for n in data.topics.notes] + ([""] if data.topics.notes else [])
         rows = [{"topic": f"{t.topic_id} {t.label}", "top terms": ", ".join(t.terms),
+                 "coherence": "" if t.coherence is None else f"{t.coherence:.2f}" + (" (incoherent)" if t.incoherent
+                                                                                   else ""),
                  "segments": "" if t.segments is None else t.segments,
                  "respondents": "" if t.respondents is None else t.respondents,
                  "aligned codes": "; ".join(f"{data.code(c).label} ({s:.0%})" if s == s else data.code(c).label
-                                            for c, s in t.aligned) or "none (candidate new theme)",
+                                            for c, s in t.aligned) or
+                 ("none (incoherent: not a candidate)" if t.incoherent else "none (candidate new theme)"),
                  "inherited recommendations": "; ".join(label for _, label in t.recommendations)}
                 for t in data.topics.topics]
         if rows:

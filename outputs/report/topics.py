@@ -28,6 +28,11 @@ class TopicView:
     respondents: int | None
     aligned: tuple[tuple[str, float], ...]          # (code_id, share), strongest first
     recommendations: tuple[tuple[str, str], ...]    # (recommendation_id, label) inherited via aligned codes
+    coherence: float | None = None                  # the topic's own c_npmi (None: an older run)
+
+    @property
+    def incoherent(self) -> bool:
+        return self.coherence is not None and not self.coherence > 0
 
 
 @dataclass(frozen=True)
@@ -47,11 +52,15 @@ class TopicSection:
 
 def topic_section(topics: pd.DataFrame | None, prevalence: pd.DataFrame | None,
                   alignment: pd.DataFrame | None, candidate_yaml: str | None,
-                  codebook: Codebook | None) -> TopicSection | None:
-    """Assemble the section; None when the run has no topic output at all."""
+                  codebook: Codebook | None, stage_notes: tuple[str, ...] = ()) -> TopicSection | None:
+    """Assemble the section; None when the run has no topic output at all.
+
+    `stage_notes`: what the topic stage said (run manifest `topics.notes`): non-answers kept out,
+    an incoherent K, incoherent topics not proposed as codes.
+    """
     if topics is None and alignment is None and candidate_yaml is None:
         return None
-    notes: list[str] = []
+    notes: list[str] = list(stage_notes)
     views: list[TopicView] = []
     aligned = pd.DataFrame(columns=["topic_id", "code_id", "share"])
     if alignment is not None:
@@ -75,10 +84,14 @@ def topic_section(topics: pd.DataFrame | None, prevalence: pd.DataFrame | None,
             mine = aligned[aligned["topic_id"] == topic_id].sort_values("share", ascending=False)
             recs = inherited[inherited["topic_id"] == topic_id].drop_duplicates("recommendation_id")
             seg, resp = counts.get(topic_id, (None, None))
+            coherence = None
+            if "coherence" in grp.columns and pd.notna(grp["coherence"].iloc[0]):
+                coherence = float(grp["coherence"].iloc[0])
             views.append(TopicView(
                 topic_id, label, terms, seg, resp,
                 tuple((str(c), float(s)) for c, s in zip(mine["code_id"], mine["share"])),
-                tuple((str(i), str(lab)) for i, lab in zip(recs["recommendation_id"], recs["recommendation_label"]))))
+                tuple((str(i), str(lab)) for i, lab in zip(recs["recommendation_id"], recs["recommendation_label"])),
+                coherence))
     else:
         notes.append("The run has no topics table: only the candidate themes are shown.")
     candidates: tuple[CandidateTheme, ...] = ()

@@ -44,7 +44,7 @@ def test_stage_tables_on_a_planted_run():
                           TopicSettings(k=2, seed=1), run_id="t")
     assert set(run.topics["topic_id"]) == {"zh-01", "zh-02"}
     assert run.topics.groupby("topic_id")["rank"].max().le(15).all()
-    assert list(run.topics.columns) == ["topic_id", "lang", "engine", "rank", "term", "weight", "label"]
+    assert list(run.topics.columns) == ["topic_id", "lang", "engine", "rank", "term", "weight", "label", "coherence"]
     dominant = run.segment_topics[run.segment_topics["dominant"]]
     assert dominant["segment_id"].is_unique and len(dominant) == 40      # the 3 stop-word answers get no topic
     assert any("3 of 43 segment(s) had only stop words" in n for n in run.notes)

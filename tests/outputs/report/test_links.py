@@ -8,7 +8,7 @@ import pytest
 
 from qualmine.coding.codebook import parse_codebook
 from qualmine.coding.links import (
-    LinkThresholds, aligned_codes, link_pairs, link_sentences, links, topic_recommendations,
+    LinkThresholds, aligned_codes, link_pairs, link_sentences, link_strength, links, topic_recommendations,
 )
 
 CODEBOOK = """
@@ -152,3 +152,29 @@ def test_the_alignment_threshold_is_the_topic_stages_explained_share():
 
     # A topic the topic stage calls unexplained (a candidate theme) must inherit nothing.
     assert MIN_ALIGNMENT_SHARE == EXPLAINED_SHARE
+
+
+def test_a_connective_in_a_sentence_between_two_coded_ones_of_one_turn_joins_them(book):
+    rows = [("We queue for hours at the counter.", {"P-A": "queue"}), ("It is like this every month.", {}),
+            ("Because there are too few staff.", {}), ("They have too few staff anyway.", {"C-A": "too few staff"})]
+    text, segs, apps, at = "", [], [], 0
+    for i, (sentence, codes) in enumerate(rows):
+        segs.append({"segment_id": f"t{i}", "doc_id": "d", "respondent_id": "r", "start": at, "end": at + len(sentence),
+                     "text": sentence, "position": i, "turn": 1, "lang": "en", "is_interviewer": False})
+        for code, term in codes.items():
+            local = sentence.index(term)
+            apps.append({"segment_id": f"t{i}", "code_id": code, "start": at + local, "end": at + local + len(term)})
+        at += len(sentence) + 1
+    said = link_sentences(book, pd.DataFrame(apps), pd.DataFrame(segs))
+    assert said[["from_id", "to_id", "scope", "connective"]].values.tolist() == [["P-A", "C-A", "turn", "because"]]
+    assert said.text.iloc[0] == " ".join(sentence for sentence, _ in rows)
+
+
+def test_link_strength_in_words_from_its_numbers(book, frames):
+    apps, segs = frames
+    table = links(book, apps, segs)
+    assert row(table, "P-A", "C-A").strength == "strong"          # 4 of 9 people, p = 1/126, 2 sentences
+    assert row(table, "P-B", "C-B").strength == "some"            # 1 person, but said with "due to"
+    assert link_strength(1, 0.72, 0) == "none" and link_strength(6, 0.002, 0) == "strong"
+    assert link_strength(3, 0.03, 0) == "some" and link_strength(3, 0.03, 1) == "strong"
+    assert link_strength(2, 0.2, 0) == "none" and link_strength(0, float("nan"), 0) == "none"
