@@ -81,7 +81,9 @@ def build_queue(options: QueueOptions, *, suggestions: pd.DataFrame, segments: p
         rows = rows[rows["code_id"].isin(options.codes)]
     mine = decisions[decisions["coder"] == options.coder]
     decided = set(zip(mine["segment_id"], mine["code_id"]))
-    rows = rows[[(sid, cid) not in decided for sid, cid in zip(rows["segment_id"], rows["code_id"])]]
+    # A boolean Series, not a list: an empty list would select no *columns* (KeyError on an empty queue).
+    rows = rows[pd.Series([(sid, cid) not in decided for sid, cid in zip(rows["segment_id"], rows["code_id"])],
+                          index=rows.index, dtype=bool)]
     others = set(pd.concat([assignments.loc[assignments["coder"] != options.coder, "segment_id"],
                             decisions.loc[decisions["coder"] != options.coder, "segment_id"]]))
     taken = rows["segment_id"].isin(others)
