@@ -1,0 +1,102 @@
+"""What the document pages show: the list of documents, and one document (a transcript or a
+survey respondent's answers) with coded spans and pending suggestions in place.
+
+Built on `ReviewSite`'s cached snapshot (flows/web/pages.py); the cutting into highlighted
+pieces is `coding.review.web_document`.
+"""
+from __future__ import annotations
+
+import pandas as pd
+from sqlalchemy import select
+
+from qualmine.coding.store import schema as s
+from qualmine.coding.review.web_document import colour_classes, document_marks, document_pieces, view_documents
+from qualmine.coding.review.web_store import ReviewNotFound
+from qualmine.flows.web.pages import ReviewSite
+
+MAX_DOCUMENTS_LISTED = 2000
+
+
+def documents_page(site: ReviewSite, coder: str | None) -> dict:
+    """Every transcript, and every survey respondent (one entry per respondent and file), with counts."""
+    snap = site.snapshot()
+    documents, segments = snap.documents, snap.segments
+    decisions = site.decisions()
+    people = decisions[~decisions["coder"].astype(str).str.startswith("model:")]
+    coded = set(people.loc[people["decision"].isin(["accept", "add"]), "segment_id"])
+    per_doc = segments.groupby("doc_id")["segment_id"].agg(["size", lambda v: int(v.isin(coded).sum())])
+    per_doc.columns = ["segments", "coded"]
+    suggested = snap.suggestions.groupby(
+        snap.suggestions["segment_id"].map(segments.set_index("segment_id")["doc_id"]))["segment_id"].nunique()
+    entries: dict[tuple, dict] = {}
+    for doc in documents.itertuples(index=False):
+        respondent = doc.respondent_id if isinstance(doc.respondent_id, str) and doc.respondent_id else ""
+        survey = doc.kind == "survey" and bool(respondent)
+        key = ("survey", doc.source_file, respondent) if survey else ("transcript", doc.doc_id, "")
+        entry = entries.setdefault(key, {"doc_id": doc.doc_id, "kind": "survey" if survey else "transcript",
+                                         "source_file": doc.source_file, "respondent_id": respondent,
+                                         "segments": 0, "coded": 0, "suggested": 0})
+        if doc.doc_id in per_doc.index:
+            entry["segments"] += int(per_doc.at[doc.doc_id, "segments"])
+            entry["coded"] += int(per_doc.at[doc.doc_id, "coded"])
+        entry["suggested"] += int(suggested.get(doc.doc_id, 0))
+    listed = sorted(entries.values(), key=lambda e: (e["kind"] != "transcript", e["source_file"], e["respondent_id"]))
+    return {"documents": listed[:MAX_DOCUMENTS_LISTED], "total": len(listed), "coder": coder or "",
+            "max_listed": MAX_DOCUMENTS_LISTED}
+
+
+def document_page(site: ReviewSite, doc_id: str, coder: str) -> dict:
+    """One document view: each shown document's pieces, the codes used in it, and the codebook."""
+    snap = site.snapshot()
+    try:
+        kind, shown = view_documents(snap.documents, doc_id)
+    except KeyError:
+        raise ReviewNotFound(f"unknown document id {doc_id!r}: no such document in the store") from None
+    ids = list(shown["doc_id"])
+    with site.store.engine.connect() as conn:
+        texts = dict(conn.execute(select(s.documents.c.doc_id, s.documents.c.text)
+                                  .where(s.documents.c.doc_id.in_(ids))).all())
+    code_ids = [c["code_id"] for c in snap.code_list]
+    colours = colour_classes(code_ids)
+    labels = {c["code_id"]: c for c in snap.code_list}
+    decisions = site.decisions()
+    mine = decisions[decisions["coder"] == coder]
+    decided = set(zip(mine["segment_id"], mine["code_id"]))
+    blocks, used = [], set()
+    for doc in shown.itertuples(index=False):
+        segs = snap.segments[snap.segments["doc_id"] == doc.doc_id]
+        on = snap.suggestions[snap.suggestions["segment_id"].isin(set(segs["segment_id"]))]
+        marks = document_marks(segs, on, decisions, coder, set(code_ids))
+        used |= {m.code_id for m in marks}
+        chips = _chips(segs, on, labels, decided)
+        text = texts.get(doc.doc_id, "")
+        pieces = document_pieces(text, marks, colours, cuts=set(chips))
+        blocks.append({"doc_id": doc.doc_id, "question": _text(doc.question), "length": len(text),
+                       "pieces": pieces, "chips": chips})
+    first = shown.iloc[0]
+    legend = [dict(labels[c], colour=colours[c]) for c in code_ids if c in used]
+    return {"kind": kind, "doc_id": doc_id, "source_file": _text(first["source_file"]),
+            "respondent_id": _text(first["respondent_id"]), "blocks": blocks, "legend": legend,
+            "codes": snap.code_list, "coder": coder,
+            "attributes": site._attributes(snap, _text(first["respondent_id"]))}
+
+
+def _chips(segments: pd.DataFrame, suggestions: pd.DataFrame, labels: dict, decided: set) -> dict[int, list[dict]]:
+    """The coder's pending suggestions, to decide in place after the end of their segment: {offset: chips}."""
+    ends = dict(zip(segments["segment_id"], segments["end"]))
+    chips: dict[int, list[dict]] = {}
+    seen = set()
+    for sid, code_id, source in zip(suggestions["segment_id"], suggestions["code_id"], suggestions["source"]):
+        if (sid, code_id) in decided or (sid, code_id) in seen or code_id not in labels:
+            continue
+        seen.add((sid, code_id))
+        code = labels[code_id]
+        chips.setdefault(int(ends[sid]), []).append({"segment_id": sid, "code_id": code_id, "source": source,
+                                                     "label": code["label_zh"] or code["label_en"]})
+    return chips
+
+
+def _text(value) -> str:
+    if value is None or (isinstance(value, float) and pd.isna(value)):
+        return ""
+    return str(value)
