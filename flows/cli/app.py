@@ -150,6 +150,10 @@ def run(
         summary.add_row(key, str(value))
     console.print(summary)
     console.print(f"outputs written to [bold]{result.out_dir}[/]", highlight=False)
+    from qualmine.flows.cli.server import flow_run_line
+
+    if (line := flow_run_line(result.flow_run_id)) is not None:
+        console.print(line, highlight=False, soft_wrap=True)
 
 
 @codebook_app.command("check")
