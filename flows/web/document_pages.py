@@ -67,7 +67,7 @@ def document_page(site: ReviewSite, doc_id: str, coder: str) -> dict:
         segs = snap.segments[snap.segments["doc_id"] == doc.doc_id]
         on = snap.suggestions[snap.suggestions["segment_id"].isin(set(segs["segment_id"]))]
         marks = document_marks(segs, on, decisions, coder, set(code_ids))
-        used |= {m.code_id for m in marks}
+        used |= {m.code_id for m in marks if m.kind == "coded"}   # the legend names the colours in use
         chips = _chips(segs, on, labels, decided)
         text = texts.get(doc.doc_id, "")
         pieces = document_pieces(text, marks, colours, cuts=set(chips))

@@ -292,3 +292,19 @@ def test_bulk_reject_on_a_code_page_and_accept_all_on_a_segment(served, page):
     done = mine[mine["segment_id"] == segment_id]
     assert len(done) == counts[segment_id] and set(done["decision"]) == {"accept"}
     assert page.js_errors == []
+
+
+def test_every_source_filter_answers_in_the_browser_before_such_suggestions_exist(served, page):
+    address, _ = served
+    page.goto(f"{address}queue?coder=filterer")
+    for source in ("model", "topic", "rule", ""):
+        with page.expect_navigation():
+            page.select_option("#filter-source", source)                 # the page submits on change
+        assert page.locator("h1").first.inner_text() != "500"
+        assert page.locator("#filter-source").input_value() == source
+        empty = page.locator("#queue-empty").count() == 1
+        assert empty == (source in ("model", "topic")), source           # the example store has rule suggestions only
+    with page.expect_navigation():
+        page.select_option("#filter-status", "decided")
+    assert page.locator("#queue-empty").count() == 1
+    assert page.js_errors == []
