@@ -23,26 +23,27 @@ def documents_page(site: ReviewSite, coder: str | None) -> dict:
     documents, segments = snap.documents, snap.segments
     decisions = site.decisions()
     people = decisions[~decisions["coder"].astype(str).str.startswith("model:")]
-    coded = set(people.loc[people["decision"].isin(["accept", "add"]), "segment_id"])
-    per_doc = segments.groupby("doc_id")["segment_id"].agg(["size", lambda v: int(v.isin(coded).sum())])
-    per_doc.columns = ["segments", "coded"]
-    suggested = snap.suggestions.groupby(
-        snap.suggestions["segment_id"].map(segments.set_index("segment_id")["doc_id"]))["segment_id"].nunique()
-    entries: dict[tuple, dict] = {}
-    for doc in documents.itertuples(index=False):
-        respondent = doc.respondent_id if isinstance(doc.respondent_id, str) and doc.respondent_id else ""
-        survey = doc.kind == "survey" and bool(respondent)
-        key = ("survey", doc.source_file, respondent) if survey else ("transcript", doc.doc_id, "")
-        entry = entries.setdefault(key, {"doc_id": doc.doc_id, "kind": "survey" if survey else "transcript",
-                                         "source_file": doc.source_file, "respondent_id": respondent,
-                                         "segments": 0, "coded": 0, "suggested": 0})
-        if doc.doc_id in per_doc.index:
-            entry["segments"] += int(per_doc.at[doc.doc_id, "segments"])
-            entry["coded"] += int(per_doc.at[doc.doc_id, "coded"])
-        entry["suggested"] += int(suggested.get(doc.doc_id, 0))
-    listed = sorted(entries.values(), key=lambda e: (e["kind"] != "transcript", e["source_file"], e["respondent_id"]))
-    return {"documents": listed[:MAX_DOCUMENTS_LISTED], "total": len(listed), "coder": coder or "",
-            "max_listed": MAX_DOCUMENTS_LISTED}
+    coded_ids = set(people.loc[people["decision"].isin(["accept", "add"]), "segment_id"])
+    suggested_ids = set(snap.suggestions["segment_id"])
+    per_doc = pd.DataFrame({"doc_id": segments["doc_id"], "segments": 1,
+                            "coded": segments["segment_id"].isin(coded_ids).astype(int),
+                            "suggested": segments["segment_id"].isin(suggested_ids).astype(int)}) \
+        .groupby("doc_id").sum()
+    respondent = documents["respondent_id"].where(documents["respondent_id"].notna(), "").astype(str)
+    survey = (documents["kind"] == "survey") & (respondent != "")
+    # One entry per transcript, one per (survey file, respondent): its first answer opens the view.
+    table = documents.assign(respondent_id=respondent, kind=survey.map({True: "survey", False: "transcript"}),
+                             group=documents["doc_id"].where(~survey, documents["source_file"].astype(str) + "\0" + respondent))
+    table = table.join(per_doc, on="doc_id").fillna({"segments": 0, "coded": 0, "suggested": 0})
+    entries = table.groupby("group", sort=False).agg(
+        doc_id=("doc_id", "min"), kind=("kind", "first"), source_file=("source_file", "first"),
+        respondent_id=("respondent_id", "first"), segments=("segments", "sum"), coded=("coded", "sum"),
+        suggested=("suggested", "sum"))
+    entries = entries.assign(_t=entries["kind"] != "transcript").sort_values(
+        ["_t", "source_file", "respondent_id", "doc_id"], kind="stable")
+    listed = [{**r, "segments": int(r["segments"]), "coded": int(r["coded"]), "suggested": int(r["suggested"])}
+              for r in entries.drop(columns="_t").head(MAX_DOCUMENTS_LISTED).to_dict("records")]
+    return {"documents": listed, "total": len(entries), "coder": coder or "", "max_listed": MAX_DOCUMENTS_LISTED}
 
 
 def document_page(site: ReviewSite, doc_id: str, coder: str) -> dict:

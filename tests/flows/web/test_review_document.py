@@ -73,6 +73,13 @@ def test_the_documents_list_and_a_transcript_view(client, store_path):
     listing = client.get("/documents", params={"coder": "alice"})
     assert listing.status_code == 200
     assert f"/document?coder=alice&amp;doc={TRANSCRIPT}" in listing.text
+    with _store(store_path) as store:
+        segments, documents = store.segments(), store.documents()
+    row = listing.text.split(f"doc={TRANSCRIPT}")[1].split("</tr>")[0]
+    counts = [int(n) for n in re.findall(r'<td class="num">(\d+)</td>', row)]
+    assert counts[0] == int((segments["doc_id"] == TRANSCRIPT).sum()) and counts[1] == 0 and counts[2] > 0
+    respondents = documents.loc[documents["kind"] == "survey", "respondent_id"].nunique()
+    assert listing.text.count("<tr class=\"kind-survey\">") == respondents            # one entry per respondent
     page = client.get("/document", params={"coder": "alice", "doc": TRANSCRIPT})
     assert page.status_code == 200
     with _store(store_path) as store:
