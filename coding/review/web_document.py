@@ -13,7 +13,7 @@ import pandas as pd
 
 from qualmine.coding.store.decision_rules import PRESENT
 
-MAX_ANSWERS = 200          # a survey respondent's answers shown at most in one document view
+MAX_ANSWERS = 100          # a survey respondent's answers shown at most in one document view
 CODE_COLOURS = 10          # colour classes in review.css (code-c0 .. code-c9), by codebook position
 
 
@@ -55,27 +55,36 @@ def document_marks(segments: pd.DataFrame, suggestions: pd.DataFrame, decisions:
     segments: segment_id, start, end (of one document); suggestions: segment_id, code_id, start,
     end; decisions: current decisions (coding.store.decision_rules), with start/end when present.
     """
+    found = marks_by_segment(segments, suggestions, decisions, coder, known_codes)
+    return sorted({m for marks in found.values() for m in marks}, key=lambda m: (m.start, m.end, m.kind, m.code_id))
+
+
+def marks_by_segment(segments: pd.DataFrame, suggestions: pd.DataFrame, decisions: pd.DataFrame, coder: str,
+                     known_codes: set[str]) -> dict[str, list[Mark]]:
+    """`document_marks` for the segments of any number of documents, per segment_id (one pass)."""
     bounds = {sid: (int(a), int(b)) for sid, a, b in zip(segments["segment_id"], segments["start"], segments["end"])}
-    marks: list[Mark] = []
+    found: dict[str, list[Mark]] = {}
     people = decisions[decisions["segment_id"].isin(set(bounds))
                        & ~decisions["coder"].astype(str).str.startswith("model:")]
     present = people[people["decision"].isin(PRESENT)]
-    for row in present.to_dict("records"):
-        start, end = _span(row, bounds[row["segment_id"]])
-        marks.append(Mark(start, end, str(row["code_id"]), "coded"))
+    for sid, code_id, start, end in _rows(present):
+        found.setdefault(sid, []).append(Mark(*_span(start, end, bounds[sid]), str(code_id), "coded"))
     mine = people[people["coder"] == coder]
     decided = set(zip(mine["segment_id"], mine["code_id"]))
     pending = suggestions[suggestions["segment_id"].isin(set(bounds)) & suggestions["code_id"].isin(known_codes)]
-    for row in pending.to_dict("records"):
-        if (row["segment_id"], row["code_id"]) in decided:
-            continue
-        start, end = _span(row, bounds[row["segment_id"]])
-        marks.append(Mark(start, end, str(row["code_id"]), "suggested"))
-    return sorted(set(marks), key=lambda m: (m.start, m.end, m.kind, m.code_id))
+    for sid, code_id, start, end in _rows(pending):
+        if (sid, code_id) not in decided:
+            found.setdefault(sid, []).append(Mark(*_span(start, end, bounds[sid]), str(code_id), "suggested"))
+    return found
 
 
-def _span(row: dict, segment: tuple[int, int]) -> tuple[int, int]:
-    start, end = row.get("start"), row.get("end")
+def _rows(frame: pd.DataFrame):
+    missing = pd.Series([None] * len(frame), index=frame.index, dtype=object)
+    return zip(frame["segment_id"], frame["code_id"], frame["start"] if "start" in frame else missing,
+               frame["end"] if "end" in frame else missing)
+
+
+def _span(start, end, segment: tuple[int, int]) -> tuple[int, int]:
     if start is None or end is None or pd.isna(start) or pd.isna(end):
         return segment
     return int(start), int(end)

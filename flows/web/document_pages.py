@@ -10,7 +10,7 @@ import pandas as pd
 from sqlalchemy import select
 
 from qualmine.coding.store import schema as s
-from qualmine.coding.review.web_document import colour_classes, document_marks, document_pieces, view_documents
+from qualmine.coding.review.web_document import colour_classes, document_pieces, marks_by_segment, view_documents
 from qualmine.coding.review.web_store import ReviewNotFound
 from qualmine.flows.web.pages import ReviewSite
 
@@ -60,16 +60,23 @@ def document_page(site: ReviewSite, doc_id: str, coder: str) -> dict:
     code_ids = [c["code_id"] for c in snap.code_list]
     colours = colour_classes(code_ids)
     labels = {c["code_id"]: c for c in snap.code_list}
+    # Everything narrowed to the shown documents once (a respondent may have many answers).
+    all_segs = snap.segments[snap.segments["doc_id"].isin(set(ids))]
+    in_view = set(all_segs["segment_id"])
+    all_on = snap.suggestions[snap.suggestions["segment_id"].isin(in_view)]
     decisions = site.decisions()
+    decisions = decisions[decisions["segment_id"].isin(in_view)]
     mine = decisions[decisions["coder"] == coder]
     decided = set(zip(mine["segment_id"], mine["code_id"]))
+    found = marks_by_segment(all_segs, all_on, decisions, coder, set(code_ids))
+    segments_of = all_segs.groupby("doc_id", sort=False)["segment_id"].agg(list).to_dict()
+    chips_of = _chips(all_segs, all_on, labels, decided)
     blocks, used = [], set()
     for doc in shown.itertuples(index=False):
-        segs = snap.segments[snap.segments["doc_id"] == doc.doc_id]
-        on = snap.suggestions[snap.suggestions["segment_id"].isin(set(segs["segment_id"]))]
-        marks = document_marks(segs, on, decisions, coder, set(code_ids))
+        sids = segments_of.get(doc.doc_id, [])
+        marks = sorted({m for sid in sids for m in found.get(sid, [])}, key=lambda m: (m.start, m.end, m.kind, m.code_id))
         used |= {m.code_id for m in marks if m.kind == "coded"}   # the legend names the colours in use
-        chips = _chips(segs, on, labels, decided)
+        chips = chips_of.get(doc.doc_id, {})
         text = texts.get(doc.doc_id, "")
         pieces = document_pieces(text, marks, colours, cuts=set(chips))
         blocks.append({"doc_id": doc.doc_id, "question": _text(doc.question), "length": len(text),
@@ -82,17 +89,20 @@ def document_page(site: ReviewSite, doc_id: str, coder: str) -> dict:
             "attributes": site._attributes(snap, _text(first["respondent_id"]))}
 
 
-def _chips(segments: pd.DataFrame, suggestions: pd.DataFrame, labels: dict, decided: set) -> dict[int, list[dict]]:
-    """The coder's pending suggestions, to decide in place after the end of their segment: {offset: chips}."""
+def _chips(segments: pd.DataFrame, suggestions: pd.DataFrame, labels: dict,
+           decided: set) -> dict[str, dict[int, list[dict]]]:
+    """The coder's pending suggestions, to decide in place after the end of their segment:
+    {doc_id: {offset: chips}}."""
     ends = dict(zip(segments["segment_id"], segments["end"]))
-    chips: dict[int, list[dict]] = {}
+    docs = dict(zip(segments["segment_id"], segments["doc_id"]))
+    chips: dict[str, dict[int, list[dict]]] = {}
     seen = set()
     for sid, code_id, source in zip(suggestions["segment_id"], suggestions["code_id"], suggestions["source"]):
         if (sid, code_id) in decided or (sid, code_id) in seen or code_id not in labels:
             continue
         seen.add((sid, code_id))
         code = labels[code_id]
-        chips.setdefault(int(ends[sid]), []).append({"segment_id": sid, "code_id": code_id, "source": source,
+        chips.setdefault(docs[sid], {}).setdefault(int(ends[sid]), []).append({"segment_id": sid, "code_id": code_id, "source": source,
                                                      "label": code["label_zh"] or code["label_en"]})
     return chips
 
