@@ -1,4 +1,5 @@
-// qualmine review: keys (a accept, r reject, s skip, u undo, / search codes, n note), the coder
+// qualmine review: keys (a accept, r reject, A / R all of the segment's, s skip, u undo, / search codes,
+// n note), the coder
 // name remembered in localStorage, and the searchable codebook list. Everything also works
 // without this script (plain forms and links); it only makes them quicker.
 (function () {
@@ -84,6 +85,8 @@
       switch (event.key) {
         case "a": handled = click("accept"); break;
         case "r": handled = click("reject"); break;
+        case "A": handled = click("accept-all"); break;   // every pending suggestion on this segment
+        case "R": handled = click("reject-all"); break;
         case "s": handled = click("skip"); break;
         case "u": handled = click("undo"); break;
         case "n":
