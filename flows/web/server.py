@@ -142,6 +142,9 @@ def create_app(store_url: str, token: str | None = None, *, double_code: float =
         queue_filter = _filter(form.get("coder"), form.get("code"), form.get("source"), form.get("status"),
                                form.get("order"))
         query = await run_in_threadpool(_undo, store, site, queue_filter, form.get("at") or "")
+        if form.get("view_doc"):   # undone from the document view: back to that document
+            back = {"coder": queue_filter.coder, "doc": form["view_doc"], "undone": query["undone"]}
+            return RedirectResponse(f"/document?{urlencode(back)}", status_code=303)
         return RedirectResponse(f"/queue?{urlencode(query)}", status_code=303)
 
     @app.get("/codes/{code_id}", response_class=HTMLResponse)

@@ -113,6 +113,12 @@ def test_a_span_is_coded_with_its_offsets_and_shows_as_coded(client, store_path)
     page = client.get(answer.headers["location"])
     assert "characters" in page.text and re.search(
         rf'class="piece coded code-c\d+"[^>]*data-start="{start}"[^>]*data-coded="N-HEALTH"', page.text)
+    undo = _post(client, "/undo", coder="alice", view_doc=TRANSCRIPT)           # undo from the document view
+    assert urlsplit(undo.headers["location"]).path == "/document"
+    page = client.get(undo.headers["location"])
+    assert "Undone" in page.text and 'data-coded="N-HEALTH"' not in page.text
+    with _store(store_path) as store:
+        assert list(store.decisions()["decision"]) == ["add", "retract"]
 
 
 @pytest.mark.parametrize("fields, status, words", [
