@@ -4,7 +4,7 @@
 
 Measures, through FastAPI's test client (no network): the first queue page (reads and caches
 the run's tables), later queue pages, a decision (one transaction + the redirect target), undo
-and a code page. Reported as median milliseconds.
+a code page, the documents list and one document view. Reported as median milliseconds.
 """
 from __future__ import annotations
 
@@ -60,12 +60,16 @@ def main() -> None:
                 undo.append(_ms(lambda: web.post("/undo", data={"form_key": key, "coder": "bench"},
                                                  follow_redirects=True)))
             code_page = _ms(lambda: web.get(f"/codes/{codebook.codes[0].id}"))
+            listing = _ms(lambda: web.get("/documents", params={"coder": "bench"}))
+            doc_id = docs["doc_id"].iloc[0]
+            document = _ms(lambda: web.get("/document", params={"coder": "bench", "doc": doc_id}))
     print(f"segments {len(segments)}, suggestions {len(suggestions)}")
     print(f"first queue page (reads + caches the run): {first:.0f} ms")
     print(f"queue page (median of {len(pages)}): {statistics.median(pages):.0f} ms")
     print(f"decision + next page (median): {statistics.median(decide):.0f} ms")
     print(f"undo + page (median): {statistics.median(undo):.0f} ms")
     print(f"code page: {code_page:.0f} ms")
+    print(f"documents list: {listing:.0f} ms; one document view: {document:.0f} ms")
 
 
 if __name__ == "__main__":

@@ -39,6 +39,7 @@ class RunResult:
     counts: dict[str, int]
     outputs: list[Path] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    flow_run_id: str | None = None     # Prefect's id of the flow run (its page in Prefect's UI)
 
 
 @task(name="tabulate", cache_policy=NO_CACHE)
@@ -102,7 +103,10 @@ def _run_stages(settings: RunSettings, work: RunSettings) -> RunResult:
         parameters=settings.parameters(), counts=counts, outputs=written, started=started,
         notes=[*corpus.notes, *store_notes], extra=topic_out.manifest)
     written.append(write_run_manifest(manifest, work.out_dir))   # last: a folder with a manifest is complete
-    return RunResult(settings.run_id, settings.out_dir, counts, written, [*corpus.notes, *store_notes])
+    from prefect.runtime import flow_run
+
+    return RunResult(settings.run_id, settings.out_dir, counts, written, [*corpus.notes, *store_notes],
+                     flow_run_id=str(flow_run.id) if flow_run.id else None)
 
 
 def run_pipeline(settings: RunSettings, codebook: Codebook | None = None, *, force: bool = False) -> RunResult:

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Iterable
 
 import pandas as pd
-from sqlalchemy import Engine, create_engine, event, func, insert, inspect, select
+from sqlalchemy import Engine, create_engine, event, func, insert, inspect, select, update
 from sqlalchemy.engine import Connection, make_url
 
 from qualmine.coding.store import schema as s
@@ -24,7 +24,7 @@ from qualmine.coding.store.decision_rules import latest_per_coder
 from qualmine.coding.store.project import current_project
 
 DECISION_COLUMNS = ["decision_id", "segment_id", "code_id", "coder", "decision", "note", "decided_at",
-                    "import_batch", "file_hash"]
+                    "import_batch", "file_hash", "start", "end"]
 INSERT_CHUNK = 500    # rows per executemany: keeps statements small for any backend
 STORE_ENV = "QUALMINE_STORE"
 
@@ -138,6 +138,7 @@ class ProjectStore:
         if not set(s.metadata.tables) <= set(inspect(self.engine).get_table_names()):
             with self.writer.begin() as conn:   # under the write lock: two first opens cannot race
                 s.metadata.create_all(conn)
+        self._add_missing_columns()
         self.store_id = self._ensure_identity()
 
     def close(self) -> None:
@@ -148,6 +149,26 @@ class ProjectStore:
 
     def __exit__(self, *exc) -> None:
         self.close()
+
+    def _add_missing_columns(self) -> None:
+        """Bring a store written by an older version up to SCHEMA_VERSION: add the nullable columns
+        added since (schema.ADDED_COLUMNS; portable ALTER TABLE ... ADD COLUMN), under the write
+        lock, and record the new schema_version. Nothing is renamed or dropped."""
+        def missing(connection) -> list[tuple[str, str]]:
+            inspector = inspect(connection)
+            return [(table, column) for table, column, _ in s.ADDED_COLUMNS
+                    if column not in {c["name"] for c in inspector.get_columns(table)}]
+
+        with self.engine.connect() as conn:
+            if not missing(conn):
+                return
+        quote = self.engine.dialect.identifier_preparer.quote
+        with self.writer.begin() as conn:   # a second opener waits here, then finds nothing missing
+            for table, column in missing(conn):
+                kind = s.metadata.tables[table].c[column].type.compile(dialect=self.engine.dialect)
+                conn.exec_driver_sql(f"ALTER TABLE {quote(table)} ADD COLUMN {quote(column)} {kind}")
+            conn.execute(update(s.store_meta).where(s.store_meta.c.key == "schema_version")
+                         .values(value=s.SCHEMA_VERSION))
 
     # ------------------------------------------------------------------ identity and codebooks
     def _ensure_identity(self) -> str:

@@ -11,7 +11,11 @@ from sqlalchemy import (
     UniqueConstraint,
 )
 
-SCHEMA_VERSION = "1"
+SCHEMA_VERSION = "2"
+# Columns added to an existing table since version 1: (table, column, version). A store opened by
+# this version gets the missing ones added (nullable, so every older row stays valid) and its
+# store_meta schema_version raised; tables added later are simply created (create_all).
+ADDED_COLUMNS = (("decisions", "start", "2"), ("decisions", "end", "2"))
 metadata = MetaData()
 
 # One row per key: store_id (a uuid telling stores apart), schema_version, created_at.
@@ -156,6 +160,10 @@ decisions = Table(
     Column("decided_at", DateTime(timezone=True), nullable=False),
     Column("import_batch", String(64), ForeignKey("import_batches.batch_id"), nullable=True),
     Column("file_hash", String(64), nullable=True),
+    # Document offsets of the coded span (a span coded in the review page's document view), so
+    # documents.text[start:end] is what the coder selected; NULL for a decision on a whole segment.
+    Column("start", Integer, nullable=True),
+    Column("end", Integer, nullable=True),
     Index("ix_decisions_segment_code_coder", "segment_id", "code_id", "coder"),
 )
 

@@ -110,6 +110,10 @@ def run(
         summary.add_row(key, str(value))
     console.print(summary)
     console.print(f"outputs written to [bold]{escape(str(result.out_dir))}[/]", highlight=False)
+    from qualmine.flows.cli.server import flow_run_line
+
+    if (line := flow_run_line(result.flow_run_id)) is not None:
+        console.print(line, highlight=False, soft_wrap=True)
     for line in next_steps(result.out_dir, settings.store):
         console.print(line, markup=False, highlight=False, soft_wrap=True)
 

@@ -16,12 +16,13 @@ from qualmine.flows.cli.common import console, err_console, fail  # noqa: F401
 
 
 @server_app.command("start")
-def start() -> None:
+def start(ui: bool = typer.Option(True, "--ui/--no-ui", help="Serve Prefect's UI too (flow runs, task timings, "
+                                  "artifacts), as `prefect server start` does.")) -> None:
     """Start the resident server (or report the one already running)."""
     from qualmine.flows.runtime.resident import start_resident
 
     try:
-        server, started = start_resident(os.environ)
+        server, started = start_resident(os.environ, ui=ui)
     except RuntimeError as exc:
         err_console.print(f"[bold red]error:[/] the Prefect API server did not start: {exc}", highlight=False,
                           soft_wrap=True)
@@ -29,6 +30,9 @@ def start() -> None:
     verb = "started" if started else "already running"
     console.print(f"Prefect API server {verb} at {server.api_url} (pid {server.pid}; output in {server.log}).",
                   highlight=False, soft_wrap=True)
+    if server.ui_url:
+        console.print(f"Prefect UI (flow runs, task timings, artifacts): {server.ui_url}", highlight=False,
+                      soft_wrap=True)
     console.print("qualmine commands run with this PREFECT_HOME use it; `qualmine server stop` stops it.",
                   highlight=False, soft_wrap=True)
     _warn_if_unused()
@@ -57,6 +61,8 @@ def status() -> None:
         raise typer.Exit(1)
     console.print(f"Running at {server.api_url} (pid {server.pid}, since {server.started_at}; output in "
                   f"{server.log}).", highlight=False, soft_wrap=True)
+    if server.ui_url:
+        console.print(f"Prefect UI: {server.ui_url}", highlight=False, soft_wrap=True)
     _warn_if_unused()
 
 
@@ -70,3 +76,13 @@ def stop() -> None:
         console.print("No resident Prefect API server was running.", highlight=False)
         return
     console.print(f"Stopped the Prefect API server at {server.api_url} (pid {server.pid}).", highlight=False)
+
+
+def flow_run_line(flow_run_id: str | None) -> str | None:
+    """Where a finished flow run can be looked at: its page in the resident server's UI, when one runs."""
+    from qualmine.flows.runtime.resident import find_resident
+
+    server = find_resident(os.environ) if flow_run_id else None
+    if server is None or not server.ui_url:
+        return None
+    return f"flow run in Prefect's UI: {server.flow_run_url(flow_run_id)}"

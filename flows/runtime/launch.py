@@ -106,15 +106,33 @@ class LaunchedServer:
 SERVER_APP = "prefect.server.api.server:create_app"
 
 
-def server_process(environ: Mapping[str, str], port: int, log, detached: bool = False) -> subprocess.Popen:
+def ui_env(environ: Mapping[str, str], port: int) -> dict[str, str]:
+    """What the server needs to serve Prefect's UI too (as `prefect server start` does), on loopback.
+
+    The UI's files ship in the prefect wheel (prefect/server/ui, ui-v2); the server copies them
+    once into `$PREFECT_HOME/ui-static` (not into site-packages). Nothing is downloaded, and the
+    server's usage telemetry stays off.
+    """
+    return {"PREFECT_UI_ENABLED": "1", "PREFECT_UI_API_URL": f"http://127.0.0.1:{port}/api",
+            "PREFECT_UI_STATIC_DIRECTORY": str(prefect_home(environ) / "ui-static"),
+            "PREFECT_SERVER_ANALYTICS_ENABLED": "0"}
+
+
+def server_process(environ: Mapping[str, str], port: int, log, detached: bool = False,
+                   ui: bool = False) -> subprocess.Popen:
     """Popen the API server command Prefect's SubprocessASGIServer runs, on 127.0.0.1:`port`.
 
     `detached`: in a session of its own, so it outlives this process and a Ctrl-C in its terminal.
+    `ui`: serve Prefect's UI at `/` too; the server is then not marked ephemeral (Prefect serves
+    its UI only from a non-ephemeral server, which also runs Prefect's background services).
     """
     spec = importlib.util.find_spec("prefect")      # where prefect lives, without importing it
     if spec is None or spec.origin is None:
         raise RuntimeError("prefect is not installed in this environment")
     env = {**environ, **SERVER_ENV}
+    if ui:
+        env.pop("PREFECT__SERVER_EPHEMERAL")
+        env.update(ui_env(environ, port))
     env.pop("PREFECT_API_URL", None)
     return subprocess.Popen(
         [sys.executable, "-m", "uvicorn", "--app-dir", str(Path(spec.origin).parent.parent),

@@ -9,6 +9,8 @@ state file under `$PREFECT_HOME` (`qualmine-server.json`, output in `qualmine-se
 command that would launch a server first looks there (`find_resident`): a live server's URL is
 exported as `PREFECT_API_URL` and nothing is launched. A state file whose server is gone is
 removed. Same PREFECT_HOME, same database: the runs show up in `prefect` tooling either way.
+It serves Prefect's UI at its root too (as `prefect server start` does; `--no-ui` leaves it out),
+so the flow runs, task timings and the report's artifacts can be looked at in a browser.
 """
 from __future__ import annotations
 
@@ -37,6 +39,11 @@ class ResidentServer:
     api_url: str
     started_at: str          # ISO time, for `status`
     log: str                 # its output file
+    ui_url: str = ""         # Prefect's UI on the same server ("" when started without it)
+
+    def flow_run_url(self, flow_run_id: str) -> str | None:
+        """The page of one flow run in Prefect's UI (None without the UI)."""
+        return f"{self.ui_url}runs/flow-run/{flow_run_id}" if self.ui_url else None
 
 
 def find_resident(environ: Mapping[str, str]) -> ResidentServer | None:
@@ -55,8 +62,10 @@ def find_resident(environ: Mapping[str, str]) -> ResidentServer | None:
     return None
 
 
-def start_resident(environ: Mapping[str, str]) -> tuple[ResidentServer, bool]:
+def start_resident(environ: Mapping[str, str], ui: bool = True) -> tuple[ResidentServer, bool]:
     """Start the resident server (or find the running one); (server, started_now).
+
+    `ui`: serve Prefect's UI at its root as well (`ResidentServer.ui_url`), as `prefect server start` does.
 
     Raises RuntimeError (with the server's output) if it does not answer within the start-up timeout.
     """
@@ -68,7 +77,7 @@ def start_resident(environ: Mapping[str, str]) -> tuple[ResidentServer, bool]:
     log_path = home / LOG_FILE
     port = free_port()
     with open(log_path, "w+b") as log:
-        process = server_process(environ, port, log, detached=True)
+        process = server_process(environ, port, log, detached=True, ui=ui)
         try:
             wait_healthy(LaunchedServer(process, port, log), startup_timeout(environ))
         except RuntimeError:
@@ -76,7 +85,8 @@ def start_resident(environ: Mapping[str, str]) -> tuple[ResidentServer, bool]:
                 process.kill()
             raise
     server = ResidentServer(process.pid, port, f"http://127.0.0.1:{port}/api",
-                            time.strftime("%Y-%m-%dT%H:%M:%S%z"), str(log_path))
+                            time.strftime("%Y-%m-%dT%H:%M:%S%z"), str(log_path),
+                            f"http://127.0.0.1:{port}/" if ui else "")
     tmp = home / (STATE_FILE + ".tmp")
     tmp.write_text(json.dumps(asdict(server), indent=2), encoding="utf-8")
     os.replace(tmp, home / STATE_FILE)

@@ -187,6 +187,7 @@ class ReviewSite:
             "question": _text(segment["question"]), "source_file": _text(segment["source_file"]),
             "attributes": self._attributes(snap, _text(segment["respondent_id"])),
             "other_codes": sorted(set(on_segment["code_id"]) - {row["code_id"]}),
+            "segment_codes": _segment_codes(on_segment, mine, snap.code_list, row["code_id"]),
             "added": sorted(mine.loc[mine["decision"] == "add", "code_id"]),
             "others": [{"coder": o.coder, "decision": o.decision} for o in others.itertuples(index=False)],
         }
@@ -253,6 +254,26 @@ class ReviewSite:
         rows = [[_fmt(v) for v in r] for r in table.itertuples(index=False)]
         return {"note": "" if rows else "no double-coded segment on this code yet", "rows": rows,
                 "columns": [str(c) for c in table.columns]}
+
+
+def _segment_codes(on_segment: pd.DataFrame, mine: pd.DataFrame, code_list: list[dict], current: str) -> list[dict]:
+    """Every code suggested on one segment, in codebook order, with the coder's own status on it,
+    so one screen shows (and decides) all of a segment's suggestions."""
+    status = {"accept": "accepted", "add": "accepted", "reject": "rejected"}
+    own = dict(zip(mine["code_id"], mine["decision"]))
+    best = on_segment.groupby("code_id").agg(source=("source", lambda v: ",".join(sorted(set(v)))),
+                                             score=("score", "max")) if len(on_segment) else None
+    listed = []
+    for code in code_list:
+        if best is None or code["code_id"] not in best.index:
+            continue
+        score = best.at[code["code_id"], "score"]
+        listed.append({"code_id": code["code_id"], "label": code["label_zh"] or code["label_en"],
+                       "label_en": code["label_en"], "source": best.at[code["code_id"], "source"],
+                       "score": None if pd.isna(score) else float(score),
+                       "status": status.get(own.get(code["code_id"], ""), "pending"),
+                       "current": code["code_id"] == current})
+    return listed
 
 
 def _code_dicts(codes: pd.DataFrame) -> list[dict]:

@@ -15,7 +15,7 @@ from __future__ import annotations
 import secrets
 from contextlib import asynccontextmanager
 from pathlib import Path
-from urllib.parse import urlencode
+from urllib.parse import quote, urlencode
 
 from fastapi import FastAPI, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
@@ -29,9 +29,11 @@ from qualmine import SEED
 from qualmine.coding.store import schema as s
 from qualmine.coding.review.web_queue import ORDERS, SOURCES, STATUSES, QueueFilter, item_key
 from qualmine.coding.review.web_store import (
-    ReviewInputError, ReviewNotFound, check_coder, record_decision, undo_last_decision,
+    ReviewInputError, ReviewNotFound, check_coder, record_decision, record_decisions,
+    record_segment_decisions, span_segment, undo_last_decision,
 )
 from qualmine.coding.store.database import ProjectStore
+from qualmine.flows.web.document_pages import document_page, documents_page
 from qualmine.flows.web.pages import ReviewSite
 
 WEB = Path(__file__).resolve().parent
@@ -131,6 +133,9 @@ def create_app(store_url: str, token: str | None = None, *, double_code: float =
         queue_filter = _filter(form.get("coder"), form.get("code"), form.get("source"), form.get("status"),
                                form.get("order"))
         query = await run_in_threadpool(_decide, store, site, queue_filter, form)
+        if form.get("view_doc"):   # decided in place in the document view: back to that document
+            back = {"coder": queue_filter.coder, "doc": form["view_doc"], "saved": query["saved"]}
+            return RedirectResponse(f"/document?{urlencode(back)}", status_code=303)
         return RedirectResponse(f"/queue?{urlencode(query)}", status_code=303)
 
     @app.post("/undo")
@@ -139,15 +144,59 @@ def create_app(store_url: str, token: str | None = None, *, double_code: float =
         queue_filter = _filter(form.get("coder"), form.get("code"), form.get("source"), form.get("status"),
                                form.get("order"))
         query = await run_in_threadpool(_undo, store, site, queue_filter, form.get("at") or "")
+        if form.get("view_doc"):   # undone from the document view: back to that document
+            back = {"coder": queue_filter.coder, "doc": form["view_doc"], "undone": query["undone"]}
+            return RedirectResponse(f"/document?{urlencode(back)}", status_code=303)
         return RedirectResponse(f"/queue?{urlencode(query)}", status_code=303)
 
     @app.get("/codes/{code_id}", response_class=HTMLResponse)
-    def code_page(request: Request, code_id: str, coder: str | None = None):
+    def code_page(request: Request, code_id: str, coder: str | None = None, saved: int | None = None):
+        coder = _coder(coder) if coder else None
         try:
             page = site.code_page(code_id)
         except ReviewNotFound as exc:
             raise HttpProblem(404, str(exc)) from None
-        return render(request, "code.html", {**page, "coder": coder or ""})
+        return render(request, "code.html", {**page, "coder": coder or "", "saved": saved})
+
+    @app.post("/decide-bulk")
+    async def decide_bulk(request: Request):
+        form, lists = await _form_lists(request, form_key)
+        code_id = form.get("code_id", "")
+        saved = await run_in_threadpool(_bulk, store, site, form, lists.get("segment_id", []))
+        return RedirectResponse(f"/codes/{quote(code_id, safe='')}?{urlencode({'coder': form.get('coder', ''), 'saved': saved})}",
+                                status_code=303)
+
+    @app.post("/decide-segment")
+    async def decide_segment(request: Request):
+        form, lists = await _form_lists(request, form_key)
+        queue_filter = _filter(form.get("coder"), form.get("code"), form.get("source"), form.get("status"),
+                               form.get("order"))
+        query = await run_in_threadpool(_segment_bulk, store, site, queue_filter, form, lists.get("code_id", []))
+        return RedirectResponse(f"/queue?{urlencode(query)}", status_code=303)
+
+    @app.get("/documents", response_class=HTMLResponse)
+    def documents(request: Request, coder: str | None = None):
+        return render(request, "documents.html", documents_page(site, _coder(coder) if coder else None))
+
+    @app.get("/document", response_class=HTMLResponse)
+    def document(request: Request, doc: str = "", coder: str | None = None, saved: int | None = None,
+                 undone: int | None = None):
+        if not coder:
+            return RedirectResponse("/", status_code=303)
+        name = _coder(coder)
+        try:
+            page = document_page(site, doc, name)
+        except ReviewNotFound as exc:
+            raise HttpProblem(404, str(exc)) from None
+        return render(request, "document.html", {**page, "flash": _flash(store, saved, undone, name)})
+
+    @app.post("/code-span")
+    async def code_span(request: Request):
+        form = await _form(request, form_key)
+        decision = await run_in_threadpool(_code_span, store, site, form)
+        query = {"coder": decision.coder, "doc": form.get("view_doc") or form.get("doc_id", ""),
+                 "saved": decision.decision_id}
+        return RedirectResponse(f"/document?{urlencode(query)}", status_code=303)
 
     return app
 
@@ -165,12 +214,66 @@ def _decide(store: ProjectStore, site: ReviewSite, queue_filter: QueueFilter, fo
             saved = record_decision(store, segment_id=segment_id, code_id=code_id, coder=queue_filter.coder,
                                     decision=form.get("decision", ""), note=form.get("note"),
                                     known_codes=site.code_ids())
-            target = {"after": item_key(segment_id, code_id)}
+            # `stay`: a code decided from the segment's list of suggestions; the screen stays on the segment.
+            target = {"near": form["stay"]} if form.get("stay") else {"after": item_key(segment_id, code_id)}
     except ReviewNotFound as exc:
         raise HttpProblem(404, str(exc)) from None
     except ReviewInputError as exc:
         raise HttpProblem(400, str(exc)) from None
     return {**queue_filter.query(), **target, "saved": saved.decision_id}
+
+
+def _bulk(store: ProjectStore, site: ReviewSite, form: dict[str, str], segment_ids: list[str]) -> int:
+    """Record one decision on the form's code for every ticked segment (one transaction); how many."""
+    try:
+        saved = record_decisions(store, segment_ids=segment_ids, code_id=form.get("code_id", ""),
+                                 coder=form.get("coder", ""), decision=form.get("decision", ""),
+                                 note=form.get("note"), known_codes=site.code_ids())
+    except ReviewNotFound as exc:
+        raise HttpProblem(404, str(exc)) from None
+    except ReviewInputError as exc:
+        raise HttpProblem(400, str(exc)) from None
+    return sum(d.appended for d in saved)
+
+
+def _segment_bulk(store: ProjectStore, site: ReviewSite, queue_filter: QueueFilter, form: dict[str, str],
+                  code_ids: list[str]) -> dict:
+    """Record one decision for each listed code of one segment (its pending suggestions); next page's query."""
+    segment_id = form.get("segment_id", "")
+    if not code_ids:
+        raise HttpProblem(400, "The 'code_id' parameter must name at least one code. Got none instead.")
+    try:
+        saved = record_segment_decisions(store, segment_id=segment_id, code_ids=code_ids, coder=queue_filter.coder,
+                                         decision=form.get("decision", ""), note=form.get("note"),
+                                         known_codes=site.code_ids())
+    except ReviewNotFound as exc:
+        raise HttpProblem(404, str(exc)) from None
+    except ReviewInputError as exc:
+        raise HttpProblem(400, str(exc)) from None
+    last = saved[-1] if saved else None
+    query = {**queue_filter.query(), "after": item_key(segment_id, code_ids[-1])}
+    if last is not None:
+        query["saved"] = last.decision_id
+    return query
+
+
+def _code_span(store: ProjectStore, site: ReviewSite, form: dict[str, str]):
+    """Record an `add` of the form's code on the selected span of one document (one transaction)."""
+    doc_id = form.get("doc_id", "")
+    try:
+        start, end = int(form.get("start", "")), int(form.get("end", ""))
+    except ValueError:
+        raise HttpProblem(400, f"The 'start' and 'end' parameters must be whole numbers (document offsets). Got "
+                               f"{form.get('start')!r} and {form.get('end')!r} instead.") from None
+    try:
+        segment_id = span_segment(store, doc_id, start, end, form.get("quote"))
+        return record_decision(store, segment_id=segment_id, code_id=form.get("code_id", ""),
+                               coder=form.get("coder", ""), decision="add", note=form.get("note"),
+                               known_codes=site.code_ids(), span=(start, end))
+    except ReviewNotFound as exc:
+        raise HttpProblem(404, str(exc)) from None
+    except ReviewInputError as exc:
+        raise HttpProblem(400, str(exc)) from None
 
 
 def _undo(store: ProjectStore, site: ReviewSite, queue_filter: QueueFilter, at: str) -> dict:
@@ -205,7 +308,14 @@ def _filter(coder, code, source, status, order) -> QueueFilter:
 
 
 async def _form(request: Request, form_key: str) -> dict[str, str]:
-    """The posted form, read only up to MAX_FORM_BYTES (a 390 MB POST used to be read whole first)."""
+    return (await _form_lists(request, form_key))[0]
+
+
+async def _form_lists(request: Request, form_key: str) -> tuple[dict[str, str], dict[str, list[str]]]:
+    """The form's fields (last value of each) and every value of each (ticked boxes repeat a name).
+
+    Read only up to MAX_FORM_BYTES (a 390 MB POST used to be read whole first).
+    """
     from urllib.parse import parse_qsl
 
     length = request.headers.get("content-length", "")
@@ -219,12 +329,16 @@ async def _form(request: Request, form_key: str) -> dict[str, str]:
         if len(body) > MAX_FORM_BYTES:
             raise HttpProblem(413, f"a review form is at most {MAX_FORM_BYTES} bytes")
     try:
-        values = dict(parse_qsl(body.decode("utf-8"), keep_blank_values=True))
+        pairs = parse_qsl(body.decode("utf-8"), keep_blank_values=True)
     except (UnicodeDecodeError, ValueError):
         raise HttpProblem(400, "the form is not UTF-8 form data") from None
+    values, lists = {}, {}
+    for key, value in pairs:
+        values[key] = value
+        lists.setdefault(key, []).append(value)
     if not _same_secret(values.get("form_key", ""), form_key):
         raise HttpProblem(403, "this form is not from this review server (reload the page and try again)")
-    return values
+    return values, lists
 
 
 def _same_secret(offered: str, expected: str) -> bool:

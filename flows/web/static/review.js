@@ -1,4 +1,5 @@
-// qualmine review: keys (a accept, r reject, s skip, u undo, / search codes, n note), the coder
+// qualmine review: keys (a accept, r reject, A / R all of the segment's, s skip, u undo, / search codes,
+// n note), the coder
 // name remembered in localStorage, and the searchable codebook list. Everything also works
 // without this script (plain forms and links); it only makes them quicker.
 (function () {
@@ -84,6 +85,8 @@
       switch (event.key) {
         case "a": handled = click("accept"); break;
         case "r": handled = click("reject"); break;
+        case "A": handled = click("accept-all"); break;   // every pending suggestion on this segment
+        case "R": handled = click("reject-all"); break;
         case "s": handled = click("skip"); break;
         case "u": handled = click("undo"); break;
         case "n":
@@ -109,7 +112,93 @@
     }
   }
 
+  // ---------------------------------------------------------------- document view: code any span
+  function codePoints(text) { return Array.from(text).length; }
+
+  // The document offset of a selection boundary (container, offset) inside `block`, or null.
+  // Every .piece carries its document offset (data-start); text outside pieces (the chips) counts
+  // for nothing, so offsets are exactly those of documents.text (in code points, as Python counts).
+  function boundaryOffset(block, container, offset) {
+    if (container.nodeType === Node.TEXT_NODE) {
+      var piece = container.parentElement && container.parentElement.closest(".piece");
+      if (piece && block.contains(piece)) {
+        return Number(piece.getAttribute("data-start")) + codePoints(container.data.slice(0, offset));
+      }
+    }
+    var pieces = block.querySelectorAll(".piece");
+    for (var i = 0; i < pieces.length; i++) {
+      var range = document.createRange();
+      range.selectNodeContents(pieces[i]);
+      if (range.comparePoint(container, offset) < 0) { return Number(pieces[i].getAttribute("data-start")); }
+    }
+    return Number(block.getAttribute("data-length"));
+  }
+
+  function pieceText(block, start, end) {
+    var out = "";
+    Array.prototype.forEach.call(block.querySelectorAll(".piece"), function (piece) {
+      var chars = Array.from(piece.textContent);
+      var from = Number(piece.getAttribute("data-start"));
+      var a = Math.max(start, from), b = Math.min(end, from + chars.length);
+      if (a < b) { out += chars.slice(a - from, b - from).join(""); }
+    });
+    return out;
+  }
+
+  function setupSpanCoding() {
+    var form = document.getElementById("span-form");
+    if (!form) { return; }
+    var shown = document.getElementById("selection-text");
+    var help = document.getElementById("selection-help");
+    var buttons = form.querySelectorAll(".span-code");
+    function set(id, value) { document.getElementById(id).value = value; }
+    function clear(message) {
+      set("span-doc", ""); set("span-start", ""); set("span-end", ""); set("span-quote", "");
+      shown.textContent = "";
+      if (message) { help.textContent = message; }
+      Array.prototype.forEach.call(buttons, function (b) { b.disabled = true; });
+    }
+    document.addEventListener("selectionchange", function () {
+      var selection = window.getSelection();
+      if (!selection || selection.rangeCount === 0 || selection.isCollapsed) { return; }  // keep the last one
+      var range = selection.getRangeAt(0);
+      var startNode = range.startContainer.nodeType === Node.TEXT_NODE ? range.startContainer.parentElement
+        : range.startContainer;
+      var endNode = range.endContainer.nodeType === Node.TEXT_NODE ? range.endContainer.parentElement
+        : range.endContainer;
+      var block = startNode && startNode.closest(".doc-text");
+      if (!block) { return; }                         // a selection elsewhere (the note, the list)
+      if (!endNode || endNode.closest(".doc-text") !== block) {
+        clear("Select within one " + (document.querySelectorAll(".doc-text").length > 1 ? "answer." : "document."));
+        return;
+      }
+      var start = boundaryOffset(block, range.startContainer, range.startOffset);
+      var end = boundaryOffset(block, range.endContainer, range.endOffset);
+      var quote = pieceText(block, start, end);
+      if (!(end > start) || !quote.trim()) { clear(); return; }
+      set("span-doc", block.getAttribute("data-doc-id"));
+      set("span-start", start); set("span-end", end); set("span-quote", quote);
+      shown.textContent = quote;
+      help.textContent = "Characters " + start + "–" + end + ": pick a code for them.";
+      Array.prototype.forEach.call(buttons, function (b) { b.disabled = false; });
+    });
+  }
+
+  function setupBulk() {
+    var all = document.getElementById("select-all");
+    var coder = document.getElementById("bulk-coder");
+    if (coder && !coder.value) { coder.value = remembered(); }
+    if (!all) { return; }
+    all.addEventListener("change", function () {
+      Array.prototype.forEach.call(document.querySelectorAll(".pick-segment"), function (box) {
+        box.checked = all.checked;
+      });
+    });
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
+    setupSpanCoding();
+    setupBulk();
     setupCoder();
     setupFilters();
     setupCodeSearch();

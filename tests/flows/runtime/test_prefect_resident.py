@@ -7,8 +7,10 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
+import urllib.request
 
 import psutil
 import pytest
@@ -54,6 +56,16 @@ def test_a_started_server_serves_later_commands_until_stopped(home_env, tmp_path
     assert f"the resident API server at {server.api_url}" in run.stderr
     manifest = json.loads((tmp_path / "run" / "run_manifest.json").read_text(encoding="utf-8"))
     assert manifest["counts"]["respondents"] == 2
+    # Prefect's UI is served with the API (from the wheel's own files), and the summary links the run there.
+    assert server.ui_url == f"http://127.0.0.1:{server.port}/" and f"Prefect UI (flow runs" in started.stdout
+    ui_page = _get(server.ui_url, accept="text/html")
+    assert "<title>Prefect Server</title>" in ui_page
+    assert json.loads(_get(f"{server.ui_url}ui-settings"))["api_url"] == server.api_url
+    link = re.search(r"flow run in Prefect's UI: (http://127\.0\.0\.1:\d+/runs/flow-run/([0-9a-f-]{36}))", run.stdout)
+    assert link and link.group(1) == server.flow_run_url(link.group(2)), run.stdout
+    assert "<title>Prefect Server</title>" in _get(link.group(1), accept="text/html")
+    flow_run = json.loads(_get(f"{server.api_url}/flow_runs/{link.group(2)}"))
+    assert flow_run["state_type"] == "COMPLETED"
     assert psutil.pid_exists(server.pid)          # the command left the resident server running
 
     status = qualmine(home_env, "server", "status", cwd=tmp_path)
@@ -67,6 +79,12 @@ def test_a_started_server_serves_later_commands_until_stopped(home_env, tmp_path
     assert not psutil.pid_exists(server.pid) or psutil.Process(server.pid).status() == psutil.STATUS_ZOMBIE
     assert not (tmp_path / "prefect-home" / STATE_FILE).exists()
     assert qualmine(home_env, "server", "status", cwd=tmp_path).returncode == 1
+
+
+def _get(url: str, accept: str = "application/json") -> str:
+    request = urllib.request.Request(url, headers={"Accept": accept})
+    with urllib.request.urlopen(request, timeout=30) as answer:   # follows the UI's redirect to its default version
+        return answer.read().decode("utf-8")
 
 
 def test_a_stale_or_broken_state_file_is_dropped(home_env, tmp_path):

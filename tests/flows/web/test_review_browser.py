@@ -197,3 +197,113 @@ def test_the_code_page_opens_from_the_queue(served, page):
     assert page.locator("h1").inner_text().startswith("N-HEALTH")
     assert page.locator("#pending .count").inner_text().isdigit()
     assert page.js_errors == []
+
+
+def test_a_coder_selects_a_span_in_a_document_and_codes_it(served, page):
+    address, store_path = served
+    coder = "span 编码员"
+    doc_id = "interview_01_resident.txt"
+    page.goto(f"{address}document?coder={coder}&doc={doc_id}")
+    assert page.locator(".doc-text .piece.suggested").count() >= 1         # suggestions in place
+    assert page.locator(".span-code").first.is_disabled()                  # nothing selected yet
+    wanted = "差不多一个星期来两三次"
+    # Select the words as a mouse would: a range over the text node that holds them.
+    selected = page.evaluate("""(wanted) => {
+        for (const piece of document.querySelectorAll('.doc-text .piece')) {
+            const node = piece.firstChild, at = node ? node.data.indexOf(wanted) : -1;
+            if (at < 0) continue;
+            const range = document.createRange();
+            range.setStart(node, at); range.setEnd(node, at + wanted.length);
+            const selection = window.getSelection();
+            selection.removeAllRanges(); selection.addRange(range);
+            return selection.toString();
+        }
+        return null;
+    }""", wanted)
+    assert selected == wanted
+    page.wait_for_function("document.getElementById('span-quote').value !== ''")
+    assert page.locator("#selection-text").inner_text() == wanted
+    page.fill("#code-search", "健康")
+    with page.expect_navigation():
+        page.locator("#code-list li:not([hidden]) .span-code").first.click()
+    assert "Saved" in page.locator("#flash").inner_text()
+    with ProjectStore(store_path) as store:
+        row = store.decisions(coder=coder).iloc[-1]
+        text = store.documents().set_index("doc_id").at[doc_id, "text"]
+    assert (row["decision"], row["code_id"]) == ("add", "N-HEALTH")
+    assert text[int(row["start"]):int(row["end"])] == wanted
+    coded = page.locator(f".piece.coded[data-start='{int(row['start'])}']")
+    assert coded.inner_text() == wanted and "N-HEALTH" in coded.get_attribute("data-coded")
+
+    # A selection across pieces and an in-place chip (mouse drag over highlighted words) counts only the text.
+    box_from = page.locator(".doc-text .piece.suggested").first
+    start = int(box_from.get_attribute("data-start"))
+    page.evaluate("""() => {
+        const first = document.querySelector('.doc-text .piece.suggested');
+        let last = first; for (let i = 0; i < 4 && last.nextElementSibling; i++) last = last.nextElementSibling;
+        while (!last.classList.contains('piece')) last = last.previousElementSibling;
+        const range = document.createRange();
+        range.setStart(first.firstChild, 0); range.setEnd(last.firstChild, last.firstChild.data.length);
+        window.getSelection().removeAllRanges(); window.getSelection().addRange(range);
+    }""")
+    page.wait_for_function(f"document.getElementById('span-start').value === '{start}'")
+    quote = page.input_value("#span-quote")
+    end = int(page.input_value("#span-end"))
+    assert text[start:end] == quote and len(quote) == end - start
+    with page.expect_navigation():
+        page.locator(".span-code").first.click()
+    with ProjectStore(store_path) as store:
+        row = store.decisions(coder=coder).iloc[-1]
+    assert (int(row["start"]), int(row["end"])) == (start, end)
+    assert page.js_errors == []
+
+
+def test_bulk_reject_on_a_code_page_and_accept_all_on_a_segment(served, page):
+    address, store_path = served
+    coder = "bulk coder"
+    page.goto(f"{address}codes/P-OPERATION-STAFF?coder={coder}")
+    boxes = page.locator(".pick-segment")
+    total = boxes.count()
+    assert total >= 2
+    page.check("#select-all")
+    assert all(boxes.nth(i).is_checked() for i in range(total))
+    boxes.nth(0).uncheck()
+    chosen = [boxes.nth(i).get_attribute("value") for i in range(1, total)]
+    with page.expect_navigation():
+        page.click("#bulk-reject")
+    assert f"Saved {total - 1} decision(s)" in page.locator("#flash").inner_text()
+    assert page.locator(".pick-segment").count() == 1
+    with ProjectStore(store_path) as store:
+        mine = current_decisions(store.decisions(coder=coder))
+    assert sorted(mine["segment_id"]) == sorted(chosen) and set(mine["decision"]) == {"reject"}
+
+    with ProjectStore(store_path) as store:
+        suggested = store.suggestions().drop_duplicates(["segment_id", "code_id"])
+    counts = suggested.groupby("segment_id")["code_id"].nunique()
+    segment_id = next(s for s in counts[counts >= 2].index if s not in chosen)
+    first_code = suggested.loc[suggested["segment_id"] == segment_id, "code_id"].iloc[0]
+    page.goto(f"{address}queue?coder={coder}&at={segment_id}~{first_code}")
+    assert page.locator("#segment-codes li").count() == counts[segment_id]
+    _press(page, "Shift+A")                                                  # A: accept all on the segment
+    assert _shown(page)[0] != segment_id                                    # the whole segment is done
+    with ProjectStore(store_path) as store:
+        mine = current_decisions(store.decisions(coder=coder))
+    done = mine[mine["segment_id"] == segment_id]
+    assert len(done) == counts[segment_id] and set(done["decision"]) == {"accept"}
+    assert page.js_errors == []
+
+
+def test_every_source_filter_answers_in_the_browser_before_such_suggestions_exist(served, page):
+    address, _ = served
+    page.goto(f"{address}queue?coder=filterer")
+    for source in ("model", "topic", "rule", ""):
+        with page.expect_navigation():
+            page.select_option("#filter-source", source)                 # the page submits on change
+        assert page.locator("h1").first.inner_text() != "500"
+        assert page.locator("#filter-source").input_value() == source
+        empty = page.locator("#queue-empty").count() == 1
+        assert empty == (source in ("model", "topic")), source           # the example store has rule suggestions only
+    with page.expect_navigation():
+        page.select_option("#filter-status", "decided")
+    assert page.locator("#queue-empty").count() == 1
+    assert page.js_errors == []
