@@ -159,8 +159,20 @@ class RuleCoder:
 
     def code_text(self, segment_id: str, offset: int, text: str, lang: str | None = None) -> list[CodeApplication]:
         """Code one text; `offset` is where it starts in its document (0 for a bare text)."""
+        return self._code(segment_id, offset, text, lang)[0]
+
+    def vetoed(self, text: str, lang: str | None = None) -> set[str]:
+        """Ids of the codes whose cues occur in `text` but that the rules decided against.
+
+        An exclusion, a negation, a conceded clause or a negated evaluation took every hit away:
+        the text mentions the code's subject and says it is not the case. Other coders (the
+        semantic layer, which sees topic, not stance) use it to drop the same code.
+        """
+        return self._code("", 0, text, lang)[1]
+
+    def _code(self, segment_id: str, offset: int, text: str, lang: str | None) -> tuple[list[CodeApplication], set[str]]:
         if not isinstance(text, str) or not text:   # NaN from a DataFrame, or an empty answer
-            return []
+            return [], set()
         if lang not in ("zh", "en"):
             lang = detect_lang(text)
         norm = _checked_normalize(text)
@@ -192,14 +204,16 @@ class RuleCoder:
             hits[i] = found
         for j, extra in flipped.items():
             hits[j] = (hits.get(j, []) if j not in excluded else []) + extra
-        out = []
+        out, vetoed = [], {self._code_ids[i] for i in excluded}
         for i in sorted(hits):
             if i in excluded and i not in flipped:
                 continue
             app = self._application(segment_id, offset, text, i, hits[i])
             if app is not None:
                 out.append(app)
-        return out
+            else:
+                vetoed.add(self._code_ids[i])
+        return out, vetoed - {a.code_id for a in out}
 
     # ------------------------------------------------------------------ matching
     def _zh_hits(self, norm: str):

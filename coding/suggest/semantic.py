@@ -28,6 +28,7 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass
+from typing import Callable
 
 import numpy as np
 import pandas as pd
@@ -142,11 +143,14 @@ class SemanticCoder:
     """Zero-shot code suggestions from a codebook and an `Embedder` (see the module docstring)."""
 
     def __init__(self, codebook: Codebook, embedder: Embedder, *, threshold: float = DEFAULT_THRESHOLD,
-                 code_interviewer: bool = False):
+                 code_interviewer: bool = False, veto: Callable[[str, str | None], set[str]] | None = None):
         if not (isinstance(threshold, (int, float)) and 0.0 < threshold < 1.0) or math.isnan(threshold):
             raise ValueError(f"threshold must be a number between 0 and 1 (exclusive); got {threshold!r}")
         self.codebook, self.embedder, self.threshold = codebook, embedder, float(threshold)
         self.code_interviewer = code_interviewer
+        # Embeddings see topic, not stance: where the rules read the segment as denying a code
+        # (negation, concession, negated evaluation, exclusion: `RuleCoder.vetoed`), so do we.
+        self.veto = veto
         self._protos: Prototypes | None = None
 
     @property
@@ -160,13 +164,14 @@ class SemanticCoder:
         rows = segments
         if not self.code_interviewer and "is_interviewer" in rows:
             rows = rows[rows["is_interviewer"] != True]   # noqa: E712 (NaN counts as False)
-        units: list[tuple[str, int, int, int, str]] = []
-        for seg_id, seg_start, text in zip(rows["segment_id"], rows["start"], rows["text"]):
+        units: list[tuple[str, int, int, int, str, str, object]] = []
+        langs = rows["lang"] if "lang" in rows else [None] * len(rows)
+        for seg_id, seg_start, text, lang in zip(rows["segment_id"], rows["start"], rows["text"], langs):
             if not isinstance(text, str):
                 continue
             for s, e in text_units(text):
-                units.append((str(seg_id), int(seg_start), s, e, text[s:e]))
-        frame = pd.DataFrame(units, columns=["segment_id", "seg_start", "start", "end", "text"])
+                units.append((str(seg_id), int(seg_start), s, e, text[s:e], text, lang if isinstance(lang, str) else None))
+        frame = pd.DataFrame(units, columns=["segment_id", "seg_start", "start", "end", "text", "segment_text", "lang"])
         if frame.empty:
             return frame, np.zeros((0, len(self.codebook.codes))), []
         vectors = self.embedder.embed(frame["text"].tolist(), kind="query", progress=progress)
@@ -182,7 +187,12 @@ class SemanticCoder:
         protos = self.prototypes
         for seg_id, idx in units.groupby("segment_id", sort=False).indices.items():
             block = scores[idx]
-            for c in np.flatnonzero(block.max(axis=0) >= self.threshold):
+            found = np.flatnonzero(block.max(axis=0) >= self.threshold)
+            if len(found) and self.veto is not None:
+                first = units.iloc[idx[0]]
+                denied = self.veto(first.segment_text, first.lang)
+                found = [c for c in found if protos.code_ids[c] not in denied]
+            for c in found:
                 k = idx[int(np.argmax(block[:, c]))]
                 u = units.iloc[k]
                 out.append(CodeApplication(

