@@ -72,7 +72,8 @@ def run(store: str | None, threshold: float | None, semantic: bool = True) -> di
     ids = answers["answer_id"].tolist()
     gold = dict(zip(ids, answers["gold"]))
     started = time.perf_counter()
-    rules = RuleCoder(book).apply_frame(segs)
+    rule_coder = RuleCoder(book)
+    rules = rule_coder.apply_frame(segs)
     rule_seconds = time.perf_counter() - started
     results = {"rules": predictions(rules, ids)}
     out: dict = {"answers": len(ids), "rule_seconds": round(rule_seconds, 3)}
@@ -86,7 +87,7 @@ def run(store: str | None, threshold: float | None, semantic: bool = True) -> di
             from qualmine.coding.store.embedding_cache import StoreEmbeddingCache
             cache = StoreEmbeddingCache(ProjectStore(store))
         embedder = Embedder(make_backend(), cache)
-        coder = SemanticCoder(book, embedder, threshold=threshold or DEFAULT_THRESHOLD)
+        coder = SemanticCoder(book, embedder, threshold=threshold or DEFAULT_THRESHOLD, veto=rule_coder.vetoed)
         started = time.perf_counter()
         sem = coder.apply_frame(segs)
         seconds = time.perf_counter() - started

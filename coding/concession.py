@@ -19,8 +19,9 @@ A clause is *conceded* when
       while, before) only by a resolution word (解决, 好多了, 改善, 不再; sorted, fixed, solved,
       resolved, no longer, better, easy, finished, improved); a later clause holding a worsening
       word (更, 还是, 仍然, 依然; still, worse) cancels it ("以前就排队，现在更严重了").
-Applied to the kinds in `NegationRules.negatable_kinds` (problem, cause, need): a hit inside a
-conceded clause is dropped, like a negated one.
+Applied to the kinds in `NegationRules.negatable_kinds` (problem, cause, need) and to evaluation
+codes (`coding.evaluation`, satisfaction): a hit inside a conceded clause is dropped, like a
+negated one ("The staff are lovely, but the waiting times are ridiculous" is no praise).
 """
 from __future__ import annotations
 
@@ -116,3 +117,49 @@ class ConcessionRules:
             if not negator.search(before):
                 return True
         return False
+
+
+@dataclass(frozen=True)
+class ProposalRules:
+    """False friends of recommendation codes: a keyword that names what exists, not what is proposed.
+
+    "我在中心做志愿者三年了", "I've been a volunteer here for years" and "志愿者们特别热心" mention
+    volunteers; none proposes recruiting them. A recommendation-code hit does not count when its
+    clause holds no proposal cue (`zh_proposal` / `en_proposal`: 建议, 希望, 应该, 多, should,
+    could, more, why not ...) and either (a) a role word ends at most 6 characters / 12 characters
+    (en) before the hit (是, 做, 当, 作为; am, is, are, was, been, as a ...: someone *is* one), or
+    (b) a positive word follows the hit in the clause (热心, 很好, 不错; great, brilliant, lovely,
+    kind, helpful ...: the existing thing is praised).
+    """
+
+    zh_proposal: tuple[str, ...] = ("建议", "希望", "应该", "应当", "可以", "多招", "多找", "多一些", "多些", "再",
+                                    "需要", "最好", "能不能", "要是", "招募", "发动", "动员", "鼓励", "缺")
+    en_proposal: tuple[str, ...] = ("should", "could", "more", "why not", "suggest", "recommend", "need",
+                                    "hope", "wish", "would", "recruit", "encourage", "get", "ask")
+    zh_role: tuple[str, ...] = ("是", "做", "当", "作为", "担任")
+    en_role: tuple[str, ...] = ("am", "is", "are", "was", "were", "been", "be", "as", "i", "we")
+    zh_praise: tuple[str, ...] = ("热心", "很好", "不错", "耐心", "辛苦", "专业", "负责")
+    en_praise: tuple[str, ...] = ("great", "brilliant", "lovely", "kind", "helpful", "amazing", "wonderful",
+                                  "friendly", "fantastic")
+
+    def __post_init__(self) -> None:
+        rx = {}
+        for lang, en in (("zh", False), ("en", True)):
+            for name in ("proposal", "praise"):
+                alt = _words(getattr(self, f"{lang}_{name}"))
+                rx[f"{lang}_{name}"] = re.compile(rf"\b(?:{alt})\b" if en else alt)
+        rx["zh_role"] = re.compile(f"(?:{_words(self.zh_role)})")
+        rx["en_role"] = re.compile(rf"\b(?:{_words(self.en_role)})\b(?:\s+(?:a|an|the|one of the))?\s+(?:\w+\s+)?$")
+        object.__setattr__(self, "_rx", rx)
+
+    def not_proposed(self, clause: str, start: int, end: int, lang: str) -> bool:
+        """True when the hit clause[start:end] names an existing role or praises it (see the class docstring)."""
+        lang = "zh" if lang == "zh" else "en"
+        rx = self._rx
+        if rx[f"{lang}_proposal"].search(clause):
+            return False
+        if lang == "zh":
+            role = rx["zh_role"].search(clause, max(0, start - 6), start) is not None
+        else:
+            role = rx["en_role"].search(clause[max(0, start - 24):start]) is not None
+        return role or rx[f"{lang}_praise"].search(clause, end) is not None

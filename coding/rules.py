@@ -35,7 +35,7 @@ import pandas as pd
 
 from qualmine.coding.applications import CodeApplication, applications_frame
 from qualmine.coding.codebook import Codebook
-from qualmine.coding.concession import ConcessionRules
+from qualmine.coding.concession import ConcessionRules, ProposalRules
 from qualmine.coding.evaluation import EvaluationNegation, EvaluationRules
 from qualmine.coding.negation import EnNegation, NegationRules, ZhNegation
 from qualmine.corpus.hanzi import to_simplified
@@ -74,9 +74,12 @@ class RuleCoder:
     def __init__(self, codebook: Codebook, *, code_interviewer: bool = False,
                  negation: NegationRules | None = NegationRules(), segmenter_backend: str = "auto",
                  concession: ConcessionRules | None = ConcessionRules(),
-                 evaluation: EvaluationRules | None = EvaluationRules()):
+                 evaluation: EvaluationRules | None = EvaluationRules(),
+                 proposal: ProposalRules | None = ProposalRules()):
         self.codebook = codebook
         self.concession = concession
+        self.proposal = proposal
+        self._kinds = [c.kind for c in codebook.codes]
         self._evaluation = EvaluationNegation(codebook, evaluation, negation or NegationRules()) \
             if evaluation is not None else None
         self.code_interviewer = code_interviewer
@@ -186,12 +189,18 @@ class RuleCoder:
             if i in excluded:
                 continue
             found = hits[i]
+            evaluative = self._evaluation is not None and self._evaluation.is_eval[i]
             if self._negatable[i] and negated is not None:
                 found = [h for h in found if not negated(h, self._absence[i])]
-                if found and self.concession is not None:   # "尽管停车还算方便，可是…": granted away
-                    conceded = self.concession.conceded(low, lang) if conceded is None else conceded
-                    found = [h for h in found if not any(a <= h[0] < b for a, b in conceded)]
-            elif self._evaluation is not None and self._evaluation.is_eval[i]:
+            if found and self.concession is not None and (self._negatable[i] or evaluative):
+                # "尽管停车还算方便，可是…", "used to be terrible, now…": granted away (coding/concession.py)
+                conceded = self.concession.conceded(low, lang) if conceded is None else conceded
+                found = [h for h in found if not any(a <= h[0] < b for a, b in conceded)]
+            if found and self.proposal is not None and self._kinds[i] == "recommendation":
+                # "我在中心做志愿者三年了" is no proposal to recruit volunteers (coding/concession.py)
+                clauses = self.concession.clauses(low, lang) if self.concession is not None else [(0, len(low))]
+                found = [h for h in found if not self._not_proposed(low, clauses, h, lang)]
+            if evaluative and not self._negatable[i]:
                 kept = []
                 for h in found:   # "不能说满意": not this code, maybe its opposite
                     cue = self._evaluation.cue_before(low, h[0], lang)
@@ -214,6 +223,12 @@ class RuleCoder:
             else:
                 vetoed.add(self._code_ids[i])
         return out, vetoed - {a.code_id for a in out}
+
+    def _not_proposed(self, low: str, clauses: list[tuple[int, int]], hit: Hit, lang: str) -> bool:
+        for a, b in clauses:
+            if a <= hit[0] < b:
+                return self.proposal.not_proposed(low[a:b], hit[0] - a, min(hit[1], b) - a, lang)
+        return False
 
     # ------------------------------------------------------------------ matching
     def _zh_hits(self, norm: str):
