@@ -93,7 +93,7 @@ suggestions = Table(
     Column("suggestion_id", Integer, primary_key=True, autoincrement=True),
     Column("segment_id", String(64), nullable=False),
     Column("code_id", String(128), nullable=False),
-    Column("source", String(32), nullable=False),        # rule | model | topic
+    Column("source", String(32), nullable=False),        # rule | semantic | model | topic
     Column("score", Float, nullable=True),
     Column("evidence", Text, nullable=True),
     Column("start", Integer, nullable=True),             # document offsets of the evidence
