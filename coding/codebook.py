@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from qualmine import QualmineError
 import hashlib
+import json
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -66,6 +67,7 @@ class Code(_Strict):
     patterns: LangTerms = Field(default_factory=LangTerms)
     exclude: LangTerms = Field(default_factory=LangTerms)
     examples: tuple[str, ...] = ()
+    counter_examples: tuple[str, ...] = ()   # quotes the code must NOT catch (semantic coding, reviewers)
     causes: tuple[str, ...] = ()
     recommendations: tuple[str, ...] = ()
 
@@ -128,7 +130,14 @@ class Codebook(_Strict):
 
     def fingerprint(self) -> str:
         """Content hash: the same codebook content gives the same value, whatever the file."""
-        return hashlib.sha256(self.model_dump_json().encode("utf-8")).hexdigest()[:16]
+        data = self.model_dump(mode="json")
+        for code in data["codes"]:
+            if not code.get("counter_examples"):
+                # a field added later: a codebook without counter-examples keeps the fingerprint it
+                # had before the field existed (stores recognise it as the same version)
+                code.pop("counter_examples", None)
+        text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+        return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
 
 
 @dataclass(frozen=True)
@@ -325,6 +334,15 @@ def _cross_check(codes: list[tuple[int, Code]], known_ids: set[str], locate: _Lo
         by_id.setdefault(code.id, code)
         if not (code.label.zh or code.label.en):
             problems.append(locate.problem(at + ("label",), "a label needs at least one of zh or en"))
+        for kind in ("examples", "counter_examples"):
+            for j, quote in enumerate(getattr(code, kind)):
+                if not quote.strip():
+                    problems.append(locate.problem(at + (kind, j), "empty quote"))
+        overlap = set(code.examples) & set(code.counter_examples)
+        for j, quote in enumerate(code.counter_examples):
+            if quote in overlap:
+                problems.append(locate.problem(at + ("counter_examples", j),
+                                               f"{quote!r} is also one of this code's examples"))
         problems.extend(_term_problems(i, code, locate))
     for i, code in codes:
         at = ("codes", i)

@@ -64,6 +64,16 @@ class NegationRules:
     en_clause_phrases: tuple[str, ...] = ("never had any trouble", "never had any problem", "never had a problem",
                                           "never had any issue", "no problems", "no trouble", "no issues",
                                           "no complaints", "nothing wrong")
+    # Absence is the problem (rule 1 exception): "压根没有车位", "no parking spaces anywhere".
+    absence_strong_kinds: tuple[str, ...] = ("problem",)   # only emphatic absence counts
+    absence_any_kinds: tuple[str, ...] = ("need",)          # any "there is no X" counts
+    zh_absence_cues: tuple[str, ...] = ("没有", "没", "无")
+    zh_absence_before: tuple[str, ...] = ("压根", "根本", "完全", "连")
+    zh_absence_after: tuple[str, ...] = ("地方", "处", "一个", "任何")
+    zh_absence_denials: tuple[str, ...] = ("需要", "必要", "用", "什么问题", "问题")
+    en_absence_cues: tuple[str, ...] = ("no", "nobody", "nowhere", "none", "never")
+    en_absence_emphasis: tuple[str, ...] = ("anywhere", "whatsoever", "single", "left", "ever", "any")
+    en_absence_denials: tuple[str, ...] = ("need", "problem", "issue", "trouble", "complaint")
     en_clause_marks: tuple[str, ...] = (",", ";", ".", "!", "?", ":")
     en_clause_words: tuple[str, ...] = ("but", "however", "although", "though", "whereas", "except")
 
@@ -85,6 +95,10 @@ class ZhNegation:
         self.cue_re = re.compile(f"(?P<pseudo>{_alternation(rules.zh_pseudo_cues) or '(?!)'})"
                                  f"|(?P<cue>{_alternation(rules.zh_cues) or '(?!)'})")
         self.tail_re = re.compile(_alternation(rules.zh_tails) or "(?!)")
+        self.absence_cues = frozenset(rules.zh_absence_cues)
+        self.absence_before = re.compile(f"(?:{_alternation(rules.zh_absence_before) or '(?!)'})$")
+        self.absence_after = re.compile(_alternation(rules.zh_absence_after) or "(?!)")
+        self.absence_denial = re.compile(_alternation(rules.zh_absence_denials) or "(?!)")
 
     def scope(self, text: str, keyword_spans: list[tuple[int, int]]) -> "ZhScope":
         return ZhScope(self, text, keyword_spans)
@@ -101,6 +115,7 @@ class ZhScope:
         self.break_ends = [e for _, e in breaks]
         self.cue_ends: list[int] = []
         self.cue_starts: list[int] = []
+        self.absence: list[str | None] = []   # None, "any" (there is no ...) or "strong" (压根没有, 没有地方)
         for m in neg.cue_re.finditer(text):
             if m.lastgroup != "cue":
                 continue
@@ -109,19 +124,39 @@ class ZhScope:
                 continue   # 人手不足: the cue belongs to a keyword
             self.cue_starts.append(cs)
             self.cue_ends.append(ce)
+            self.absence.append(self._absence(neg, text, m.group(), cs, ce))
 
-    def negated(self, start: int, end: int) -> bool:
-        """True if the hit text[start:end] is in a negation scope (rules 1 and 2)."""
+    @staticmethod
+    def _absence(neg: "ZhNegation", text: str, cue: str, cs: int, ce: int) -> str | None:
+        if cue not in neg.absence_cues or neg.absence_denial.match(text, ce):
+            return None   # 不 / 未 deny; 没有需要, 没有问题 deny too
+        if neg.absence_before.search(text, max(0, cs - 3), cs) or neg.absence_after.match(text, ce):
+            return "strong"
+        return "any"
+
+    def negated(self, start: int, end: int, absence: str | None = None) -> bool:
+        """True if the hit text[start:end] is in a negation scope (rules 1 and 2).
+
+        `absence` ("any" or "strong"): a cue saying that something is missing at that strength
+        or more does not negate (the hit's code is one whose absence is the problem).
+        """
         i = bisect_right(self.break_ends, start)
         clause_start = self.break_ends[i - 1] if i else 0
         j = bisect_left(self.break_starts, end)
         clause_end = self.break_starts[j] if j < len(self.break_starts) else len(self.text)
         lo = bisect_left(self.cue_ends, start - self.window)
         hi = bisect_right(self.cue_ends, start)
-        if any(self.cue_starts[k] >= clause_start for k in range(lo, hi)):
+        if any(self.cue_starts[k] >= clause_start and not _absent(self.absence[k], absence) for k in range(lo, hi)):
             return True
         m = self.tail_re.search(self.text, end, clause_end)
         return m is not None and m.start() - end <= self.tail_window
+
+
+def _absent(cue_absence: str | None, wanted: str | None) -> bool:
+    """True when a cue of this absence strength says "missing" for a code that wants `wanted`."""
+    if wanted is None or cue_absence is None:
+        return False
+    return wanted == "any" or cue_absence == "strong"
 
 
 class EnNegation:
@@ -130,6 +165,9 @@ class EnNegation:
     def __init__(self, rules: NegationRules, lemmatizer: EnglishLemmatizer):
         self.rules = rules
         self.cues = frozenset(rules.en_cues)
+        self.absence_cues = frozenset(rules.en_absence_cues)
+        self.absence_emphasis = frozenset(rules.en_absence_emphasis)
+        self.absence_denials = frozenset(rules.en_absence_denials)
         self.marks = frozenset(rules.en_clause_marks)
         self.clause_words = frozenset(lemmatizer.phrase(w) for w in rules.en_clause_words)
         self.phrases = phrase_automaton(
@@ -162,6 +200,14 @@ class EnScope:
                 clause += 1   # the break token belongs to neither neighbour
             self.cue.append((surface in neg.cues or lemma in neg.cues) and i not in in_keyword)
             prev_end = end
+        self.absence: list[str | None] = [None] * len(seq.tokens)
+        emphatic = {clause_of for clause_of, (lemma, start, end) in zip(self.clause, seq.tokens)
+                    if low[start:end] in neg.absence_emphasis or lemma in neg.absence_emphasis}
+        for i, (lemma, start, end) in enumerate(seq.tokens):
+            if self.cue[i] and (low[start:end] in neg.absence_cues or lemma in neg.absence_cues):
+                nxt = seq.tokens[i + 1][0] if i + 1 < len(seq.tokens) else ""
+                if nxt not in neg.absence_denials:
+                    self.absence[i] = "strong" if self.clause[i] in emphatic else "any"
         self.tails: list[tuple[int, int]] = []
         self.clause_phrases: list[tuple[int, int]] = []
         if neg.phrases is not None:
@@ -171,12 +217,12 @@ class EnScope:
                 if "clause" in kinds:
                     self.clause_phrases.append((a, b))
 
-    def negated(self, first: int, last: int) -> bool:
-        """True if the hit spanning tokens first..last (inclusive) is negated (rules 1-3)."""
+    def negated(self, first: int, last: int, absence: str | None = None) -> bool:
+        """True if the hit spanning tokens first..last (inclusive) is negated (rules 1-3; `absence`: see ZhScope)."""
         clause = self.clause
         c = clause[first]
         for k in range(max(0, first - self.window), first):
-            if self.cue[k] and clause[k] == c:
+            if self.cue[k] and clause[k] == c and not _absent(self.absence[k], absence):
                 return True
         c_last = clause[last]
         for a, b in self.tails:

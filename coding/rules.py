@@ -35,7 +35,10 @@ import regex
 
 from qualmine.coding.applications import CodeApplication, applications_frame
 from qualmine.coding.codebook import Codebook
+from qualmine.coding.concession import ConcessionRules, ProposalRules
+from qualmine.coding.evaluation import EvaluationNegation, EvaluationRules
 from qualmine.coding.negation import EnNegation, NegationRules, ZhNegation
+from qualmine.corpus.hanzi import to_simplified
 from qualmine.corpus.lang import detect_lang
 from qualmine.corpus.normalize import normalize
 from qualmine.corpus.records import Segment
@@ -65,23 +68,42 @@ def _checked_normalize(text: str) -> str:
     return norm
 
 
+def _zh_text(text: str, norm: str | None = None) -> str:
+    """The text Chinese matching runs on: normalised, then Traditional -> Simplified (same length)."""
+    simple = to_simplified(_checked_normalize(text) if norm is None else norm)
+    if len(simple) != len(text):
+        raise ValueError("corpus.hanzi.to_simplified changed the text length; offsets would break")
+    return simple
+
+
 class RuleCoder:
     """Applies a codebook's keywords and patterns to segments (see the module docstring)."""
 
     def __init__(self, codebook: Codebook, *, code_interviewer: bool = False,
-                 negation: NegationRules | None = NegationRules(), segmenter_backend: str = "auto"):
+                 negation: NegationRules | None = NegationRules(), segmenter_backend: str = "auto",
+                 concession: ConcessionRules | None = ConcessionRules(),
+                 evaluation: EvaluationRules | None = EvaluationRules(),
+                 proposal: ProposalRules | None = ProposalRules()):
         self.codebook = codebook
+        self.concession = concession
+        self.proposal = proposal
+        self._kinds = [c.kind for c in codebook.codes]
+        self._evaluation = EvaluationNegation(codebook, evaluation, negation or NegationRules()) \
+            if evaluation is not None else None
         self.code_interviewer = code_interviewer
         self.negation = negation
         codes = codebook.codes
         self._code_ids = [c.id for c in codes]
         kinds = negation.negatable_kinds if negation is not None else ()
         self._negatable = [c.kind in kinds for c in codes]
+        # absence is the problem: "压根没有车位" codes the parking problem (coding.negation, rule 1)
+        self._absence = [None if negation is None else "any" if c.kind in negation.absence_any_kinds
+                         else "strong" if c.kind in negation.absence_strong_kinds else None for c in codes]
         zh_entries = []
         for i, code in enumerate(codes):
             for is_excl, terms in ((False, code.keywords), (True, code.exclude)):
                 for term in terms.zh + terms.en:
-                    key = lower_preserving(_checked_normalize(term.strip()))
+                    key = lower_preserving(to_simplified(_checked_normalize(term.strip())))
                     zh_entries.append((key, (i, is_excl, term, key[:1].isascii() and key[:1].isalnum())))
         self._zh_automaton = phrase_automaton(zh_entries)
         self._patterns = {lang: _PatternSet(codebook, lang) for lang in ("zh", "en")}
@@ -139,7 +161,7 @@ class RuleCoder:
         if not zh:
             return maybe
         joined = "\x00".join(texts[i] for i in zh)
-        low = lower_preserving(_checked_normalize(joined))
+        low = lower_preserving(_zh_text(joined))
         starts = np.cumsum([0] + [len(texts[i]) + 1 for i in zh[:-1]])
         ends = np.fromiter((last for last, _ in self._zh_prefilter.iter(low)), dtype=np.int64)
         for k in np.unique(np.searchsorted(starts, ends, side="right") - 1).tolist():
@@ -148,23 +170,73 @@ class RuleCoder:
 
     def code_text(self, segment_id: str, offset: int, text: str, lang: str | None = None) -> list[CodeApplication]:
         """Code one text; `offset` is where it starts in its document (0 for a bare text)."""
+        return self._code(segment_id, offset, text, lang)[0]
+
+    def vetoed(self, text: str, lang: str | None = None) -> set[str]:
+        """Ids of the codes whose cues occur in `text` but that the rules decided against.
+
+        An exclusion, a negation, a conceded clause or a negated evaluation took every hit away:
+        the text mentions the code's subject and says it is not the case. Other coders (the
+        semantic layer, which sees topic, not stance) use it to drop the same code.
+        """
+        return self._code("", 0, text, lang)[1]
+
+    def _code(self, segment_id: str, offset: int, text: str, lang: str | None) -> tuple[list[CodeApplication], set[str]]:
         if not isinstance(text, str) or not text:   # NaN from a DataFrame, or an empty answer
-            return []
+            return [], set()
         if lang not in ("zh", "en"):
             lang = detect_lang(text)
         norm = _checked_normalize(text)
+        if lang == "zh":
+            norm = _zh_text(text, norm)
         hits, excluded, negated = self._zh_hits(norm) if lang == "zh" else self._en_hits(norm)
-        out = []
+        low = lower_preserving(norm)
+        conceded = None
+        flipped: dict[int, list[Hit]] = {}
         for i in sorted(hits):
             if i in excluded:
                 continue
             found = hits[i]
+            evaluative = self._evaluation is not None and self._evaluation.is_eval[i]
             if self._negatable[i] and negated is not None:
-                found = [h for h in found if not negated(h)]
-            app = self._application(segment_id, offset, text, i, found)
+                found = [h for h in found if not negated(h, self._absence[i])]
+            if found and self.concession is not None and (self._negatable[i] or evaluative):
+                # "尽管停车还算方便，可是…", "used to be terrible, now…": granted away (coding/concession.py)
+                conceded = self.concession.conceded(low, lang) if conceded is None else conceded
+                found = [h for h in found if not any(a <= h[0] < b for a, b in conceded)]
+            if found and self.proposal is not None and self._kinds[i] == "recommendation":
+                # "我在中心做志愿者三年了" is no proposal to recruit volunteers (coding/concession.py)
+                clauses = self.concession.clauses(low, lang) if self.concession is not None else [(0, len(low))]
+                found = [h for h in found if not self._not_proposed(low, clauses, h, lang)]
+            if evaluative and not self._negatable[i]:
+                kept = []
+                for h in found:   # "不能说满意": not this code, maybe its opposite
+                    cue = self._evaluation.cue_before(low, h[0], lang)
+                    if cue is None:
+                        kept.append(h)
+                    elif i in self._evaluation.opposite:
+                        flipped.setdefault(self._evaluation.opposite[i], []).append(
+                            (cue, h[1], f"not {h[2]}", False, h[4], h[5]))
+                found = kept
+            hits[i] = found
+        for j, extra in flipped.items():
+            hits[j] = (hits.get(j, []) if j not in excluded else []) + extra
+        out, vetoed = [], {self._code_ids[i] for i in excluded}
+        for i in sorted(hits):
+            if i in excluded and i not in flipped:
+                continue
+            app = self._application(segment_id, offset, text, i, hits[i])
             if app is not None:
                 out.append(app)
-        return out
+            else:
+                vetoed.add(self._code_ids[i])
+        return out, vetoed - {a.code_id for a in out}
+
+    def _not_proposed(self, low: str, clauses: list[tuple[int, int]], hit: Hit, lang: str) -> bool:
+        for a, b in clauses:
+            if a <= hit[0] < b:
+                return self.proposal.not_proposed(low[a:b], hit[0] - a, min(hit[1], b) - a, lang)
+        return False
 
     # ------------------------------------------------------------------ matching
     def _zh_hits(self, norm: str):
@@ -191,7 +263,7 @@ class RuleCoder:
         neg = self._zh_negation
         if neg is None:
             return hits, excluded, None
-        return hits, excluded, _Lazy(lambda: neg.scope(norm, keyword_spans), lambda sc, h: sc.negated(h[0], h[1]))
+        return hits, excluded, _Lazy(lambda: neg.scope(norm, keyword_spans), lambda sc, h, a: sc.negated(h[0], h[1], a))
 
     def _en_state(self) -> tuple[Any, EnNegation | None]:
         if self._en is None:
@@ -226,7 +298,7 @@ class RuleCoder:
         starts, ends = [t[1] for t in seq.tokens], [t[2] for t in seq.tokens]
         for i, found in hits.items():   # pattern hits get the tokens they cover, for negation
             hits[i] = [h if h[3] else (*h[:4], *_token_span(starts, ends, h[0], h[1])) for h in found]
-        return hits, excluded, _Lazy(lambda: neg.scope(seq, low, keyword_tokens), lambda sc, h: sc.negated(h[4], h[5]))
+        return hits, excluded, _Lazy(lambda: neg.scope(seq, low, keyword_tokens), lambda sc, h, a: sc.negated(h[4], h[5], a))
 
     # ------------------------------------------------------------------ scoring
     def _application(self, segment_id: str, offset: int, text: str, i: int, found: list[Hit]) -> CodeApplication | None:
@@ -255,10 +327,10 @@ class _Lazy:
     def __init__(self, build, check):
         self.build, self.check, self.scope = build, check, None
 
-    def __call__(self, hit: Hit) -> bool:
+    def __call__(self, hit: Hit, absence: str | None = None) -> bool:
         if self.scope is None:
             self.scope = self.build()
-        return self.check(self.scope, hit)
+        return self.check(self.scope, hit, absence)
 
 
 class _PatternSet:

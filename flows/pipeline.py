@@ -24,6 +24,7 @@ from qualmine.flows.runtime.boot import Boot, boot_in_background
 from qualmine.flows.progress import stage
 from qualmine.flows.report import links_task, report_task
 from qualmine.flows.review import store_stages
+from qualmine.flows.semantic import SemanticOutcome, semantic_task, semantic_wanted
 from qualmine.flows.settings import RunSettings
 from qualmine.flows.topics import topic_stage
 from qualmine.outputs import build_run_manifest, write_run_manifest, write_tables
@@ -78,6 +79,10 @@ def _run_stages(settings: RunSettings, work: RunSettings) -> RunResult:
     codebook = load_codebook(settings.codebook_path)
     # Ingest + rule coding, chunked and streamed (flows/ingest_code.py): --workers processes or Dask.
     corpus = ingest_and_code(settings, codebook, on_dask=settings.on_dask)
+    # Zero-shot semantic suggestions (flows/semantic.py): added to code_applications as source "semantic".
+    semantic = SemanticOutcome({"enabled": False})
+    if semantic_wanted(settings):
+        corpus, semantic = semantic_task(settings, codebook, corpus)
     with stage("tabulate"):
         tables = tabulate_task(codebook, corpus)
     with stage("write"):
@@ -101,11 +106,11 @@ def _run_stages(settings: RunSettings, work: RunSettings) -> RunResult:
         run_id=settings.run_id, corpus_dir=settings.corpus_dir, input_files=input_files,
         codebook_path=settings.codebook_path, codebook_fingerprint=codebook.fingerprint(),
         parameters=settings.parameters(), counts=counts, outputs=written, started=started,
-        notes=[*corpus.notes, *store_notes], extra=topic_out.manifest)
+        notes=[*corpus.notes, *semantic.notes, *store_notes], extra={**topic_out.manifest, "semantic": semantic.manifest})
     written.append(write_run_manifest(manifest, work.out_dir))   # last: a folder with a manifest is complete
     from prefect.runtime import flow_run
 
-    return RunResult(settings.run_id, settings.out_dir, counts, written, [*corpus.notes, *store_notes],
+    return RunResult(settings.run_id, settings.out_dir, counts, written, [*corpus.notes, *semantic.notes, *store_notes],
                      flow_run_id=str(flow_run.id) if flow_run.id else None)
 
 

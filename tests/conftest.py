@@ -13,6 +13,9 @@ from qualmine.codebooks import EXAMPLE_CODEBOOK
 # Before anything imports prefect: an isolated, throwaway PREFECT_HOME for the whole session.
 os.environ.setdefault("PREFECT_HOME", tempfile.mkdtemp(prefix="qualmine-prefect-"))
 # Pipeline runs record into a project store: never the repository's qualmine-runs/qualmine.sqlite in tests.
+# The semantic stage (flows/semantic.py) embeds every sentence: pipeline tests run without it unless
+# they ask for it (RunSettings(semantic=True) / --semantic), so the suite stays fast.
+os.environ.setdefault("QUALMINE_SEMANTIC", "off")
 os.environ.setdefault("QUALMINE_STORE", os.path.join(tempfile.mkdtemp(prefix="qualmine-store-"), "qualmine.sqlite"))
 
 REPO = Path(__file__).resolve().parent.parent

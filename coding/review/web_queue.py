@@ -16,7 +16,7 @@ from qualmine import SEED, param_error
 from qualmine.coding.review.queue import ORDERS, QueueOptions, build_queue, double_coded
 
 STATUSES = ("pending", "accepted", "rejected", "decided", "all")
-SOURCES = ("rule", "model", "topic")
+SOURCES = ("rule", "semantic", "model", "topic")
 CONTEXT_WINDOW = 3          # segments shown before and after the one under review
 MAX_ANSWERS = 20            # a survey respondent's answers shown at most
 

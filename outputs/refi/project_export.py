@@ -38,7 +38,8 @@ from qualmine.outputs.refi.project_sources import neutral_source_names
 from qualmine.outputs.writers import read_table
 
 NS = PROJECT_NS
-MACHINE_USERS = {"rule": "qualmine-rules", "model": "qualmine-model", "topic": "qualmine-topics"}
+MACHINE_USERS = {"rule": "qualmine-rules", "semantic": "qualmine-semantic", "model": "qualmine-model",
+                 "topic": "qualmine-topics"}
 EXPORTED_DECISIONS = ("accept", "add")
 ZIP_DATE = (1980, 1, 1, 0, 0, 0)   # fixed: the same project gives the same .qdpx bytes
 

@@ -126,3 +126,30 @@ def test_shipped_example_codebook_is_valid():
     book = load_codebook(EXAMPLE_CODEBOOK)
     assert {"P-OPERATION", "P-PARTICIPATION", "P-CULTURE"} <= set(book.ids)
     assert all(book.code(p).causes for p in ("P-OPERATION", "P-PARTICIPATION", "P-CULTURE"))
+
+
+def test_counter_examples_load_validate_and_round_trip():
+    text = GOOD.replace("    causes: [C-STAFF]\n",
+                        "    examples: [排队排了一上午]\n    counter_examples: [去办事很快, Seen straight away]\n"
+                        "    causes: [C-STAFF]\n")
+    assert text != GOOD
+    book = parse_codebook(text)
+    assert book.code("P-HOURS").counter_examples == ("去办事很快", "Seen straight away")
+    assert parse_codebook(dump_codebook(book)) == book
+    problems = problems_of(text.replace("[去办事很快, Seen straight away]", "['  ', 排队排了一上午]"))
+    assert [(p.code_id, p.field, p.line) for p in problems] == [("P-HOURS", "counter_examples.0", 10),
+                                                                 ("P-HOURS", "counter_examples.1", 10)]
+    assert "empty quote" in problems[0].message and "also one of this code's examples" in problems[1].message
+    [bad_type] = problems_of(text.replace("[去办事很快, Seen straight away]", "{zh: 去办事很快}"))
+    assert bad_type.field == "counter_examples"
+
+
+def test_fingerprint_without_counter_examples_is_the_one_stores_already_know():
+    import hashlib
+
+    book = parse_codebook(GOOD)
+    before_the_field = book.model_dump_json(exclude={"codes": {"__all__": {"counter_examples"}}})
+    assert book.fingerprint() == hashlib.sha256(before_the_field.encode("utf-8")).hexdigest()[:16]
+    with_counter = parse_codebook(GOOD.replace("    causes: [C-STAFF]\n",
+                                               "    counter_examples: [很快]\n    causes: [C-STAFF]\n"))
+    assert with_counter.fingerprint() != book.fingerprint()

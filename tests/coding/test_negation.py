@@ -64,7 +64,7 @@ def fired(coder: RuleCoder, text: str, lang: str) -> list[str]:
     ("不满意开放时间太短", ["P-HOURS", "S-DISSATISFIED"]),
     ("并不需要养老服务", []),                             # need codes are negatable
     ("家里老人需要养老服务", ["N-ELDERLY"]),
-    ("不方便", ["S-OK"]),                                 # satisfaction codes are not negated
+    ("不方便", ["S-DISSATISFIED"]),                       # a negated evaluation codes its opposite (coding/evaluation.py)
 ])
 def test_chinese_negation(coder, text, codes):
     assert fired(coder, text, "zh") == codes

@@ -117,6 +117,8 @@ def test_manifest_records_inputs_and_parameters(run_dir):
     assert "survey_2023.csv" in paths and "interview_06_resident.docx" in paths
     assert all(len(f["sha256"]) == 64 for f in manifest["input_files"])
     assert manifest["codebook"]["sha256"] and manifest["parameters"]["max_segment_chars"] == 300
+    # the test session turns the semantic stage off ($QUALMINE_SEMANTIC, tests/conftest.py): recorded so
+    assert manifest["semantic"] == {"enabled": False} and manifest["parameters"]["semantic"] is None
     assert manifest["counts"]["rejected"] == 0 and manifest["packages"]["pandas"]
     assert (run_dir / "codebook.yaml").read_bytes() == EXAMPLE_CODEBOOK.read_bytes()
     assert "codebook.yaml" in manifest["outputs"]

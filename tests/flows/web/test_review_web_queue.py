@@ -70,7 +70,7 @@ def test_pending_rows_are_what_a_spreadsheet_export_would_offer(double_code):
 
 @pytest.mark.parametrize("kwargs, words", [
     ({"status": "done"}, "'status' parameter of the review page must be one of pending"),
-    ({"source": "human"}, "'source' parameter of the review page must be one of rule, model, topic"),
+    ({"source": "human"}, "'source' parameter of the review page must be one of rule, semantic, model, topic"),
     ({"order": "random"}, "'order' parameter of the review page must be one of uncertainty"),
 ])
 def test_filter_errors_name_the_parameter(kwargs, words):
