@@ -3,32 +3,17 @@ from __future__ import annotations
 
 import csv
 
-import pandas as pd
 
-from qualmine.coding.codebook import load_codebook
 from qualmine.coding.review.export import export_review_queue
 from qualmine.coding.review.importing import import_review_file
 from qualmine.coding.review.queue import QueueOptions
 from qualmine.coding.store.database import ProjectStore
-from qualmine.coding.store.sync import sync_run
-from qualmine.flows.settings import EXAMPLE_CODEBOOK
-
-TEXT = "排队时间太长了"
 
 
-def test_the_import_that_loses_the_race_reports_already_imported(tmp_path, monkeypatch):
-    doc = "survey.csv#R1/q"
-    documents = pd.DataFrame([{"doc_id": doc, "source_file": "survey.csv", "kind": "survey", "respondent_id": "R1",
-                               "question": "q", "text": TEXT}])
-    segments = pd.DataFrame([{"segment_id": "seg1", "doc_id": doc, "source_file": "survey.csv", "respondent_id": "R1",
-                              "speaker": "q", "is_interviewer": False, "question": "q", "lang": "zh", "start": 0,
-                              "end": len(TEXT), "position": 0, "turn": 0, "text": TEXT}])
-    applications = pd.DataFrame([{"segment_id": "seg1", "code_id": "P-OPERATION-HOURS", "source": "rule",
-                                  "score": 0.9, "evidence": "排队", "start": 0, "end": 2}])
+
+def test_the_import_that_loses_the_race_reports_already_imported(tmp_path, monkeypatch, one_segment_store):
     sheet = tmp_path / "ana.csv"
-    with ProjectStore(tmp_path / "store.sqlite") as store:
-        sync_run(store, run_id="run-1", codebook=load_codebook(EXAMPLE_CODEBOOK), documents=documents,
-                 segments=segments, applications=applications, parameters={})
+    with ProjectStore(one_segment_store) as store:
         export_review_queue(store, QueueOptions(coder="ana"), sheet)
         with open(sheet, encoding="utf-8-sig", newline="") as handle:
             table = list(csv.reader(handle))

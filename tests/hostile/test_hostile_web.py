@@ -1,35 +1,16 @@
 """Issue #17 item 10 (review page): IPv6 Host, non-ASCII token and form key, form size checked before reading."""
 from __future__ import annotations
 
-import pandas as pd
 import pytest
 from fastapi.testclient import TestClient
 
-from qualmine.flows.settings import EXAMPLE_CODEBOOK
 from qualmine.flows.web.server import MAX_FORM_BYTES, create_app
 
-TEXT = "排队时间太长了"
 
 
 @pytest.fixture
-def store_path(tmp_path):
-    from qualmine.coding.codebook import load_codebook
-    from qualmine.coding.store.database import ProjectStore
-    from qualmine.coding.store.sync import sync_run
-
-    doc = "survey.csv#R1/q"
-    documents = pd.DataFrame([{"doc_id": doc, "source_file": "survey.csv", "kind": "survey", "respondent_id": "R1",
-                               "question": "q", "text": TEXT}])
-    segments = pd.DataFrame([{"segment_id": "seg1", "doc_id": doc, "source_file": "survey.csv", "respondent_id": "R1",
-                              "speaker": "q", "is_interviewer": False, "question": "q", "lang": "zh", "start": 0,
-                              "end": len(TEXT), "position": 0, "turn": 0, "text": TEXT}])
-    applications = pd.DataFrame([{"segment_id": "seg1", "code_id": "P-OPERATION-HOURS", "source": "rule",
-                                  "score": 0.9, "evidence": "排队", "start": 0, "end": 2}])
-    path = tmp_path / "store.sqlite"
-    with ProjectStore(path) as store:
-        sync_run(store, run_id="run-1", codebook=load_codebook(EXAMPLE_CODEBOOK), documents=documents,
-                 segments=segments, applications=applications, parameters={})
-    return path
+def store_path(one_segment_store):
+    return one_segment_store
 
 
 def test_ipv6_loopback_host_is_answered(store_path):
