@@ -45,7 +45,7 @@ def test_every_filter_answers_before_any_suggestion_of_that_source_exists(client
             page = client.get("/queue", params={"coder": "alice", "code": code, "source": source,
                                                 "status": status, "order": order})
             assert page.status_code == 200, (code, source, status, order, page.text[:300])
-            if source in ("model", "topic") or status in ("accepted", "rejected", "decided"):
+            if source in ("model", "topic", "semantic") or status in ("accepted", "rejected", "decided"):
                 assert 'id="queue-empty"' in page.text
             else:
                 assert 'id="decide-form"' in page.text
