@@ -82,3 +82,13 @@ def test_coherence_is_counted_on_a_fixed_sample_of_large_corpora(monkeypatch):
     monkeypatch.setattr(selection, "npmi_coherence", lambda top, d, **kw: counted.append(len(d)) or real(top, d, **kw))
     selection.select_k(docs, lambda k: make_topic_model("nmf", k, random_state=0), [2, 3])
     assert counted == [30, 30]
+
+
+def test_diversity_floor_is_inclusive():
+    # K=4 sits exactly on the floor: it qualifies, and its coherence beats K=3's.
+    scores = pd.DataFrame({"k": [3, 4], "c_npmi": [0.1, 0.3], "diversity": [0.9, MIN_DIVERSITY]})
+    k, why = choose_k(scores, min_diversity=MIN_DIVERSITY)
+    assert k == 4 and "2 of 2 K qualified" in why
+    # a hair below the floor it does not: K=3 is then the only diverse enough K
+    k, why = choose_k(scores.assign(diversity=[0.9, MIN_DIVERSITY - 1e-4]), min_diversity=MIN_DIVERSITY)
+    assert k == 3 and "1 of 2 K qualified" in why

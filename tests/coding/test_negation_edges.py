@@ -1,0 +1,70 @@
+"""The negation rules at their limits (coding/negation.py): each pair sits on both sides of one limit,
+so moving a window by one or letting a cue cross a clause break changes an answer here."""
+from __future__ import annotations
+
+import pytest
+
+from qualmine.coding.codebook import parse_codebook
+from qualmine.coding.negation import NegationRules
+from qualmine.coding.rules import RuleCoder
+
+BOOK = parse_codebook("""
+name: negation edges
+codes:
+  - id: P-HOURS
+    kind: problem
+    label: {zh: 开放时间, en: hours}
+    keywords: {zh: [开放时间, 排队], en: [opening hours, queue]}
+""")
+
+
+@pytest.fixture(scope="module")
+def coder() -> RuleCoder:
+    return RuleCoder(BOOK)
+
+
+def coded(coder: RuleCoder, text: str, lang: str) -> bool:
+    return [a.code_id for a in coder.code_text("s", 0, text, lang)] == ["P-HOURS"]
+
+
+def test_rule_values_the_edges_below_are_built_on():
+    rules = NegationRules()
+    assert (rules.zh_window, rules.zh_tail_window, rules.en_window, rules.en_tail_window) == (4, 6, 3, 3)
+
+
+@pytest.mark.parametrize("text, negated", [
+    ("没排队", True),                    # the cue ends where the hit starts: distance 0
+    ("嗯，没排队", True),                # ... and starts exactly where its clause starts
+    ("不太在意这开放时间", True),        # 不 ends 4 characters before the hit: inside the window
+    ("不太在意这边开放时间", False),     # 5 characters: outside
+])
+def test_chinese_cue_window_edges(coder, text, negated):
+    assert coded(coder, text, "zh") is not negated
+
+
+@pytest.mark.parametrize("text, negated", [
+    ("排队没问题", True),                     # the tail right after the hit
+    ("排队这事儿其实嘛没问题", True),          # 6 characters between hit and tail: inside
+    ("排队这事儿其实呀嘛没问题", False),       # 7: outside
+    ("排队，没问题", False),                  # the tail is in the next clause
+])
+def test_chinese_no_problem_tail_edges(coder, text, negated):
+    assert coded(coder, text, "zh") is not negated
+
+
+@pytest.mark.parametrize("text, negated", [
+    ("No, the queue was long", False),        # the cue is in the clause before the comma
+    ("No the queue was long", True),          # same words, no break: 'No' is 2 tokens before
+    ("no real long queue", True),             # 'no' 3 tokens before the hit: inside the window
+    ("no real very long queue", False),       # 4 tokens before: outside
+])
+def test_english_cue_window_and_clause_edges(coder, text, negated):
+    assert coded(coder, text, "en") is not negated
+
+
+@pytest.mark.parametrize("text, negated", [
+    ("the queue here honestly was not an issue", True),          # 3 tokens between hit and tail
+    ("the queue here honestly really was not an issue", False),  # 4 tokens between
+])
+def test_english_tail_window_edges(coder, text, negated):
+    assert coded(coder, text, "en") is not negated
