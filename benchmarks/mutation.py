@@ -1,0 +1,242 @@
+"""Mutation testing of the core rule modules with cosmic-ray: do the fast unit tests notice when the
+code changes meaning? Prints a table and writes one raw file per module. Run from the repo root,
+outside CI (slow: minutes per module on 2 cores):
+
+    .venv/bin/pip install -c requirements-lock.txt -e '.[mutation]'
+    .venv/bin/python -m benchmarks.mutation                                 # every module below
+    .venv/bin/python -m benchmarks.mutation coding/negation.py models/selection.py
+    .venv/bin/python -m benchmarks.mutation --list                          # modules and their tests
+
+For each module, cosmic-ray (`cosmic_ray.commands.init`, every operator it ships) lists the
+mutants and applies each one to the file on disk (`cosmic_ray.mutating.use_mutation`); the mutant
+is *killed* when the module's unit tests (MODULES) fail or time out, *survives* when they pass.
+Results go into a cosmic-ray session database, so `cr-report` / `cr-html` read it (`--keep`).
+
+Only the test runner differs from `cosmic-ray exec`: instead of a fresh `pytest` process per
+mutant (~3 s of imports each: pandas, spaCy, jieba), one warm process imports the third-party
+libraries once and forks a child per mutant; the child drops every module loaded from the working
+copy (qualmine and the tests) and imports them again from disk, mutation included. Mutations are
+applied to a scratch copy of the repository, never to this checkout, and no bytecode is written
+(a mutant the same size as the original in the same second would otherwise reuse a stale .pyc).
+
+Raw output: benchmarks/results/mutation/<date>-<module>.json (counts, the kill rate, seconds,
+every survivor with its diff). Survivors that cannot change behaviour are listed in EQUIVALENT
+with the argument; the adjusted rate leaves them out.
+"""
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import platform
+import shutil
+import signal
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+RESULTS = REPO / "benchmarks" / "results" / "mutation"
+
+# The core rule modules (issue #20) and the fast unit tests that state their rules.
+MODULES: dict[str, tuple[str, ...]] = {
+    "coding/negation.py": ("tests/coding/test_negation.py", "tests/coding/test_negation_edges.py"),
+    "models/selection.py": ("tests/models/test_topic_selection.py",),
+    "corpus/turns.py": ("tests/corpus/test_corpus_turns.py",),
+    "coding/tables.py": ("tests/coding/test_tables.py", "tests/coding/test_quote_ranking.py"),
+    "corpus/encoding.py": ("tests/corpus/test_corpus_encoding.py",),
+    "corpus/sentences.py": ("tests/corpus/test_corpus_sentences.py",),
+    "coding/rules.py": ("tests/coding/test_rules.py", "tests/coding/test_negation.py"),
+    "coding/store/decision_rules.py": ("tests/coding/suggest/test_agreement.py",),
+    "coding/review/agreement.py": ("tests/coding/suggest/test_agreement.py",),
+    "coding/links.py": ("tests/outputs/report/test_links.py",),
+    "outputs/refi/project_import.py": ("tests/outputs/refi/test_refi_project.py",),
+}
+
+# Survivors argued equivalent: (module, operator, the mutated source line, stripped) -> why no
+# input can tell the mutant from the original. Filled from the raw files' survivors.
+EQUIVALENT: dict[tuple[str, str, str], str] = {}
+
+def scratch_copy(root: Path) -> Path:
+    """A copy of the repository's files (git's tracked and not-ignored ones) as `<root>/qualmine`."""
+    import subprocess
+
+    listed = subprocess.run(["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"], cwd=REPO,
+                            check=True, capture_output=True).stdout.decode().split("\0")
+    target = root / "qualmine"
+    for rel in filter(None, listed):
+        src = REPO / rel
+        if src.is_file():
+            (target / rel).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(src, target / rel)
+    return target
+
+
+def _drop_copied_modules(root: Path) -> None:
+    prefix = str(root)
+    for name, module in list(sys.modules.items()):
+        if name == "qualmine" or name.startswith("qualmine.") or (getattr(module, "__file__", None) or "").startswith(prefix):
+            del sys.modules[name]
+
+
+def _run_tests(root: Path, tests: list[str], timeout: float) -> tuple[str, float]:
+    """Fork; the child re-imports the working copy and runs pytest on `tests`. ('pass'|'fail'|'timeout', s)."""
+    started = time.perf_counter()
+    pid = os.fork()
+    if pid == 0:   # child
+        code = 3
+        try:
+            _drop_copied_modules(root)
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, 1)
+            os.dup2(devnull, 2)
+            import pytest
+            code = int(pytest.main(["-x", "-q", "-p", "no:cacheprovider", "-p", "no:randomly", *tests]))
+        finally:
+            os._exit(code)
+    deadline = started + timeout
+    while True:
+        done, status = os.waitpid(pid, os.WNOHANG)
+        if done:
+            code = os.waitstatus_to_exitcode(status)
+            return ("pass" if code == 0 else "fail"), time.perf_counter() - started
+        if time.perf_counter() > deadline:
+            os.kill(pid, signal.SIGKILL)
+            os.waitpid(pid, 0)
+            return "timeout", time.perf_counter() - started
+        time.sleep(0.02)
+
+
+def mutate_module(module: str, tests: tuple[str, ...], keep: Path | None = None, limit: int | None = None) -> dict:
+    """Every cosmic-ray mutant of `module` against `tests`; returns the raw record (see the module docstring)."""
+    import cosmic_ray.commands
+    import cosmic_ray.plugins
+    from cosmic_ray.mutating import use_mutation
+    from cosmic_ray.work_db import WorkDB
+    from cosmic_ray.work_item import TestOutcome, WorkerOutcome, WorkResult
+
+    sys.dont_write_bytecode = True
+    os.environ["PYTHONDONTWRITEBYTECODE"] = "1"
+    tmp = Path(tempfile.mkdtemp(prefix="qualmine-mutation-"))
+    here = os.getcwd()
+    try:
+        copy = scratch_copy(tmp)
+        target = copy / module
+        session = (keep or tmp) / f"{module.replace('/', '.')}.sqlite"
+        if session.exists():
+            session.unlink()
+        db = WorkDB(session, WorkDB.Mode.create)
+        cosmic_ray.commands.init([target], db, {})
+        items = list(db.work_items)
+        if limit:
+            items = items[:limit]
+        os.chdir(copy)
+        sys.path.insert(0, str(tmp))           # `import qualmine` finds the copy before the editable install
+        import pytest
+        pytest.main(["--collect-only", "-q", "-p", "no:cacheprovider", *tests])   # warm: third-party imports
+        _drop_copied_modules(tmp)
+        baseline, base_s = _run_tests(tmp, list(tests), timeout=600)
+        if baseline != "pass":
+            raise SystemExit(f"{module}: its tests {list(tests)} fail without any mutation: fix them first")
+        timeout = max(20.0, 5 * base_s)
+        counts = {"killed": 0, "survived": 0, "timeout": 0, "no_mutation": 0}
+        survivors, started = [], time.perf_counter()
+        for n, item in enumerate(items, start=1):
+            spec = item.mutations[0]
+            operator = cosmic_ray.plugins.get_operator(spec.operator_name)(**(spec.operator_args or {}))
+            with use_mutation(Path(spec.module_path), operator, spec.occurrence) as (original, mutated):
+                if mutated is None:
+                    counts["no_mutation"] += 1
+                    db.set_result(item.job_id, WorkResult(worker_outcome=WorkerOutcome.NO_TEST))
+                    continue
+                outcome, _ = _run_tests(tmp, list(tests), timeout)
+            diff = _diff(original, mutated, module)
+            counts["killed" if outcome == "fail" else "survived" if outcome == "pass" else "timeout"] += 1
+            db.set_result(item.job_id, WorkResult(
+                worker_outcome=WorkerOutcome.NORMAL, output=outcome, diff=diff,
+                test_outcome=TestOutcome.SURVIVED if outcome == "pass" else TestOutcome.KILLED))
+            if outcome == "pass":
+                line = spec.start_pos[0]
+                source = original.splitlines()[line - 1].strip()
+                why = EQUIVALENT.get((module, spec.operator_name, source))
+                survivors.append({"operator": spec.operator_name, "occurrence": spec.occurrence, "line": line,
+                                  "source": source, "diff": diff, "equivalent": why})
+            if n % 25 == 0:
+                print(f"  {module}: {n}/{len(items)} mutants, {counts['survived']} survived "
+                      f"({time.perf_counter() - started:.0f} s)", flush=True)
+        db.close()
+        tested = counts["killed"] + counts["survived"] + counts["timeout"]
+        equivalent = sum(1 for s in survivors if s["equivalent"])
+        record = {
+            "module": module, "tests": list(tests), "tool": f"cosmic-ray {_version('cosmic-ray')}",
+            "operators": "all cosmic-ray core operators", "mutants": len(items), **counts,
+            "kill_rate": round((counts["killed"] + counts["timeout"]) / tested, 4) if tested else None,
+            "equivalent": equivalent,
+            "kill_rate_without_equivalent": round((counts["killed"] + counts["timeout"]) / (tested - equivalent), 4)
+            if tested - equivalent else None,
+            "baseline_test_seconds": round(base_s, 2), "seconds": round(time.perf_counter() - started, 1),
+            "timeout_seconds": round(timeout, 1), "limit": limit, "survivors": survivors,
+            "date": dt.date.today().isoformat(), "python": platform.python_version(), "cpus": os.cpu_count(),
+        }
+        return record
+    finally:
+        os.chdir(here)
+        if str(tmp) in sys.path:
+            sys.path.remove(str(tmp))
+        _drop_copied_modules(tmp)
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def _diff(original: str, mutated: str, module: str) -> str:
+    import difflib
+
+    return "".join(difflib.unified_diff(original.splitlines(True), mutated.splitlines(True), module, module, n=0))
+
+
+def _version(name: str) -> str:
+    from importlib.metadata import version
+
+    return version(name)
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(prog="python -m benchmarks.mutation", description=__doc__.splitlines()[0])
+    parser.add_argument("modules", nargs="*", help=f"modules to mutate (default: all {len(MODULES)})")
+    parser.add_argument("--list", action="store_true", help="print the modules and their tests, then stop")
+    parser.add_argument("--limit", type=int, help="only the first N mutants of each module (a smoke run)")
+    parser.add_argument("--keep", type=Path, help="keep the cosmic-ray session databases in this folder")
+    parser.add_argument("--no-save", dest="save", action="store_false", help="do not write benchmarks/results/")
+    args = parser.parse_args(argv)
+    if args.list:
+        for module, tests in MODULES.items():
+            print(f"{module}: {' '.join(tests)}")
+        return
+    unknown = [m for m in args.modules if m not in MODULES]
+    if unknown:
+        parser.error(f"not a configured module: {', '.join(unknown)} (see --list)")
+    if args.keep:
+        args.keep.mkdir(parents=True, exist_ok=True)
+    rows = []
+    for module in args.modules or list(MODULES):
+        print(f"{module}: mutating, tests {' '.join(MODULES[module])}", flush=True)
+        record = mutate_module(module, MODULES[module], keep=args.keep, limit=args.limit)
+        rows.append(record)
+        if args.save:
+            RESULTS.mkdir(parents=True, exist_ok=True)
+            name = f"{record['date']}-{module.replace('/', '.').removesuffix('.py')}.json"
+            (RESULTS / name).write_text(json.dumps(record, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+            print(f"  wrote {(RESULTS / name).relative_to(REPO)}")
+    print(f"\n{'module':34} {'mutants':>8} {'killed':>7} {'timeout':>7} {'survived':>8} {'equiv':>6} {'rate':>7} "
+          f"{'rate*':>7} {'s':>7}")
+    for r in rows:
+        rate = f"{r['kill_rate']:.1%}" if r["kill_rate"] is not None else "-"
+        adj = f"{r['kill_rate_without_equivalent']:.1%}" if r["kill_rate_without_equivalent"] is not None else "-"
+        print(f"{r['module']:34} {r['mutants']:>8} {r['killed']:>7} {r['timeout']:>7} {r['survived']:>8} "
+              f"{r['equivalent']:>6} {rate:>7} {adj:>7} {r['seconds']:>7}")
+    print("rate* = without the survivors argued equivalent (EQUIVALENT in benchmarks/mutation.py)")
+
+
+if __name__ == "__main__":
+    main()
