@@ -26,6 +26,7 @@ with the argument; the adjusted rate leaves them out.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime as dt
 import json
 import os
@@ -74,21 +75,99 @@ def scratch_copy(root: Path) -> Path:
     return target
 
 
-def _drop_copied_modules(root: Path) -> None:
+def annotation_spans(source: str) -> list[tuple[tuple[int, int], tuple[int, int]]]:
+    """(start, end) (line, character column) of every annotation, if the module never evaluates them
+    (`from __future__ import annotations`); else none."""
+    import ast
+
+    tree = ast.parse(source)
+    lazy = any(isinstance(n, ast.ImportFrom) and n.module == "__future__" and any(a.name == "annotations" for a in n.names)
+               for n in tree.body)
+    if not lazy:
+        return []
+    lines = source.splitlines()
+
+    def char_col(line: int, byte_col: int) -> int:
+        return len(lines[line - 1].encode("utf-8")[:byte_col].decode("utf-8", errors="ignore"))
+
+    spans = []
+    for node in ast.walk(tree):
+        found = []
+        if isinstance(node, ast.arg) and node.annotation is not None:
+            found.append(node.annotation)
+        elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and node.returns is not None:
+            found.append(node.returns)
+        elif isinstance(node, ast.AnnAssign):
+            found.append(node.annotation)
+        for a in found:
+            spans.append(((a.lineno, char_col(a.lineno, a.col_offset)), (a.end_lineno, char_col(a.end_lineno, a.end_col_offset))))
+    return spans
+
+
+def _copied_modules(root: Path) -> dict[str, object]:
     prefix = str(root)
-    for name, module in list(sys.modules.items()):
-        if name == "qualmine" or name.startswith("qualmine.") or (getattr(module, "__file__", None) or "").startswith(prefix):
-            del sys.modules[name]
+    return {name: module for name, module in sys.modules.items()
+            if name == "qualmine" or name.startswith("qualmine.") or (getattr(module, "__file__", None) or "").startswith(prefix)}
 
 
-def _run_tests(root: Path, tests: list[str], timeout: float) -> tuple[str, float]:
-    """Fork; the child re-imports the working copy and runs pytest on `tests`. ('pass'|'fail'|'timeout', s)."""
+def _imports(module) -> set[str]:
+    """The qualmine modules a module's source imports (absolute or relative), by its syntax tree."""
+    import ast
+
+    path = getattr(module, "__file__", None)
+    if not path or not path.endswith(".py"):
+        return set()
+    tree = ast.parse(Path(path).read_text(encoding="utf-8"))
+    package = module.__name__ if path.endswith("__init__.py") else module.__name__.rpartition(".")[0]
+    out = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            out.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom):
+            base = node.module or ""
+            if node.level:
+                parts = package.split(".")
+                base = ".".join(parts[:len(parts) - node.level + 1] + ([base] if base else []))
+            out.add(base)
+            out.update(f"{base}.{alias.name}" for alias in node.names)
+    return out
+
+
+def stale_modules(root: Path, target: str) -> set[str]:
+    """The loaded modules a mutation of `target` makes stale: the target, every module that imports
+    it (transitively, read from the sources), the submodules of a stale package, and all test code.
+    The others (third-party, and qualmine modules that never see the target) stay loaded and warm."""
+    loaded = _copied_modules(root)
+    tests = str(root / "qualmine" / "tests")
+    stale = {target} | {name for name, m in loaded.items() if (getattr(m, "__file__", None) or "").startswith(tests)
+                        or not name.startswith("qualmine")}
+    graph = {name: _imports(m) for name, m in loaded.items()}
+    changed = True
+    while changed:
+        changed = False
+        for name in loaded:
+            if name in stale:
+                continue
+            if graph[name] & stale or any(name.startswith(p + ".") for p in stale):
+                stale.add(name)
+                changed = True
+    return stale & set(loaded) | {target}
+
+
+def _drop_modules(names: set[str]) -> None:
+    for name in names:
+        sys.modules.pop(name, None)
+
+
+def _run_tests(stale: set[str], tests: list[str], timeout: float) -> tuple[str, float]:
+    """Fork; the child drops the `stale` modules (imported again from disk) and runs pytest on `tests`.
+    Returns ('pass'|'fail'|'timeout', seconds)."""
     started = time.perf_counter()
     pid = os.fork()
     if pid == 0:   # child
         code = 3
         try:
-            _drop_copied_modules(root)
+            _drop_modules(stale)
             devnull = os.open(os.devnull, os.O_WRONLY)
             os.dup2(devnull, 1)
             os.dup2(devnull, 2)
@@ -130,14 +209,26 @@ def mutate_module(module: str, tests: tuple[str, ...], keep: Path | None = None,
         db = WorkDB(session, WorkDB.Mode.create)
         cosmic_ray.commands.init([target], db, {})
         items = list(db.work_items)
+        # Annotations are never evaluated under `from __future__ import annotations` (strings for type
+        # checkers only; no pydantic model in these modules): a mutant there is equivalent by construction.
+        spans = annotation_spans(target.read_text(encoding="utf-8"))
+        in_annotation = [i for i in items if any(a <= tuple(i.mutations[0].start_pos) and tuple(i.mutations[0].end_pos) <= b
+                                                 for a, b in spans)]
+        skipped = {i.job_id for i in in_annotation}
+        for item in in_annotation:
+            db.set_result(item.job_id, WorkResult(worker_outcome=WorkerOutcome.SKIPPED, output="in an annotation"))
+        items = [i for i in items if i.job_id not in skipped]
         if limit:
             items = items[:limit]
         os.chdir(copy)
         sys.path.insert(0, str(tmp))           # `import qualmine` finds the copy before the editable install
         import pytest
-        pytest.main(["--collect-only", "-q", "-p", "no:cacheprovider", *tests])   # warm: third-party imports
-        _drop_copied_modules(tmp)
-        baseline, base_s = _run_tests(tmp, list(tests), timeout=600)
+        with open(os.devnull, "w") as quiet, contextlib.redirect_stdout(quiet):   # warm: imports and caches
+            warm = pytest.main(["-q", "-p", "no:cacheprovider", *tests])
+        if warm != 0:
+            raise SystemExit(f"{module}: its tests {list(tests)} fail without any mutation: fix them first")
+        stale = stale_modules(tmp, "qualmine." + module.removesuffix(".py").replace("/", "."))
+        baseline, base_s = _run_tests(stale, list(tests), timeout=600)
         if baseline != "pass":
             raise SystemExit(f"{module}: its tests {list(tests)} fail without any mutation: fix them first")
         timeout = max(20.0, 5 * base_s)
@@ -151,7 +242,7 @@ def mutate_module(module: str, tests: tuple[str, ...], keep: Path | None = None,
                     counts["no_mutation"] += 1
                     db.set_result(item.job_id, WorkResult(worker_outcome=WorkerOutcome.NO_TEST))
                     continue
-                outcome, _ = _run_tests(tmp, list(tests), timeout)
+                outcome, _ = _run_tests(stale, list(tests), timeout)
             diff = _diff(original, mutated, module)
             counts["killed" if outcome == "fail" else "survived" if outcome == "pass" else "timeout"] += 1
             db.set_result(item.job_id, WorkResult(
@@ -171,7 +262,8 @@ def mutate_module(module: str, tests: tuple[str, ...], keep: Path | None = None,
         equivalent = sum(1 for s in survivors if s["equivalent"])
         record = {
             "module": module, "tests": list(tests), "tool": f"cosmic-ray {_version('cosmic-ray')}",
-            "operators": "all cosmic-ray core operators", "mutants": len(items), **counts,
+            "operators": "all cosmic-ray core operators", "mutants": len(items),
+            "annotation_mutants_left_out": len(in_annotation), **counts,
             "kill_rate": round((counts["killed"] + counts["timeout"]) / tested, 4) if tested else None,
             "equivalent": equivalent,
             "kill_rate_without_equivalent": round((counts["killed"] + counts["timeout"]) / (tested - equivalent), 4)
@@ -185,7 +277,7 @@ def mutate_module(module: str, tests: tuple[str, ...], keep: Path | None = None,
         os.chdir(here)
         if str(tmp) in sys.path:
             sys.path.remove(str(tmp))
-        _drop_copied_modules(tmp)
+        _drop_modules(set(_copied_modules(tmp)))
         shutil.rmtree(tmp, ignore_errors=True)
 
 
