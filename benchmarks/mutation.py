@@ -50,7 +50,7 @@ MODULES: dict[str, tuple[str, ...]] = {
     "corpus/encoding.py": ("tests/corpus/test_corpus_encoding.py",),
     "corpus/sentences.py": ("tests/corpus/test_corpus_sentences.py",),
     "coding/rules.py": ("tests/coding/test_rules.py", "tests/coding/test_negation.py"),
-    "coding/store/decision_rules.py": ("tests/coding/suggest/test_agreement.py",),
+    "coding/store/decision_rules.py": ("tests/coding/test_decision_rules.py", "tests/coding/suggest/test_agreement.py"),
     "coding/review/agreement.py": ("tests/coding/suggest/test_agreement.py",),
     "coding/links.py": ("tests/outputs/report/test_links.py",),
     "outputs/refi/project_import.py": ("tests/outputs/refi/test_refi_project.py",),
