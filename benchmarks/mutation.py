@@ -13,11 +13,16 @@ is *killed* when the module's unit tests (MODULES) fail or time out, *survives* 
 Results go into a cosmic-ray session database, so `cr-report` / `cr-html` read it (`--keep`).
 
 Only the test runner differs from `cosmic-ray exec`: instead of a fresh `pytest` process per
-mutant (~3 s of imports each: pandas, spaCy, jieba), one warm process imports the third-party
-libraries once and forks a child per mutant; the child drops every module loaded from the working
-copy (qualmine and the tests) and imports them again from disk, mutation included. Mutations are
-applied to a scratch copy of the repository, never to this checkout, and no bytecode is written
-(a mutant the same size as the original in the same second would otherwise reuse a stale .pyc).
+mutant (~3 s of imports each: pandas, spaCy, jieba), one warm process runs the tests once and
+forks a child per mutant; the child drops the modules the mutation can reach (the module, every
+module importing it, read from the sources, and the tests) and imports them again from disk,
+mutation included, while the rest stay loaded with their caches (jieba, spaCy's lemma tables).
+The unmutated baseline goes through the same fork and must pass. Mutations are applied to a
+scratch copy of the repository, never to this checkout, and no bytecode is written (a mutant the
+same size as the original in the same second would otherwise reuse a stale .pyc).
+
+Mutants inside annotations are left out (counted in `annotation_mutants_left_out`): under
+`from __future__ import annotations` they are strings nobody evaluates, equivalent by construction.
 
 Raw output: benchmarks/results/mutation/<date>-<module>.json (counts, the kill rate, seconds,
 every survivor with its diff). Survivors that cannot change behaviour are listed in EQUIVALENT
