@@ -15,6 +15,10 @@ codes:
     kind: problem
     label: {zh: 开放时间, en: hours}
     keywords: {zh: [开放时间, 排队], en: [opening hours, queue]}
+  - id: P-REFUSED
+    kind: problem
+    label: {en: refused}
+    keywords: {en: [said no]}
 """)
 
 
@@ -24,7 +28,7 @@ def coder() -> RuleCoder:
 
 
 def coded(coder: RuleCoder, text: str, lang: str) -> bool:
-    return [a.code_id for a in coder.code_text("s", 0, text, lang)] == ["P-HOURS"]
+    return "P-HOURS" in {a.code_id for a in coder.code_text("s", 0, text, lang)}
 
 
 def test_rule_values_the_edges_below_are_built_on():
@@ -65,6 +69,17 @@ def test_english_cue_window_and_clause_edges(coder, text, negated):
 @pytest.mark.parametrize("text, negated", [
     ("the queue here honestly was not an issue", True),          # 3 tokens between hit and tail
     ("the queue here honestly really was not an issue", False),  # 4 tokens between
+    ("For me personally the queue here honestly was not an issue", True),   # the same 3, the hit further in
 ])
 def test_english_tail_window_edges(coder, text, negated):
     assert coded(coder, text, "en") is not negated
+
+
+@pytest.mark.parametrize("text, codes", [
+    # 'no' is the last token of the keyword 'said no': not a cue for the queue 3 tokens later
+    ("The guard said no and the queue grew", {"P-HOURS", "P-REFUSED"}),
+    # ... but 'never', the token after the keyword's end, still is one
+    ("The guard said no and never let the queue move", {"P-REFUSED"}),
+])
+def test_english_cue_inside_a_keyword_spans_exactly_its_tokens(coder, text, codes):
+    assert {a.code_id for a in coder.code_text("s", 0, text, "en")} == codes
