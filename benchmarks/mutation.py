@@ -194,8 +194,13 @@ def _run_tests(stale: set[str], tests: list[str], timeout: float) -> tuple[str, 
         time.sleep(0.02)
 
 
-def mutate_module(module: str, tests: tuple[str, ...], keep: Path | None = None, limit: int | None = None) -> dict:
-    """Every cosmic-ray mutant of `module` against `tests`; returns the raw record (see the module docstring)."""
+def mutate_module(module: str, tests: tuple[str, ...], keep: Path | None = None, limit: int | None = None,
+                  only: dict | None = None) -> dict:
+    """Every cosmic-ray mutant of `module` against `tests`; returns the raw record (see the module docstring).
+
+    `only`: an earlier raw record of this module; then only its survivors are tested again (after
+    new tests), matched by operator and occurrence on an unchanged module source.
+    """
     import cosmic_ray.commands
     import cosmic_ray.plugins
     from cosmic_ray.mutating import use_mutation
@@ -224,6 +229,11 @@ def mutate_module(module: str, tests: tuple[str, ...], keep: Path | None = None,
         for item in in_annotation:
             db.set_result(item.job_id, WorkResult(worker_outcome=WorkerOutcome.SKIPPED, output="in an annotation"))
         items = [i for i in items if i.job_id not in skipped]
+        if only is not None:
+            if only.get("source_sha256", _sha256(target)) != _sha256(target):   # (recorded since 2026-12-01)
+                raise SystemExit(f"{module} changed since the run being re-tested: run it whole")
+            wanted = {(s["operator"], s["occurrence"]) for s in only["survivors"]}
+            items = [i for i in items if (i.mutations[0].operator_name, i.mutations[0].occurrence) in wanted]
         if limit:
             items = items[:limit]
         os.chdir(copy)
@@ -275,7 +285,8 @@ def mutate_module(module: str, tests: tuple[str, ...], keep: Path | None = None,
             "kill_rate_without_equivalent": round((counts["killed"] + counts["timeout"]) / (tested - equivalent), 4)
             if tested - equivalent else None,
             "baseline_test_seconds": round(base_s, 2), "seconds": round(time.perf_counter() - started, 1),
-            "timeout_seconds": round(timeout, 1), "limit": limit, "survivors": survivors,
+            "timeout_seconds": round(timeout, 1), "limit": limit, "source_sha256": _sha256(target),
+            "retest_of": only.get("file") if only is not None else None, "survivors": survivors,
             "date": dt.date.today().isoformat(), "python": platform.python_version(), "cpus": os.cpu_count(),
         }
         return record
@@ -285,6 +296,12 @@ def mutate_module(module: str, tests: tuple[str, ...], keep: Path | None = None,
             sys.path.remove(str(tmp))
         _drop_modules(set(_copied_modules(tmp)))
         shutil.rmtree(tmp, ignore_errors=True)
+
+
+def _sha256(path: Path) -> str:
+    import hashlib
+
+    return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
 def _diff(original: str, mutated: str, module: str) -> str:
@@ -306,6 +323,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--limit", type=int, help="only the first N mutants of each module (a smoke run)")
     parser.add_argument("--keep", type=Path, help="keep the cosmic-ray session databases in this folder")
     parser.add_argument("--no-save", dest="save", action="store_false", help="do not write benchmarks/results/")
+    parser.add_argument("--retest", type=Path, nargs="+", metavar="RAW_JSON",
+                        help="test again only the survivors of these raw files (after adding tests); "
+                             "writes <name>-retest.json")
     args = parser.parse_args(argv)
     if args.list:
         for module, tests in MODULES.items():
@@ -317,13 +337,21 @@ def main(argv: list[str] | None = None) -> None:
     if args.keep:
         args.keep.mkdir(parents=True, exist_ok=True)
     rows = []
-    for module in args.modules or list(MODULES):
+    runs = [(m, None) for m in args.modules or list(MODULES)]
+    for raw in args.retest or []:
+        earlier = json.loads(raw.read_text(encoding="utf-8"))
+        earlier["file"] = raw.name
+        runs.append((earlier["module"], earlier))
+    if args.retest and not args.modules:
+        runs = [r for r in runs if r[1] is not None]
+    for module, only in runs:
         print(f"{module}: mutating, tests {' '.join(MODULES[module])}", flush=True)
-        record = mutate_module(module, MODULES[module], keep=args.keep, limit=args.limit)
+        record = mutate_module(module, MODULES[module], keep=args.keep, limit=args.limit, only=only)
         rows.append(record)
         if args.save:
             RESULTS.mkdir(parents=True, exist_ok=True)
-            name = f"{record['date']}-{module.replace('/', '.').removesuffix('.py')}.json"
+            suffix = "-retest" if only is not None else ""
+            name = f"{record['date']}-{module.replace('/', '.').removesuffix('.py')}{suffix}.json"
             (RESULTS / name).write_text(json.dumps(record, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
             print(f"  wrote {(RESULTS / name).relative_to(REPO)}")
     print(f"\n{'module':34} {'mutants':>8} {'killed':>7} {'timeout':>7} {'survived':>8} {'equiv':>6} {'rate':>7} "
