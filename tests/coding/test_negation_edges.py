@@ -41,6 +41,7 @@ def test_rule_values_the_edges_below_are_built_on():
     ("嗯，没排队", True),                # ... and starts exactly where its clause starts
     ("不太在意这开放时间", True),        # 不 ends 4 characters before the hit: inside the window
     ("不太在意这边开放时间", False),     # 5 characters: outside
+    ("好，好，不，排队太久", False),     # the cue is in the clause just before the hit's (the third break)
 ])
 def test_chinese_cue_window_edges(coder, text, negated):
     assert coded(coder, text, "zh") is not negated
