@@ -22,6 +22,7 @@ def test_at_equal_score_the_length_nearest_sixty_characters_comes_first():
     # |len - 60|: 61 -> 1, 45 -> 15, 90 -> 30, 20 -> 40. Shortest-first would give D, B, A, C.
     coded = quotes_frame([("s1", "A", 0.8, 90), ("s2", "B", 0.8, 45), ("s3", "C", 0.8, 61), ("s4", "D", 0.8, 20)])
     assert [who for _, who in exemplar_quotes(coded, k=4)] == ["C", "B", "A", "D"]
+    assert [who for _, who in exemplar_quotes(coded)] == ["C", "B", "A"]     # k = 3 by default: no more
 
 
 def test_ties_fall_to_the_segment_id_and_a_respondent_gives_one_quote():

@@ -1,4 +1,4 @@
-"""coding.tables: the respondent shares of code_frequency and every quote column of a chain."""
+"""coding.tables: breakdown attributes, respondent shares, own vs family counts, every quote column."""
 from __future__ import annotations
 
 import textwrap
@@ -6,7 +6,7 @@ import textwrap
 import pandas as pd
 
 from qualmine.coding.codebook import parse_codebook
-from qualmine.coding.tables import ALL, chains, code_frequency
+from qualmine.coding.tables import ALL, breakdown_attributes, chains, code_frequency
 
 BOOK = parse_codebook(textwrap.dedent("""\
     name: t
@@ -31,3 +31,40 @@ def test_every_quote_column_of_a_chain_is_filled_in_rank_order():
     [row] = chains(BOOK, APPS, SEGMENTS).to_dict("records")
     assert [row[f"quote_{i}"] for i in (1, 2, 3)] == ["开放时间太短", "晚上不开门", "周末也关门"]
     assert [row[f"quote_{i}_respondent"] for i in (1, 2, 3)] == ["A", "B", "C"]
+
+
+def test_breakdown_attributes_edges():
+    shared = ["x", "y"] * 30
+    frame = pd.DataFrame({
+        "respondent_id": [f"r{i}" for i in range(60)],
+        "age_group": ["18-34", "35-64"] * 30,            # sorts before 'respondent_id': still an attribute
+        "one_value": ["all"] * 60,                       # one shared value: a (trivial) breakdown
+        "empty": [""] * 60,                              # no value at all: none
+        "thirty": [f"v{i % 30}" for i in range(60)],     # exactly MAX_ATTRIBUTE_VALUES values, each shared
+        "thirty_one": [f"v{i % 31}" for i in range(60)],  # one more: free text, not a breakdown
+        "pairs": shared,
+    })
+    assert breakdown_attributes(frame) == ["age_group", "one_value", "thirty", "pairs"]
+    # a value per respondent groups nobody, except in tiny corpora (fewer than 4 answers)
+    distinct = lambda n: pd.DataFrame({"respondent_id": range(n), "name": [f"n{i}" for i in range(n)]})
+    assert breakdown_attributes(distinct(3)) == ["name"]
+    assert breakdown_attributes(distinct(4)) == [] and breakdown_attributes(distinct(5)) == []
+    # the id column is never an attribute, whatever object its name is (here built at run time, as a
+    # name read from a file is: `is` would not recognise it)
+    ids = pd.DataFrame({"".join(["respondent", "_id"]): ["a", "b", "c"], "x": ["1", "1", "2"]})
+    assert breakdown_attributes(ids) == ["x"]
+
+
+def test_an_empty_attribute_value_is_no_group_and_a_child_is_not_its_parents_own_code():
+    book = parse_codebook(textwrap.dedent("""\
+        name: t
+        codes:
+          - {id: P-OP, kind: problem, label: {en: op}}
+          - {id: P-EVENING, kind: problem, parent: P-OP, label: {en: evening}}
+        """))
+    respondents = RESPONDENTS.assign(role=["居民", "居民", "", "居民", "工作人员", "工作人员"])
+    apps = APPS.assign(code_id="P-EVENING")      # only the child (its id sorts before the parent's) is applied
+    freq = code_frequency(book, apps, SEGMENTS, respondents)
+    assert "" not in set(freq["value"])
+    parent = freq[(freq.code_id == "P-OP") & (freq.attribute == ALL)].iloc[0]
+    assert (parent.segments, parent.segments_incl_children) == (0, 3)
