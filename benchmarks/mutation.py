@@ -64,7 +64,35 @@ MODULES: dict[str, tuple[str, ...]] = {
 
 # Survivors argued equivalent: (module, operator, the mutated source line, stripped) -> why no
 # input can tell the mutant from the original. Filled from the raw files' survivors.
-EQUIVALENT: dict[tuple[str, str, str], str] = {}
+EQUIVALENT: dict[tuple[str, str, str], str] = {
+    ('coding/tables.py', 'core/ReplaceComparisonOperator_Lt_NotEq',
+     'groups_someone = distinct != len(values) or len(values) < 4'):
+        'nunique() never exceeds the count of values, so < and != agree',
+    ('coding/tables.py', 'core/ReplaceComparisonOperator_Lt_IsNot',
+     'groups_someone = distinct is not len(values) or len(values) < 4'):
+        "where it matters (distinct <= 30, else the attribute is out anyway) both are small ints, which CPython caches: 'is not' is '!=', and != is < here",
+    ('coding/tables.py', 'core/ReplaceComparisonOperator_NotEq_Gt',
+     'groups += [(attr, value, value, int(size)) for value, size in sizes.items() if value > ""]'):
+        "a str is > '' exactly when it is not ''",
+    ('coding/tables.py', 'core/ReplaceComparisonOperator_NotEq_IsNot',
+     'groups += [(attr, value, value, int(size)) for value, size in sizes.items() if value is not ""]'):
+        "CPython has one empty str object: every '' is ''",
+    ('coding/tables.py', 'core/ReplaceComparisonOperator_Is_IsNot',
+     'mine = in_group[own if match is not None else own[in_group.index]]'):
+        "own[in_group.index] is own aligned on in_group's index, which pandas does itself for a boolean Series key; for the (all) group the two are the same Series",
+    ('coding/tables.py', 'core/ReplaceComparisonOperator_Gt_NotEq',
+     'in_group = frame["respondents_in_group"].where(frame["respondents_in_group"] != 0)'):
+        "a group's size is never negative",
+    ('coding/tables.py', 'core/ReplaceComparisonOperator_Gt_GtE',
+     'in_group = frame["respondents_in_group"].where(frame["respondents_in_group"] >= 0)'):
+        'a group of 0 respondents has 0 coded respondents: 0/0 is NaN, filled with 0.0, as the masked NaN is',
+    ('coding/tables.py', 'core/ReplaceComparisonOperator_Eq_GtE',
+     'if len(picked) >= k:'):
+        'picked grows by one from 0, so it equals k before it could exceed it',
+    ('coding/tables.py', 'core/ReplaceComparisonOperator_Eq_Is',
+     'if len(picked) is k:'):
+        "k is QUOTES_PER_CHAIN (3) or a caller's small k: cached small ints, 'is' is '=='",
+}
 
 def scratch_copy(root: Path) -> Path:
     """A copy of the repository's files (git's tracked and not-ignored ones) as `<root>/qualmine`."""
@@ -267,9 +295,10 @@ def mutate_module(module: str, tests: tuple[str, ...], keep: Path | None = None,
             if outcome == "pass":
                 line = spec.start_pos[0]
                 source = original.splitlines()[line - 1].strip()
-                why = EQUIVALENT.get((module, spec.operator_name, source))
+                changed = mutated.splitlines()[line - 1].strip()
+                why = EQUIVALENT.get((module, spec.operator_name, changed))
                 survivors.append({"operator": spec.operator_name, "occurrence": spec.occurrence, "line": line,
-                                  "source": source, "diff": diff, "equivalent": why})
+                                  "source": source, "mutant": changed, "diff": diff, "equivalent": why})
             if n % 25 == 0:
                 print(f"  {module}: {n}/{len(items)} mutants, {counts['survived']} survived "
                       f"({time.perf_counter() - started:.0f} s)", flush=True)
@@ -289,6 +318,14 @@ def mutate_module(module: str, tests: tuple[str, ...], keep: Path | None = None,
             "retest_of": only.get("file") if only is not None else None, "survivors": survivors,
             "date": dt.date.today().isoformat(), "python": platform.python_version(), "cpus": os.cpu_count(),
         }
+        if only is not None:   # the earlier run with these survivors tested again
+            first_tested = only["killed"] + only["survived"] + only["timeout"]
+            killed = only["killed"] + only["timeout"] + counts["killed"] + counts["timeout"]
+            record["combined"] = {
+                "tested": first_tested, "killed": killed, "survived": counts["survived"], "equivalent": equivalent,
+                "kill_rate": round(killed / first_tested, 4) if first_tested else None,
+                "kill_rate_without_equivalent": round(killed / (first_tested - equivalent), 4)
+                if first_tested - equivalent else None}
         return record
     finally:
         os.chdir(here)
