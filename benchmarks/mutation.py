@@ -92,6 +92,30 @@ EQUIVALENT: dict[tuple[str, str, str], str] = {
     ('coding/tables.py', 'core/ReplaceComparisonOperator_Eq_Is',
      'if len(picked) is k:'):
         "k is QUOTES_PER_CHAIN (3) or a caller's small k: cached small ints, 'is' is '=='",
+    ('coding/negation.py', 'core/ReplaceComparisonOperator_NotEq_Gt',
+     'if m.lastgroup > "cue":'):
+        "the regex has two groups, 'pseudo' > 'cue' and 'cue' is not > 'cue'",
+    ('coding/negation.py', 'core/ReplaceComparisonOperator_Lt_NotEq',
+     'clause_end = self.break_starts[j] if j != len(self.break_starts) else len(self.text)'):
+        'bisect_left returns 0..len: j < len and j != len agree',
+    ('coding/negation.py', 'core/ReplaceComparisonOperator_Eq_GtE',
+     'if self.cue[k] and clause[k] >= c:'):
+        'k < first and clause numbers never decrease along the tokens: clause[k] <= c, so >= means ==',
+    ('coding/negation.py', 'core/ReplaceComparisonOperator_Eq_Is',
+     'if self.cue[k] and clause[k] is c:'):
+        'tokens of one clause hold the very int object the counter had when they were appended: equal clause numbers are identical objects',
+    ('coding/negation.py', 'core/ReplaceComparisonOperator_Eq_LtE',
+     'return any(clause[a] == c and clause[b] <= c for a, b in self.clause_phrases)'):
+        'b >= a, so clause[b] >= clause[a] == c: <= c means == c',
+    ('coding/negation.py', 'core/ReplaceComparisonOperator_Eq_GtE',
+     'return any(clause[a] >= c and clause[b] == c for a, b in self.clause_phrases)'):
+        'a <= b, so clause[a] <= clause[b] == c: >= c means == c',
+    ('coding/negation.py', 'core/ReplaceComparisonOperator_Eq_Is',
+     'return any(clause[a] is c and clause[b] == c for a, b in self.clause_phrases)'):
+        "equal clause numbers are the same int object (see the cue rule's 'is' above)",
+    ('coding/negation.py', 'core/ReplaceComparisonOperator_Eq_Is',
+     'return any(clause[a] == c and clause[b] is c for a, b in self.clause_phrases)'):
+        "equal clause numbers are the same int object (see the cue rule's 'is' above)",
 }
 
 def scratch_copy(root: Path) -> Path:

@@ -84,3 +84,23 @@ def test_english_tail_window_edges(coder, text, negated):
 ])
 def test_english_cue_inside_a_keyword_spans_exactly_its_tokens(coder, text, codes):
     assert {a.code_id for a in coder.code_text("s", 0, text, "en")} == codes
+
+
+@pytest.mark.parametrize("text, lang, negated", [
+    ("No\nproblems with the queue", "en", False),     # 'no problems' spans a line break: not one clause
+    ("long queue no\nproblems here", "en", False),    # ... starting in the hit's clause, ending in the next
+    ("I never had any trouble with the queue", "en", True),
+])
+def test_english_no_trouble_phrase_must_lie_in_the_hits_clause(coder, text, lang, negated):
+    assert coded(coder, text, lang) is not negated
+
+
+@pytest.mark.parametrize("text, lang, negated", [
+    ("，" * 300 + "排队太久", "zh", False),
+    ("，" * 300 + "没排队", "zh", True),
+    (", " * 300 + "no queue", "en", True),
+    (", " * 300 + "I never had any trouble with the queue", "en", True),
+])
+def test_hundreds_of_clause_breaks_before_a_hit(coder, text, lang, negated):
+    # break and clause counts past 256, where CPython no longer caches ints (an identity test passes below)
+    assert coded(coder, text, lang) is not negated
