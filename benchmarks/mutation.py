@@ -116,6 +116,18 @@ EQUIVALENT: dict[tuple[str, str, str], str] = {
     ('coding/negation.py', 'core/ReplaceComparisonOperator_Eq_Is',
      'return any(clause[a] == c and clause[b] is c for a, b in self.clause_phrases)'):
         "equal clause numbers are the same int object (see the cue rule's 'is' above)",
+    ('coding/tables.py', 'core/ReplaceUnaryOperator_Invert_USub',
+     'frame["_pref"] = (-frame["respondent_id"].astype(str).isin(prefer_respondents)).astype(int)'):
+        'pandas negates a boolean Series with ~ (Series.__neg__ inverts bool dtype)',
+    ('coding/tables.py', 'core/ReplaceFalseWithTrue',
+     'by_code = {code_id: grp for code_id, grp in coded.groupby("code_id", sort=True)}'):
+        "by_code is only looked up by key: the groups' order is never seen",
+    ('coding/tables.py', 'core/NumberReplacer',
+     'empty = coded.iloc[ 1:0]'):
+        'iloc[1:0] is as empty as iloc[0:0], with the same columns',
+    ('coding/tables.py', 'core/NumberReplacer',
+     'empty = coded.iloc[ -1:0]'):
+        'iloc[-1:0] is as empty as iloc[0:0], with the same columns',
 }
 
 def scratch_copy(root: Path) -> Path:

@@ -29,3 +29,10 @@ def test_ties_fall_to_the_segment_id_and_a_respondent_gives_one_quote():
     # A and B tie on score and on |len - 60| (10): s1 before s2. A's second segment gives no quote.
     coded = quotes_frame([("s2", "A", 0.8, 70), ("s1", "B", 0.8, 50), ("s3", "A", 0.7, 60)])
     assert [(len(text), who) for text, who in exemplar_quotes(coded)] == [(50, "B"), (70, "A")]
+
+
+def test_sixty_characters_is_the_centre_of_the_length_rule():
+    # 61 and 59 characters are both 1 from 60: a tie the segment id breaks (s1 first); were the centre
+    # 59, the 59-character quote would come first.
+    coded = quotes_frame([("s2", "B", 0.8, 59), ("s1", "A", 0.8, 61)])
+    assert [who for _, who in exemplar_quotes(coded)] == ["A", "B"]

@@ -25,12 +25,33 @@ def test_respondent_share_is_respondents_over_the_group():
     assert freq.loc[("role", "居民"), "respondent_share"] == 0.6
     assert freq.loc[("role", "居民"), "respondent_share_incl_children"] == 0.6
     assert freq.loc[("role", "工作人员"), "respondent_share"] == 0.0
+    one = code_frequency(BOOK, APPS.iloc[:1], SEGMENTS, RESPONDENTS).set_index(["attribute", "value"])
+    assert one.loc[(ALL, ALL), ["respondent_share", "respondent_share_incl_children"]].tolist() == [0.1667, 0.1667]
+    # nobody in the group: a share of 0, not a division by zero
+    nobody = code_frequency(BOOK, APPS.iloc[0:0], SEGMENTS, RESPONDENTS.iloc[0:0])
+    assert nobody[["respondents_in_group", "respondent_share", "respondent_share_incl_children"]].values.tolist() == [
+        [0, 0.0, 0.0]]
 
 
 def test_every_quote_column_of_a_chain_is_filled_in_rank_order():
     [row] = chains(BOOK, APPS, SEGMENTS).to_dict("records")
     assert [row[f"quote_{i}"] for i in (1, 2, 3)] == ["开放时间太短", "晚上不开门", "周末也关门"]
     assert [row[f"quote_{i}_respondent"] for i in (1, 2, 3)] == ["A", "B", "C"]
+    assert row["problem_label"] == "开放时间" and (row["cause_id"], row["recommendation_id"]) == ("", "")
+    gaps = ["cause_segments", "cause_respondents", "recommendation_segments", "recommendation_respondents",
+            "problem_and_cause_respondents"]
+    assert [row[c] for c in gaps] == [0] * 5          # no cause, no recommendation: zero support, not one
+
+
+def test_labels_prefer_chinese_then_english_then_the_id():
+    book = parse_codebook(textwrap.dedent("""\
+        name: t
+        codes:
+          - {id: P-BOTH, kind: problem, label: {zh: 开放时间, en: Opening hours}, causes: [C-EN]}
+          - {id: C-EN, kind: cause, label: {en: Staff}}
+        """))
+    [row] = chains(book, APPS.iloc[0:0], SEGMENTS).to_dict("records")
+    assert (row["problem_label"], row["cause_label"]) == ("开放时间", "Staff")
 
 
 def test_breakdown_attributes_edges():
