@@ -128,6 +128,27 @@ EQUIVALENT: dict[tuple[str, str, str], str] = {
     ('coding/tables.py', 'core/NumberReplacer',
      'empty = coded.iloc[ -1:0]'):
         'iloc[-1:0] is as empty as iloc[0:0], with the same columns',
+    ('coding/negation.py', 'core/NumberReplacer',
+     'clause, self.clause = 1, []'):
+        'clause numbers are only compared with each other for equality: starting at 1 shifts them all',
+    ('coding/negation.py', 'core/NumberReplacer',
+     'clause, self.clause = -1, []'):
+        'clause numbers are only compared with each other for equality: starting at -1 shifts them all',
+    ('coding/negation.py', 'core/NumberReplacer',
+     'prev_end = 1'):
+        'only decides whether a line break before the first token opens a clause, which shifts every clause number alike (they are only compared with each other)',
+    ('coding/negation.py', 'core/NumberReplacer',
+     'prev_end = -1'):
+        'only decides whether a line break before the first token opens a clause, which shifts every clause number alike (they are only compared with each other)',
+    ('coding/negation.py', 'core/NumberReplacer',
+     'clause += 2'):
+        'clause numbers are only compared with each other for equality: steps of 2 keep every clause apart as steps of 1 do',
+    ('coding/negation.py', 'core/NumberReplacer',
+     'clause += 2   # the break token belongs to neither neighbour'):
+        'clause numbers are only compared with each other for equality: steps of 2 keep every clause apart as steps of 1 do',
+    ('coding/negation.py', 'core/NumberReplacer',
+     'clause += 0   # the break token belongs to neither neighbour'):
+        "the break token then shares the next clause's number; no cue, keyword or phrase of the rules is or contains a break token, so a break token's own clause is never read",
 }
 
 def scratch_copy(root: Path) -> Path:

@@ -19,6 +19,10 @@ codes:
     kind: problem
     label: {en: refused}
     keywords: {en: [said no]}
+  - id: P-STAFF
+    kind: problem
+    label: {zh: 人手}
+    keywords: {zh: [人手不足]}
 """)
 
 
@@ -104,3 +108,23 @@ def test_english_no_trouble_phrase_must_lie_in_the_hits_clause(coder, text, lang
 def test_hundreds_of_clause_breaks_before_a_hit(coder, text, lang, negated):
     # break and clause counts past 256, where CPython no longer caches ints (an identity test passes below)
     assert coded(coder, text, lang) is not negated
+
+
+@pytest.mark.parametrize("text, codes", [
+    ("没有觉得这边开放时间", set()),           # the longest cue wins: 没有 ends 4 characters before the hit (没 would be 5)
+    ("不知道为什么没排队", set()),             # a pseudo-cue does not stop the scan for later cues
+    ("人手不足也没排队", {"P-STAFF"}),          # nor does a cue inside a keyword
+])
+def test_chinese_cue_scan(coder, text, codes):
+    assert {a.code_id for a in coder.code_text("s", 0, text, "zh")} == codes
+
+
+def test_english_cue_after_the_hit_at_the_end_of_the_text_is_no_cue(coder):
+    assert coded(coder, "the queue was long or not", "en")
+
+
+def test_an_english_cue_matches_by_text_or_by_lemma():
+    rules = NegationRules(en_cues=NegationRules().en_cues + ("refuse",))
+    custom = RuleCoder(BOOK, negation=rules)
+    assert not coded(custom, "They refused the queue", "en")      # 'refused': its lemma is the cue
+    assert coded(RuleCoder(BOOK), "They refused the queue", "en")
