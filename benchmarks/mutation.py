@@ -149,6 +149,30 @@ EQUIVALENT: dict[tuple[str, str, str], str] = {
     ('coding/negation.py', 'core/NumberReplacer',
      'clause += 0   # the break token belongs to neither neighbour'):
         "the break token then shares the next clause's number; no cue, keyword or phrase of the rules is or contains a break token, so a break token's own clause is never read",
+    ('coding/negation.py', 'core/ReplaceComparisonOperator_Eq_LtE',
+     'if last < a <= last + 1 + self.tail_window and clause[a] <= c_last and clause[b] == c_last:'):
+        'a > last and clause numbers never decrease: clause[a] >= c_last, so <= means ==',
+    ('coding/negation.py', 'core/ReplaceComparisonOperator_Eq_LtE',
+     'if last < a <= last + 1 + self.tail_window and clause[a] == c_last and clause[b] <= c_last:'):
+        'b >= a > last: clause[b] >= c_last, so <= means ==',
+    ('coding/negation.py', 'core/ReplaceComparisonOperator_Eq_GtE',
+     'if last < a <= last + 1 + self.tail_window and clause[a] >= c_last and clause[b] == c_last:'):
+        'c_last <= clause[a] <= clause[b] == c_last: >= means ==',
+    ('coding/negation.py', 'core/ReplaceComparisonOperator_Eq_Is',
+     'if last < a <= last + 1 + self.tail_window and clause[a] is c_last and clause[b] == c_last:'):
+        "equal clause numbers are the same int object (see the cue rule's 'is')",
+    ('coding/negation.py', 'core/ReplaceComparisonOperator_Eq_Is',
+     'if last < a <= last + 1 + self.tail_window and clause[a] == c_last and clause[b] is c_last:'):
+        "equal clause numbers are the same int object (see the cue rule's 'is')",
+    ('coding/negation.py', 'core/NumberReplacer',
+     'clause_start = self.break_ends[i - 1] if i else -1'):
+        'cue starts are >= 0, so a clause start of -1 or 0 admits the same cues',
+    ('models/selection.py', 'core/ReplaceComparisonOperator_Eq_LtE',
+     'if len(scores) <= 1:'):
+        "an empty frame fails at scores['k'].iloc[0] on either branch",
+    ('coding/store/decision_rules.py', 'core/ReplaceBinaryOperator_BitOr_Add',
+     'empty = decisions[column].isna() + (decisions[column].astype(str).str.strip() == "")'):
+        '+ of two boolean Series is their logical or in pandas, as |',
 }
 
 def scratch_copy(root: Path) -> Path:
@@ -376,8 +400,10 @@ def mutate_module(module: str, tests: tuple[str, ...], keep: Path | None = None,
             "date": dt.date.today().isoformat(), "python": platform.python_version(), "cpus": os.cpu_count(),
         }
         if only is not None:   # the earlier run with these survivors tested again
-            first_tested = only["killed"] + only["survived"] + only["timeout"]
-            killed = only["killed"] + only["timeout"] + counts["killed"] + counts["timeout"]
+            base = only.get("combined") or {"tested": only["killed"] + only["survived"] + only["timeout"],
+                                             "killed": only["killed"] + only["timeout"]}   # a retest of a retest chains
+            first_tested = base["tested"]
+            killed = base["killed"] + counts["killed"] + counts["timeout"]
             record["combined"] = {
                 "tested": first_tested, "killed": killed, "survived": counts["survived"], "equivalent": equivalent,
                 "kill_rate": round(killed / first_tested, 4) if first_tested else None,

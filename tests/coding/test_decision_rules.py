@@ -51,7 +51,9 @@ def test_check_decisions_lists_every_problem_with_its_row_and_field():
     assert "row 1: field 'decision' must be one of ['accept', 'reject', 'add', 'retract']; got 'maybe'" in message
     with pytest.raises(ValueError, match=r"decisions: missing column\(s\) \['decision'\]"):
         check_decisions(bad.drop(columns="decision"))
-    many = frame([("s", "P", "ann", "no")] * 52)
-    with pytest.raises(ValueError, match=r"52 invalid row\(s\)(.|\n)*\.\.\. and 2 more$"):
+    many = frame([("s", "P", "ann", "no")] * 120)
+    with pytest.raises(ValueError, match=r"120 invalid row\(s\)(.|\n)*\.\.\. and 70 more$"):   # the first 50 shown
         check_decisions(many)
+    with pytest.raises(TypeError):
+        check_decisions(bad, "review.csv")          # the source is named, never positional
     check_decisions(bad.iloc[:1])      # a valid frame passes silently

@@ -85,6 +85,7 @@ def test_english_tail_window_edges(coder, text, negated):
     ("The guard said no and the queue grew", {"P-HOURS", "P-REFUSED"}),
     # ... but 'never', the token after the keyword's end, still is one
     ("The guard said no and never let the queue move", {"P-REFUSED"}),
+    ("He said no never to the queue", {"P-REFUSED"}),     # 'never' right after the keyword is a cue
 ])
 def test_english_cue_inside_a_keyword_spans_exactly_its_tokens(coder, text, codes):
     assert {a.code_id for a in coder.code_text("s", 0, text, "en")} == codes

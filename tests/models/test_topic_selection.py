@@ -92,3 +92,36 @@ def test_diversity_floor_is_inclusive():
     # a hair below the floor it does not: K=3 is then the only diverse enough K
     k, why = choose_k(scores.assign(diversity=[0.9, MIN_DIVERSITY - 1e-4]), min_diversity=MIN_DIVERSITY)
     assert k == 3 and "1 of 2 K qualified" in why
+
+
+def test_k_range_edges():
+    assert k_range(100, 2, 5) == [2, 3, 4, 5]          # K=2 is allowed; an odd top is included
+    assert k_range(100, 3, 3) == [3]                    # one K: k_max == k_min
+    assert k_range(15, 3, 12) == [3]                    # 15 documents carry exactly 3 topics
+    with pytest.raises(TopicModelError, match="starts below 2"):
+        k_range(100, 1, 4)
+    with pytest.raises(TopicModelError, match=r"only 14 document\(s\)"):
+        k_range(14, 3, 12)
+
+
+def test_a_single_k_is_reported_as_given():
+    k, why = choose_k(pd.DataFrame({"k": [4], "c_npmi": [0.2], "diversity": [0.3]}))
+    assert k == 4 and why == "K=4 was given (c_npmi 0.200, topic diversity 0.30)"
+
+
+def test_fit_seconds_is_each_fits_own_duration(monkeypatch):
+    import sys
+    import time
+
+    from qualmine.models import selection
+
+    # A clock for select_k alone (other callers keep the real one): fits of K=2 and K=3 take 5 and 3.5 s.
+    ticks, real = iter([2.0, 7.0, 10.0, 13.5]), time.perf_counter
+
+    def clock():
+        return next(ticks) if sys._getframe(1).f_globals.get("__name__") == selection.__name__ else real()
+
+    monkeypatch.setattr(selection.time, "perf_counter", clock)
+    docs = [["queue", "wait", "hour"]] * 8 + [["club", "event", "youth"]] * 8
+    choice = select_k(docs, lambda k: make_topic_model("nmf", k, random_state=0), [2, 3])
+    assert choice.scores["fit_seconds"].tolist() == [5.0, 3.5]
