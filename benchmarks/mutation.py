@@ -471,7 +471,11 @@ def main(argv: list[str] | None = None) -> None:
         if args.save:
             RESULTS.mkdir(parents=True, exist_ok=True)
             suffix = "-retest" if only is not None else ""
-            name = f"{record['date']}-{module.replace('/', '.').removesuffix('.py')}{suffix}.json"
+            stem = f"{record['date']}-{module.replace('/', '.').removesuffix('.py')}{suffix}"
+            name, n = f"{stem}.json", 1
+            while (RESULTS / name).exists():       # never overwrite a raw file (a retest names the one it re-tests)
+                n += 1
+                name = f"{stem}{n}.json"
             (RESULTS / name).write_text(json.dumps(record, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
             print(f"  wrote {(RESULTS / name).relative_to(REPO)}")
     print(f"\n{'module':34} {'mutants':>8} {'killed':>7} {'timeout':>7} {'survived':>8} {'equiv':>6} {'rate':>7} "
