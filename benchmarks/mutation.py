@@ -173,6 +173,15 @@ EQUIVALENT: dict[tuple[str, str, str], str] = {
     ('coding/store/decision_rules.py', 'core/ReplaceBinaryOperator_BitOr_Add',
      'empty = decisions[column].isna() + (decisions[column].astype(str).str.strip() == "")'):
         '+ of two boolean Series is their logical or in pandas, as |',
+    ('coding/store/decision_rules.py', 'core/ReplaceBinaryOperator_BitOr_BitXor',
+     'empty = decisions[column].isna() ^ (decisions[column].astype(str).str.strip() == "")'):
+        "a missing value is never also the empty string after astype(str) ('nan', '<NA>', 'None', or still missing), so xor and or agree",
+    ('coding/store/decision_rules.py', 'core/ReplaceComparisonOperator_Eq_LtE',
+     'empty = decisions[column].isna() | (decisions[column].astype(str).str.strip() <= "")'):
+        "only '' is <= ''",
+    ('coding/store/decision_rules.py', 'core/ReplaceComparisonOperator_NotEq_Lt',
+     'latest = latest[latest["decision"] < RETRACT]'):
+        'decisions were validated: accept, add and reject all sort before retract',
 }
 
 def scratch_copy(root: Path) -> Path:

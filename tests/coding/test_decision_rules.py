@@ -19,6 +19,8 @@ def current(decisions: pd.DataFrame) -> list[tuple[str, str, str, str]]:
 def test_latest_row_wins_per_coder_segment_and_code():
     rows = [("s1", "P", "ann", "accept"), ("s1", "P", "bob", "reject"), ("s1", "P", "ann", "reject"),
             ("s2", "P", "ann", "add")]
+    latest = latest_per_coder(frame(rows))
+    assert list(latest.columns) == ["segment_id", "code_id", "coder", "decision"] and list(latest.index) == [0, 1, 2]
     assert current(frame(rows)) == [("s1", "P", "bob", "reject"), ("s1", "P", "ann", "reject"), ("s2", "P", "ann", "add")]
 
 
@@ -56,4 +58,11 @@ def test_check_decisions_lists_every_problem_with_its_row_and_field():
         check_decisions(many)
     with pytest.raises(TypeError):
         check_decisions(bad, "review.csv")          # the source is named, never positional
+    with pytest.raises(ValueError) as err:
+        check_decisions(many)
+    assert str(err.value).count("field 'decision'") == 50          # the first 50 listed
+    for n, tail in [(50, "got 'no'"), (51, "... and 1 more")]:
+        with pytest.raises(ValueError) as err:
+            check_decisions(many.iloc[:n])
+        assert str(err.value).endswith(tail)
     check_decisions(bad.iloc[:1])      # a valid frame passes silently
