@@ -182,6 +182,15 @@ EQUIVALENT: dict[tuple[str, str, str], str] = {
     ('coding/store/decision_rules.py', 'core/ReplaceComparisonOperator_NotEq_Lt',
      'latest = latest[latest["decision"] < RETRACT]'):
         'decisions were validated: accept, add and reject all sort before retract',
+    ('models/selection.py', 'core/NumberReplacer',
+     'coherence="c_npmi", topn=top_n, processes= 2)'):
+        "processes is only read by gensim's own accumulator, which sliding_window_accumulator replaces (models/coherence.py)",
+    ('models/selection.py', 'core/NumberReplacer',
+     'coherence="c_npmi", topn=top_n, processes= 0)'):
+        "processes is only read by gensim's own accumulator, which sliding_window_accumulator replaces (models/coherence.py)",
+    ('models/selection.py', 'core/NumberReplacer',
+     'keep = np.sort(np.random.default_rng( 1).choice(len(docs), size=size, replace=False))'):
+        'the rule is a fixed sample, the same for every K: any fixed seed gives one',
 }
 
 def scratch_copy(root: Path) -> Path:
@@ -445,6 +454,27 @@ def _version(name: str) -> str:
     return version(name)
 
 
+def summary(folder: Path = RESULTS) -> str:
+    """A Markdown table of each module's latest run (its retest chain followed to the end), from the raw files."""
+    records = {p.name: json.loads(p.read_text(encoding="utf-8")) for p in sorted(folder.glob("*.json"))}
+    retested = {r.get("retest_of") for r in records.values()}
+    lines = ["| module | mutants | killed (+ timeouts) | survived | argued equivalent | kill rate | without equivalents | raw files |",
+             "| --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |"]
+    for name, r in records.items():
+        if name in retested:
+            continue                      # a later retest carries this run's figures on
+        chain, cur = [name], r
+        while cur.get("retest_of"):
+            chain.append(cur["retest_of"])
+            cur = records[cur["retest_of"]]
+        c = r.get("combined") or {"tested": r["killed"] + r["survived"] + r["timeout"], "killed": r["killed"] + r["timeout"],
+                                  "survived": r["survived"], "equivalent": r["equivalent"], "kill_rate": r["kill_rate"],
+                                  "kill_rate_without_equivalent": r["kill_rate_without_equivalent"]}
+        lines.append(f"| {r['module']} | {c['tested']} | {c['killed']} | {c['survived']} | {c['equivalent']} | "
+                     f"{c['kill_rate']:.1%} | {c['kill_rate_without_equivalent']:.1%} | {', '.join(reversed(chain))} |")
+    return "\n".join(lines)
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="python -m benchmarks.mutation", description=__doc__.splitlines()[0])
     parser.add_argument("modules", nargs="*", help=f"modules to mutate (default: all {len(MODULES)})")
@@ -455,7 +485,12 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--retest", type=Path, nargs="+", metavar="RAW_JSON",
                         help="test again only the survivors of these raw files (after adding tests); "
                              "writes <name>-retest.json")
+    parser.add_argument("--summary", action="store_true",
+                        help="print each module's latest figures from the raw files (a Markdown table), then stop")
     args = parser.parse_args(argv)
+    if args.summary:
+        print(summary())
+        return
     if args.list:
         for module, tests in MODULES.items():
             print(f"{module}: {' '.join(tests)}")
