@@ -191,6 +191,12 @@ EQUIVALENT: dict[tuple[str, str, str], str] = {
     ('models/selection.py', 'core/NumberReplacer',
      'keep = np.sort(np.random.default_rng( 1).choice(len(docs), size=size, replace=False))'):
         'the rule is a fixed sample, the same for every K: any fixed seed gives one',
+    ('coding/tables.py', 'core/AddNot',
+     'mine = in_group[own if not match is None else own[in_group.index]]'):
+        "the same swap as 'is not None' above: pandas aligns a boolean Series key itself",
+    ('coding/tables.py', 'core/NumberReplacer',
+     'in_group = frame["respondents_in_group"].where(frame["respondents_in_group"] > -1)'):
+        "as '>= 0': sizes are never negative and a size-0 group's 0/0 is filled with 0.0 like the masked NaN",
 }
 
 def scratch_copy(root: Path) -> Path:

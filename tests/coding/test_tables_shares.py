@@ -89,3 +89,26 @@ def test_an_empty_attribute_value_is_no_group_and_a_child_is_not_its_parents_own
     assert "" not in set(freq["value"])
     parent = freq[(freq.code_id == "P-OP") & (freq.attribute == ALL)].iloc[0]
     assert (parent.segments, parent.segments_incl_children) == (0, 3)
+
+
+def test_build_tables_returns_every_table_frozen_and_labels_and_parents_as_text():
+    import dataclasses
+
+    import pytest
+
+    from qualmine.coding.tables import build_tables
+
+    book = parse_codebook(textwrap.dedent("""\
+        name: t
+        codes:
+          - {id: P-OP, kind: problem, label: {zh: 运营}}
+          - {id: P-EVENING, kind: problem, parent: P-OP, label: {en: evening}}
+        """))
+    tables = build_tables(book, pd.DataFrame(), SEGMENTS, RESPONDENTS, APPS.assign(code_id="P-EVENING"), pd.DataFrame())
+    assert [name for name, _ in tables.items()] == ["documents", "respondents", "segments", "code_applications",
+                                                    "code_frequency", "chains", "ingestion_report"]
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        tables.chains = pd.DataFrame()
+    overall = tables.code_frequency[tables.code_frequency.attribute == ALL].set_index("code_id")
+    assert overall.loc["P-OP", ["label_zh", "label_en", "parent"]].tolist() == ["运营", "", ""]
+    assert overall.loc["P-EVENING", ["label_zh", "label_en", "parent"]].tolist() == ["", "evening", "P-OP"]
