@@ -197,6 +197,63 @@ EQUIVALENT: dict[tuple[str, str, str], str] = {
     ('coding/tables.py', 'core/NumberReplacer',
      'in_group = frame["respondents_in_group"].where(frame["respondents_in_group"] > -1)'):
         "as '>= 0': sizes are never negative and a size-0 group's 0/0 is filled with 0.0 like the masked NaN",
+    ('models/selection.py', 'core/ReplaceComparisonOperator_Gt_NotEq',
+     'tried = f"K in {scores[\'k\'].min()}..{scores[\'k\'].max()}" if len(scores) != 1 else f"K={scores[\'k\'].iloc[0]}"'):
+        '`tried` is read only when there are two or more K (the single-K sentence does not use it)',
+    ('models/selection.py', 'core/ReplaceComparisonOperator_Gt_GtE',
+     'tried = f"K in {scores[\'k\'].min()}..{scores[\'k\'].max()}" if len(scores) >= 1 else f"K={scores[\'k\'].iloc[0]}"'):
+        '`tried` is read only when there are two or more K (the single-K sentence does not use it)',
+    ('models/selection.py', 'core/NumberReplacer',
+     'tried = f"K in {scores[\'k\'].min()}..{scores[\'k\'].max()}" if len(scores) > 0 else f"K={scores[\'k\'].iloc[0]}"'):
+        '`tried` is read only when there are two or more K (the single-K sentence does not use it)',
+    ('models/selection.py', 'core/NumberReplacer',
+     'tried = f"K in {scores[\'k\'].min()}..{scores[\'k\'].max()}" if len(scores) > 1 else f"K={scores[\'k\'].iloc[ -1]}"'):
+        '`tried` is read only when there are two or more K (the single-K sentence does not use it)',
+    ('models/selection.py', 'core/NumberReplacer',
+     'row = scores.iloc[ -1]'):
+        'this branch has exactly one row: iloc[-1] is iloc[0]',
+    ('models/selection.py', 'core/ReplaceComparisonOperator_Is_Eq',
+     'docs = [d if type(d) == list else list(d) for d in docs]   # read only here: lists need no copy'):
+        'type(d) == list is type(d) is list for classes',
+    ('models/selection.py', 'core/ReplaceComparisonOperator_Is_NotEq',
+     'docs = [d if type(d) != list else list(d) for d in docs]   # read only here: lists need no copy'):
+        'only which documents get copied changes; the documents are only read, and a tuple is read as a list is',
+    ('models/selection.py', 'core/ReplaceComparisonOperator_Is_IsNot',
+     'docs = [d if type(d) is not list else list(d) for d in docs]   # read only here: lists need no copy'):
+        'only which documents get copied changes; the documents are only read, and a tuple is read as a list is',
+    ('models/selection.py', 'core/AddNot',
+     'docs = [d if not type(d) is list else list(d) for d in docs]   # read only here: lists need no copy'):
+        'only which documents get copied changes; the documents are only read, and a tuple is read as a list is',
+    ('corpus/turns.py', 'core/ReplaceComparisonOperator_Lt_NotEq',
+     'stop = hits[i + 1].start() if i + 1 != len(hits) else len(text)'):
+        'i + 1 <= len(hits): < and != agree',
+    ('corpus/turns.py', 'core/ReplaceComparisonOperator_Lt_NotEq',
+     'while start != end and text[start].isspace():'):
+        'start never passes end in this loop (it stops at end): < and != agree',
+    ('corpus/turns.py', 'core/ReplaceComparisonOperator_Gt_NotEq',
+     'while end != start and text[end - 1].isspace():'):
+        'end never goes below start in this loop: > and != agree',
+    ('corpus/turns.py', 'core/ReplaceComparisonOperator_Gt_GtE',
+     'while end >= start and text[end - 1].isspace():'):
+        'it only runs on when start == end, i.e. an empty span, which the caller skips either way (start >= end)',
+    ('corpus/turns.py', 'core/ReplaceComparisonOperator_GtE_Eq',
+     'if start == end:'):
+        '_strip_span never returns start > end',
+    ('corpus/turns.py', 'core/ReplaceComparisonOperator_Gt_NotEq',
+     'strong = [not name or counts[name] != 1 for name in names]'):
+        'every counted name was seen at least once: > 1 and != 1 agree',
+    ('corpus/turns.py', 'core/ReplaceTrueWithFalse',
+     'fixed = sorted({normalize(x) for x in m.interviewer_labels + m.respondent_labels}, key=len, reverse=False)'):
+        'each alternative must be followed by the colon (a lookahead), so a shorter label cannot win where a longer one matches: the order is only speed',
+    ('corpus/turns.py', 'core/ReplaceTrueWithFalse',
+     'stop = sorted({normalize(x) for x in m.not_names}, key=len, reverse=False)'):
+        'a negative lookahead of alternatives each followed by the colon: any order rejects the same names',
+    ('corpus/turns.py', 'core/NumberReplacer',
+     '@functools.lru_cache(maxsize= 65)'):
+        'the cache size is speed, not behaviour',
+    ('corpus/turns.py', 'core/NumberReplacer',
+     '@functools.lru_cache(maxsize= 63)'):
+        'the cache size is speed, not behaviour',
 }
 
 def scratch_copy(root: Path) -> Path:
