@@ -53,7 +53,7 @@ MODULES: dict[str, tuple[str, ...]] = {
     "corpus/turns.py": ("tests/corpus/test_corpus_turns.py",),
     "coding/tables.py": ("tests/coding/test_tables.py", "tests/coding/test_quote_ranking.py",
                          "tests/coding/test_tables_shares.py"),
-    "corpus/encoding.py": ("tests/corpus/test_corpus_encoding.py",),
+    "corpus/encoding.py": ("tests/corpus/test_corpus_encoding.py", "tests/corpus/test_corpus_binary.py"),
     "corpus/sentences.py": ("tests/corpus/test_corpus_sentences.py",),
     "coding/rules.py": ("tests/coding/test_rules.py", "tests/coding/test_negation.py"),
     "coding/store/decision_rules.py": ("tests/coding/test_decision_rules.py", "tests/coding/suggest/test_agreement.py"),
