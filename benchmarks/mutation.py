@@ -254,6 +254,24 @@ EQUIVALENT: dict[tuple[str, str, str], str] = {
     ('corpus/turns.py', 'core/NumberReplacer',
      '@functools.lru_cache(maxsize= 63)'):
         'the cache size is speed, not behaviour',
+    ('corpus/encoding.py', 'core/ReplaceBinaryOperator_BitOr_BitXor',
+     '_CONTROL = set(range(0x00, 0x09)) ^ {0x0B} | set(range(0x0E, 0x1A)) | set(range(0x1C, 0x20))'):
+        'the four ranges are disjoint: ^ of disjoint sets is their union',
+    ('corpus/encoding.py', 'core/ReplaceBinaryOperator_BitOr_BitXor',
+     '_CONTROL = set(range(0x00, 0x09)) | {0x0B} ^ set(range(0x0E, 0x1A)) | set(range(0x1C, 0x20))'):
+        'the four ranges are disjoint: ^ of disjoint sets is their union',
+    ('corpus/encoding.py', 'core/ReplaceBinaryOperator_BitOr_BitXor',
+     '_CONTROL = set(range(0x00, 0x09)) | {0x0B} | set(range(0x0E, 0x1A)) ^ set(range(0x1C, 0x20))'):
+        'the four ranges are disjoint: ^ of disjoint sets is their union',
+    ('corpus/encoding.py', 'core/NumberReplacer',
+     '_CONTROL = set(range( 1, 0x09)) | {0x0B} | set(range(0x0E, 0x1A)) | set(range(0x1C, 0x20))'):
+        '0x00 never reaches the count: a NUL returns True before it',
+    ('corpus/encoding.py', 'core/NumberReplacer',
+     '_CONTROL = set(range( -1, 0x09)) | {0x0B} | set(range(0x0E, 0x1A)) | set(range(0x1C, 0x20))'):
+        '-1 is no byte, and 0x00 never reaches the count',
+    ('corpus/encoding.py', 'core/ReplaceBinaryOperator_FloorDiv_Div',
+     'return controls > max(2, len(sample) / 100)'):
+        'controls is an int: c > n // 100 exactly when c > n / 100',
 }
 
 def scratch_copy(root: Path) -> Path:

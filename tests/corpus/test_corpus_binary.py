@@ -34,3 +34,14 @@ def test_only_the_first_8192_bytes_are_sampled():
     assert not looks_binary(b"a" * (8192 - 81) + b"\x01" * 81 + b"\x01")
     # the 8192nd byte is: 82 controls
     assert looks_binary(b"a" * (8192 - 82) + b"\x01" * 82)
+
+
+def test_an_override_of_utf8_still_drops_a_bom_and_an_unknown_codec_is_named():
+    from qualmine.corpus.encoding import decode_bytes
+    from qualmine.corpus.errors import Rejected
+
+    assert decode_bytes("\ufeff开放时间".encode("utf-8"), encoding="utf-8") == ("开放时间", "utf-8-sig")
+    assert decode_bytes("开放时间".encode("utf-8"), encoding="utf-8") == ("开放时间", "utf-8")
+    assert decode_bytes("\ufeff开放时间".encode("gb18030"), encoding="gb18030")[1] == "gb18030"
+    with pytest.raises(Rejected, match="unknown encoding 'no-such-codec'"):
+        decode_bytes(b"abc", encoding="no-such-codec")
