@@ -1,7 +1,8 @@
 """`python -m benchmarks --size 10k|100k|1m [--lang zh|en|mix]`: the pipeline benchmark.
 
 The other benchmarks run as modules of their own: `python -m benchmarks.topics`,
-`python -m benchmarks.suggest`, `python -m benchmarks.review_loop`, `python -m benchmarks.review_web`.
+`python -m benchmarks.suggest`, `python -m benchmarks.review_loop`, `python -m benchmarks.review_web`,
+`python -m benchmarks.mutation` (mutation testing of the core rule modules).
 """
 from __future__ import annotations
 

@@ -78,3 +78,14 @@ def test_one_off_names_before_first_real_marker_are_header():
 
 def test_only_one_off_names_still_turns():
     assert turns_of("张三：你好\n李四：我很好") == [("张三", False, "你好"), ("李四", False, "我很好")]
+
+
+def test_a_name_on_exactly_two_lines_is_a_speaker_and_ends_the_header():
+    # Mary and John speak twice each: two lines make a name a speaker, so 'Venue:' (once, before
+    # them) is header. Were three lines needed, no marker would be strong and Venue a turn.
+    text = "Venue: Room 3\nMary: Thanks for coming.\nJohn: Glad to.\nMary: Shall we start?\nJohn: Yes.\n"
+    turns, preamble_end = find_turns(text)
+    assert text[:preamble_end] == "Venue: Room 3\n"
+    assert [t.speaker for t in turns] == ["Mary", "John", "Mary", "John"]
+    # a name seen once on each side of the header line: nothing is strong, every line is a turn
+    assert [t.speaker for t in find_turns("Venue: Room 3\nMary: Hello.\nJohn: Hi.\n")[0]] == ["Venue", "Mary", "John"]

@@ -83,9 +83,16 @@ def test_chinese_nmf_models_characters_by_default_and_a_caller_can_say_otherwise
 
 def test_k_search_passes_the_texts_to_every_fit():
     docs, texts, themes = rare_word_corpus()
-    choice = select_k(docs, lambda k: make_topic_model("nmf", k, random_state=0, lang="zh"), [2, 3], texts=texts)
-    assert choice.model.char_vectorizer_ is not None
-    assert list(choice.scores["k"]) == [2, 3]
+    fitted = []
+
+    def make(k):
+        fitted.append(make_topic_model("nmf", k, random_state=0, lang="zh"))
+        return fitted[-1]
+
+    choice = select_k(docs, make, [2, 3], texts=texts)
+    assert [m.k for m in fitted] == [2, 3]
+    assert all(m.char_vectorizer_ is not None for m in fitted)      # every K's fit saw the texts, not only the chosen
+    assert choice.model in fitted and list(choice.scores["k"]) == [2, 3]
 
 
 def test_chinese_department_benchmark_reaches_the_target(shared_corpora):

@@ -1,4 +1,7 @@
 """K selection: diversity, the choice rule, every K's score kept, and ranges that cannot work."""
+import dataclasses
+import math
+
 import pandas as pd
 import pytest
 
@@ -82,3 +85,75 @@ def test_coherence_is_counted_on_a_fixed_sample_of_large_corpora(monkeypatch):
     monkeypatch.setattr(selection, "npmi_coherence", lambda top, d, **kw: counted.append(len(d)) or real(top, d, **kw))
     selection.select_k(docs, lambda k: make_topic_model("nmf", k, random_state=0), [2, 3])
     assert counted == [30, 30]
+
+
+def test_diversity_floor_is_inclusive():
+    # K=4 sits exactly on the floor: it qualifies, and its coherence beats K=3's.
+    scores = pd.DataFrame({"k": [3, 4], "c_npmi": [0.1, 0.3], "diversity": [0.9, MIN_DIVERSITY]})
+    k, why = choose_k(scores, min_diversity=MIN_DIVERSITY)
+    assert k == 4 and "2 of 2 K qualified" in why and "among K in 3..4 with" in why
+    # a hair below the floor it does not: K=3 is then the only diverse enough K
+    k, why = choose_k(scores.assign(diversity=[0.9, MIN_DIVERSITY - 1e-4]), min_diversity=MIN_DIVERSITY)
+    assert k == 3 and "1 of 2 K qualified" in why
+
+
+def test_k_range_edges():
+    assert k_range(100, 2, 5) == [2, 3, 4, 5]          # K=2 is allowed; an odd top is included
+    assert k_range(100, 3, 3) == [3]                    # one K: k_max == k_min
+    assert k_range(15, 3, 12) == [3]                    # 15 documents carry exactly 3 topics
+    with pytest.raises(TopicModelError, match="starts below 2"):
+        k_range(100, 1, 4)
+    with pytest.raises(TopicModelError, match=r"only 14 document\(s\)"):
+        k_range(14, 3, 12)
+
+
+def test_a_single_k_is_reported_as_given():
+    k, why = choose_k(pd.DataFrame({"k": [4], "c_npmi": [0.2], "diversity": [0.3]}))
+    assert k == 4 and why == "K=4 was given (c_npmi 0.200, topic diversity 0.30)"
+
+
+def test_fit_seconds_is_each_fits_own_duration(monkeypatch):
+    import sys
+    import time
+
+    from qualmine.models import selection
+
+    # A clock for select_k alone (other callers keep the real one): fits of K=2 and K=3 take 5 and 3.5 s.
+    ticks, real = iter([2.0, 7.12345, 10.0, 13.5]), time.perf_counter
+
+    def clock():
+        return next(ticks) if sys._getframe(1).f_globals.get("__name__") == selection.__name__ else real()
+
+    monkeypatch.setattr(selection.time, "perf_counter", clock)
+    docs = [["queue", "wait", "hour"]] * 8 + [["club", "event", "youth"]] * 8
+    choice = select_k(docs, lambda k: make_topic_model("nmf", k, random_state=0), [2, 3])
+    assert choice.scores["fit_seconds"].tolist() == [5.123, 3.5]      # milliseconds
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        choice.k = 3
+
+
+def test_when_no_k_is_diverse_enough_the_most_diverse_scored_k_wins_the_smaller_on_a_tie():
+    scores = pd.DataFrame({"k": [2, 3, 4, 5], "c_npmi": [0.1, 0.2, float("nan"), 0.3],
+                           "diversity": [0.4, 0.4, 0.45, 0.3]})
+    k, why = choose_k(scores)          # the default floor is 0.5: none reaches it
+    assert k == 2 and why.startswith("K=2: no K in") and "2..5 reached topic diversity 0.50" in why   # K=4 has no coherence
+    k, _ = choose_k(scores.assign(diversity=[0.4, 0.55, 0.45, 0.3]))
+    assert k == 3
+
+
+def test_diversity_and_coherence_edges():
+    assert topic_diversity([]) == 0.0
+    topics = [[f"a{i}" for i in range(24)] + ["x", "y"], [f"b{i}" for i in range(24)] + ["x", "y"]]
+    assert topic_diversity(topics) == 49 / 50            # the first 25 terms: 'x' is shared, 'y' not counted
+    docs = [["queue", "wait"], ["queue", "hour"], ["club", "youth"]] * 5
+    assert math.isnan(npmi_coherence([["queue"], ["club"]], docs))     # one-term topics have no pairs
+    assert npmi_coherence([["queue"], ["queue", "wait"]], docs) == npmi_coherence([["queue", "wait"]], docs)
+
+
+def test_the_coherence_sample_is_without_replacement_and_20000_documents_at_most():
+    from qualmine.models import selection
+
+    docs = [[f"w{i}"] for i in range(20_001)]
+    assert selection.coherence_sample(docs[:20_000]) == docs[:20_000]
+    sample = selection.coherence_sample(docs)
+    assert len(sample) == 20_000 and len({d[0] for d in sample}) == 20_000

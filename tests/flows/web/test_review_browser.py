@@ -27,7 +27,7 @@ START_TIMEOUT = 120
 
 if not CHROMIUM.exists():
     pytest.skip("end-to-end browser tests need /usr/bin/chromium (apt-get install chromium)", allow_module_level=True)
-sync_api = pytest.importorskip("playwright.sync_api", reason="end-to-end browser tests need the playwright package "
+sync_api = pytest.importorskip("playwright.sync_api", reason="end-to-end browser tests (chromium) need the playwright package "
                                "(pip install -e '.[dev]')")
 
 

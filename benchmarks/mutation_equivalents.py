@@ -1,0 +1,216 @@
+"""Mutants of the core rule modules that survive because no input can tell them from the original,
+each with the argument (used by benchmarks/mutation.py; keyed by module, cosmic-ray operator and the
+mutated source line, stripped)."""
+from __future__ import annotations
+
+# Survivors argued equivalent: (module, operator, the mutated source line, stripped) -> why no
+# input can tell the mutant from the original. Filled from the raw files' survivors.
+EQUIVALENT: dict[tuple[str, str, str], str] = {
+    ('coding/tables.py', 'core/ReplaceComparisonOperator_Lt_NotEq',
+     'groups_someone = distinct != len(values) or len(values) < 4'):
+        'nunique() never exceeds the count of values, so < and != agree',
+    ('coding/tables.py', 'core/ReplaceComparisonOperator_Lt_IsNot',
+     'groups_someone = distinct is not len(values) or len(values) < 4'):
+        "where it matters (distinct <= 30, else the attribute is out anyway) both are small ints, which CPython caches: 'is not' is '!=', and != is < here",
+    ('coding/tables.py', 'core/ReplaceComparisonOperator_NotEq_Gt',
+     'groups += [(attr, value, value, int(size)) for value, size in sizes.items() if value > ""]'):
+        "a str is > '' exactly when it is not ''",
+    ('coding/tables.py', 'core/ReplaceComparisonOperator_NotEq_IsNot',
+     'groups += [(attr, value, value, int(size)) for value, size in sizes.items() if value is not ""]'):
+        "CPython has one empty str object: every '' is ''",
+    ('coding/tables.py', 'core/ReplaceComparisonOperator_Is_IsNot',
+     'mine = in_group[own if match is not None else own[in_group.index]]'):
+        "own[in_group.index] is own aligned on in_group's index, which pandas does itself for a boolean Series key; for the (all) group the two are the same Series",
+    ('coding/tables.py', 'core/ReplaceComparisonOperator_Gt_NotEq',
+     'in_group = frame["respondents_in_group"].where(frame["respondents_in_group"] != 0)'):
+        "a group's size is never negative",
+    ('coding/tables.py', 'core/ReplaceComparisonOperator_Gt_GtE',
+     'in_group = frame["respondents_in_group"].where(frame["respondents_in_group"] >= 0)'):
+        'a group of 0 respondents has 0 coded respondents: 0/0 is NaN, filled with 0.0, as the masked NaN is',
+    ('coding/tables.py', 'core/ReplaceComparisonOperator_Eq_GtE',
+     'if len(picked) >= k:'):
+        'picked grows by one from 0, so it equals k before it could exceed it',
+    ('coding/tables.py', 'core/ReplaceComparisonOperator_Eq_Is',
+     'if len(picked) is k:'):
+        "k is QUOTES_PER_CHAIN (3) or a caller's small k: cached small ints, 'is' is '=='",
+    ('coding/negation.py', 'core/ReplaceComparisonOperator_NotEq_Gt',
+     'if m.lastgroup > "cue":'):
+        "the regex has two groups, 'pseudo' > 'cue' and 'cue' is not > 'cue'",
+    ('coding/negation.py', 'core/ReplaceComparisonOperator_Lt_NotEq',
+     'clause_end = self.break_starts[j] if j != len(self.break_starts) else len(self.text)'):
+        'bisect_left returns 0..len: j < len and j != len agree',
+    ('coding/negation.py', 'core/ReplaceComparisonOperator_Eq_GtE',
+     'if self.cue[k] and clause[k] >= c:'):
+        'k < first and clause numbers never decrease along the tokens: clause[k] <= c, so >= means ==',
+    ('coding/negation.py', 'core/ReplaceComparisonOperator_Eq_Is',
+     'if self.cue[k] and clause[k] is c:'):
+        'tokens of one clause hold the very int object the counter had when they were appended: equal clause numbers are identical objects',
+    ('coding/negation.py', 'core/ReplaceComparisonOperator_Eq_LtE',
+     'return any(clause[a] == c and clause[b] <= c for a, b in self.clause_phrases)'):
+        'b >= a, so clause[b] >= clause[a] == c: <= c means == c',
+    ('coding/negation.py', 'core/ReplaceComparisonOperator_Eq_GtE',
+     'return any(clause[a] >= c and clause[b] == c for a, b in self.clause_phrases)'):
+        'a <= b, so clause[a] <= clause[b] == c: >= c means == c',
+    ('coding/negation.py', 'core/ReplaceComparisonOperator_Eq_Is',
+     'return any(clause[a] is c and clause[b] == c for a, b in self.clause_phrases)'):
+        "equal clause numbers are the same int object (see the cue rule's 'is' above)",
+    ('coding/negation.py', 'core/ReplaceComparisonOperator_Eq_Is',
+     'return any(clause[a] == c and clause[b] is c for a, b in self.clause_phrases)'):
+        "equal clause numbers are the same int object (see the cue rule's 'is' above)",
+    ('coding/tables.py', 'core/ReplaceUnaryOperator_Invert_USub',
+     'frame["_pref"] = (-frame["respondent_id"].astype(str).isin(prefer_respondents)).astype(int)'):
+        'pandas negates a boolean Series with ~ (Series.__neg__ inverts bool dtype)',
+    ('coding/tables.py', 'core/ReplaceFalseWithTrue',
+     'by_code = {code_id: grp for code_id, grp in coded.groupby("code_id", sort=True)}'):
+        "by_code is only looked up by key: the groups' order is never seen",
+    ('coding/tables.py', 'core/NumberReplacer',
+     'empty = coded.iloc[ 1:0]'):
+        'iloc[1:0] is as empty as iloc[0:0], with the same columns',
+    ('coding/tables.py', 'core/NumberReplacer',
+     'empty = coded.iloc[ -1:0]'):
+        'iloc[-1:0] is as empty as iloc[0:0], with the same columns',
+    ('coding/negation.py', 'core/NumberReplacer',
+     'clause, self.clause = 1, []'):
+        'clause numbers are only compared with each other for equality: starting at 1 shifts them all',
+    ('coding/negation.py', 'core/NumberReplacer',
+     'clause, self.clause = -1, []'):
+        'clause numbers are only compared with each other for equality: starting at -1 shifts them all',
+    ('coding/negation.py', 'core/NumberReplacer',
+     'prev_end = 1'):
+        'only decides whether a line break before the first token opens a clause, which shifts every clause number alike (they are only compared with each other)',
+    ('coding/negation.py', 'core/NumberReplacer',
+     'prev_end = -1'):
+        'only decides whether a line break before the first token opens a clause, which shifts every clause number alike (they are only compared with each other)',
+    ('coding/negation.py', 'core/NumberReplacer',
+     'clause += 2'):
+        'clause numbers are only compared with each other for equality: steps of 2 keep every clause apart as steps of 1 do',
+    ('coding/negation.py', 'core/NumberReplacer',
+     'clause += 2   # the break token belongs to neither neighbour'):
+        'clause numbers are only compared with each other for equality: steps of 2 keep every clause apart as steps of 1 do',
+    ('coding/negation.py', 'core/NumberReplacer',
+     'clause += 0   # the break token belongs to neither neighbour'):
+        "the break token then shares the next clause's number; no cue, keyword or phrase of the rules is or contains a break token, so a break token's own clause is never read",
+    ('coding/negation.py', 'core/ReplaceComparisonOperator_Eq_LtE',
+     'if last < a <= last + 1 + self.tail_window and clause[a] <= c_last and clause[b] == c_last:'):
+        'a > last and clause numbers never decrease: clause[a] >= c_last, so <= means ==',
+    ('coding/negation.py', 'core/ReplaceComparisonOperator_Eq_LtE',
+     'if last < a <= last + 1 + self.tail_window and clause[a] == c_last and clause[b] <= c_last:'):
+        'b >= a > last: clause[b] >= c_last, so <= means ==',
+    ('coding/negation.py', 'core/ReplaceComparisonOperator_Eq_GtE',
+     'if last < a <= last + 1 + self.tail_window and clause[a] >= c_last and clause[b] == c_last:'):
+        'c_last <= clause[a] <= clause[b] == c_last: >= means ==',
+    ('coding/negation.py', 'core/ReplaceComparisonOperator_Eq_Is',
+     'if last < a <= last + 1 + self.tail_window and clause[a] is c_last and clause[b] == c_last:'):
+        "equal clause numbers are the same int object (see the cue rule's 'is')",
+    ('coding/negation.py', 'core/ReplaceComparisonOperator_Eq_Is',
+     'if last < a <= last + 1 + self.tail_window and clause[a] == c_last and clause[b] is c_last:'):
+        "equal clause numbers are the same int object (see the cue rule's 'is')",
+    ('coding/negation.py', 'core/NumberReplacer',
+     'clause_start = self.break_ends[i - 1] if i else -1'):
+        'cue starts are >= 0, so a clause start of -1 or 0 admits the same cues',
+    ('models/selection.py', 'core/ReplaceComparisonOperator_Eq_LtE',
+     'if len(scores) <= 1:'):
+        "an empty frame fails at scores['k'].iloc[0] on either branch",
+    ('coding/store/decision_rules.py', 'core/ReplaceBinaryOperator_BitOr_Add',
+     'empty = decisions[column].isna() + (decisions[column].astype(str).str.strip() == "")'):
+        '+ of two boolean Series is their logical or in pandas, as |',
+    ('coding/store/decision_rules.py', 'core/ReplaceBinaryOperator_BitOr_BitXor',
+     'empty = decisions[column].isna() ^ (decisions[column].astype(str).str.strip() == "")'):
+        "a missing value is never also the empty string after astype(str) ('nan', '<NA>', 'None', or still missing), so xor and or agree",
+    ('coding/store/decision_rules.py', 'core/ReplaceComparisonOperator_Eq_LtE',
+     'empty = decisions[column].isna() | (decisions[column].astype(str).str.strip() <= "")'):
+        "only '' is <= ''",
+    ('coding/store/decision_rules.py', 'core/ReplaceComparisonOperator_NotEq_Lt',
+     'latest = latest[latest["decision"] < RETRACT]'):
+        'decisions were validated: accept, add and reject all sort before retract',
+    ('models/selection.py', 'core/NumberReplacer',
+     'coherence="c_npmi", topn=top_n, processes= 2)'):
+        "processes is only read by gensim's own accumulator, which sliding_window_accumulator replaces (models/coherence.py)",
+    ('models/selection.py', 'core/NumberReplacer',
+     'coherence="c_npmi", topn=top_n, processes= 0)'):
+        "processes is only read by gensim's own accumulator, which sliding_window_accumulator replaces (models/coherence.py)",
+    ('models/selection.py', 'core/NumberReplacer',
+     'keep = np.sort(np.random.default_rng( 1).choice(len(docs), size=size, replace=False))'):
+        'the rule is a fixed sample, the same for every K: any fixed seed gives one',
+    ('coding/tables.py', 'core/AddNot',
+     'mine = in_group[own if not match is None else own[in_group.index]]'):
+        "the same swap as 'is not None' above: pandas aligns a boolean Series key itself",
+    ('coding/tables.py', 'core/NumberReplacer',
+     'in_group = frame["respondents_in_group"].where(frame["respondents_in_group"] > -1)'):
+        "as '>= 0': sizes are never negative and a size-0 group's 0/0 is filled with 0.0 like the masked NaN",
+    ('models/selection.py', 'core/ReplaceComparisonOperator_Gt_NotEq',
+     'tried = f"K in {scores[\'k\'].min()}..{scores[\'k\'].max()}" if len(scores) != 1 else f"K={scores[\'k\'].iloc[0]}"'):
+        '`tried` is read only when there are two or more K (the single-K sentence does not use it)',
+    ('models/selection.py', 'core/ReplaceComparisonOperator_Gt_GtE',
+     'tried = f"K in {scores[\'k\'].min()}..{scores[\'k\'].max()}" if len(scores) >= 1 else f"K={scores[\'k\'].iloc[0]}"'):
+        '`tried` is read only when there are two or more K (the single-K sentence does not use it)',
+    ('models/selection.py', 'core/NumberReplacer',
+     'tried = f"K in {scores[\'k\'].min()}..{scores[\'k\'].max()}" if len(scores) > 0 else f"K={scores[\'k\'].iloc[0]}"'):
+        '`tried` is read only when there are two or more K (the single-K sentence does not use it)',
+    ('models/selection.py', 'core/NumberReplacer',
+     'tried = f"K in {scores[\'k\'].min()}..{scores[\'k\'].max()}" if len(scores) > 1 else f"K={scores[\'k\'].iloc[ -1]}"'):
+        '`tried` is read only when there are two or more K (the single-K sentence does not use it)',
+    ('models/selection.py', 'core/NumberReplacer',
+     'row = scores.iloc[ -1]'):
+        'this branch has exactly one row: iloc[-1] is iloc[0]',
+    ('models/selection.py', 'core/ReplaceComparisonOperator_Is_Eq',
+     'docs = [d if type(d) == list else list(d) for d in docs]   # read only here: lists need no copy'):
+        'type(d) == list is type(d) is list for classes',
+    ('models/selection.py', 'core/ReplaceComparisonOperator_Is_NotEq',
+     'docs = [d if type(d) != list else list(d) for d in docs]   # read only here: lists need no copy'):
+        'only which documents get copied changes; the documents are only read, and a tuple is read as a list is',
+    ('models/selection.py', 'core/ReplaceComparisonOperator_Is_IsNot',
+     'docs = [d if type(d) is not list else list(d) for d in docs]   # read only here: lists need no copy'):
+        'only which documents get copied changes; the documents are only read, and a tuple is read as a list is',
+    ('models/selection.py', 'core/AddNot',
+     'docs = [d if not type(d) is list else list(d) for d in docs]   # read only here: lists need no copy'):
+        'only which documents get copied changes; the documents are only read, and a tuple is read as a list is',
+    ('corpus/turns.py', 'core/ReplaceComparisonOperator_Lt_NotEq',
+     'stop = hits[i + 1].start() if i + 1 != len(hits) else len(text)'):
+        'i + 1 <= len(hits): < and != agree',
+    ('corpus/turns.py', 'core/ReplaceComparisonOperator_Lt_NotEq',
+     'while start != end and text[start].isspace():'):
+        'start never passes end in this loop (it stops at end): < and != agree',
+    ('corpus/turns.py', 'core/ReplaceComparisonOperator_Gt_NotEq',
+     'while end != start and text[end - 1].isspace():'):
+        'end never goes below start in this loop: > and != agree',
+    ('corpus/turns.py', 'core/ReplaceComparisonOperator_Gt_GtE',
+     'while end >= start and text[end - 1].isspace():'):
+        'it only runs on when start == end, i.e. an empty span, which the caller skips either way (start >= end)',
+    ('corpus/turns.py', 'core/ReplaceComparisonOperator_GtE_Eq',
+     'if start == end:'):
+        '_strip_span never returns start > end',
+    ('corpus/turns.py', 'core/ReplaceComparisonOperator_Gt_NotEq',
+     'strong = [not name or counts[name] != 1 for name in names]'):
+        'every counted name was seen at least once: > 1 and != 1 agree',
+    ('corpus/turns.py', 'core/ReplaceTrueWithFalse',
+     'fixed = sorted({normalize(x) for x in m.interviewer_labels + m.respondent_labels}, key=len, reverse=False)'):
+        'each alternative must be followed by the colon (a lookahead), so a shorter label cannot win where a longer one matches: the order is only speed',
+    ('corpus/turns.py', 'core/ReplaceTrueWithFalse',
+     'stop = sorted({normalize(x) for x in m.not_names}, key=len, reverse=False)'):
+        'a negative lookahead of alternatives each followed by the colon: any order rejects the same names',
+    ('corpus/turns.py', 'core/NumberReplacer',
+     '@functools.lru_cache(maxsize= 65)'):
+        'the cache size is speed, not behaviour',
+    ('corpus/turns.py', 'core/NumberReplacer',
+     '@functools.lru_cache(maxsize= 63)'):
+        'the cache size is speed, not behaviour',
+    ('corpus/encoding.py', 'core/ReplaceBinaryOperator_BitOr_BitXor',
+     '_CONTROL = set(range(0x00, 0x09)) ^ {0x0B} | set(range(0x0E, 0x1A)) | set(range(0x1C, 0x20))'):
+        'the four ranges are disjoint: ^ of disjoint sets is their union',
+    ('corpus/encoding.py', 'core/ReplaceBinaryOperator_BitOr_BitXor',
+     '_CONTROL = set(range(0x00, 0x09)) | {0x0B} ^ set(range(0x0E, 0x1A)) | set(range(0x1C, 0x20))'):
+        'the four ranges are disjoint: ^ of disjoint sets is their union',
+    ('corpus/encoding.py', 'core/ReplaceBinaryOperator_BitOr_BitXor',
+     '_CONTROL = set(range(0x00, 0x09)) | {0x0B} | set(range(0x0E, 0x1A)) ^ set(range(0x1C, 0x20))'):
+        'the four ranges are disjoint: ^ of disjoint sets is their union',
+    ('corpus/encoding.py', 'core/NumberReplacer',
+     '_CONTROL = set(range( 1, 0x09)) | {0x0B} | set(range(0x0E, 0x1A)) | set(range(0x1C, 0x20))'):
+        '0x00 never reaches the count: a NUL returns True before it',
+    ('corpus/encoding.py', 'core/NumberReplacer',
+     '_CONTROL = set(range( -1, 0x09)) | {0x0B} | set(range(0x0E, 0x1A)) | set(range(0x1C, 0x20))'):
+        '-1 is no byte, and 0x00 never reaches the count',
+    ('corpus/encoding.py', 'core/ReplaceBinaryOperator_FloorDiv_Div',
+     'return controls > max(2, len(sample) / 100)'):
+        'controls is an int: c > n // 100 exactly when c > n / 100',
+}
