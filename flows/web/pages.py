@@ -239,10 +239,7 @@ class ReviewSite:
         if not (coders >= 2).any():
             return {"note": "no segment is double-coded yet (reviewed by two or more coders)", "rows": [],
                     "columns": []}
-        try:
-            from qualmine.coding.review.agreement import agreement_tables
-        except ImportError:
-            return {"note": "agreement figures are not available in this installation", "rows": [], "columns": []}
+        from qualmine.coding.review.agreement import agreement_tables
         from qualmine.coding.suggest.learning import agreement_decisions
 
         units = agreement_decisions(self.store)
