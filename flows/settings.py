@@ -7,13 +7,16 @@ import hashlib
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
-from qualmine import SEED, param_error
+from typing import TYPE_CHECKING
 
+from qualmine import SEED, param_error
 from qualmine.codebooks import EXAMPLE_CODEBOOK
 from qualmine.corpus import EXAMPLE_CORPUS
 
-REPO_ROOT = Path(__file__).resolve().parent.parent   # the package folder (the repository in a checkout)
+if TYPE_CHECKING:
+    from qualmine.models.stage import TopicSettings
 
+REPO_ROOT = Path(__file__).resolve().parent.parent   # the package folder (the repository in a checkout)
 
 _param_error = partial(param_error, 'RunSettings')   # one wording: qualmine.param_error
 
@@ -34,10 +37,9 @@ class RunSettings:
     dask_address: str | None = None        # tcp://HOST:PORT of a Dask scheduler: batches run there
     dask_local: int = 0                    # > 0: start a local Dask cluster with this many worker processes
     topics: bool = True
-    topic_engine: str = "nmf"
-    topic_k: int | None = None             # None: search topic_k_min..topic_k_max by coherence
-    topic_k_min: int = 3                   # the same defaults as models.stage.K_MIN / K_MAX
-    topic_k_max: int = 12
+    # The topic stage's own settings, nested (engine, k or k_min..k_max, ...); its seed and whether
+    # interviewer turns count come from this run's `seed` and `code_interviewer`.
+    topic: TopicSettings = field(default_factory=lambda: _default_topic_settings())
     seed: int = SEED
     semantic: bool | None = None           # semantic code suggestions; None: when the model is installed (flows/semantic.py)
     semantic_threshold: float = 0.2        # (= semantic.DEFAULT_THRESHOLD) calibrated score a semantic suggestion needs (coding/suggest/semantic.py)
@@ -80,6 +82,8 @@ class RunSettings:
     def parameters(self) -> dict[str, object]:
         """JSON-ready parameters for the run manifest."""
         params = {k: str(v) if isinstance(v, Path) else v for k, v in asdict(self).items()}
+        # The topic stage runs with this run's seed and interviewer rule (flows/topics.topic_settings_for).
+        params["topic"].update(seed=self.seed, include_interviewer=self.code_interviewer)
         # What a segment is, per kind of document, with 'auto' resolved (README "Coding units").
         params["segment_units"] = {"survey": "sentence" if self.unit == "sentence" else "answer",
                                    "transcript": "turn" if self.unit in ("turn", "answer") else "sentence"}
@@ -87,6 +91,13 @@ class RunSettings:
             from sqlalchemy.engine import make_url   # never write a database password into the manifest
             params["store"] = make_url(str(params["store"])).render_as_string(hide_password=True)
         return params
+
+
+def _default_topic_settings() -> TopicSettings:
+    # Imported when a run is made, not when the CLI starts: models/ brings scikit-learn and gensim.
+    from qualmine.models.stage import TopicSettings
+
+    return TopicSettings()
 
 
 def default_runs_dir() -> Path:

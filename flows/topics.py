@@ -5,7 +5,7 @@ from __future__ import annotations
 import qualmine.flows.runtime.env  # noqa: F401  (must precede the prefect import)
 
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -38,8 +38,7 @@ class TopicStageResult:
 
 def topic_settings_for(settings: Any) -> TopicSettings:
     """TopicSettings from the main flow's RunSettings."""
-    return TopicSettings(engine=settings.topic_engine, k=settings.topic_k, k_min=settings.topic_k_min,
-                         k_max=settings.topic_k_max, seed=settings.seed, include_interviewer=settings.code_interviewer)
+    return replace(settings.topic, seed=settings.seed, include_interviewer=settings.code_interviewer)
 
 
 @task(name="topics", cache_policy=NO_CACHE)

@@ -77,8 +77,7 @@ def _topics_on_corpus(corpus: Path, out: Path, codebook: Path, settings) -> None
     try:
         book = load_codebook(codebook)
         run_settings = RunSettings(corpus_dir=corpus, codebook_path=codebook, out_dir=out, topics=True,
-                                   topic_engine=settings.engine, topic_k=settings.k, seed=settings.seed,
-                                   topic_k_min=settings.k_min, topic_k_max=settings.k_max)
+                                   topic=settings, seed=settings.seed)
     except (CodebookError, ValueError) as exc:
         fail(str(exc))
     err_console.print(f"qualmine topics: run [bold]{run_settings.run_id}[/] on corpus {run_settings.corpus_dir}")

@@ -8,6 +8,7 @@ import pytest
 from typer.testing import CliRunner
 
 from qualmine.flows.settings import EXAMPLE_CODEBOOK, EXAMPLE_CORPUS
+from qualmine.models.stage import TopicSettings
 
 TOPIC_TABLES = ("topics", "segment_topics", "topic_prevalence", "topic_code_alignment", "topic_k_scores")
 
@@ -19,7 +20,7 @@ def topic_run(tmp_path_factory, prefect_harness):
 
     out = tmp_path_factory.mktemp("topic-run")
     result = run_pipeline(RunSettings(corpus_dir=EXAMPLE_CORPUS, codebook_path=EXAMPLE_CODEBOOK, out_dir=out,
-                                      topic_k=5, store=None))
+                                      topic=TopicSettings(k=5), store=None))
     return out, result
 
 

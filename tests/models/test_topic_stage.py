@@ -115,5 +115,5 @@ def test_run_settings_k_range_reaches_the_topic_stage(tmp_path):
     from qualmine.flows.settings import RunSettings
     from qualmine.flows.topics import topic_settings_for
 
-    settings = topic_settings_for(RunSettings(out_dir=tmp_path, topic_k_min=4, topic_k_max=6, seed=7))
+    settings = topic_settings_for(RunSettings(out_dir=tmp_path, topic=TopicSettings(k_min=4, k_max=6), seed=7))
     assert (settings.k, settings.k_min, settings.k_max, settings.seed) == (None, 4, 6, 7)
