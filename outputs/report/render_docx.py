@@ -10,7 +10,6 @@ pairs, all pairs in an appendix. Tables stay editable, like any other Word table
 from __future__ import annotations
 
 import io
-import math
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -31,7 +30,8 @@ from qualmine.outputs.report.figures import (Figure, attribute_slug, attribute_t
                                             overall_respondents, report_figures, shown_label, significant_codes)
 from qualmine.outputs.report.groups import SIGNIFICANCE_NOTE
 from qualmine.outputs.report.render_html import fmt_cell, fmt_lift, mode_heading, thresholds_sentence
-from qualmine.outputs.report.summary import QUOTES_NOTE, STRENGTH_LEGEND, executive_summary, link_words
+from qualmine.outputs.report.render_md import link_parts
+from qualmine.outputs.report.summary import QUOTES_NOTE, STRENGTH_LEGEND, executive_summary
 
 EAST_ASIAN_FONT = "Microsoft YaHei"     # Word substitutes its own Chinese font where this one is missing
 PAGE_WIDTH_MM, PAGE_HEIGHT_MM, MARGIN_MM = 210, 297, 20        # A4
@@ -114,11 +114,9 @@ def _picture(doc: Document, figure: Figure | None, max_height_mm: float = 230) -
 def _link_text(name: str, link: LinkEvidence | None) -> str:
     if link is None:
         return f"{name}: —"
-    book = "in the codebook" if link.codebook_linked else "not in the codebook"
+    verdict, numbers, book = link_parts(link)
     flag = "; candidate link" if link.candidate_link else ""
-    p = "" if math.isnan(link.p_value) else f", p={link.p_value:.3f}"
-    return (f"{name}: {link_words(link).split(' (')[0]} — {link.respondents_both} respondents raised both ({link.segments_both} segments), lift "
-            f"{fmt_lift(link.lift)}{p}, {link.connective_sentences} connective sentence(s); {book}{flag}")
+    return f"{name}: {verdict} — {numbers}; {book}{flag}"
 
 
 def _chain(doc: Document, ch: ChainView) -> None:

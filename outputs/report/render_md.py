@@ -56,15 +56,21 @@ def _quote_block(text: str) -> str:
     return "> " + esc(text).replace("\n", "\n> ")
 
 
+def link_parts(link: LinkEvidence) -> tuple[str, str, str]:
+    """A chain link in words, for Markdown and Word alike: (verdict, its numbers, codebook status)."""
+    p = "" if math.isnan(link.p_value) else f", p={link.p_value:.3f}"
+    numbers = (f"{link.respondents_both} respondents raised both ({link.segments_both} segments), lift "
+               f"{fmt_lift(link.lift)}{p}, {link.connective_sentences} connective sentence(s)")
+    book = "in the codebook" if link.codebook_linked else "not in the codebook"
+    return link_words(link).split(" (")[0], numbers, book
+
+
 def _link_line(name: str, link: LinkEvidence | None) -> str:
     if link is None:
         return f"- {name}: —"
-    book = "in the codebook" if link.codebook_linked else "not in the codebook"
+    verdict, numbers, book = link_parts(link)
     flag = " · **candidate link**" if link.candidate_link else ""
-    p = "" if math.isnan(link.p_value) else f", p={link.p_value:.3f}"
-    return (f"- {name}: **{link_words(link).split(' (')[0]}** — {link.respondents_both} respondents raised both "
-            f"({link.segments_both} segments), lift "
-            f"{fmt_lift(link.lift)}{p}, {link.connective_sentences} connective sentence(s); {book}{flag}")
+    return f"- {name}: **{verdict}** — {numbers}; {book}{flag}"
 
 
 def _chain(ch: ChainView) -> list[str]:
