@@ -25,6 +25,20 @@ except _metadata.PackageNotFoundError:   # a checkout that was never installed
 SEED = 13
 
 
+def cache_dir() -> "Path":
+    """qualmine's cache folder: `$QUALMINE_CACHE_DIR`, else `$XDG_CACHE_HOME/qualmine` (~/.cache/qualmine).
+
+    Prefect's home and jieba's dictionary cache live below it; each user creates what it needs.
+    """
+    import os
+    from pathlib import Path
+
+    explicit = os.environ.get("QUALMINE_CACHE_DIR")
+    if explicit:
+        return Path(explicit).expanduser()
+    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache").expanduser() / "qualmine"
+
+
 class QualmineError(Exception):
     """Something a user can cause and fix (a bad file, a bad option): the CLI prints it, no traceback."""
 
@@ -51,4 +65,4 @@ def __getattr__(name: str):
     raise AttributeError(f"module 'qualmine' has no attribute {name!r}")
 
 
-__all__ = ["QualmineError", "QualmineParameterError", "Run", "SEED", "load_run", "param_error", "run", "__version__"]
+__all__ = ["QualmineError", "cache_dir", "QualmineParameterError", "Run", "SEED", "load_run", "param_error", "run", "__version__"]

@@ -26,15 +26,15 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any, Iterable, Iterator
 
+from qualmine import cache_dir
+
 BACKENDS = ("auto", "jieba", "rjieba")
 _JIEBA_LOCK = threading.Lock()
 
 
 def _jieba_cache_dir() -> str:
     """A writable directory for jieba's prefix-dictionary cache (~0.85 s saved per start)."""
-    base = os.environ.get("QUALMINE_CACHE_DIR") or os.path.join(
-        os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache"), "qualmine")
-    path = os.path.join(base, "jieba")
+    path = os.path.join(cache_dir(), "jieba")
     try:
         os.makedirs(path, exist_ok=True)
         return path

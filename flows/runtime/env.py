@@ -8,6 +8,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from qualmine import cache_dir
+
 DEFAULTS = {
     # The ephemeral API server needs 5-15 s to start on 2 busy cores; the 20 s default is too tight.
     "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS": "120",
@@ -20,20 +22,12 @@ DEFAULTS = {
 }
 
 
-def qualmine_cache_dir() -> Path:
-    """qualmine's cache folder: `$QUALMINE_CACHE_DIR`, else `$XDG_CACHE_HOME/qualmine` (~/.cache/qualmine)."""
-    explicit = os.environ.get("QUALMINE_CACHE_DIR")
-    if explicit:
-        return Path(explicit).expanduser()
-    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache").expanduser() / "qualmine"
-
-
 def configure() -> None:
     for key, value in DEFAULTS.items():
         os.environ.setdefault(key, value)
     if "PREFECT_HOME" not in os.environ:
         # Importing prefect creates PREFECT_HOME; keep it out of the user's ~/.prefect by default.
-        os.environ["PREFECT_HOME"] = str(qualmine_cache_dir() / "prefect")
+        os.environ["PREFECT_HOME"] = str(cache_dir() / "prefect")
     # Prefect creates PREFECT_HOME but not its parents: on a brand-new machine (no ~/.cache) its
     # API server then dies with "unable to open database file". A folder that cannot be made is
     # named by the start-up error (flows/runtime/boot.py), which says how to choose another.
