@@ -41,7 +41,7 @@ def _store_location(store: Optional[str], store_url: Optional[str]) -> tuple[boo
     if store_url:
         err_console.print("[dim]note:[/] --store-url is deprecated: write --store PATH", highlight=False)
         if store not in (None, DEFAULT_STORE) and store != store_url:
-            _fail(f"--store {store} and --store-url {store_url} name two stores; give one --store PATH")
+            fail(f"--store {store} and --store-url {store_url} name two stores; give one --store PATH")
         return True, store_url
     if store is None:
         return False, None
@@ -51,14 +51,11 @@ LABELS_HELP = ("Language of code names that are not qualmine's own: 'auto' (as t
                "Chinese -> zh, anything else -> en), 'zh' or 'en'.")
 
 
-_fail = fail
-
-
 def _refuse_overwrite(out: Path, force: bool) -> None:
     if out.exists() and not force:
-        _fail(f"{out} exists; choose another --out or pass --force to overwrite it")
+        fail(f"{out} exists; choose another --out or pass --force to overwrite it")
     if out.is_dir():
-        _fail(f"{out} is a folder; --out names the file to write")
+        fail(f"{out} is a folder; --out names the file to write")
 
 
 def _notes(notes) -> None:
@@ -73,7 +70,7 @@ def _positions(value: str, *, auto: bool) -> str | None:
         return None
     if value not in EXPORT_RULES:
         choices = (["auto"] if auto else []) + list(EXPORT_RULES)
-        _fail(f"--positions must be one of {', '.join(choices)}; got {value!r}")
+        fail(f"--positions must be one of {', '.join(choices)}; got {value!r}")
     return EXPORT_RULES[value]
 
 
@@ -84,12 +81,12 @@ def _coders(values: list[str] | None) -> tuple[str | None, dict[str, str]]:
         user, sep, name = value.partition("=")
         if sep:
             if not user.strip() or not name.strip():
-                _fail(f"--coder {value!r}: a mapping is 'REFI user=coder name', both non-empty")
+                fail(f"--coder {value!r}: a mapping is 'REFI user=coder name', both non-empty")
             mapping[user.strip()] = name.strip()
         elif not value.strip():
-            _fail("--coder must be a non-empty name")
+            fail("--coder must be a non-empty name")
         elif default is not None:
-            _fail(f"--coder given two plain names ({default!r}, {value!r}); map users with 'USER=NAME' instead")
+            fail(f"--coder given two plain names ({default!r}, {value!r}); map users with 'USER=NAME' instead")
         else:
             default = value.strip()
     return default, mapping
@@ -97,13 +94,13 @@ def _coders(values: list[str] | None) -> tuple[str | None, dict[str, str]]:
 
 def _labels(value: str) -> str | None:
     if value not in ("auto", "zh", "en"):
-        _fail(f"--labels must be one of auto, zh, en; got {value!r}")
+        fail(f"--labels must be one of auto, zh, en; got {value!r}")
     return None if value == "auto" else value
 
 
 def _names(value: str) -> str:
     if value not in ("both", "zh", "en"):
-        _fail(f"--names must be one of both, zh, en; got {value!r}")
+        fail(f"--names must be one of both, zh, en; got {value!r}")
     return value
 
 
@@ -124,7 +121,7 @@ def export_qdc(
         book = load_codebook(codebook)
         path = write_qdc(book, out, name_lang=_names(names))
     except (CodebookError, RefiError) as exc:
-        _fail(str(exc))
+        fail(str(exc))
     console.print(f"{len(book.codes)} codes written to [bold]{path}[/]", highlight=False)
 
 
@@ -149,7 +146,7 @@ def export_qdpx_cmd(
     from qualmine.outputs.refi.project_export import export_qdpx
 
     if not run.is_dir():
-        _fail(f"run folder {run} does not exist")
+        fail(f"run folder {run} does not exist")
     _refuse_overwrite(out, force)
     decisions = segments = None
     use_store, location = _store_location(store, store_url)
@@ -161,7 +158,7 @@ def export_qdpx_cmd(
         result = export_qdpx(run, out, codebook=codebook, decisions=decisions, store_segments=segments,
                              name_lang=_names(names), name=name, positions=_positions(positions, auto=False))
     except (CodebookError, RefiError) as exc:
-        _fail(str(exc))
+        fail(str(exc))
     console.print(f"{result.sources} sources, {result.selections} coded selections ({result.codings} codings; users "
                   f"{', '.join(result.users)}), {result.cases} cases written to [bold]{result.path}[/]", highlight=False)
     _notes(result.notes)
@@ -183,7 +180,7 @@ def import_qdc(
     try:
         imported = read_qdc(file, label_lang=_labels(labels))
     except RefiError as exc:
-        _fail(str(exc))
+        fail(str(exc))
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(dump_codebook(imported.codebook), encoding="utf-8")
     kinds: dict[str, int] = {}
@@ -224,12 +221,12 @@ def import_qdpx(
     try:   # before reading: an earlier run is never replaced without --force
         check_run_folder(out, force=force)
     except RunFolderError as exc:
-        _fail(str(exc))
+        fail(str(exc))
     try:
         project = read_qdpx(file, default, coder_map=mapping, max_segment_chars=max_segment_chars,
                             positions=_positions(positions, auto=True), label_lang=_labels(labels))
     except RefiError as exc:
-        _fail(str(exc))
+        fail(str(exc))
     if out.is_dir() and force:   # an earlier run (check_run_folder made sure): cleared, never mixed with this one
         import shutil
 

@@ -40,10 +40,7 @@ def _fail_import(file: Path, exc) -> None:
     """List every bad row of a refused import, then exit 1: nothing was imported."""
     for problem in exc.problems:
         console.print(f"{file.name}: {problem}", highlight=False, soft_wrap=True, markup=False)
-    _fail(f"{len(exc.problems)} problem(s) in {file}; nothing was imported", code=1)
-
-
-_fail = fail
+    fail(f"{len(exc.problems)} problem(s) in {file}; nothing was imported", code=1)
 
 
 def _load_model(project, path: Optional[Path], trust: bool):
@@ -54,7 +51,7 @@ def _load_model(project, path: Optional[Path], trust: bool):
     try:
         return load_trained_model(project, path, trust_model_file=trust)
     except (ModelFileError, FileNotFoundError) as exc:
-        _fail(str(exc))
+        fail(str(exc))
 
 
 def _open(store: Optional[str]):
@@ -63,7 +60,7 @@ def _open(store: Optional[str]):
     try:
         return ProjectStore(store)
     except Exception as exc:   # a bad URL or an unreachable server: say which store, not a traceback
-        _fail(f"cannot open the store {redact_url(store) if store else '(default)'}: {exc}")
+        fail(f"cannot open the store {redact_url(store) if store else '(default)'}: {exc}")
 
 
 @review_app.command("export")
@@ -88,16 +85,16 @@ def review_export(
     from qualmine.coding.review.queue import QueueOptions
 
     if out.exists() and not force:
-        _fail(f"{out} exists (a coder may still be working in it); choose another --out or pass --force")
+        fail(f"{out} exists (a coder may still be working in it); choose another --out or pass --force")
     try:
         options = QueueOptions(coder=coder, order=order, limit=limit, codes=tuple(code), double_code=double_code,
                                seed=seed, uncoded=uncoded)
     except ValueError as exc:
-        _fail(str(exc))
+        fail(str(exc))
     with _open(store) as project:
         unknown = sorted(set(code) - set(project.codes()["code_id"]))
         if unknown:
-            _fail(f"--code: {', '.join(unknown)} not in the store's current codebook")
+            fail(f"--code: {', '.join(unknown)} not in the store's current codebook")
         uncertainty = None
         if order == "uncertainty":
             loaded = _load_model(project, None, trust_model_file)
@@ -109,7 +106,7 @@ def review_export(
         try:
             result = export_review_queue(project, options, out, uncertainty=uncertainty, claim=not preview)
         except (StoreEmptyError, ValueError) as exc:
-            _fail(str(exc))
+            fail(str(exc))
     uncoded_note = f", {result.uncoded_segments} uncoded: type their codes into add_codes" if result.uncoded_segments else ""
     console.print(f"{result.rows} row(s) on {result.segments} segment(s) for {coder} "
                   f"({result.double_coded_segments} double-coded{uncoded_note}) -> [bold]{result.path}[/]",
@@ -132,7 +129,7 @@ def review_import(
     from qualmine.coding.review.importing import ReviewImportError, import_review_file
 
     if not file.is_file():
-        _fail(f"{file} does not exist")
+        fail(f"{file} does not exist")
     with _open(store) as project:
         try:
             result = import_review_file(project, file, coder)
@@ -162,7 +159,7 @@ def review_suggest_and_export(
 ) -> None:
     """Prefect flow: refresh model suggestions, then export one queue per coder."""
     if file_format not in ("xlsx", "csv"):
-        _fail(f"--format must be xlsx or csv, got {file_format!r}")
+        fail(f"--format must be xlsx or csv, got {file_format!r}")
     from qualmine.flows.cli.common import boot_prefect, wait_for_prefect
 
     boot = boot_prefect()
@@ -188,7 +185,7 @@ def review_import_and_retrain(
     """Prefect flow: import files (all validated first), retrain the model, re-suggest."""
     coders = list(coder) * len(files) if len(coder) == 1 else list(coder)
     if len(coders) != len(files):
-        _fail(f"give one --coder for all files or one per file ({len(files)} file(s), {len(coder)} --coder)")
+        fail(f"give one --coder for all files or one per file ({len(files)} file(s), {len(coder)} --coder)")
     from qualmine.flows.cli.common import boot_prefect, wait_for_prefect
 
     boot = boot_prefect()
@@ -227,7 +224,7 @@ def suggest_train(
         try:
             result = train_model(project, path=model, cv=cv, random_state=seed)
         except NotEnoughDecisions as exc:
-            _fail(str(exc), code=1)
+            fail(str(exc), code=1)
     _print_scores(result.cross_validation)
     _print_untrained(result.untrained)
     console.print(f"trained on {result.segments} reviewed segment(s), {len(result.codes)} code(s) -> "
@@ -256,25 +253,25 @@ def suggest_evaluate(
     try:
         sizes = sorted({int(v) for v in curve.replace(" ", "").split(",") if v})
     except ValueError:
-        _fail(f"--curve must be whole numbers separated by commas, like 50,100,200; got {curve!r}")
+        fail(f"--curve must be whole numbers separated by commas, like 50,100,200; got {curve!r}")
     if any(v < 1 for v in sizes):
-        _fail(f"--curve: reviewed counts must be >= 1; got {curve!r}")
+        fail(f"--curve: reviewed counts must be >= 1; got {curve!r}")
     with _open(store) as project:
         humans = set(project.decisions()["coder"])
         unknown = sorted(set(coder) - humans)
         if unknown:
-            _fail(f"--coder: no decisions by {', '.join(unknown)} in the store", code=1)
+            fail(f"--coder: no decisions by {', '.join(unknown)} in the store", code=1)
         training = reviewed_training_set(project, coders=list(coder) or None)
         folder = out or store_folder(project.url) / "evaluation"
     if len(training) < MIN_TRAINING_SEGMENTS:
-        _fail(f"only {len(training)} reviewed segment(s); at least {MIN_TRAINING_SEGMENTS} are needed to evaluate",
+        fail(f"only {len(training)} reviewed segment(s); at least {MIN_TRAINING_SEGMENTS} are needed to evaluate",
               code=1)
     try:
         result = evaluate_suggester(training, method="holdout" if holdout is not None else "kfold",
                                     folds=min(cv, len(training)), test_size=holdout or 0.2, curve=sizes,
                                     random_state=seed)
     except ValueError as exc:
-        _fail(str(exc))
+        fail(str(exc))
     written = (write_table(result.scores, folder, "evaluation_scores")
                + write_table(result.untrained, folder, "evaluation_untrained")
                + write_table(result.curve, folder, "learning_curve"))
@@ -313,11 +310,11 @@ def suggest_apply(
     with _open(store) as project:
         loaded = _load_model(project, model, trust_model_file)
         if loaded is None:
-            _fail("no trained model: run `qualmine suggest train` first", code=1)
+            fail("no trained model: run `qualmine suggest train` first", code=1)
         try:
             run_id, scored, stored = apply_model(project, loaded[0], threshold=threshold)
         except ValueError as exc:
-            _fail(str(exc))
+            fail(str(exc))
         table = model_suggestions_table(project, run_id, loaded[1])
         folder = run or latest_run_folder(project) or store_folder(project.url) / "model-suggestions"
     written = write_table(table, folder, "model_suggestions")
@@ -341,7 +338,7 @@ def agreement(
         folder = out or store_folder(project.url) / "agreement"
     humans = {c for c in decisions["coder"] if not str(c).startswith("model:")}
     if len(humans) < 1 or decisions.empty:
-        _fail("no decisions in the store yet: import coders' review files first", code=1)
+        fail("no decisions in the store yet: import coders' review files first", code=1)
     result = agreement_tables(decisions)
     written = write_table(result.agreement, folder, "agreement") + write_table(result.disagreements, folder, "disagreements")
     shown = [c for c in ("comparison", "code_id", "units", "percent_agreement", "cohen_kappa", "krippendorff_alpha")

@@ -49,22 +49,22 @@ def serve(
     from qualmine.flows.web.server import create_app
 
     if not 0.0 <= double_code <= 1.0:
-        _fail(f"--double-code must be in [0, 1], got {double_code}")
+        fail(f"--double-code must be in [0, 1], got {double_code}")
     if not is_loopback(host) and not token:
         token = secrets.token_urlsafe(18)
     try:
         with ProjectStore(store) as opened:   # fail now, with the store's name, not on the first page
             url, has_codebook = opened.url, opened.current_codebook() is not None
     except Exception as exc:
-        _fail(f"cannot open the store {redact_url(store) if store else '(default)'}: {exc}")
+        fail(f"cannot open the store {redact_url(store) if store else '(default)'}: {exc}")
     if not has_codebook:
-        _fail(f"the store {redact_url(url)} has no run yet: run `qualmine run --store ...` first")
+        fail(f"the store {redact_url(url)} has no run yet: run `qualmine run --store ...` first")
     sock = socket.socket(socket.AF_INET6 if ":" in host.strip("[]") else socket.AF_INET, socket.SOCK_STREAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     try:
         sock.bind((host.strip("[]"), port))
     except OSError as exc:
-        _fail(f"cannot listen on {host}:{port}: {exc.strerror or exc}")
+        fail(f"cannot listen on {host}:{port}: {exc.strerror or exc}")
     bound = sock.getsockname()[1]
     shown = f"[{host.strip('[]')}]" if ":" in host.strip("[]") else host
     address = f"http://{shown}:{bound}/" + (f"?token={token}" if token else "")
@@ -79,4 +79,3 @@ def serve(
     uvicorn.Server(config).run(sockets=[sock])
 
 
-_fail = fail
