@@ -11,15 +11,13 @@ import pandas as pd
 
 from qualmine import QualmineError
 
-# The tables every run writes (outputs/README.md documents their columns); topic tables when fitted.
-TABLES = ("documents", "respondents", "segments", "code_applications", "code_frequency", "chains",
-          "ingestion_report", "links", "link_sentences", "topics", "segment_topics", "topic_prevalence",
-          "topic_code_alignment", "topic_k_scores")
-
-
 @dataclass
 class Run:
-    """A run folder: its manifest and its tables, each read (Parquet) on first access and kept."""
+    """A run folder: its manifest and its tables, each read (Parquet) on first access and kept.
+
+    Every table the folder holds is an attribute (`run.segments`, `run.chains`, ...): the tables are
+    what the folder has (outputs/README.md documents their columns), not a list kept here.
+    """
 
     out_dir: Path
     manifest: dict = field(default_factory=dict)
@@ -49,11 +47,12 @@ class Run:
         return self._tables[name]
 
     def table_names(self) -> list[str]:
-        """The tables this run folder holds."""
-        return [n for n in TABLES if (self.out_dir / f"{n}.parquet").exists() or (self.out_dir / f"{n}.csv").exists()]
+        """The tables this run folder holds (each written as NAME.csv and NAME.parquet)."""
+        return sorted({p.stem for pattern in ("*.parquet", "*.csv") for p in self.out_dir.glob(pattern)})
 
     def __getattr__(self, name: str) -> pd.DataFrame:
-        if name in TABLES:
+        # Only once constructed (copy and pickle look attributes up on a bare instance).
+        if not name.startswith("_") and "out_dir" in self.__dict__ and name in self.table_names():
             return self.table(name)
         raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
 
