@@ -58,6 +58,7 @@ MODULES: dict[str, tuple[str, ...]] = {
     "corpus/encoding.py": ("tests/corpus/test_corpus_encoding.py", "tests/corpus/test_corpus_binary.py"),
     "corpus/sentences.py": ("tests/corpus/test_corpus_sentences.py",),
     "coding/rules.py": ("tests/coding/test_rules.py", "tests/coding/test_negation.py"),
+    "coding/patterns.py": ("tests/coding/test_rules.py", "tests/hostile/test_hostile_patterns_yaml.py"),
     "coding/store/decision_rules.py": ("tests/coding/test_decision_rules.py", "tests/coding/suggest/test_agreement.py"),
     "coding/review/agreement.py": ("tests/coding/suggest/test_agreement.py",),
     "coding/links.py": ("tests/outputs/report/test_links.py",),

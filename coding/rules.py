@@ -31,12 +31,12 @@ from typing import Any, Iterable
 
 import numpy as np
 import pandas as pd
-import regex
 
 from qualmine.coding.applications import CodeApplication, applications_frame
 from qualmine.coding.codebook import Codebook
 from qualmine.coding.concession import ConcessionRules, ProposalRules
 from qualmine.coding.evaluation import EvaluationNegation, EvaluationRules
+from qualmine.coding.patterns import Hit, PatternSet
 from qualmine.coding.negation import EnNegation, NegationRules, ZhNegation
 from qualmine.corpus.hanzi import to_simplified
 from qualmine.corpus.lang import detect_lang
@@ -48,19 +48,6 @@ KEYWORD_SCORE = 0.9
 PATTERN_SCORE = 0.8
 EXTRA_HIT_BONUS = 0.05
 SOURCE = "rule"
-# Seconds one codebook pattern may spend on one segment. Ordinary patterns take microseconds; the
-# `regex` engine checks this clock while it backtracks, so a catastrophic pattern fails the run with
-# its code id instead of hanging it (issue #17). The check is coarse: it fires within a few times this.
-PATTERN_TIMEOUT = 1.0
-
-
-class PatternTimeout(ValueError):
-    """A codebook pattern took longer than PATTERN_TIMEOUT on one segment (catastrophic backtracking)."""
-
-# A hit: (start, end, matched, is_keyword, first_token, last_token); tokens only for English.
-Hit = tuple[int, int, str, bool, int, int]
-
-
 def _checked_normalize(text: str) -> str:
     norm = normalize(text)
     if len(norm) != len(text):   # offsets would silently point at the wrong characters
@@ -106,7 +93,7 @@ class RuleCoder:
                     key = lower_preserving(to_simplified(_checked_normalize(term.strip())))
                     zh_entries.append((key, (i, is_excl, term, key[:1].isascii() and key[:1].isalnum())))
         self._zh_automaton = phrase_automaton(zh_entries)
-        self._patterns = {lang: _PatternSet(codebook, lang) for lang in ("zh", "en")}
+        self._patterns = {lang: PatternSet(codebook, lang) for lang in ("zh", "en")}
         # Every string whose presence can make a Chinese text fire (see `may_fire`); None when
         # some zh pattern has no required literal, since then any text may match.
         zh_patterns = self._patterns["zh"]
@@ -331,114 +318,6 @@ class _Lazy:
         if self.scope is None:
             self.scope = self.build()
         return self.check(self.scope, hit, absence)
-
-
-class _PatternSet:
-    """One language's codebook patterns behind an Aho-Corasick prefilter.
-
-    Python's `re` costs ~1 us per pattern per segment even when nothing matches; most patterns
-    need one of a few literal strings ('(流程|手续).{0,4}(复杂|麻烦)' needs 流程 or 手续), so one
-    automaton scan of the lower-cased text picks the few patterns worth running. Patterns with
-    no extractable literal run on every segment.
-    """
-
-    def __init__(self, codebook: Codebook, lang: str):
-        # `regex` (VERSION0 = the `re` syntax) because its matching takes a timeout; `re` cannot be stopped.
-        self.patterns = [(i, regex.compile(p, regex.IGNORECASE | regex.VERSION0), p)
-                         for i, code in enumerate(codebook.codes) for p in code.patterns.for_lang(lang)]
-        self.code_ids = [code.id for code in codebook.codes]
-        needs = [_required_literals(p) for _, _, p in self.patterns]
-        self.always = [k for k, lits in enumerate(needs) if lits is None]
-        self.literals: set[str] = {lit for lits in needs if lits for lit in lits}
-        self.trigger = phrase_automaton((lit, k) for k, lits in enumerate(needs) if lits for lit in lits)
-
-    def find(self, norm: str, low: str, hits: dict[int, list[Hit]], excluded: set[int]) -> None:
-        todo = set(self.always)
-        if self.trigger is not None:
-            for _, (_, ks) in self.trigger.iter(low):
-                todo.update(ks)
-        for k in sorted(todo):
-            i, rx, source = self.patterns[k]
-            if i in excluded:
-                continue
-            try:
-                for m in rx.finditer(norm, timeout=PATTERN_TIMEOUT):
-                    if m.end() > m.start():   # a pattern that can match '' must not code everything
-                        hits.setdefault(i, []).append((m.start(), m.end(), source, False, 0, 0))
-            except TimeoutError:
-                raise PatternTimeout(
-                    f"code {self.code_ids[i]}: pattern {source!r} took more than {PATTERN_TIMEOUT:g} s on one "
-                    f"segment ({len(norm)} characters): it backtracks catastrophically (e.g. a repeated group "
-                    f"inside another repetition, (a+)+); rewrite it (`qualmine codebook check` points at such "
-                    f"patterns)") from None
-
-
-_MAX_ALTERNATIVES = 64
-
-
-def _required_literals(pattern: str) -> set[str] | None:
-    """Lower-cased strings one of which every match of `pattern` contains; None if unknown.
-
-    Walks the parsed regex: runs of consecutive elements that match a small finite set of exact
-    strings (literals, [两三], (a|b), x?) are multiplied out; anything else ends a run. The run
-    whose shortest string is longest wins. Zero-width items (lookarounds, \\b) do not end a run.
-    """
-    try:
-        from re import _constants as C, _parser as P   # private, hence the broad fallback
-        seq = P.parse(pattern)
-    except Exception:
-        return None
-
-    def exact(items) -> set[str] | None:
-        out = {""}
-        for item in items:
-            one = exact_item(item)
-            if one is None:
-                return None
-            out = {a + b for a in out for b in one}
-            if len(out) > _MAX_ALTERNATIVES:
-                return None
-        return out
-
-    def exact_item(item) -> set[str] | None:
-        op, av = item
-        if op is C.LITERAL:
-            return {chr(av).lower()}
-        if op in (C.AT, C.ASSERT, C.ASSERT_NOT):
-            return {""}
-        if op is C.SUBPATTERN:
-            return exact(av[3]) if not (av[1] or av[2]) else None
-        if op is C.BRANCH:
-            alts = [exact(branch) for branch in av[1]]
-            return None if any(a is None for a in alts) else set().union(*alts)
-        if op is C.IN and all(o is C.LITERAL for o, _ in av):
-            return {chr(c).lower() for _, c in av}
-        if op in (C.MAX_REPEAT, C.MIN_REPEAT) and av[1] <= 2:
-            body = exact(av[2])
-            if body is None:
-                return None
-            out, power = set(), {""}
-            for n in range(av[1] + 1):
-                if n >= av[0]:
-                    out |= power
-                power = {a + b for a in power for b in body}
-            return out if len(out) <= _MAX_ALTERNATIVES else None
-        return None
-
-    runs, run = [], {""}
-    for item in seq:
-        one = exact_item(item)
-        if one is not None and len(run) * len(one) <= _MAX_ALTERNATIVES:
-            run = {a + b for a in run for b in one}
-            continue
-        runs.append(run)
-        run = {""}
-        op, av = item
-        if op in (C.MAX_REPEAT, C.MIN_REPEAT) and av[0] >= 1:
-            run = exact(av[2]) or {""}   # x+ starts with one x: the next run may begin with it
-    runs.append(run)
-    best = max(runs, key=lambda r: min(map(len, r)))
-    return best if min(map(len, best)) > 0 else None
 
 
 def _token_span(starts: list[int], ends: list[int], start: int, end: int) -> tuple[int, int]:

@@ -111,7 +111,7 @@ def run(
     except ValueError as exc:
         fail(str(exc))
     err_console.print(f"qualmine run [bold]{settings.run_id}[/]: corpus {settings.corpus_dir}")
-    from qualmine.coding.rules import PatternTimeout
+    from qualmine.coding.patterns import PatternTimeout
     from qualmine.coding.suggest.embeddings import BackendUnavailable
 
     result = run_with_progress(settings, (CorpusError, DaskSetupError, PatternTimeout, BackendUnavailable), book,

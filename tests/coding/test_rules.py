@@ -8,7 +8,8 @@ import pytest
 
 from qualmine.coding.applications import CODE_APPLICATION_COLUMNS, CodeApplication, applications_frame
 from qualmine.coding.codebook import load_codebook, parse_codebook
-from qualmine.coding.rules import RuleCoder, _required_literals
+from qualmine.coding.patterns import required_literals
+from qualmine.coding.rules import RuleCoder
 from qualmine.corpus.normalize import normalize
 from qualmine.corpus.records import Segment
 
@@ -201,11 +202,11 @@ def test_coder_pickles(coder):
 
 
 def test_pattern_prefilter_literals_are_required_substrings():
-    assert _required_literals("(流程|手续).{0,4}(复杂|麻烦)") == {"流程", "手续"}
-    assert _required_literals("跑了?[两三]+[趟次]") == {"两趟", "两次", "三趟", "三次"}
-    assert _required_literals("(?<!不)满意") == {"满意"}
-    assert _required_literals("Wait(ed)? ") == {"wait ", "waited "}
-    assert _required_literals(r"\w+") is None and _required_literals(".*") is None
+    assert required_literals("(流程|手续).{0,4}(复杂|麻烦)") == {"流程", "手续"}
+    assert required_literals("跑了?[两三]+[趟次]") == {"两趟", "两次", "三趟", "三次"}
+    assert required_literals("(?<!不)满意") == {"满意"}
+    assert required_literals("Wait(ed)? ") == {"wait ", "waited "}
+    assert required_literals(r"\w+") is None and required_literals(".*") is None
 
 
 def test_shipped_codebook_keeps_the_offset_invariant():

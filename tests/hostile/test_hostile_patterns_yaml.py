@@ -7,7 +7,7 @@ import zipfile
 import pytest
 from typer.testing import CliRunner
 
-from qualmine.coding import rules
+from qualmine.coding import patterns, rules
 from qualmine.coding.codebook import Codebook, CodebookError, load_codebook, parse_codebook
 from qualmine.flows.cli.app import app
 
@@ -43,15 +43,15 @@ def test_the_issue_patterns_no_longer_hang(pattern, text):
     started = time.monotonic()
     try:
         coder.code_text("s1", 0, text, "en")
-    except rules.PatternTimeout:
+    except patterns.PatternTimeout:
         pass
     assert time.monotonic() - started < 10   # with `re`: minutes to forever
 
 
 def test_a_slow_pattern_fails_with_code_id_and_pattern(monkeypatch):
-    monkeypatch.setattr(rules, "PATTERN_TIMEOUT", 0.05)
+    monkeypatch.setattr(patterns, "PATTERN_TIMEOUT", 0.05)
     coder = rules.RuleCoder(_book(r"(a|aa)+$"))   # overlapping alternatives: not a nested quantifier
-    with pytest.raises(rules.PatternTimeout, match=r"code slow: pattern '\(a\|aa\)\+\$' took more than"):
+    with pytest.raises(patterns.PatternTimeout, match=r"code slow: pattern '\(a\|aa\)\+\$' took more than"):
         coder.code_text("s1", 0, "a" * 60 + "b", "en")
 
 
