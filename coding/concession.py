@@ -13,6 +13,11 @@ A clause is *conceded* when
       fine, ok, easy, good, great, lovely ...) that no negator (不, 没, 没有, 并不, 不太 / not,
       n't, never, no, hardly) precedes within 2 characters / 2 words ("停车不方便，但…" stays
       a problem; "The volunteers were great" alone concedes nothing); or
+  (c) it is introduced by a concessive and the next clause that starts with a contrast word holds
+      a positive word (not negated); the clauses between them are conceded too: the respondent grants a shortcoming to praise something, and
+      the praise is the point ("虽然经费有限，但中心的活动办得很用心", "I know money is tight, but
+      they still run a great programme"); without the concessive ("排队很久，但是态度很好") both
+      statements stand; or
   (b) it describes a past that later changed: it holds a past marker and a LATER clause holds a
       resolution word — a strong past marker (以前, 原来, 过去, used to, in the past) is also
       resolved by "现在 / 如今 / now"; a weak one (去年, 之前, 刚开始, last year, at first, for a
@@ -40,12 +45,15 @@ def _words(items: tuple[str, ...]) -> str:
 class ConcessionRules:
     zh_contrast: tuple[str, ...] = ("但是", "可是", "不过", "然而", "就是", "可惜", "只是", "但")
     en_contrast: tuple[str, ...] = ("but", "however", "though", "although", "whereas", "yet")
-    zh_concessive: tuple[str, ...] = ("虽然", "尽管", "虽说", "虽", "倒是", "固然")
-    en_concessive: tuple[str, ...] = ("although", "though", "even though", "while", "granted")
+    zh_concessive: tuple[str, ...] = ("虽然", "尽管", "虽说", "虽", "倒是", "固然", "我知道", "我理解")
+    en_concessive: tuple[str, ...] = ("although", "though", "even though", "while", "granted", "i know",
+                                      "i understand", "admittedly")
     zh_positive: tuple[str, ...] = ("方便", "还算", "挺好", "不错", "很好", "合理", "顺利", "及时", "充足",
-                                    "够用", "好多了", "快多了", "满意", "挺快", "很快", "好找")
+                                    "够用", "好多了", "快多了", "满意", "挺快", "很快", "好找", "特别好", "非常好",
+                                    "用心", "热情", "耐心", "周到")
     en_positive: tuple[str, ...] = ("fine", "ok", "okay", "easy", "good", "great", "lovely", "quick",
-                                    "plenty", "reasonable", "sorted", "no problem", "not a problem")
+                                    "plenty", "reasonable", "sorted", "no problem", "not a problem", "wonderful",
+                                    "brilliant", "amazing", "helpful", "friendly", "kind")
     zh_past_strong: tuple[str, ...] = ("以前", "原来", "过去", "从前")
     zh_past_weak: tuple[str, ...] = ("去年", "之前", "刚开始", "一开始", "前几年", "曾经", "早先")
     zh_now: tuple[str, ...] = ("现在", "如今", "目前")
@@ -98,6 +106,11 @@ class ConcessionRules:
                           else rx[f"{lang}_concessive"].match(clause.lstrip()))
             if (concessive or any(contrast_at[k + 1:])) and self._positive(clause, lang):
                 out.append((a, b))
+                continue
+            turn = next((j for j in range(k + 1, len(spans)) if contrast_at[j]), None)
+            if concessive and turn is not None and self._positive(text[slice(*spans[turn])], lang):
+                # everything from the concessive to the contrast word is granted: "虽然A，B，但是C"
+                out.extend(spans[k:turn])
                 continue
             strong = rx[f"{lang}_past_strong"].search(clause)
             weak = rx[f"{lang}_past_weak"].search(clause)

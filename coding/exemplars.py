@@ -6,15 +6,16 @@ input is a frame of one code's candidate segments with these columns:
 * `segment_id`, `respondent_id`, `text` (required);
 * `reviewed` (bool, optional): a coder accepted or added this (segment, code);
 * `support` (float, optional): how well the segment represents the code, higher is better;
-  a NEGATIVE support means "contradicts the code" and the segment is never picked (a semantic
-  model can plug in here: replace or blend this column before calling the picker);
+  a NEGATIVE support means "contradicts the code" and the segment is never picked (the semantic
+  layer plugs in here: `blend_fit` folds `coding.suggest.exemplar_fit`'s centrality into it and
+  makes it negative for a segment that contradicts the code);
 * `quote` (str, optional): the text to show, e.g. with its surrounding sentence
   (`quote_context`); `text` when absent.
 
 Ranking rules, in order (each one only breaks the ties of the one before; see EXEMPLAR_RANKING):
 
 1. reviewed segments first: a coder's judgement beats any machine score;
-2. higher `support` (see `exemplar_support`; the rule score when the column is absent);
+2. higher `support` (see `exemplar_support` and `blend_fit`; the rule score when the column is absent);
 3. readable length: closer to ~60 characters;
 4. segment_id, so the choice is deterministic whatever the input order.
 
@@ -51,6 +52,7 @@ READABLE_CHARS = 60            # ~60 characters reads best in a table or report
 FRAGMENT_EM = 16               # a segment narrower than this (CJK char = 1 em) is a fragment: add context
 EXEMPLAR_RANKING = ("reviewed", "support", "length", "segment_id")
 SUPPORT_WEIGHTS = {"profile": 0.55, "hits": 0.25, "focus": 0.2}
+FIT_WEIGHT = 0.7               # the semantic centrality's share of support when the semantic layer ran
 TONE_KINDS = ("problem", "cause")
 # Cues of an evaluation or a shortfall; plain substrings in Chinese, whole words in English.
 ZH_TONE_CUES = ("不", "没", "太", "难", "慢", "少", "只", "才", "麻烦", "繁琐", "问题", "缺", "差", "烦", "累",
@@ -136,6 +138,25 @@ def exemplar_support(coded: pd.DataFrame, code: Code | None, codes_per_segment: 
     if tone is not None:
         total = 0.5 * tone + 0.5 * total
     return pd.Series(np.round(total, 4), index=coded.index)
+
+
+def blend_fit(support: pd.Series, fit: pd.Series, contradicts: pd.Series, reviewed: pd.Series) -> pd.Series:
+    """`support` with the semantic layer's judgement folded in (all four series share one index).
+
+    fit: centrality in [0, 1] or NaN (semantic layer off for that row); where known, support
+    becomes FIT_WEIGHT * fit / (the best fit among the candidates) + (1 - FIT_WEIGHT) * support,
+    so the segments most central to the code come first. contradicts: the semantic layer or the
+    rules read the segment as contradicting the code: support -1, never quoted, unless a coder
+    accepted it (`reviewed`: a coder's judgement beats any machine score).
+    """
+    fit = pd.to_numeric(fit, errors="coerce")
+    out = support.astype(float).copy()
+    best = fit.max()
+    if pd.notna(best) and best > 0:
+        known = fit.notna()
+        out[known] = FIT_WEIGHT * fit[known] / best + (1 - FIT_WEIGHT) * out[known]
+    out[contradicts.fillna(False).astype(bool) & ~reviewed.fillna(False).astype(bool)] = -1.0
+    return out.round(4)
 
 
 def quote_context(segments: pd.DataFrame, segment_ids: set[str] | None = None) -> pd.Series:

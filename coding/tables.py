@@ -5,12 +5,13 @@ outputs/README.md and are relied on by users' scripts — extend them, don't ren
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, field, fields
 
 import pandas as pd
 
 from qualmine.coding.codebook import Codebook
-from qualmine.coding.exemplars import exemplar_support, pick_exemplars, quote_context
+from qualmine.coding.exemplars import blend_fit, exemplar_support, pick_exemplars, quote_context
+from qualmine.coding.suggest.exemplar_fit import empty_fit
 
 ALL = "(all)"
 MAX_ATTRIBUTE_VALUES = 30   # an attribute with more distinct values (free text, ids) is not a breakdown
@@ -45,9 +46,12 @@ class CodedTables:
     code_frequency: pd.DataFrame
     chains: pd.DataFrame
     ingestion_report: pd.DataFrame
+    exemplar_fit: pd.DataFrame = field(default_factory=lambda: empty_fit())   # see coding.suggest.exemplar_fit
 
     def items(self) -> list[tuple[str, pd.DataFrame]]:
-        return [(f.name, getattr(self, f.name)) for f in fields(self)]
+        # exemplar_fit exists only when the semantic layer ran: a rules-only run writes no empty table
+        return [(f.name, getattr(self, f.name)) for f in fields(self)
+                if f.name != "exemplar_fit" or len(self.exemplar_fit)]
 
 
 def breakdown_attributes(respondents: pd.DataFrame) -> list[str]:
@@ -126,10 +130,13 @@ def chain_paths(codebook: Codebook) -> list[tuple[str, str | None, str | None]]:
 
 def code_exemplars(codebook: Codebook, applications: pd.DataFrame, segments: pd.DataFrame,
                    reviewed: Reviewed = frozenset(), k: int = QUOTES_PER_CHAIN,
-                   code_ids: list[str] | None = None) -> pd.DataFrame:
+                   code_ids: list[str] | None = None, fit: pd.DataFrame | None = None) -> pd.DataFrame:
     """Up to k exemplar quotes per code (EXEMPLAR_COLUMNS), ranked by `coding.exemplars.pick_exemplars`.
 
     `reviewed`: (segment_id, code_id) pairs a coder accepted or added; they come first.
+    `fit`: the semantic layer's and the rules' reading of each coded pair (segment_id, code_id,
+    fit, contradicts: `coding.suggest.exemplar_fit`), or None: the most central segments rank
+    first and a segment that contradicts its code is never quoted unless a coder accepted it.
     `quote` is the segment with its surrounding sentence when the segment is a fragment.
     """
     wanted = [c.id for c in codebook.codes] if code_ids is None else code_ids
@@ -139,6 +146,10 @@ def code_exemplars(codebook: Codebook, applications: pd.DataFrame, segments: pd.
     coded = coded[coded["code_id"].isin(wanted)]
     per_segment = applications[["segment_id", "code_id"]].drop_duplicates().groupby("segment_id")["code_id"].nunique()
     context = quote_context(segments, set(coded["segment_id"].astype(str)))
+    fit_of = None
+    if fit is not None and len(fit):
+        fit_of = fit.assign(segment_id=fit["segment_id"].astype(str), code_id=fit["code_id"].astype(str)).drop_duplicates(
+            ["segment_id", "code_id"]).set_index(["segment_id", "code_id"])[["fit", "contradicts"]]
     rows = []
     for code_id, grp in coded.groupby("code_id", sort=False):
         if len(grp) > MAX_EXEMPLAR_CANDIDATES:
@@ -152,6 +163,12 @@ def code_exemplars(codebook: Codebook, applications: pd.DataFrame, segments: pd.
         grp = grp.assign(support=exemplar_support(grp, code, per_segment),
                          reviewed=[(s, code_id) in reviewed for s in grp["segment_id"].astype(str)],
                          quote=grp["segment_id"].astype(str).map(context).fillna(grp["text"].astype(str)))
+        if fit_of is not None:
+            keys = list(zip(grp["segment_id"].astype(str), [str(code_id)] * len(grp)))
+            found = fit_of.reindex(keys)
+            grp = grp.assign(support=blend_fit(grp["support"], pd.Series(found["fit"].to_numpy(), index=grp.index),
+                                               pd.Series(found["contradicts"].to_numpy(), index=grp.index),
+                                               grp["reviewed"]))
         for rank, r in enumerate(pick_exemplars(grp, k).itertuples(index=False), start=1):
             rows.append({"code_id": code_id, "rank": rank, "segment_id": r.segment_id,
                          "respondent_id": r.respondent_id, "quote": r.quote, "text": r.text,
@@ -163,11 +180,11 @@ def code_exemplars(codebook: Codebook, applications: pd.DataFrame, segments: pd.
 
 
 def chains(codebook: Codebook, applications: pd.DataFrame, segments: pd.DataFrame,
-           reviewed: Reviewed = frozenset()) -> pd.DataFrame:
+           reviewed: Reviewed = frozenset(), fit: pd.DataFrame | None = None) -> pd.DataFrame:
     """One row per codebook path with support counts and up to three exemplar quotes of the problem.
 
     The quotes are the problem's `code_exemplars` (coder-accepted first, then the most
-    representative machine-coded segments, one per respondent).
+    representative machine-coded segments, one per respondent; `fit`: see `code_exemplars`).
     """
     coded = applications.merge(segments[["segment_id", "respondent_id", "text"]], on="segment_id", how="left")
     by_code = {code_id: grp for code_id, grp in coded.groupby("code_id", sort=False)}
@@ -182,7 +199,7 @@ def chains(codebook: Codebook, applications: pd.DataFrame, segments: pd.DataFram
 
     paths = chain_paths(codebook)
     problems = list(dict.fromkeys(p for p, _, _ in paths))
-    exemplars = code_exemplars(codebook, applications, segments, reviewed, code_ids=problems)
+    exemplars = code_exemplars(codebook, applications, segments, reviewed, code_ids=problems, fit=fit)
     quotes_of = {c: list(zip(g["quote"], g["respondent_id"], g["segment_id"]))
                  for c, g in exemplars.groupby("code_id", sort=False)}
     rows = []
@@ -228,14 +245,20 @@ def _label(codebook: Codebook, code_id: str | None) -> str:
 
 
 def build_tables(codebook: Codebook, documents: pd.DataFrame, segments: pd.DataFrame, respondents: pd.DataFrame,
-                 applications: pd.DataFrame, ingestion_report: pd.DataFrame) -> CodedTables:
-    """All linked tables of a run from its documents, segments, respondents and code applications."""
+                 applications: pd.DataFrame, ingestion_report: pd.DataFrame,
+                 fit: pd.DataFrame | None = None) -> CodedTables:
+    """All linked tables of a run from its documents, segments, respondents and code applications.
+
+    `fit`: the exemplar fit of the coded pairs (`coding.suggest.exemplar_fit`) when the semantic
+    layer ran; it steers the chains' quotes and is written as the `exemplar_fit` table.
+    """
     return CodedTables(
         documents=documents,
         respondents=respondents,
         segments=segments,
         code_applications=applications,
         code_frequency=code_frequency(codebook, applications, segments, respondents),
-        chains=chains(codebook, applications, segments),
+        chains=chains(codebook, applications, segments, fit=fit),
         ingestion_report=ingestion_report,
+        exemplar_fit=fit if fit is not None else empty_fit(),
     )

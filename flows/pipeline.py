@@ -44,9 +44,9 @@ class RunResult:
 
 
 @task(name="tabulate", cache_policy=NO_CACHE)
-def tabulate_task(codebook: Codebook, coded: CodedCorpus) -> CodedTables:
+def tabulate_task(codebook: Codebook, coded: CodedCorpus, fit=None) -> CodedTables:
     return build_tables(codebook, coded.documents, coded.segments, coded.respondents, coded.applications,
-                        coded.report)
+                        coded.report, fit=fit)
 
 
 @task(name="write-tables", cache_policy=NO_CACHE)
@@ -84,7 +84,7 @@ def _run_stages(settings: RunSettings, work: RunSettings) -> RunResult:
     if semantic_wanted(settings):
         corpus, semantic = semantic_task(settings, codebook, corpus)
     with stage("tabulate"):
-        tables = tabulate_task(codebook, corpus)
+        tables = tabulate_task(codebook, corpus, semantic.fit)
     with stage("write"):
         written = write_task(tables, work.out_dir)
         # The run keeps the exact codebook it was coded with: reports and exports read it from here.

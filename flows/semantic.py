@@ -30,6 +30,7 @@ class SemanticOutcome:
 
     manifest: dict = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
+    fit: pd.DataFrame | None = None     # exemplar fit of every coded pair (coding.suggest.exemplar_fit)
 
 
 def semantic_wanted(settings: RunSettings) -> bool:
@@ -49,6 +50,7 @@ def semantic_wanted(settings: RunSettings) -> bool:
 def semantic_task(settings: RunSettings, codebook: Codebook, corpus: CodedCorpus) -> tuple[CodedCorpus, SemanticOutcome]:
     """Add semantic suggestions to the corpus' applications (rule rows first, then semantic rows)."""
     from qualmine.coding.suggest.embeddings import BackendUnavailable, Embedder, MemoryCache, make_backend
+    from qualmine.coding.suggest.exemplar_fit import exemplar_fit
     from qualmine.coding.suggest.semantic import SemanticCoder
     from qualmine.flows.runtime.pool import rule_coder
 
@@ -80,12 +82,15 @@ def semantic_task(settings: RunSettings, codebook: Codebook, corpus: CodedCorpus
                 done[0] = finished
 
             apps = coder.apply_frame(corpus.segments, progress=progress)
+        combined = pd.concat([corpus.applications, apps], ignore_index=True) if len(apps) else corpus.applications
+        corpus.applications = combined[list(CODE_APPLICATION_COLUMNS)].astype(corpus.applications.dtypes.to_dict())
+        # Which coded segments the report may quote for their codes: every unit is embedded already.
+        fit = exemplar_fit(corpus.applications, corpus.segments, coder=coder, veto=coder.veto)
     finally:
         if store is not None:
             store.close()
-    combined = pd.concat([corpus.applications, apps], ignore_index=True) if len(apps) else corpus.applications
-    corpus.applications = combined[list(CODE_APPLICATION_COLUMNS)].astype(corpus.applications.dtypes.to_dict())
     info = {"enabled": True, "model": embedder.model, "threshold": coder.threshold,
             "suggestions": int(len(apps)), "segments": int(apps["segment_id"].nunique()) if len(apps) else 0,
             "cache": "project store" if settings.store else "memory", "embedding": embedder.stats.as_dict()}
-    return corpus, SemanticOutcome(info)
+    info["exemplars_contradicting"] = int(fit["contradicts"].sum())
+    return corpus, SemanticOutcome(info, fit=fit)

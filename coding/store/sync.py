@@ -1,8 +1,14 @@
 """Record a pipeline run (documents, segments, suggestions, codebook version) and model suggestions.
 
-Re-recording the same corpus updates segments in place (ids are stable), replaces the run's
-source's suggestions on those segments, and never touches decisions: decisions on codes the new
-codebook no longer has are reported in `SyncReport.orphaned`, not dropped.
+Re-recording the same corpus updates segments in place (ids are stable), and a run's suggestions
+replace every pipeline suggestion on that run's segments, whatever their source: a `--no-semantic`
+run after a semantic one leaves no stale semantic rows behind (the learned model's rows, source
+"model", are `record_model_suggestions`' and stay). One exception keeps what a coder saw: a stored
+suggestion on a (segment, code) pair that has a decision is kept unless the new run suggests the
+same pair from the same source (then the new row replaces it), so the record of which source put
+the pair a coder accepted or rejected in front of them, which per-source agreement reads, survives.
+Decisions themselves are never touched: decisions on codes the new codebook no longer has are
+reported in `SyncReport.orphaned`, not dropped.
 """
 from __future__ import annotations
 
@@ -23,6 +29,8 @@ DOCUMENT_FIELDS = ["doc_id", "source_file", "kind", "respondent_id", "question",
 SEGMENT_FIELDS = ["segment_id", "doc_id", "source_file", "respondent_id", "speaker", "is_interviewer", "question",
                   "lang", "start", "end", "position", "turn", "text"]
 SUGGESTION_FIELDS = ["segment_id", "code_id", "source", "score", "evidence", "start", "end"]
+# Sources written by other writers than a pipeline run: a pipeline run never replaces them.
+NOT_PIPELINE_SOURCES = ("model",)
 
 
 @dataclass(frozen=True)
@@ -96,8 +104,7 @@ def sync_run(store: ProjectStore, *, run_id: str, codebook: Codebook, documents:
         _upsert(conn, s.documents, "doc_id", docs, run_id)
         new, updated = _upsert(conn, s.segments, "segment_id", segs, run_id)
         seg_ids = [seg["segment_id"] for seg in segs]
-        for source in sorted(set(apps["source"])) or ["rule"]:
-            _delete_for_segments(conn, s.suggestions, seg_ids, s.suggestions.c.source == source)
+        _replace_pipeline_suggestions(conn, seg_ids, apps)
         insert_chunked(conn, s.suggestions, [
             {**row, "run_id": run_id, "created_at": now} for row in _records(apps, SUGGESTION_FIELDS)])
         total = conn.execute(select(s.segments.c.segment_id)).scalars().all()
@@ -156,6 +163,28 @@ def _upsert(conn: Connection, table, key: str, rows: list[dict], run_id: str) ->
         for i in range(0, len(old), INSERT_CHUNK):
             conn.execute(statement, old[i:i + INSERT_CHUNK])
     return len(new), len(old)
+
+
+def _replace_pipeline_suggestions(conn: Connection, segment_ids: list[str], apps: pd.DataFrame) -> int:
+    """Delete the stored pipeline suggestions on `segment_ids` that the new run's `apps` replace.
+
+    Every source goes (see the module docstring), except a row on a decided (segment, code) pair
+    that `apps` does not suggest again from the same source. Returns the number of rows deleted.
+    """
+    fresh = set(zip(apps["segment_id"].astype(str), apps["code_id"].astype(str), apps["source"].astype(str)))
+    doomed: list[int] = []
+    for i in range(0, len(segment_ids), INSERT_CHUNK):
+        chunk = segment_ids[i:i + INSERT_CHUNK]
+        decided = set(conn.execute(select(s.decisions.c.segment_id, s.decisions.c.code_id).where(
+            s.decisions.c.segment_id.in_(chunk))).tuples())
+        stored = conn.execute(select(s.suggestions.c.suggestion_id, s.suggestions.c.segment_id,
+                                     s.suggestions.c.code_id, s.suggestions.c.source).where(
+            s.suggestions.c.segment_id.in_(chunk), s.suggestions.c.source.not_in(NOT_PIPELINE_SOURCES))).tuples()
+        doomed += [sid for sid, seg, code, source in stored
+                   if (seg, code) not in decided or (seg, code, source) in fresh]
+    for i in range(0, len(doomed), INSERT_CHUNK):
+        conn.execute(delete(s.suggestions).where(s.suggestions.c.suggestion_id.in_(doomed[i:i + INSERT_CHUNK])))
+    return len(doomed)
 
 
 def _delete_for_segments(conn: Connection, table, segment_ids: list[str], *conditions) -> None:

@@ -14,6 +14,9 @@ connective (但是, 可是, 不过, but, however, ...) is cut there too, so "停
                not catch than to what it must)
   score      = sigmoid(SLOPE * (raw - CENTER))                  (calibrated: see below)
 
+A unit inside a clause the respondent grants away (`coding.concession`: "虽然经费有限，但…",
+"The staff are lovely, but…", "used to be awful, now sorted") scores 0 for problem, cause, need
+and satisfaction codes (CONCEDABLE_KINDS): the point of the answer is the other clause.
 A segment gets code c when the best unit's score reaches `threshold`; the evidence is that
 unit (document offsets, `document_text[start:end] == evidence`), `matched` names the closest
 prototype. SLOPE and CENTER were fitted by logistic regression (best unit per answer and code
@@ -35,10 +38,13 @@ import pandas as pd
 
 from qualmine.coding.applications import CodeApplication, applications_frame
 from qualmine.coding.codebook import Codebook
+from qualmine.coding.concession import ConcessionRules
 from qualmine.coding.suggest.embeddings import Embedder
+from qualmine.corpus.lang import detect_lang
 from qualmine.corpus.sentences import sentence_spans
 
 SOURCE = "semantic"
+CONCEDABLE_KINDS = ("problem", "cause", "need", "satisfaction")
 DEFAULT_THRESHOLD = 0.2     # best micro-F1 of rules + semantic on the calibration half
 SLOPE = 50.4                # logistic regression of "a coder gave this code" on raw, calibration half
 CENTER = 0.0559
@@ -149,7 +155,8 @@ class SemanticCoder:
     """Zero-shot code suggestions from a codebook and an `Embedder` (see the module docstring)."""
 
     def __init__(self, codebook: Codebook, embedder: Embedder, *, threshold: float = DEFAULT_THRESHOLD,
-                 code_interviewer: bool = False, veto: Callable[[str, str | None], set[str]] | None = None):
+                 code_interviewer: bool = False, veto: Callable[[str, str | None], set[str]] | None = None,
+                 concession: bool = True):
         if not (isinstance(threshold, (int, float)) and 0.0 < threshold < 1.0) or math.isnan(threshold):
             raise ValueError(f"threshold must be a number between 0 and 1 (exclusive); got {threshold!r}")
         self.codebook, self.embedder, self.threshold = codebook, embedder, float(threshold)
@@ -157,6 +164,11 @@ class SemanticCoder:
         # Embeddings see topic, not stance: where the rules read the segment as denying a code
         # (negation, concession, negated evaluation, exclusion: `RuleCoder.vetoed`), so do we.
         self.veto = veto
+        # A unit the respondent grants away ("虽然经费有限，但…", "The staff are lovely, but…",
+        # "used to be awful, now…": coding.concession) is no evidence for a problem, cause, need
+        # or satisfaction code; the point of the answer is the other clause.
+        self.concession = ConcessionRules() if concession else None
+        self._concedable = [i for i, c in enumerate(codebook.codes) if c.kind in CONCEDABLE_KINDS]
         self._protos: Prototypes | None = None
 
     @property
@@ -184,6 +196,21 @@ class SemanticCoder:
         scores, best = score_units(vectors, self.prototypes)
         return frame, scores, best
 
+    def _conceded_units(self, units: pd.DataFrame, idx: np.ndarray, first) -> list[int]:
+        """Positions (into idx) of the segment's units that lie in a conceded clause."""
+        text = first.segment_text
+        low = text.lower()
+        if len(low) != len(text):       # offsets would not line up
+            return []
+        spans: list[list[int]] = []
+        for a, b in sorted(self.concession.conceded(low, first.lang or detect_lang(text))):
+            if spans and a - spans[-1][1] <= 1:     # clauses one mark apart: one conceded stretch
+                spans[-1][1] = max(spans[-1][1], b)
+            else:
+                spans.append([a, b])
+        bounds = zip(units["start"].to_numpy()[idx], units["end"].to_numpy()[idx])
+        return [j for j, (s, e) in enumerate(bounds) if any(a <= s and e <= b for a, b in spans)]
+
     def apply_frame(self, segments: pd.DataFrame, progress=None) -> pd.DataFrame:
         """`code_applications` rows (source "semantic") for a segments frame (segment_id, start, text, ...)."""
         units, scores, best = self.score_frame(segments, progress)
@@ -193,9 +220,13 @@ class SemanticCoder:
         protos = self.prototypes
         for seg_id, idx in units.groupby("segment_id", sort=False).indices.items():
             block = scores[idx]
+            first = units.iloc[idx[0]]
+            conceded = self._conceded_units(units, idx, first) if len(idx) > 1 and self.concession else []
+            if conceded and self._concedable:
+                block = block.copy()
+                block[np.ix_(conceded, self._concedable)] = 0.0
             found = np.flatnonzero(block.max(axis=0) >= self.threshold)
             if len(found) and self.veto is not None:
-                first = units.iloc[idx[0]]
                 denied = self.veto(first.segment_text, first.lang)
                 found = [c for c in found if protos.code_ids[c] not in denied]
             for c in found:

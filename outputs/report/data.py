@@ -179,12 +179,13 @@ class RunTables:
     topic_prevalence: pd.DataFrame | None = None
     topic_code_alignment: pd.DataFrame | None = None
     agreement: pd.DataFrame | None = None
+    exemplar_fit: pd.DataFrame | None = None     # written when the semantic layer ran (coding.suggest.exemplar_fit)
     candidate_codes_yaml: str | None = None
 
 
 REQUIRED_TABLES = ("documents", "respondents", "segments", "code_applications", "code_frequency", "chains",
                    "ingestion_report")
-OPTIONAL_TABLES = ("links", "topics", "topic_prevalence", "topic_code_alignment", "agreement")
+OPTIONAL_TABLES = ("links", "topics", "topic_prevalence", "topic_code_alignment", "agreement", "exemplar_fit")
 
 
 class ReportInputError(QualmineError, ValueError):
@@ -271,7 +272,7 @@ def assemble_report_data(tables: RunTables, selected: SelectedCodes, codebook: C
     recompute = codebook is not None and (selected.decisions_used > 0 or selected.mode == "reviewed")
     if recompute:
         frequency = build_frequency(codebook, apps, tables.segments, tables.respondents)
-        chains = build_chains(codebook, apps, tables.segments, selected.reviewed)
+        chains = build_chains(codebook, apps, tables.segments, selected.reviewed, fit=tables.exemplar_fit)
     else:
         frequency, chains = tables.code_frequency, tables.chains
     links, links_note = _links(tables, codebook, apps, recompute)
@@ -280,7 +281,7 @@ def assemble_report_data(tables: RunTables, selected: SelectedCodes, codebook: C
     quote = _quote_maker(tables.respondents)
     exemplars: dict[str, tuple[Quote, ...]] = {}
     if codebook is not None:
-        picked = code_exemplars(codebook, apps, tables.segments, selected.reviewed)
+        picked = code_exemplars(codebook, apps, tables.segments, selected.reviewed, fit=tables.exemplar_fit)
         for code_id, grp in picked.groupby("code_id", sort=False):
             exemplars[str(code_id)] = tuple(quote(r.quote, r.respondent_id, r.segment_id, r.reviewed)
                                             for r in grp.itertuples(index=False))

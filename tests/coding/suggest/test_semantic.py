@@ -82,6 +82,18 @@ def test_rule_vetoes_and_interviewer_turns_are_respected(coder):
     assert list(units["segment_id"]) == ["a"] and scores.shape == (1, 3)
 
 
+def test_a_conceded_clause_is_no_evidence_for_a_problem(coder):
+    # no rule veto here: the semantic layer itself skips the unit the respondent grants away
+    plain = SemanticCoder(BOOK, coder.embedder, threshold=0.25, concession=True)
+    blind = SemanticCoder(BOOK, coder.embedder, threshold=0.25, concession=False)
+    granted = pd.DataFrame({"segment_id": ["g"], "start": [0], "lang": ["zh"], "is_interviewer": [False],
+                            "text": ["虽然小区车位太少，晚上回来停不下，但是保安特别热情，总帮我们找地方"]})
+    assert "P-PARKING" in set(blind.apply_frame(granted)["code_id"])
+    assert "P-PARKING" not in set(plain.apply_frame(granted)["code_id"])
+    stated = granted.assign(text="小区车位太少，晚上回来停不下，但是保安特别热情，总帮我们找地方")
+    assert "P-PARKING" in set(plain.apply_frame(stated)["code_id"])      # no concessive: the problem stands
+
+
 def test_threshold_is_validated():
     with pytest.raises(ValueError, match="between 0 and 1"):
         SemanticCoder(BOOK, Embedder(backend=None), threshold=1.5)   # checked before any embedding
