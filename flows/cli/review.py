@@ -274,9 +274,11 @@ def suggest_evaluate(
                                     random_state=seed)
     except ValueError as exc:
         fail(str(exc))
+    settings = _evaluation_settings(result, folds=min(cv, len(training)), test_size=holdout, coders=coder, seed=seed)
     written = (write_table(result.scores, folder, "evaluation_scores")
                + write_table(result.untrained, folder, "evaluation_untrained")
-               + write_table(result.curve, folder, "learning_curve"))
+               + write_table(result.curve, folder, "learning_curve")
+               + write_table(settings, folder, "evaluation_settings"))
     title = f"{'held-out' if result.method == 'holdout' else f'{cv}-fold'} scores on {result.segments} reviewed segment(s)"
     _print_scores(result.scores, title)
     _print_untrained(result.untrained)
@@ -287,6 +289,18 @@ def suggest_evaluate(
         curve.add_row(*[f"{v:.3f}" if isinstance(v, float) else str(v) for v in row])
     console.print(curve)
     console.print(f"tables written to [bold]{written[0].parent}[/]", highlight=False)
+
+
+def _evaluation_settings(result, *, folds: int, test_size: Optional[float], coders: List[str], seed: int):
+    """How `suggest evaluate` measured (one row; the report says which evaluation it shows)."""
+    import pandas as pd
+
+    from qualmine.coding.store.database import utcnow
+
+    return pd.DataFrame([{"method": result.method, "folds": folds if result.method == "kfold" else None,
+                          "test_size": test_size if result.method == "holdout" else None,
+                          "segments": result.segments, "coders": ", ".join(coders),
+                          "evaluated_at": utcnow().isoformat(timespec="seconds"), "seed": seed}])
 
 
 @suggest_app.command("apply")

@@ -26,6 +26,7 @@ from qualmine.outputs.report.chains import (  # noqa: F401  (ChainView, LinkEvid
 from qualmine.outputs.report.codes import ReportMode, SelectedCodes, select_applications, store_decisions
 from qualmine.outputs.report.groups import attribute_settings
 from qualmine.outputs.report.topics import TopicSection, topic_section
+from qualmine.outputs.report.trust import TrustSection, trust_section
 from qualmine.outputs.writers import read_table
 
 ALL = "(all)"
@@ -68,6 +69,7 @@ class ReportData:
     links_note: str = ""
     exemplars: dict[str, tuple[Quote, ...]] = field(default_factory=dict)   # code_id -> quotes, every code
     reviewed_applications: int = 0     # applications shown whose (segment, code) a coder accepted or added
+    trust: TrustSection | None = None  # which source to trust (outputs/report/trust.py); None: not looked up
     attribute_labels: dict[str, str] = field(default_factory=dict)         # from the corpus manifest
     attribute_orders: dict[str, list[str]] = field(default_factory=dict)   # from the corpus manifest
 
@@ -193,7 +195,8 @@ def load_report_data(run_dir: str | Path, mode: ReportMode = "suggestions", stor
     stage_notes = tuple(str(n) for n in (manifest.get("topics") or {}).get("notes") or ())
     if topics is not None and stage_notes:
         topics = replace(topics, notes=(*stage_notes, *topics.notes))
-    return replace(data, attribute_labels=labels, attribute_orders=orders, topics=topics)
+    trust = trust_section(run_dir, tables.segments, store, use_store)
+    return replace(data, attribute_labels=labels, attribute_orders=orders, topics=topics, trust=trust)
 
 
 def assemble_report_data(tables: RunTables, selected: SelectedCodes, codebook: Codebook | None,

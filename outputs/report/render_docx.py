@@ -25,6 +25,9 @@ from docx.table import Table
 
 from qualmine.outputs.report.charts import KIND_COLORS, heat_color
 from qualmine.outputs.report.data import ChainView, LinkEvidence, ReportData
+from qualmine.outputs.report.trust import (
+    AGREEMENT_HEADING, EVALUATION_HEADING, EVALUATION_SHOWN, TRUST_SHOWN, UNTRAINED_SHOWN, TrustSection, shown_columns,
+)
 from qualmine.outputs.report.chart_images import svg_to_png, why_no_images
 from qualmine.outputs.report.figures import (Figure, attribute_slug, attribute_title, code_breakdown, group_sizes,
                                             overall_respondents, report_figures, shown_label, significant_codes)
@@ -376,8 +379,26 @@ def build_docx(data: ReportData, figures: list[Figure] | None = None) -> Documen
     else:
         frame: pd.DataFrame = data.agreement
         _table(doc, [str(c) for c in frame.columns], frame.values.tolist(), size=8)
+    if data.trust is not None:
+        _trust(doc, data.trust)
     _appendix(doc, appendix)
     return doc
+
+
+def _trust(doc: Document, trust: TrustSection) -> None:
+    doc.add_heading("机器建议的可信度 Which source to trust", level=1)
+    parts = ((AGREEMENT_HEADING, trust.agreement_statement, trust.agreement, TRUST_SHOWN),
+             (EVALUATION_HEADING, trust.evaluation_statement, trust.evaluation, EVALUATION_SHOWN))
+    for heading, statement, frame, columns in parts:
+        doc.add_heading(heading, level=2)
+        doc.add_paragraph(statement)
+        if frame is not None:
+            frame = shown_columns(frame, columns)
+            _table(doc, [str(c) for c in frame.columns], frame.values.tolist(), size=8)
+    if trust.untrained is not None and len(trust.untrained):
+        doc.add_paragraph("Codes not learned on their own:")
+        frame = shown_columns(trust.untrained, UNTRAINED_SHOWN)
+        _table(doc, [str(c) for c in frame.columns], frame.values.tolist(), size=8)
 
 
 def write_docx(data: ReportData, path: str | Path, figures: list[Figure] | None = None) -> Path:
