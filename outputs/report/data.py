@@ -70,6 +70,7 @@ class ReportData:
     exemplars: dict[str, tuple[Quote, ...]] = field(default_factory=dict)   # code_id -> quotes, every code
     reviewed_applications: int = 0     # applications shown whose (segment, code) a coder accepted or added
     trust: TrustSection | None = None  # which source to trust (outputs/report/trust.py); None: not looked up
+    agreement_by_respondent: pd.DataFrame | None = None   # agreement columns, units: respondent x code
     attribute_labels: dict[str, str] = field(default_factory=dict)         # from the corpus manifest
     attribute_orders: dict[str, list[str]] = field(default_factory=dict)   # from the corpus manifest
 
@@ -114,12 +115,14 @@ class RunTables:
     topic_prevalence: pd.DataFrame | None = None
     topic_code_alignment: pd.DataFrame | None = None
     agreement: pd.DataFrame | None = None
+    agreement_by_respondent: pd.DataFrame | None = None
     candidate_codes_yaml: str | None = None
 
 
 REQUIRED_TABLES = ("documents", "respondents", "segments", "code_applications", "code_frequency", "chains",
                    "ingestion_report")
-OPTIONAL_TABLES = ("links", "topics", "topic_prevalence", "topic_code_alignment", "agreement")
+OPTIONAL_TABLES = ("links", "topics", "topic_prevalence", "topic_code_alignment", "agreement",
+                   "agreement_by_respondent")
 
 
 class ReportInputError(QualmineError, ValueError):
@@ -234,6 +237,7 @@ def assemble_report_data(tables: RunTables, selected: SelectedCodes, codebook: C
         topics=topic_section(tables.topics, tables.topic_prevalence, tables.topic_code_alignment,
                              tables.candidate_codes_yaml, codebook),
         agreement=tables.agreement,
+        agreement_by_respondent=tables.agreement_by_respondent,
         notes=tuple(notes),
         topics_note="" if tables.topics is not None else
         "No topic model was fitted for this run (it has no topics table), so there are no emergent themes to show.",

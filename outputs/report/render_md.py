@@ -216,6 +216,8 @@ def render_markdown(data: ReportData, figures: list[Figure] | None = None, image
         out += [esc(data.agreement_note), ""]
     else:
         out += [*md_table(data.agreement.map(fmt_cell) if len(data.agreement) else data.agreement), ""]
+    if data.agreement_by_respondent is not None and len(data.agreement_by_respondent):
+        out += ["Per respondent (a code counts as present for a respondent when a coder marked it on any of their segments):", "", *md_table(data.agreement_by_respondent.map(fmt_cell)), ""]
     if data.trust is not None:
         out += _trust(data.trust)
     return "\n".join(out)

@@ -75,3 +75,25 @@ def test_without_either_measure_the_section_says_why(run_copy):
     section = markdown.split("Which source to trust", 1)[1]
     assert "No machine suggestion can be compared with coders' decisions yet" in section
     assert "No trained model has been evaluated" in section and "| micro |" not in section
+
+
+def test_agreement_per_respondent_is_shown_under_the_segment_table(run_copy):
+    from qualmine.coding.review.agreement import agreement_tables, respondent_agreement_tables
+    from qualmine.outputs.report.build import write_report
+
+    decisions = pd.DataFrame([("s1", "N-HEALTH", "ana", "accept"), ("s2", "N-HEALTH", "ana", "reject"),
+                              ("s1", "N-HEALTH", "ben", "reject"), ("s2", "N-HEALTH", "ben", "accept")],
+                             columns=["segment_id", "code_id", "coder", "decision"])
+    segments = pd.DataFrame({"segment_id": ["s1", "s2"], "respondent_id": ["R7", "R7"]})
+    write_table(agreement_tables(decisions).agreement, run_copy, "agreement")
+    write_table(respondent_agreement_tables(decisions, segments).agreement, run_copy, "agreement_by_respondent")
+    write_report(run_copy, use_store=False)
+    page = html.fromstring((run_copy / "report.html").read_text(encoding="utf-8"))
+    label = page.get_element_by_id("agreement-respondents")
+    rows = [[td.text_content() for td in tr.findall("td")] for tr in label.getnext().findall("tr")[1:]]
+    # per segment the two coders never agree; per respondent both coded R7
+    assert ["coders", "N-HEALTH", "ana, ben", "1", "1", "—", "—", "2"] in rows
+    segment_rows = [[td.text_content() for td in tr.findall("td")]
+                    for tr in page.xpath("//h2[@id='agreement']/following-sibling::table[1]//tr")[1:]]
+    assert ["coders", "N-HEALTH", "ana, ben", "2", "0", "-1", "-0.5", "2"] in segment_rows   # kappa -1, alpha -0.5
+    assert "Per respondent" in (run_copy / "report.md").read_text(encoding="utf-8")
