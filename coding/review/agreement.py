@@ -6,6 +6,7 @@ there (pass `implicit_absent=True` to count "reviewed the segment, never marked 
 absent instead). The statistics come from maintained implementations: scikit-learn's
 `cohen_kappa_score` and NLTK's `AnnotationTask.alpha` (Krippendorff's alpha, nominal distance).
 
+`respondent_agreement_tables` counts the same statistics with one unit per (respondent, code).
 Coders whose name starts with `model:` are machines (the rule coder, the trained model): they
 are left out of the coders' agreement and compared with each human coder instead.
 """
@@ -215,6 +216,33 @@ def model_vs_coders(decisions: pd.DataFrame, scores: pd.DataFrame, *, threshold:
     return AgreementResult(agreement, disagreements)
 
 
+def respondent_agreement_tables(decisions: pd.DataFrame, segments: pd.DataFrame, *,
+                                implicit_absent: bool = False, include_models: bool = True) -> AgreementResult:
+    """The same agreement counted per respondent: a unit is one (respondent, code) pair.
+
+    A coder's value on (respondent, code) is present when any of the coder's current decisions on
+    that respondent's segments marks the code present (accept / add), absent when the coder decided
+    the code on some of them and marked it on none, missing otherwise. So two coders who put a code
+    on different sentences of one answer agree here though they disagree per segment. Segments
+    without a respondent id are left out. segments: segment_id, respondent_id. Returns
+    `agreement_tables` output with `units` counting respondents; the disagreements table has
+    `respondent_id` in place of `segment_id`.
+    """
+    latest = latest_per_coder(decisions) if len(decisions) else decisions
+    if latest.empty:
+        return AgreementResult(pd.DataFrame(columns=list(AGREEMENT_COLUMNS)),
+                               pd.DataFrame(columns=["respondent_id", "code_id"]))
+    who = segments[["segment_id", "respondent_id"]].drop_duplicates("segment_id")
+    who = who[who["respondent_id"].notna() & (who["respondent_id"].astype(str).str.strip() != "")]
+    rows = latest[["segment_id", "code_id", "coder", "decision"]].merge(who, on="segment_id", how="inner")
+    rows = rows.assign(present=rows["decision"].isin(PRESENT))
+    per = rows.groupby(["respondent_id", "code_id", "coder"], sort=True)["present"].any().reset_index()
+    folded = pd.DataFrame({"segment_id": per["respondent_id"].astype(str), "code_id": per["code_id"],
+                           "coder": per["coder"], "decision": np.where(per["present"], "accept", "reject")})
+    result = agreement_tables(folded, implicit_absent=implicit_absent, include_models=include_models)
+    return AgreementResult(result.agreement, result.disagreements.rename(columns={"segment_id": "respondent_id"}))
+
+
 __all__ = ["AgreementResult", "agreement_tables", "krippendorff_alpha", "model_decisions", "model_vs_coders",
-           "OVERALL", "is_machine"]
+           "OVERALL", "is_machine", "respondent_agreement_tables"]
 

@@ -3,6 +3,12 @@
 Pure functions over DataFrames (the web app reads them from the store). The rows and their
 assignment come from `coding.review.queue.build_queue`, so the browser offers a coder exactly
 what a spreadsheet export would, plus the rows the coder already decided (status filter).
+
+Uncoded rows (a segment with no suggestion, `code_id` = `UNCODED`, key `<segment_id>~`) follow
+the spreadsheet's `--uncoded auto|always|never` rule and order (`coding.review.queue`); the page
+judges `auto` over the run's segments, not the coder's open ones, so the queue does not change
+under a coder as they work. The coder adds codes to such a row (`add` decisions); it counts as
+done (status `accepted`) once the coder has a current accept/add of any code on the segment.
 """
 from __future__ import annotations
 
@@ -13,10 +19,11 @@ import numpy as np
 import pandas as pd
 
 from qualmine import SEED, param_error
-from qualmine.coding.review.queue import ORDERS, QueueOptions, build_queue, double_coded
+from qualmine.coding.review.queue import ORDERS, UNCODED, UNCODED_CHOICES, QueueOptions, build_queue, double_coded
 
 STATUSES = ("pending", "accepted", "rejected", "decided", "all")
-SOURCES = ("rule", "semantic", "model", "topic")
+UNCODED_SOURCE = "uncoded"  # the source filter showing only segments without a suggestion
+SOURCES = ("rule", "semantic", "model", "topic", UNCODED_SOURCE)
 CONTEXT_WINDOW = 3          # segments shown before and after the one under review
 MAX_ANSWERS = 20            # a survey respondent's answers shown at most
 
@@ -69,28 +76,40 @@ def item_key(segment_id: str, code_id: str) -> str:
 
 
 def split_item_key(key: str) -> tuple[str, str]:
+    """(segment_id, code_id) of a row's key; code_id is `UNCODED` ('') for an uncoded row ('<segment_id>~')."""
     segment_id, sep, code_id = key.partition("~")
-    if not sep or not segment_id or not code_id:
-        raise ValueError(f"The 'at' parameter of the review page must look like <segment_id>~<code_id>. "
-                         f"Got {key!r} instead.")
+    if not sep or not segment_id:
+        raise ValueError(f"The 'at' parameter of the review page must look like <segment_id>~<code_id> "
+                         f"(<segment_id>~ for a segment without a suggestion). Got {key!r} instead.")
     return segment_id, code_id
 
 
 def all_rows(queue_filter: QueueFilter, *, suggestions: pd.DataFrame, segments: pd.DataFrame,
-             codes: pd.DataFrame, uncertainty: pd.Series | None = None) -> pd.DataFrame:
+             codes: pd.DataFrame, uncertainty: pd.Series | None = None, uncoded: str = "never") -> pd.DataFrame:
     """Every (segment, suggested code) row of the queue in queue order, before assignment.
 
     Depends only on the run's tables and the filter's code, source and order (not on decisions),
-    so the web app computes it once per recorded run. Adds `key` (see `item_key`).
+    so the web app computes it once per recorded run. Adds `key` (see `item_key`). `uncoded`:
+    when to add segments without a suggestion (`QueueOptions.uncoded`); a source filter keeps
+    them out, except the `uncoded` source, which shows them alone (unless `uncoded` is 'never').
     """
-    if queue_filter.source:
+    if uncoded not in UNCODED_CHOICES:
+        raise _param_error("uncoded", f"one of {', '.join(UNCODED_CHOICES)}", uncoded)
+    only_uncoded = queue_filter.source == UNCODED_SOURCE
+    if only_uncoded:
+        uncoded = "never" if uncoded == "never" else "always"
+    elif queue_filter.source:
         suggestions = suggestions[suggestions["source"] == queue_filter.source]
-    options = QueueOptions(coder=queue_filter.coder, order=queue_filter.order,
+        uncoded = "never"   # a segment without this source's suggestion may have another's
+    options = QueueOptions(coder=queue_filter.coder, order=queue_filter.order, uncoded=uncoded,
                            codes=(queue_filter.code,) if queue_filter.code else ())
     nobody = pd.DataFrame(columns=["segment_id", "code_id", "coder", "decision"])
     rows = build_queue(options, suggestions=suggestions, segments=segments, codes=codes, decisions=nobody,
                        assignments=pd.DataFrame(columns=["segment_id", "coder"]), uncertainty=uncertainty)
-    rows = rows.drop(columns=["item", "decision", "note"]).reset_index(drop=True)
+    rows = rows.drop(columns=["item", "decision", "note"])
+    if only_uncoded:
+        rows = rows[rows["code_id"] == UNCODED]
+    rows = rows.reset_index(drop=True)
     rows["key"] = rows["segment_id"].astype(str) + "~" + rows["code_id"].astype(str)
     rows["rank"] = np.arange(len(rows))
     return rows
@@ -103,19 +122,24 @@ def coder_rows(queue_filter: QueueFilter, rows: pd.DataFrame, *, decisions: pd.D
     Assignment is the spreadsheet queue's (`coding.review.queue.build_queue`): a segment exported
     to or decided by another coder is not offered, except the double-coded share. Rows the coder
     decided stay, so the status filter can show them. decisions: current decisions, every coder.
-    Adds `status` (pending | accepted | rejected), `decision` and `note` (the coder's own).
+    Adds `status` (pending | accepted | rejected), `decision` and `note` (the coder's own); an
+    uncoded row is `accepted` (decision `add`) once the coder accepted or added any code on its segment.
     """
     coder = queue_filter.coder
     mine = decisions[decisions["coder"] == coder]
     mine_keys = mine["segment_id"].astype(str) + "~" + mine["code_id"].astype(str)
     others = set(assignments.loc[assignments["coder"] != coder, "segment_id"]) | \
         set(decisions.loc[decisions["coder"] != coder, "segment_id"])
-    offered = ~rows["segment_id"].isin(others) | rows["key"].isin(set(mine_keys))
+    uncoded = rows["code_id"] == UNCODED
+    offered = ~rows["segment_id"].isin(others) | rows["key"].isin(set(mine_keys)) | \
+        (uncoded & rows["segment_id"].isin(set(mine["segment_id"])))
     if double_code > 0:
         offered |= double_coded(rows["segment_id"], double_code, seed)
     rows = rows[offered]
-    own = pd.DataFrame({"key": mine_keys.to_numpy(), "decision": mine["decision"].to_numpy(),
-                        "note": mine["note"].to_numpy()}).drop_duplicates("key")
+    coded = mine[mine["decision"].isin(["accept", "add"])].drop_duplicates("segment_id", keep="last")
+    own = pd.DataFrame({"key": pd.concat([mine_keys, coded["segment_id"].astype(str) + "~" + UNCODED]).to_numpy(),
+                        "decision": [*mine["decision"], *["add"] * len(coded)],
+                        "note": [*mine["note"], *[""] * len(coded)]}).drop_duplicates("key")
     rows = rows.merge(own, on="key", how="left")
     rows["decision"] = rows["decision"].fillna("").astype(str)
     rows["note"] = rows["note"].fillna("").astype(str)

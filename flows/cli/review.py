@@ -1,7 +1,7 @@
 """`qualmine review | suggest | agreement | store` commands: parse arguments, call flows/functions.
 
-Interactive commands (`review export`, `review import`, `suggest train|apply`, `agreement`,
-`store status`) call the plain functions directly (no Prefect start-up wait); the scheduled
+Interactive commands (`review export`, `review import`, `suggest train|apply`, `store status`,
+and `agreement` in flows/cli/agreement.py) call the plain functions directly (no Prefect start-up wait); the scheduled
 steps (`review suggest-and-export`, `review import-and-retrain`) run the Prefect flows.
 """
 from __future__ import annotations
@@ -33,6 +33,8 @@ def register(app: typer.Typer) -> None:
     app.add_typer(review_app, name="review")
     app.add_typer(suggest_app, name="suggest")
     app.add_typer(store_app, name="store")
+    from qualmine.flows.cli.agreement import agreement   # its own module: agreement is not the review queue
+
     app.command("agreement")(agreement)
 
 
@@ -272,9 +274,11 @@ def suggest_evaluate(
                                     random_state=seed)
     except ValueError as exc:
         fail(str(exc))
+    settings = _evaluation_settings(result, folds=min(cv, len(training)), test_size=holdout, coders=coder, seed=seed)
     written = (write_table(result.scores, folder, "evaluation_scores")
                + write_table(result.untrained, folder, "evaluation_untrained")
-               + write_table(result.curve, folder, "learning_curve"))
+               + write_table(result.curve, folder, "learning_curve")
+               + write_table(settings, folder, "evaluation_settings"))
     title = f"{'held-out' if result.method == 'holdout' else f'{cv}-fold'} scores on {result.segments} reviewed segment(s)"
     _print_scores(result.scores, title)
     _print_untrained(result.untrained)
@@ -285,6 +289,18 @@ def suggest_evaluate(
         curve.add_row(*[f"{v:.3f}" if isinstance(v, float) else str(v) for v in row])
     console.print(curve)
     console.print(f"tables written to [bold]{written[0].parent}[/]", highlight=False)
+
+
+def _evaluation_settings(result, *, folds: int, test_size: Optional[float], coders: List[str], seed: int):
+    """How `suggest evaluate` measured (one row; the report says which evaluation it shows)."""
+    import pandas as pd
+
+    from qualmine.coding.store.database import utcnow
+
+    return pd.DataFrame([{"method": result.method, "folds": folds if result.method == "kfold" else None,
+                          "test_size": test_size if result.method == "holdout" else None,
+                          "segments": result.segments, "coders": ", ".join(coders),
+                          "evaluated_at": utcnow().isoformat(timespec="seconds"), "seed": seed}])
 
 
 @suggest_app.command("apply")
@@ -320,37 +336,6 @@ def suggest_apply(
     written = write_table(table, folder, "model_suggestions")
     console.print(f"{stored} model suggestion(s) on {scored} unreviewed segment(s) (run {run_id}) -> "
                   f"[bold]{written[0]}[/]", highlight=False)
-
-
-def agreement(
-    store: Optional[str] = typer.Option(None, "--store", help=STORE_HELP),
-    out: Optional[Path] = typer.Option(None, "--out", help="Folder for agreement and disagreements tables "
-                                       "(default: agreement/ next to the store)."),
-) -> None:
-    """Agreement between coders (and the machine) on segments reviewed by two or more coders."""
-    from qualmine.coding.review.agreement import agreement_tables
-    from qualmine.coding.suggest.learning import agreement_decisions
-    from qualmine.coding.store.database import store_folder
-    from qualmine.outputs import write_table
-
-    with _open(store) as project:
-        decisions = agreement_decisions(project)
-        folder = out or store_folder(project.url) / "agreement"
-    humans = {c for c in decisions["coder"] if not str(c).startswith("model:")}
-    if len(humans) < 1 or decisions.empty:
-        fail("no decisions in the store yet: import coders' review files first", code=1)
-    result = agreement_tables(decisions)
-    written = write_table(result.agreement, folder, "agreement") + write_table(result.disagreements, folder, "disagreements")
-    shown = [c for c in ("comparison", "code_id", "units", "percent_agreement", "cohen_kappa", "krippendorff_alpha")
-             if c in result.agreement.columns]   # the files have every column; the terminal is narrow
-    table = Table(title="agreement")
-    for column in shown:
-        table.add_column(column.replace("_", " "), overflow="fold")
-    for row in result.agreement[shown].itertuples(index=False):
-        table.add_row(*[f"{v:.3f}" if isinstance(v, float) else str(v) for v in row])
-    console.print(table)
-    console.print(f"{len(result.disagreements)} disagreement(s); tables written to [bold]{written[0].parent}[/]",
-                  highlight=False)
 
 
 @store_app.command("status")

@@ -39,6 +39,9 @@ def serve(
     double_code: float = typer.Option(0.0, "--double-code", help="Share of segments (0..1) offered to every coder, "
                                       "for agreement (as in `review export`)."),
     seed: int = typer.Option(SEED, "--seed", help="Seed choosing the double-coded share."),
+    uncoded: str = typer.Option("auto", "--uncoded", help="Offer segments with no suggestion, to add codes to: auto "
+                                "(when suggestions cover fewer than half of the segments), always, never "
+                                "(as in `review export`)."),
 ) -> None:
     """Serve the review page: work through suggestions in the browser, one key per decision."""
     import socket
@@ -48,8 +51,12 @@ def serve(
     from qualmine.coding.store.database import ProjectStore, redact_url
     from qualmine.flows.web.server import create_app
 
+    from qualmine.coding.review.queue import UNCODED_CHOICES
+
     if not 0.0 <= double_code <= 1.0:
         fail(f"--double-code must be in [0, 1], got {double_code}")
+    if uncoded not in UNCODED_CHOICES:
+        fail(f"--uncoded must be one of {', '.join(UNCODED_CHOICES)}, got {uncoded!r}")
     if not is_loopback(host) and not token:
         token = secrets.token_urlsafe(18)
     try:
@@ -74,7 +81,7 @@ def serve(
                       highlight=False)
     else:
         console.print("loopback only: this machine alone can open it; stop with Ctrl+C", highlight=False)
-    app = create_app(url, token=token, double_code=double_code, seed=seed)
+    app = create_app(url, token=token, double_code=double_code, seed=seed, uncoded=uncoded)
     config = uvicorn.Config(app, log_level="warning", access_log=False)
     uvicorn.Server(config).run(sockets=[sock])
 

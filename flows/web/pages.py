@@ -16,6 +16,7 @@ from sqlalchemy import func, select
 
 from qualmine import SEED
 from qualmine.coding.store import schema as s
+from qualmine.coding.review.queue import UNCODED, UNCODED_CHOICES
 from qualmine.coding.review.web_queue import (
     QueueFilter, all_rows, coder_rows, context_segments, highlight_parts, item_key, pick_item, progress, split_item_key,
     with_status,
@@ -43,8 +44,11 @@ class Snapshot:
 class ReviewSite:
     """The data behind the pages of one store."""
 
-    def __init__(self, store: ProjectStore, *, double_code: float = 0.0, seed: int = SEED):
-        self.store, self.double_code, self.seed = store, double_code, seed
+    def __init__(self, store: ProjectStore, *, double_code: float = 0.0, seed: int = SEED, uncoded: str = "auto"):
+        if uncoded not in UNCODED_CHOICES:
+            raise ValueError(f"The 'uncoded' parameter of the review page must be one of "
+                             f"{', '.join(UNCODED_CHOICES)}. Got {uncoded!r} instead.")
+        self.store, self.double_code, self.seed, self.uncoded = store, double_code, seed, uncoded
         self._lock = threading.Lock()
         self._snapshot: Snapshot | None = None
         self._uncertainty: tuple[tuple, pd.Series | None] | None = None
@@ -115,7 +119,7 @@ class ReviewSite:
             found = self._rows_cache.get(key)
         if found is None:
             found = all_rows(queue_filter, suggestions=snap.suggestions, segments=snap.segments, codes=snap.codes,
-                             uncertainty=uncertainty)
+                             uncertainty=uncertainty, uncoded=self.uncoded)
             with self._lock:
                 if len(self._rows_cache) >= ROWS_CACHE_SIZE:
                     self._rows_cache.pop(next(iter(self._rows_cache)))
@@ -149,7 +153,7 @@ class ReviewSite:
             segment_id, code_id = split_item_key(at)
             if segment_id not in set(snap.segments["segment_id"]):
                 raise ReviewNotFound(f"unknown segment id {segment_id!r}: no such segment in the store")
-            if code_id not in set(snap.codes["code_id"]):
+            if code_id != UNCODED and code_id not in set(snap.codes["code_id"]):
                 raise ReviewNotFound(f"unknown code id {code_id!r}: not in the store's current codebook")
         item = pick_item(shown, at, after=after, near=near, everything=rows)
         if at is not None and item is None:
@@ -168,13 +172,14 @@ class ReviewSite:
         kind, context = context_segments(snap.segments, snap.documents, segment_id)
         spans = [tuple(x) for x in row["evidence_spans"]]
         segment = snap.segments[snap.segments["segment_id"] == segment_id].iloc[0]
-        code = next(c for c in snap.code_list if c["code_id"] == row["code_id"])
+        uncoded = row["code_id"] == UNCODED
+        code = None if uncoded else next(c for c in snap.code_list if c["code_id"] == row["code_id"])
         mine = decisions[(decisions["coder"] == coder) & (decisions["segment_id"] == segment_id)]
         others = decisions[(decisions["coder"] != coder) & (decisions["segment_id"] == segment_id)
-                           & (decisions["code_id"] == row["code_id"])]
+                           & ((decisions["code_id"] == row["code_id"]) | uncoded)]
         on_segment = snap.suggestions[snap.suggestions["segment_id"] == segment_id]
         return {
-            "key": row["key"], "segment_id": segment_id, "doc_id": row["doc_id"], "code": code,
+            "key": row["key"], "segment_id": segment_id, "doc_id": row["doc_id"], "code": code, "uncoded": uncoded,
             "source": row["source"], "score": None if pd.isna(row["score"]) else float(row["score"]),
             "status": row["status"], "decision": row["decision"], "note": row["note"],
             "parts": highlight_parts(str(segment["text"]), spans), "evidence": row["evidence"],
@@ -189,7 +194,8 @@ class ReviewSite:
             "other_codes": sorted(set(on_segment["code_id"]) - {row["code_id"]}),
             "segment_codes": _segment_codes(on_segment, mine, snap.code_list, row["code_id"]),
             "added": sorted(mine.loc[mine["decision"] == "add", "code_id"]),
-            "others": [{"coder": o.coder, "decision": o.decision} for o in others.itertuples(index=False)],
+            "others": [{"coder": o.coder, "decision": o.decision + (f" {o.code_id}" if uncoded else "")}
+                       for o in others.itertuples(index=False)],
         }
 
     def _attributes(self, snap: Snapshot, respondent_id: str) -> list[tuple[str, str]]:

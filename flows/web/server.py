@@ -27,6 +27,7 @@ from sqlalchemy import select
 
 from qualmine import SEED
 from qualmine.coding.store import schema as s
+from qualmine.coding.review.queue import UNCODED_CHOICES
 from qualmine.coding.review.web_queue import ORDERS, SOURCES, STATUSES, QueueFilter, item_key
 from qualmine.coding.review.web_store import (
     ReviewInputError, ReviewNotFound, check_coder, record_decision, record_decisions,
@@ -57,14 +58,19 @@ class HttpProblem(Exception):
         self.status, self.message = status, message
 
 
-def create_app(store_url: str, token: str | None = None, *, double_code: float = 0.0, seed: int = SEED) -> FastAPI:
+def create_app(store_url: str, token: str | None = None, *, double_code: float = 0.0, seed: int = SEED,
+               uncoded: str = "auto") -> FastAPI:
     """The review web app for the store at `store_url` (path or SQLAlchemy URL).
 
     With `token`, every request must carry it; without, only loopback host names are answered.
-    `double_code` is the share of segments offered to every coder (as `review export --double-code`).
+    `double_code` is the share of segments offered to every coder (as `review export --double-code`);
+    `uncoded` when segments without a suggestion are offered, to add codes to (`review export --uncoded`).
     """
+    if uncoded not in UNCODED_CHOICES:   # before the store is opened: nothing to close on a bad value
+        raise ValueError(f"The 'uncoded' parameter of the review page must be one of {', '.join(UNCODED_CHOICES)}. "
+                         f"Got {uncoded!r} instead.")
     store = ProjectStore(store_url)
-    site = ReviewSite(store, double_code=double_code, seed=seed)
+    site = ReviewSite(store, double_code=double_code, seed=seed, uncoded=uncoded)
     form_key = secrets.token_urlsafe(24)
     env = Environment(loader=FileSystemLoader(WEB / "templates"), autoescape=True, undefined=StrictUndefined)
     templates = Jinja2Templates(env=env)
@@ -251,7 +257,8 @@ def _segment_bulk(store: ProjectStore, site: ReviewSite, queue_filter: QueueFilt
     except ReviewInputError as exc:
         raise HttpProblem(400, str(exc)) from None
     last = saved[-1] if saved else None
-    query = {**queue_filter.query(), "after": item_key(segment_id, code_ids[-1])}
+    # `at`: the item the form was on (an uncoded segment's key names no code of its own).
+    query = {**queue_filter.query(), "after": form.get("at") or item_key(segment_id, code_ids[-1])}
     if last is not None:
         query["saved"] = last.decision_id
     return query

@@ -16,86 +16,20 @@ from pathlib import Path
 import pandas as pd
 
 from qualmine.coding.codebook import Codebook, CodebookError, load_codebook
-from qualmine.coding.links import link_strength
 from qualmine.coding.links import links as build_links
 from qualmine.coding.tables import chains as build_chains
 from qualmine.coding.tables import code_exemplars
 from qualmine.coding.tables import code_frequency as build_frequency
+from qualmine.outputs.report.chains import (  # noqa: F401  (ChainView, LinkEvidence, Quote: re-exported)
+    ChainView, CodeRef, LinkEvidence, Quote, chain_views, quote_maker,
+)
 from qualmine.outputs.report.codes import ReportMode, SelectedCodes, select_applications, store_decisions
 from qualmine.outputs.report.groups import attribute_settings
 from qualmine.outputs.report.topics import TopicSection, topic_section
+from qualmine.outputs.report.trust import TrustSection, trust_section
 from qualmine.outputs.writers import read_table
 
 ALL = "(all)"
-QUOTES = 3
-
-
-@dataclass(frozen=True)
-class CodeRef:
-    """A code as the report names it."""
-
-    code_id: str
-    kind: str
-    label_zh: str
-    label_en: str
-
-    @property
-    def label(self) -> str:
-        return self.label_zh or self.label_en or self.code_id
-
-
-@dataclass(frozen=True)
-class Quote:
-    text: str
-    respondent_id: str
-    attributes: tuple[tuple[str, str], ...]     # (attribute, value), non-empty values only
-    segment_id: str = ""
-    reviewed: bool = False                      # a coder accepted or added this code on the segment
-
-    @property
-    def attribution(self) -> str:
-        values = "，".join(f"{k}: {v}" for k, v in self.attributes)
-        return f"{self.respondent_id}（{values}）" if values else self.respondent_id
-
-
-@dataclass(frozen=True)
-class LinkEvidence:
-    """One row of the `links` table, as the report shows it beside a chain's arrow."""
-
-    link_type: str
-    from_id: str
-    to_id: str
-    codebook_linked: bool
-    respondents_both: int
-    segments_both: int
-    lift: float
-    p_value: float
-    connective_sentences: int
-    connective_example: str
-    connective_example_respondent: str
-    candidate_link: bool
-    strength: str = ""          # strong | some | none (coding.links.link_strength); '' on an older links table
-
-
-@dataclass(frozen=True)
-class ChainView:
-    """One problem -> cause -> recommendation path with its counts, link evidence and quotes."""
-
-    chain_id: str
-    problem: CodeRef
-    cause: CodeRef | None
-    recommendation: CodeRef | None
-    problem_segments: int
-    problem_respondents: int
-    cause_segments: int
-    cause_respondents: int
-    recommendation_segments: int
-    recommendation_respondents: int
-    problem_and_cause_respondents: int
-    quotes: tuple[Quote, ...]
-    problem_cause: LinkEvidence | None
-    cause_recommendation: LinkEvidence | None
-    problem_recommendation: LinkEvidence | None
 
 
 @dataclass(frozen=True)
@@ -135,6 +69,8 @@ class ReportData:
     links_note: str = ""
     exemplars: dict[str, tuple[Quote, ...]] = field(default_factory=dict)   # code_id -> quotes, every code
     reviewed_applications: int = 0     # applications shown whose (segment, code) a coder accepted or added
+    trust: TrustSection | None = None  # which source to trust (outputs/report/trust.py); None: not looked up
+    agreement_by_respondent: pd.DataFrame | None = None   # agreement columns, units: respondent x code
     attribute_labels: dict[str, str] = field(default_factory=dict)         # from the corpus manifest
     attribute_orders: dict[str, list[str]] = field(default_factory=dict)   # from the corpus manifest
 
@@ -180,12 +116,14 @@ class RunTables:
     topic_code_alignment: pd.DataFrame | None = None
     agreement: pd.DataFrame | None = None
     exemplar_fit: pd.DataFrame | None = None     # written when the semantic layer ran (coding.suggest.exemplar_fit)
+    agreement_by_respondent: pd.DataFrame | None = None
     candidate_codes_yaml: str | None = None
 
 
 REQUIRED_TABLES = ("documents", "respondents", "segments", "code_applications", "code_frequency", "chains",
                    "ingestion_report")
-OPTIONAL_TABLES = ("links", "topics", "topic_prevalence", "topic_code_alignment", "agreement", "exemplar_fit")
+OPTIONAL_TABLES = ("links", "topics", "topic_prevalence", "topic_code_alignment", "agreement", "exemplar_fit",
+                   "agreement_by_respondent")
 
 
 class ReportInputError(QualmineError, ValueError):
@@ -261,7 +199,8 @@ def load_report_data(run_dir: str | Path, mode: ReportMode = "suggestions", stor
     stage_notes = tuple(str(n) for n in (manifest.get("topics") or {}).get("notes") or ())
     if topics is not None and stage_notes:
         topics = replace(topics, notes=(*stage_notes, *topics.notes))
-    return replace(data, attribute_labels=labels, attribute_orders=orders, topics=topics)
+    trust = trust_section(run_dir, tables.segments, store, use_store)
+    return replace(data, attribute_labels=labels, attribute_orders=orders, topics=topics, trust=trust)
 
 
 def assemble_report_data(tables: RunTables, selected: SelectedCodes, codebook: Codebook | None,
@@ -278,7 +217,7 @@ def assemble_report_data(tables: RunTables, selected: SelectedCodes, codebook: C
     links, links_note = _links(tables, codebook, apps, recompute)
     codes = _codes(codebook, frequency)
     attributes = tuple(v for v in dict.fromkeys(frequency["attribute"].astype(str)) if v != ALL)
-    quote = _quote_maker(tables.respondents)
+    quote = quote_maker(tables.respondents)
     exemplars: dict[str, tuple[Quote, ...]] = {}
     if codebook is not None:
         picked = code_exemplars(codebook, apps, tables.segments, selected.reviewed, fit=tables.exemplar_fit)
@@ -292,13 +231,14 @@ def assemble_report_data(tables: RunTables, selected: SelectedCodes, codebook: C
         mode=selected.mode, mode_statement=selected.statement,
         overview=_overview(tables, apps),
         codes=codes,
-        chains=tuple(_chain_views(chains, links, tables.respondents, codes, selected.reviewed, exemplars)),
+        chains=tuple(chain_views(chains, links, tables.respondents, codes, selected.reviewed, exemplars)),
         frequency=frequency, attributes=attributes,
         cooccurrence=cooccurrence_matrix(apps, tables.segments, [c.code_id for c in codes]),
         links=links,
         topics=topic_section(tables.topics, tables.topic_prevalence, tables.topic_code_alignment,
                              tables.candidate_codes_yaml, codebook),
         agreement=tables.agreement,
+        agreement_by_respondent=tables.agreement_by_respondent,
         notes=tuple(notes),
         topics_note="" if tables.topics is not None else
         "No topic model was fitted for this run (it has no topics table), so there are no emergent themes to show.",
@@ -341,87 +281,6 @@ def _overview(tables: RunTables, apps: pd.DataFrame) -> Overview:
         segments=len(tables.segments), coded_segments=int(apps["segment_id"].nunique()),
         code_applications=len(apps), ingested=int(status.get("ingested", 0)),
         rejected=int(status.get("rejected", 0)), skipped=int(status.get("skipped", 0)), rejected_items=items)
-
-
-def _link(links: pd.DataFrame | None, from_id: str, to_id: str) -> LinkEvidence | None:
-    if links is None or not from_id or not to_id:
-        return None
-    hit = links[(links["from_id"].astype(str) == from_id) & (links["to_id"].astype(str) == to_id)]
-    if hit.empty:
-        return None
-    r = hit.iloc[0]
-    return LinkEvidence(
-        str(r["link_type"]), from_id, to_id, _bool(r["codebook_linked"]), int(r["respondents_both"]),
-        int(r["segments_both"]), float(r["lift"]), float(r["p_value"]), int(r["connective_sentences"]),
-        str(r["connective_example"] or ""), str(r["connective_example_respondent"] or ""), _bool(r["candidate_link"]),
-        link_strength(int(r["respondents_both"]), float(r["p_value"]), int(r["connective_sentences"])))
-
-
-def _bool(value: object) -> bool:
-    return value is True or str(value).strip().lower() in ("true", "1")
-
-
-def _quote_maker(respondents: pd.DataFrame):
-    attrs = respondents.set_index(respondents["respondent_id"].astype(str))
-    attr_cols = [c for c in respondents.columns if c != "respondent_id"]
-
-    def quote(text: object, who: object, segment_id: object = "", reviewed: bool = False) -> Quote | None:
-        text = "" if text is None or pd.isna(text) else str(text)
-        if not text:
-            return None
-        who = str(who)
-        pairs = ()
-        if who in attrs.index:
-            row = attrs.loc[who]
-            row = row.iloc[0] if isinstance(row, pd.DataFrame) else row
-            pairs = tuple((c, str(row[c])) for c in attr_cols if pd.notna(row[c]) and str(row[c]).strip())
-        segment_id = "" if segment_id is None or pd.isna(segment_id) else str(segment_id)
-        return Quote(text, who, pairs, segment_id, bool(reviewed))
-
-    return quote
-
-
-def _chain_views(chains: pd.DataFrame, links: pd.DataFrame | None, respondents: pd.DataFrame,
-                 codes: tuple[CodeRef, ...], reviewed: frozenset = frozenset(),
-                 exemplars: dict[str, tuple[Quote, ...]] | None = None) -> list[ChainView]:
-    """The chains as the report shows them; quotes are the problem's exemplars when the report has them.
-
-    (A run written by an earlier picker keeps its `chains` table, but its report quotes what the
-    current picker and the coders' decisions choose, the same as the report's quotes by code.)
-    """
-    by_id = {c.code_id: c for c in codes}
-    quote = _quote_maker(respondents)
-
-    def ref(code_id: object, label: object) -> CodeRef | None:
-        code_id = "" if code_id is None or pd.isna(code_id) else str(code_id)
-        if not code_id:
-            return None
-        return by_id.get(code_id, CodeRef(code_id, "", str(label or ""), ""))
-
-    views = []
-    for r in chains.to_dict("records"):
-        problem, cause, rec = (ref(r["problem_id"], r["problem_label"]), ref(r["cause_id"], r["cause_label"]),
-                               ref(r["recommendation_id"], r["recommendation_label"]))
-        if exemplars and str(r["problem_id"]) in exemplars:
-            r = {**r, **{f"quote_{i}": "" for i in range(1, QUOTES + 1)}}
-            for i, q in enumerate(exemplars[str(r["problem_id"])][:QUOTES], start=1):
-                r[f"quote_{i}"], r[f"quote_{i}_respondent"], r[f"quote_{i}_segment_id"] = q.text, q.respondent_id, \
-                    q.segment_id
-        seg_ids = [r.get(f"quote_{i}_segment_id", "") for i in range(1, QUOTES + 1)]
-        quotes = tuple(q for q in (quote(r.get(f"quote_{i}"), r.get(f"quote_{i}_respondent"), seg_ids[i - 1],
-                                         (str(seg_ids[i - 1]), str(r["problem_id"])) in reviewed)
-                                   for i in range(1, QUOTES + 1)) if q is not None)
-        views.append(ChainView(
-            chain_id=str(r["chain_id"]), problem=problem, cause=cause, recommendation=rec,
-            **{k: int(r[k]) for k in ("problem_segments", "problem_respondents", "cause_segments",
-                                      "cause_respondents", "recommendation_segments", "recommendation_respondents",
-                                      "problem_and_cause_respondents")},
-            quotes=quotes,
-            problem_cause=_link(links, problem.code_id, cause.code_id if cause else ""),
-            cause_recommendation=_link(links, cause.code_id if cause else "", rec.code_id if rec else ""),
-            problem_recommendation=_link(links, problem.code_id, rec.code_id if rec else ""),
-        ))
-    return views
 
 
 def cooccurrence_matrix(applications: pd.DataFrame, segments: pd.DataFrame, code_ids: list[str]) -> pd.DataFrame:

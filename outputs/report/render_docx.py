@@ -16,82 +16,29 @@ from pathlib import Path
 import pandas as pd
 from docx import Document
 from docx.enum.section import WD_ORIENT
-from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
-from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
-from docx.table import Table
 
 from qualmine.outputs.report.charts import KIND_COLORS, heat_color
+from qualmine.outputs.report.docx_tables import (  # noqa: F401  (page geometry: re-exported)
+    LABEL_COLUMN_MM, MARGIN_MM, PAGE_HEIGHT_MM, PAGE_WIDTH_MM, TEXT_WIDTH_MM, shade as _shade, word_table as _table,
+)
 from qualmine.outputs.report.data import ChainView, LinkEvidence, ReportData
+from qualmine.outputs.report.trust import (
+    AGREEMENT_HEADING, EVALUATION_HEADING, EVALUATION_SHOWN, TRUST_SHOWN, UNTRAINED_SHOWN, TrustSection, shown_columns,
+)
 from qualmine.outputs.report.chart_images import svg_to_png, why_no_images
 from qualmine.outputs.report.figures import (Figure, attribute_slug, attribute_title, code_breakdown, group_sizes,
                                             overall_respondents, report_figures, shown_label, significant_codes)
 from qualmine.outputs.report.groups import SIGNIFICANCE_NOTE
-from qualmine.outputs.report.render_html import fmt_cell, fmt_lift, mode_heading, thresholds_sentence
+from qualmine.outputs.report.render_html import fmt_lift, mode_heading, thresholds_sentence
 from qualmine.outputs.report.render_md import link_parts
 from qualmine.outputs.report.summary import QUOTES_NOTE, STRENGTH_LEGEND, executive_summary
 
 EAST_ASIAN_FONT = "Microsoft YaHei"     # Word substitutes its own Chinese font where this one is missing
-PAGE_WIDTH_MM, PAGE_HEIGHT_MM, MARGIN_MM = 210, 297, 20        # A4
-TEXT_WIDTH_MM = PAGE_WIDTH_MM - 2 * MARGIN_MM
-LABEL_COLUMN_MM = 62          # the label column of a table: 15+ Chinese characters on one line at 9 pt
 MAX_TABLE_COLUMNS = 9         # more groups than this go to the appendix
 TOP_PAIRS = 15                # co-occurring pairs shown in the body; the appendix has them all
-
-
-def _shade(cell, color: str) -> None:
-    shading = OxmlElement("w:shd")
-    shading.set(qn("w:val"), "clear")
-    shading.set(qn("w:color"), "auto")
-    shading.set(qn("w:fill"), color.lstrip("#"))
-    cell._tc.get_or_add_tcPr().append(shading)
-
-
-def _table(doc: Document, header: list[str], rows: list[list[object]], size: float = 9,
-           label_columns: int = 1, widths_mm: list[float] | None = None) -> Table:
-    """A table whose first `label_columns` columns are text (wide, left) and the rest numbers (right-aligned).
-
-    Widths: `widths_mm` if given, else LABEL_COLUMN_MM per label column and the rest of the text
-    width shared by the number columns. The header row repeats on every page.
-    """
-    n = len(header)
-    if widths_mm is None:
-        labels = min(label_columns, n)
-        label_mm = min(LABEL_COLUMN_MM, TEXT_WIDTH_MM / max(n, 1) * 2) if n > labels else TEXT_WIDTH_MM / max(labels, 1)
-        rest = (TEXT_WIDTH_MM - label_mm * labels) / max(n - labels, 1)
-        widths_mm = [label_mm] * labels + [rest] * (n - labels)
-    table = doc.add_table(rows=1, cols=n)
-    table.style = "Table Grid"
-    table.autofit = False
-    table.alignment = WD_TABLE_ALIGNMENT.LEFT
-    _repeat_header(table.rows[0])
-    for i, (cell, text) in enumerate(zip(table.rows[0].cells, header)):
-        cell.text = ""
-        run = cell.paragraphs[0].add_run(str(text))
-        run.bold, run.font.size = True, Pt(size)
-        if i >= label_columns:
-            cell.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.RIGHT
-    for values in rows:
-        cells = table.add_row().cells
-        for i, (cell, value) in enumerate(zip(cells, values)):
-            cell.text = ""
-            cell.paragraphs[0].add_run(fmt_cell(value)).font.size = Pt(size)
-            if i >= label_columns:
-                cell.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.RIGHT
-    for column, width in zip(table.columns, widths_mm):
-        column.width = Mm(width)
-        for cell in column.cells:       # Word reads the cell widths, LibreOffice the grid: set both
-            cell.width = Mm(width)
-    return table
-
-
-def _repeat_header(row) -> None:
-    props = row._tr.get_or_add_trPr()
-    flag = OxmlElement("w:tblHeader")
-    flag.set(qn("w:val"), "true")
-    props.append(flag)
 
 
 def _picture(doc: Document, figure: Figure | None, max_height_mm: float = 230) -> None:
@@ -376,8 +323,30 @@ def build_docx(data: ReportData, figures: list[Figure] | None = None) -> Documen
     else:
         frame: pd.DataFrame = data.agreement
         _table(doc, [str(c) for c in frame.columns], frame.values.tolist(), size=8)
+    if data.agreement_by_respondent is not None and len(data.agreement_by_respondent):
+        doc.add_paragraph("Per respondent (a code counts as present for a respondent when a coder marked it on any of their segments):")
+        frame = data.agreement_by_respondent
+        _table(doc, [str(c) for c in frame.columns], frame.values.tolist(), size=8)
+    if data.trust is not None:
+        _trust(doc, data.trust)
     _appendix(doc, appendix)
     return doc
+
+
+def _trust(doc: Document, trust: TrustSection) -> None:
+    doc.add_heading("机器建议的可信度 Which source to trust", level=1)
+    parts = ((AGREEMENT_HEADING, trust.agreement_statement, trust.agreement, TRUST_SHOWN),
+             (EVALUATION_HEADING, trust.evaluation_statement, trust.evaluation, EVALUATION_SHOWN))
+    for heading, statement, frame, columns in parts:
+        doc.add_heading(heading, level=2)
+        doc.add_paragraph(statement)
+        if frame is not None:
+            frame = shown_columns(frame, columns)
+            _table(doc, [str(c) for c in frame.columns], frame.values.tolist(), size=8)
+    if trust.untrained is not None and len(trust.untrained):
+        doc.add_paragraph("Codes not learned on their own:")
+        frame = shown_columns(trust.untrained, UNTRAINED_SHOWN)
+        _table(doc, [str(c) for c in frame.columns], frame.values.tolist(), size=8)
 
 
 def write_docx(data: ReportData, path: str | Path, figures: list[Figure] | None = None) -> Path:

@@ -18,6 +18,9 @@ from markupsafe import Markup
 from qualmine.coding.links import STRENGTH_WORDS, LinkThresholds, link_strength
 from qualmine.outputs.report.charts import FONT_STACK
 from qualmine.outputs.report.data import ReportData
+from qualmine.outputs.report.trust import (
+    AGREEMENT_HEADING, EVALUATION_HEADING, EVALUATION_SHOWN, TRUST_SHOWN, UNTRAINED_SHOWN, shown_columns,
+)
 from qualmine.outputs.report.summary import executive_summary
 from qualmine.outputs.report.figures import (MAX_CHART_VALUES, Figure, attribute_title, code_breakdown, group_sizes,
                                             report_figures, shown_label, significant_codes)
@@ -57,6 +60,8 @@ def mode_heading(data: ReportData) -> str:
 def _environment() -> Environment:
     env = Environment(loader=FileSystemLoader(str(TEMPLATES)), autoescape=select_autoescape(["html", "j2"]),
                       undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
+    env.globals.update(shown_columns=shown_columns, trust_headings=(AGREEMENT_HEADING, EVALUATION_HEADING),
+                       trust_columns=(TRUST_SHOWN, EVALUATION_SHOWN, UNTRAINED_SHOWN))
     env.globals.update(fmt_lift=fmt_lift, fmt_cell=fmt_cell, shown_label=shown_label, attribute_title=attribute_title,
                        group_sizes=group_sizes, significant_codes=significant_codes,
                        significance_note=SIGNIFICANCE_NOTE,

@@ -14,6 +14,9 @@ from pathlib import Path
 import pandas as pd
 
 from qualmine.outputs.report.data import ChainView, LinkEvidence, ReportData
+from qualmine.outputs.report.trust import (
+    AGREEMENT_HEADING, EVALUATION_HEADING, EVALUATION_SHOWN, TRUST_SHOWN, UNTRAINED_SHOWN, TrustSection, shown_columns,
+)
 from qualmine.outputs.report.figures import (Figure, attribute_title, code_breakdown, group_sizes, report_figures,
                                             shown_label, significant_codes)
 from qualmine.outputs.report.groups import SIGNIFICANCE_NOTE
@@ -213,7 +216,25 @@ def render_markdown(data: ReportData, figures: list[Figure] | None = None, image
         out += [esc(data.agreement_note), ""]
     else:
         out += [*md_table(data.agreement.map(fmt_cell) if len(data.agreement) else data.agreement), ""]
+    if data.agreement_by_respondent is not None and len(data.agreement_by_respondent):
+        out += ["Per respondent (a code counts as present for a respondent when a coder marked it on any of their segments):", "", *md_table(data.agreement_by_respondent.map(fmt_cell)), ""]
+    if data.trust is not None:
+        out += _trust(data.trust)
     return "\n".join(out)
+
+
+def _trust(trust: TrustSection) -> list[str]:
+    out = ["## 机器建议的可信度 Which source to trust", "", f"### {AGREEMENT_HEADING}", "",
+           esc(trust.agreement_statement), ""]
+    if trust.agreement is not None:
+        out += [*md_table(shown_columns(trust.agreement, TRUST_SHOWN).map(fmt_cell)), ""]
+    out += [f"### {EVALUATION_HEADING}", "", esc(trust.evaluation_statement), ""]
+    if trust.evaluation is not None:
+        out += [*md_table(shown_columns(trust.evaluation, EVALUATION_SHOWN).map(fmt_cell)), ""]
+    if trust.untrained is not None and len(trust.untrained):
+        out += ["Codes not learned on their own:", "",
+                *md_table(shown_columns(trust.untrained, UNTRAINED_SHOWN).map(fmt_cell)), ""]
+    return out
 
 
 def write_markdown(data: ReportData, path: str | Path, figures: list[Figure] | None = None) -> list[Path]:

@@ -1,4 +1,4 @@
-// qualmine review: keys (a accept, r reject, A / R all of the segment's, s skip, u undo, / search codes,
+// qualmine review: keys (a accept (on an uncoded segment: add the ticked codes), r reject, A / R all of the segment's, s skip, u undo, / search codes,
 // n note), the coder
 // name remembered in localStorage, and the searchable codebook list. Everything also works
 // without this script (plain forms and links); it only makes them quicker.
@@ -57,7 +57,8 @@
       if (event.key === "Enter") {
         event.preventDefault();   // Enter adds the first code still listed, never accepts
         var first = list.querySelector("li:not([hidden]) button");
-        if (first) { first.click(); }
+        var box = list.querySelector("li:not([hidden]) input[type=checkbox]:not([disabled])");
+        if (first) { first.click(); } else if (box) { box.checked = !box.checked; }   // an uncoded segment's list
       } else if (event.key === "Escape") {
         search.blur();
       }
@@ -83,7 +84,7 @@
       }
       var handled = false;
       switch (event.key) {
-        case "a": handled = click("accept"); break;
+        case "a": handled = click("accept") || click("add-ticked"); break;
         case "r": handled = click("reject"); break;
         case "A": handled = click("accept-all"); break;   // every pending suggestion on this segment
         case "R": handled = click("reject-all"); break;
@@ -96,7 +97,7 @@
         case "/":
           var details = document.getElementById("add-code");
           var search = document.getElementById("code-search");
-          if (details && search) { details.open = true; search.focus(); handled = true; }
+          if (search) { if (details) { details.open = true; } search.focus(); handled = true; }
           break;
       }
       if (handled) { event.preventDefault(); }

@@ -3,6 +3,7 @@ corpus with one coder's decisions; plus `evaluate_suggester` on planted data."""
 from __future__ import annotations
 
 import hashlib
+from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
@@ -77,3 +78,43 @@ def test_apply_writes_a_table_and_claims_nothing(reviewed, tmp_path):
     assert preview.exit_code == 0 and "nothing was recorded" in preview.output
     with ProjectStore(reviewed) as store:
         assert len(store.exports()) == exports_before
+
+
+def test_the_reports_trust_section_keeps_agreement_and_held_out_evaluation_apart(reviewed, tmp_path):
+    from qualmine.coding.store.database import ProjectStore
+    from qualmine.outputs import read_table
+    from qualmine.outputs.report.trust import EVALUATION_HEADING, trust_section
+
+    run = tmp_path / "run"
+    run.mkdir()
+    with ProjectStore(reviewed) as store:
+        segments = store.segments()
+        decided = store.decisions()["segment_id"].nunique()     # 40 rows on fewer segments
+    before = trust_section(run, segments, reviewed)
+    assert before.evaluation is None and "has not been evaluated" not in before.evaluation_statement
+    rule = before.agreement.set_index(["source", "code_id"])
+    assert {s for s, _ in rule.index} == {"rule"}             # alice decided rule suggestions only
+    # alice's 40 decisions: every suggested row she accepted counts as a kept rule suggestion
+    assert rule.loc[("rule", "(overall)"), "true_positive"] + rule.loc[("rule", "(overall)"), "false_positive"] == 40
+    assert "Agreement with coders" in before.agreement_statement and "project store" in before.agreement_statement
+
+    assert invoke("suggest", "train", "--store", reviewed, "--cv", "3").exit_code == 0
+    untested = trust_section(run, segments, reviewed)
+    assert untested.evaluation is None and "has not been evaluated" in untested.evaluation_statement
+    assert invoke("suggest", "evaluate", "--store", reviewed, "--cv", "3", "--curve", "").exit_code == 0   # default: next to the store
+    after = trust_section(run, segments, reviewed)
+    settings = read_table(Path(reviewed).parent / "evaluation", "evaluation_settings")
+    assert settings[["method", "segments", "coders"]].values.tolist() == [["kfold", decided, ""]]
+    assert EVALUATION_HEADING in after.evaluation_statement
+    assert f"3-fold cross-validation on {decided} reviewed segment(s) (coders: all)" in after.evaluation_statement
+    assert "listed apart" in after.evaluation_statement and "Unlike the agreement above" in after.evaluation_statement
+    scores = after.evaluation.set_index("code_id")
+    assert {"micro", "macro"} <= set(scores.index) and len(after.untrained) >= 1
+    assert not set(after.untrained["code_id"]) & set(scores.index)
+    # A run folder's own evaluation tables win over the store's (e.g. `suggest evaluate --out RUN`).
+    assert invoke("suggest", "evaluate", "--store", reviewed, "--holdout", "0.3", "--curve", "", "--out", run).exit_code == 0
+    own = trust_section(run, segments, reviewed)
+    assert "held-out evaluation (30% of the segments held out)" in own.evaluation_statement
+    assert read_table(run, "evaluation_settings")["method"].tolist() == ["holdout"]
+    offline = trust_section(tmp_path / "elsewhere", segments, reviewed, use_store=False)
+    assert offline.agreement is None and offline.evaluation is None and "not consulted" in offline.agreement_statement

@@ -307,3 +307,26 @@ def test_every_source_filter_answers_in_the_browser_before_such_suggestions_exis
         page.select_option("#filter-status", "decided")
     assert page.locator("#queue-empty").count() == 1
     assert page.js_errors == []
+
+
+def test_codes_are_added_to_a_segment_without_a_suggestion_with_keys(served, page):
+    address, store_path = served
+    coder = "e2e uncoded"
+    page.goto(f"{address}queue?coder={coder}&source=uncoded&order=uncertainty")
+    segment_id = page.locator("#uncoded-form input[name=segment_id]").get_attribute("value")
+    page.keyboard.press("/")
+    assert page.evaluate("document.activeElement.id") == "code-search"
+    page.keyboard.type("健康")
+    page.keyboard.press("Enter")                                       # Enter ticks the first code listed
+    assert page.locator("#code-list input[value=N-HEALTH]").is_checked()
+    page.fill("#code-search", "")
+    page.locator("#code-list input[value=P-OPERATION-HOURS]").check()
+    page.keyboard.press("Escape")
+    _press(page, "a")                                                  # a: add the ticked codes
+    assert "Saved" in page.locator("#flash").inner_text()
+    assert page.locator("#uncoded-form input[name=segment_id]").get_attribute("value") != segment_id
+    assert page.js_errors == []
+    with ProjectStore(store_path) as store:
+        trail = store.decisions(coder=coder)
+    assert sorted(zip(trail["segment_id"], trail["code_id"], trail["decision"])) == [
+        (segment_id, "N-HEALTH", "add"), (segment_id, "P-OPERATION-HOURS", "add")]

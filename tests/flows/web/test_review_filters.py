@@ -45,7 +45,10 @@ def test_every_filter_answers_before_any_suggestion_of_that_source_exists(client
             page = client.get("/queue", params={"coder": "alice", "code": code, "source": source,
                                                 "status": status, "order": order})
             assert page.status_code == 200, (code, source, status, order, page.text[:300])
-            if source in ("model", "topic", "semantic") or status in ("accepted", "rejected", "decided"):
+            if source in ("model", "topic", "semantic") or status in ("accepted", "rejected", "decided") \
+                    or (source == "uncoded" and code):    # a code filter: that code's suggestions only
                 assert 'id="queue-empty"' in page.text
+            elif source == "uncoded":                      # segments without a suggestion, to add codes to
+                assert 'id="uncoded-form"' in page.text and 'id="decide-form"' not in page.text
             else:
                 assert 'id="decide-form"' in page.text

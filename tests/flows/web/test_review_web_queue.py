@@ -127,3 +127,9 @@ def test_context_is_the_nearby_turns_or_the_respondents_other_answers():
     assert kind == "survey" and list(rows["segment_id"]) == ["q1", "q2"]
     with pytest.raises(KeyError):
         context_segments(segments, documents, "nope")
+
+
+def test_an_uncoded_rows_key_names_no_code():
+    assert split_item_key("seg_1~") == ("seg_1", "")
+    with pytest.raises(ValueError, match="<segment_id>~ for a segment without a suggestion"):
+        split_item_key("~P-X")
