@@ -61,8 +61,19 @@ class Coders:
 
 def raw_selections(src) -> list[RawSelection]:
     """The source's selections as written, for choosing the counting rule."""
-    return [RawSelection(int(sel.get("startPosition")), int(sel.get("endPosition")), sel.get("name") or "")
-            for sel in src.findall(_q("PlainTextSelection"))]
+    out = []
+    for sel in src.findall(_q("PlainTextSelection")):
+        start, end = _whole(sel.get("startPosition")), _whole(sel.get("endPosition"))
+        if start is not None and end is not None:   # the others are reported by read_selections
+            out.append(RawSelection(start, end, sel.get("name") or ""))
+    return out
+
+
+def _whole(value: str | None) -> int | None:
+    try:
+        return int(str(value).strip())
+    except ValueError:
+        return None
 
 
 def read_selections(src, doc: Document, rule: PositionRule, code_ids: dict[str, str], users: dict[str, str],
@@ -71,8 +82,9 @@ def read_selections(src, doc: Document, rule: PositionRule, code_ids: dict[str, 
     out = []
     offsets = OffsetMap(doc.text, rule)
     for sel in src.findall(_q("PlainTextSelection")):
-        start, end, guid = int(sel.get("startPosition")), int(sel.get("endPosition")), normalize_guid(sel.get("guid", ""))
-        placed = place(start, end, offsets)
+        start, end, guid = _whole(sel.get("startPosition")), _whole(sel.get("endPosition")), normalize_guid(sel.get("guid", ""))
+        placed = place(start, end, offsets) if start is not None and end is not None else \
+            f"startPosition {sel.get('startPosition')!r} / endPosition {sel.get('endPosition')!r} are not whole numbers"
         if isinstance(placed, str):
             problems.append({"file": where, "source": doc.doc_id, "selection": guid, "line": sel.sourceline,
                              "start": start, "end": end, "why": placed})

@@ -32,7 +32,8 @@ from qualmine.corpus.sentences import build_segments, sentence_spans
 from qualmine.corpus.turns import find_turns
 from qualmine.outputs.refi.codebook import build_codebook, declared_label_lang, read_codes, read_sets
 from qualmine.outputs.refi.common import (
-    PROJECT_NS, RefiError, canonical_namespace, normalize_guid, parse_xml, split_description, validate,
+    PROJECT_NS, RefiError, canonical_namespace, keep_carriage_returns, normalize_guid, parse_xml, schema_problems,
+    split_description, unreadable,
 )
 from qualmine.outputs.refi.positions import RULES, PositionChoice, check_rule, choose_rule
 from qualmine.outputs.refi.project_codings import (  # noqa: F401 (the *_COLUMNS are documented here)
@@ -104,15 +105,25 @@ def read_qdpx(path: str | Path, coder: str | None = None, *, coder_map: dict[str
             raise RefiError.one(str(path), None, too_big)
         qde_name = _find_qde(zf, str(path))
         where = f"{path}!{qde_name}"
-        tree = parse_xml(_member(zf, qde_name, str(path)), where)
+        tree = parse_xml(keep_carriage_returns(_member(zf, qde_name, str(path))), where)
         root = tree.getroot()
         canonical_namespace(root, "project")
         if root.tag != _q("Project"):
             raise RefiError.one(where, root.sourceline, f"expected a REFI-QDA project (<Project xmlns=\"{NS}\">), "
                                                         f"found <{etree.QName(root).localname}>")
-        validate(tree, "project", where)
-        return _convert(root, zf, path, where, Coders((coder or "").strip(), dict(coder_map or {})),
-                        hashlib.sha256(raw).hexdigest(), max_segment_chars, positions, label_lang)
+        invalid = schema_problems(tree, "project", where)
+        try:
+            project = _convert(root, zf, path, where, Coders((coder or "").strip(), dict(coder_map or {})),
+                               hashlib.sha256(raw).hexdigest(), max_segment_chars, positions, label_lang)
+        except (RefiError, TypeError, ValueError, AttributeError, KeyError) as exc:
+            raise unreadable(invalid, exc) from None
+        if invalid:
+            project.notes.insert(0, f"{where} is not valid against the REFI-QDA project schema ({len(invalid)} "
+                                    "problem(s), listed in import_problems): read anyway, as far as its meaning is clear")
+            rows = pd.DataFrame([{"file": p.source, "source": "", "selection": "", "line": p.line, "start": None,
+                                  "end": None, "why": p.message} for p in invalid], columns=PROBLEM_COLUMNS)
+            project.problems = pd.concat([rows, project.problems], ignore_index=True) if len(project.problems) else rows
+        return project
 
 
 def _find_qde(zf: zipfile.ZipFile, source: str) -> str:
