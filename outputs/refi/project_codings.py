@@ -21,7 +21,9 @@ from qualmine.outputs.refi.positions import OffsetMap, PositionRule, RawSelectio
 from qualmine.outputs.refi.project_export import MACHINE_USERS
 
 NS = PROJECT_NS
-DECISION_COLUMNS = ["segment_id", "code_id", "coder", "decision", "note", "decided_at"]
+DECISION_COLUMNS = ["segment_id", "code_id", "coder", "decision", "note", "decided_at", "start", "end"]
+# start/end: the document offsets of the coded span when it is not the whole segment (a span coded in
+# qualmine's document view, or another tool's selection), else None.
 APPLICATION_COLUMNS = ["segment_id", "code_id", "source", "start", "end", "evidence", "score", "matched", "hits", "coder"]
 PROBLEM_COLUMNS = ["file", "source", "selection", "line", "start", "end", "why"]
 SOURCE_FOR_USER = {user: source for source, user in MACHINE_USERS.items()}
@@ -43,6 +45,7 @@ class Selection:
     guid: str = ""
     coder: str = ""            # the qualmine coder ('' for qualmine's machine users)
     extra: tuple = ()          # (score, matched, hits) from qualmine's selection block
+    memo: str = ""             # the memo the selection's coder wrote on it (project_notes.memo_for)
 
 
 @dataclass
@@ -167,10 +170,12 @@ def applications(selections: list[Selection], segments: list[Segment], texts: di
                          "start": sel.start, "end": sel.end, "evidence": texts[sel.doc_id][sel.start:sel.end],
                          "score": score, "matched": matched, "hits": hits, "coder": "" if machine else sel.coder})
             if not machine:
+                whole = (sel.start, sel.end) == (seg.start, seg.end)
+                origin = f"imported from {file_name} (user {sel.user or 'unknown'}, selection {sel.start}-{sel.end})"
                 decisions.append({"segment_id": seg.segment_id, "code_id": sel.code_id, "coder": sel.coder,
                                   "decision": "add", "decided_at": None,
-                                  "note": f"imported from {file_name} (user {sel.user or 'unknown'}, "
-                                          f"selection {sel.start}-{sel.end})"})
+                                  "note": f"{sel.memo} [{origin}]" if sel.memo else origin,
+                                  "start": None if whole else sel.start, "end": None if whole else sel.end})
     frame = pd.DataFrame(rows, columns=APPLICATION_COLUMNS).astype(
         {"start": "int64", "end": "int64", "score": "float64", "hits": "int64"})
     decided = pd.DataFrame(decisions, columns=DECISION_COLUMNS).drop_duplicates(["segment_id", "code_id", "coder"])
@@ -197,7 +202,8 @@ def merge_extension_decisions(decisions: pd.DataFrame, carried: list, coders: Co
         if item["decision"] == "reject":
             if at is None:
                 added.append({"segment_id": key[0], "code_id": key[1], "coder": coder, "decision": "reject",
-                              "note": item.get("note") or "", "decided_at": item.get("decided_at")})
+                              "note": item.get("note") or "", "decided_at": item.get("decided_at"),
+                              "start": item.get("start"), "end": item.get("end")})
             else:
                 dropped += 1
         elif at is None:

@@ -34,6 +34,8 @@ from qualmine.coding.codebook import Code, Codebook, LangText, load_codebook
 from qualmine.outputs.refi.codebook import NameLang, code_guid, codebook_sets, codes_element
 from qualmine.outputs.refi.common import PROJECT_NS, RefiError, join_description, serialize, stable_guid, validate
 from qualmine.outputs.refi.positions import OffsetMap, PositionRule
+from qualmine.outputs.refi.project_cases import add_cases
+from qualmine.outputs.refi.project_notes import add_notes
 from qualmine.outputs.refi.project_sources import neutral_source_names
 from qualmine.outputs.writers import read_table
 
@@ -79,6 +81,8 @@ class _Coding:
     score: float = 1.0
     matched: str = ""
     hits: int = 1
+    note: str = ""          # a coder's note on the decision, exported as a REFI <Note>
+    noted_at: object = None
 
 
 @dataclass
@@ -177,7 +181,7 @@ def _scores(row) -> tuple[float, str, int]:
 
 def _span(start, end, seg_start, seg_end) -> tuple[int, int]:
     def ok(v) -> bool:
-        return v is not None and v != "" and not (isinstance(v, float) and math.isnan(v))
+        return not (v is None or (isinstance(v, str) and not v.strip()) or pd.isna(v))
     if ok(start) and ok(end):
         return int(start), int(end)
     return int(seg_start), int(seg_end)   # applications without evidence offsets code the whole segment
@@ -200,9 +204,10 @@ def _decision_codings(decisions: pd.DataFrame, spans: pd.DataFrame, store_segmen
     lookup = lookup[lookup["doc_id"].astype(str).isin(doc_ids)].set_index("segment_id")
     for row in decisions[decisions["segment_id"].isin(lookup.index)].sort_values(
             ["coder", "segment_id", "code_id"]).to_dict("records"):
+        span = {k: int(row[k]) for k in ("start", "end") if _str(row.get(k)) != ""}
         carried.append({"segment_id": str(row["segment_id"]), "code_id": str(row["code_id"]), "coder": str(row["coder"]),
                         "decision": str(row["decision"]), "note": _str(row.get("note")),
-                        "decided_at": _when(row.get("decided_at"))})
+                        "decided_at": _when(row.get("decided_at")), **span})
     rejected = int((decisions["decision"] == "reject").sum())
     if rejected:
         notes.append(f"{rejected} 'reject' decision(s) travel only in qualmine's block (REFI-QDA cannot say "
@@ -214,7 +219,10 @@ def _decision_codings(decisions: pd.DataFrame, spans: pd.DataFrame, store_segmen
             unknown += 1
             continue
         seg = lookup.loc[row.segment_id]
-        coding = _Coding(seg["doc_id"], int(seg["start"]), int(seg["end"]), row.code_id, str(row.coder))
+        # A span coded in the document view is exported as that span; any other decision codes its segment.
+        start, end = _span(getattr(row, "start", None), getattr(row, "end", None), seg["start"], seg["end"])
+        coding = _Coding(seg["doc_id"], start, end, row.code_id, str(row.coder), note=_str(getattr(row, "note", "")),
+                         noted_at=getattr(row, "decided_at", None))
         if (coding.doc_id, coding.code_id, coding.user) in have and any(
                 c.doc_id == coding.doc_id and c.code_id == coding.code_id and c.user == coding.user
                 and c.start < coding.end and coding.start < c.end for c in already):
@@ -253,7 +261,7 @@ def build_qde(parts: ProjectParts, *, name_lang: NameLang = "both",
         etree.SubElement(users_el, _q("User"), guid=user_guid(user), name=user)
     codebook_el = etree.SubElement(root, _q("CodeBook"))
     codebook_el.append(codes_element(parts.codebook, NS, name_lang))
-    _add_cases(root, parts)
+    add_cases(root, parts.respondents, parts.documents)
     files: dict[str, bytes] = {}
     sources_el = etree.SubElement(root, _q("Sources"))
     by_doc: dict[str, list[_Coding]] = {}
@@ -269,6 +277,8 @@ def build_qde(parts: ProjectParts, *, name_lang: NameLang = "both",
         block = {"doc_id": doc_id, **{k: _str(getattr(doc, k, "")) for k in ("source_file", "kind", "respondent_id", "question")}}
         etree.SubElement(src, _q("Description")).text = join_description("", {"document": block})
         _add_selections(src, by_doc.get(doc_id, []), texts[doc_id], OffsetMap(texts[doc_id], positions))
+    add_notes(root, sources_el, [c for c in parts.codings if c.note.strip()],
+              {d: OffsetMap(t, positions) for d, t in texts.items()}, user_guid)
     _add_links(root, parts.codebook)
     sets_el = etree.SubElement(root, _q("Sets"))
     for set_guid, set_name, description, members in codebook_sets(parts.codebook, name_lang):
@@ -325,32 +335,6 @@ def _add_selections(src: etree._Element, codings: list[_Coding], text: str, offs
             coding_el = etree.SubElement(sel, _q("Coding"), creatingUser=user_guid(coding.user),
                                          guid=stable_guid("coding", doc_id, start, end, coding.code_id, coding.user))
             etree.SubElement(coding_el, _q("CodeRef"), targetGUID=code_guid(coding.code_id))
-
-
-def _add_cases(root: etree._Element, parts: ProjectParts) -> None:
-    people = parts.respondents
-    docs = parts.documents
-    if people is None or not len(people):
-        return
-    attributes = [c for c in people.columns if c != "respondent_id"]
-    if attributes:
-        variables = etree.SubElement(root, _q("Variables"))
-        for attr in attributes:
-            etree.SubElement(variables, _q("Variable"), guid=stable_guid("variable", attr), name=str(attr),
-                             typeOfVariable="Text")
-    cases = etree.SubElement(root, _q("Cases"))
-    docs_of = docs.groupby(docs["respondent_id"].astype(str))["doc_id"].apply(list).to_dict() if "respondent_id" in docs else {}
-    for person in people.to_dict("records"):
-        rid = str(person["respondent_id"])
-        case = etree.SubElement(cases, _q("Case"), guid=stable_guid("case", rid), name=rid)
-        for attr in attributes:
-            value = _str(person[attr])
-            if value:
-                vv = etree.SubElement(case, _q("VariableValue"))
-                etree.SubElement(vv, _q("VariableRef"), targetGUID=stable_guid("variable", attr))
-                etree.SubElement(vv, _q("TextValue")).text = value
-        for doc_id in docs_of.get(rid, []):
-            etree.SubElement(case, _q("SourceRef"), targetGUID=source_guid(str(doc_id)))
 
 
 def _add_links(root: etree._Element, book: Codebook) -> None:
