@@ -201,7 +201,7 @@ def _convert(root, zf: zipfile.ZipFile, path: Path, where: str, coders: Coders, 
     selections = name_coders(selections, coders, [n for n in users.values() if n], where, notes)
     memos = read_memos(root, sources, imported.guid_to_id, users, choice.rule,
                        lambda ref: _note_text(zf, names, ref, str(path)))
-    selections = [replace(s, memo=memo_for(memos, s.doc_id, s.start, s.end, s.user)) for s in selections]
+    selections = [replace(s, memo=memo_for(memos, s.doc_id, s.start, s.end, s.user, s.code_id)) for s in selections]
     if memos:
         notes.append(f"{len(memos)} memo(s) read (REFI Notes and Descriptions): see the memos table")
     corpus, extra = _segment(documents, selections, people, max_chars)

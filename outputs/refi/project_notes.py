@@ -2,8 +2,10 @@
 
 Out: the note of each exported coding (a coder's accept/add with a note) is a `<Note>` whose
 `<PlainTextContent>` is the note, by that coder, at that time. It is referenced (`<NoteRef>`) from
-its selection, as the standard says, and from its source, and carries a `<PlainTextSelection>` with
-the coded span, which is how QualCoder attaches a memo (an "annotation") to text.
+its coding (that coder's coding of that code), as the standard allows, and from its source (the first note per span and coder only:
+QualCoder's import stops at a second annotation on the same span by the same coder), and carries a
+`<PlainTextSelection>` with the coded span, which is how QualCoder attaches a memo (an
+"annotation") to text.
 
 In: memos become rows of the `memos` table (MEMO_COLUMNS): every `<Note>` (inline text, or its
 `plainTextPath` file in the archive), placed by the `<NoteRef>`s that point at it (a selection, a
@@ -95,6 +97,13 @@ def _placed(memo: Memo, owners: list, note, docs, selections, cases, code_ids, r
     from dataclasses import replace
 
     by_tag = {etree.QName(o).localname: o for o in owners if isinstance(o.tag, str)}
+    if "Coding" in by_tag and etree.QName(by_tag["Coding"].getparent()).localname == "PlainTextSelection":
+        coding = by_tag["Coding"]
+        sel, doc = selections.get(normalize_guid(coding.getparent().get("guid", "")), (None, None))
+        placed = _place(sel, doc.text, rule) if sel is not None else None
+        if placed:
+            return replace(memo, target="selection", doc_id=doc.doc_id, code_id=_codes(coding, code_ids),
+                           start=placed[0], end=placed[1])
     if "PlainTextSelection" in by_tag:
         sel, doc = selections.get(normalize_guid(by_tag["PlainTextSelection"].get("guid", "")), (None, None))
         placed = _place(sel, doc.text, rule) if sel is not None else None
@@ -142,10 +151,12 @@ def _when(el) -> str:
     return el.get("creationDateTime") or el.get("modifiedDateTime") or ""
 
 
-def memo_for(memos: list[Memo], doc_id: str, start: int, end: int, user: str) -> str:
-    """The memo text a coder's selection carries: memos on exactly that span, by that user or by nobody named."""
+def memo_for(memos: list[Memo], doc_id: str, start: int, end: int, user: str, code_id: str) -> str:
+    """The memo text a coder's coding carries: memos on exactly that span, by that user or by nobody
+    named, about that code (or about no code in particular)."""
     texts = [m.text.strip() for m in memos if m.target == "selection" and m.doc_id == doc_id
-             and (m.start, m.end) == (start, end) and m.author in ("", user)]
+             and (m.start, m.end) == (start, end) and m.author in ("", user)
+             and (not m.code_id or code_id in m.code_id.split(","))]
     return "\n\n".join(dict.fromkeys(t for t in texts if t))
 
 
@@ -161,6 +172,7 @@ def add_notes(root, sources_el, noted: list, offsets: dict[str, OffsetMap], user
     by_guid = {s.get("guid"): s for s in sources_el.findall(_q("TextSource"))}
     from qualmine.outputs.refi.project_export import source_guid
 
+    anchored: set[tuple] = set()
     for c in sorted(noted, key=lambda c: (c.doc_id, c.start, c.end, c.code_id, c.user)):
         guid = stable_guid("note", c.doc_id, c.start, c.end, c.code_id, c.user)
         attrs = {"guid": guid, "name": f"{c.code_id} ({c.user})", "creatingUser": user_guid(c.user)}
@@ -172,9 +184,13 @@ def add_notes(root, sources_el, noted: list, offsets: dict[str, OffsetMap], user
         etree.SubElement(note, _q("PlainTextSelection"), guid=stable_guid("note-span", guid),
                          startPosition=str(units.to_units(c.start)), endPosition=str(units.to_units(c.end)))
         src = by_guid[source_guid(c.doc_id)]
-        sel = src.find(f"{_q('PlainTextSelection')}[@guid='{stable_guid('selection', c.doc_id, c.start, c.end)}']")
-        etree.SubElement(sel, _q("NoteRef"), targetGUID=guid)
-        _source_ref(src, guid)
+        coding = stable_guid("coding", c.doc_id, c.start, c.end, c.code_id, c.user)
+        etree.SubElement(src.find(f"{_q('PlainTextSelection')}/{_q('Coding')}[@guid='{coding}']"), _q("NoteRef"),
+                         targetGUID=guid)
+        if (c.doc_id, c.start, c.end, c.user) not in anchored:
+            # QualCoder keeps one annotation per (span, coder) and stops its import on a second one.
+            anchored.add((c.doc_id, c.start, c.end, c.user))
+            _source_ref(src, guid)
 
 
 def _source_ref(src, guid: str) -> None:

@@ -23,6 +23,8 @@ def _decisions() -> pd.DataFrame:
     return pd.DataFrame([
         {"segment_id": "seg2", "code_id": "P-OPERATION-STAFF", "coder": "mei", "decision": "accept",
          "note": "只有一个窗口开着 — one desk open", "decided_at": at, "start": None, "end": None},
+        {"segment_id": "seg2", "code_id": "C-GOVERNANCE", "coder": "mei", "decision": "accept",
+         "note": "a governance matter too", "decided_at": at, "start": None, "end": None},
         {"segment_id": "seg1", "code_id": "P-OPERATION-HOURS", "coder": "mei", "decision": "add",
          "note": "the hour is what hurts", "decided_at": at, "start": SPAN[0], "end": SPAN[1]},
         {"segment_id": "seg3", "code_id": "P-OPERATION-HOURS", "coder": "mei", "decision": "reject",
@@ -35,15 +37,23 @@ def test_decision_notes_and_spans_go_out_as_notes_and_exact_selections(small_run
     with zipfile.ZipFile(out) as zf:
         root = parse_xml(zf.read("project.qde"), "p.qde").getroot()
     notes = {n.findtext(f"{Q}PlainTextContent"): n for n in root.iter(f"{Q}Note")}
-    assert set(notes) == {"只有一个窗口开着 — one desk open", "the hour is what hurts"}   # a reject is no coding
+    assert set(notes) == {"只有一个窗口开着 — one desk open", "a governance matter too",
+                          "the hour is what hurts"}   # a reject's note travels in qualmine's block only
+    # Two notes on one span by one coder: both referenced from the selection, one from the source
+    # (QualCoder's import stops at a second annotation on the same span by the same coder).
+    staff = next(s for s in root.iter(f"{Q}PlainTextSelection") if s.getparent().tag == f"{Q}TextSource"
+                 and TRANSCRIPT[int(s.get("startPosition")):int(s.get("endPosition"))] == "人手不够。")
+    coding_refs = {r.get("targetGUID") for r in staff.iter(f"{Q}NoteRef")}
+    assert len(coding_refs) == 2
+    assert len({r.get("targetGUID") for r in staff.getparent().findall(f"{Q}NoteRef")} & coding_refs) == 1
     hour = notes["the hour is what hurts"]
     assert hour.get("creationDateTime") == "2026-11-30T09:15:00Z"
     anchor = hour.find(f"{Q}PlainTextSelection")
     assert TRANSCRIPT[int(anchor.get("startPosition")):int(anchor.get("endPosition"))] == "等了一个小时"
-    # The span is a selection of its own, by the coder, with a NoteRef to the note (and one from its source).
+    # The span is a selection of its own; the coder's coding there refers to the note (and so does its source).
     sel = next(s for s in root.iter(f"{Q}PlainTextSelection")
                if s.getparent().tag == f"{Q}TextSource" and (int(s.get("startPosition")), int(s.get("endPosition"))) == SPAN)
-    assert [r.get("targetGUID") for r in sel.iter(f"{Q}NoteRef")] == [hour.get("guid")]
+    assert [r.get("targetGUID") for r in sel.find(f"{Q}Coding").findall(f"{Q}NoteRef")] == [hour.get("guid")]
     assert hour.get("guid") in {r.get("targetGUID") for r in sel.getparent().findall(f"{Q}NoteRef")}
 
 
@@ -61,6 +71,7 @@ def test_notes_and_spans_come_back_on_a_qualmine_trip(small_run, codebook, tmp_p
     assert TRANSCRIPT[int(added["start"]):int(added["end"])] == "等了一个小时"
     assert added["note"].startswith("the hour is what hurts [imported from p.qdpx (user mei")
     assert decisions.loc["P-OPERATION-STAFF", "note"].startswith("只有一个窗口开着 — one desk open [imported from")
+    assert decisions.loc["C-GOVERNANCE", "note"].startswith("a governance matter too [imported from")   # each code its own
     write_imported_run(project, tmp_path / "run")
     assert set(read_table(tmp_path / "run", "memos")["text"]) >= {"the hour is what hurts", "只有一个窗口开着 — one desk open"}
 

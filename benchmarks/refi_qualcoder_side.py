@@ -1,0 +1,127 @@
+"""The QualCoder half of benchmarks/refi_qualcoder.py: run QualCoder's own REFI importer and exporter.
+
+Runs in a Python that has PyQt6 (not qualmine's venv), headless (QT_QPA_PLATFORM=offscreen):
+
+    python benchmarks/refi_qualcoder_side.py QUALCODER_SRC IN.qdpx WORK_DIR
+
+QUALCODER_SRC is a folder holding the package `qualcoder/` (at least refi.py, color_selector.py,
+helpers.py, GUI/ui_dialog_refi_export_endings.py) and `qc_schema.sql`, QualCoder's create_project
+tables. Nothing of QualCoder is in this repository (LGPL-3.0; reference only): the folder is given
+by path. Only QualCoder's file dialogs and message boxes are replaced (they would wait for a click);
+its RefiImport and RefiExport code runs unchanged on a QualCoder project database.
+
+Writes WORK_DIR/qualcoder_db.json (what QualCoder's database holds after the import) and
+WORK_DIR/reexport.qdpx (QualCoder's REFI export of that project); prints the JSON path.
+"""
+from __future__ import annotations
+
+import builtins
+import json
+import os
+import sqlite3
+import sys
+from pathlib import Path
+
+
+class _TextLog:
+    """QualCoder's main window text box, as the importer uses it (append only)."""
+
+    def __init__(self):
+        self.lines: list[str] = []
+
+    def append(self, text):
+        self.lines.append(str(text))
+
+
+class _App:
+    """The few attributes and methods of QualCoder's App that refi.py touches."""
+
+    def __init__(self, project_path: Path, version: str):
+        self.project_path = str(project_path)
+        self.project_name = project_path.name            # ends in .qda, as QualCoder's do
+        self.version = version
+        self.settings = {"codername": "default", "directory": str(project_path.parent), "ai_enable": "False",
+                         "fontsize": 10, "font": "Noto Sans"}
+        self.ai_models = []
+        self.conn = sqlite3.connect(project_path / "data.qda")
+
+    def write_config_ini(self, settings, ai_models):
+        pass
+
+    def get_annotations(self):
+        # QualCoder's App.get_annotations: the current coder's annotations only.
+        cur = self.conn.cursor()
+        cur.execute("select anid, fid, pos0, pos1, memo, owner, date from annotation where owner=?",
+                    [self.settings["codername"]])
+        keys = "anid", "fid", "pos0", "pos1", "memo", "owner", "date"
+        return [dict(zip(keys, row)) for row in cur.fetchall()]
+
+
+def _new_project(folder: Path, schema: str, version: str) -> _App:
+    for sub in ("", "images", "audio", "video", "documents"):
+        (folder / sub).mkdir(parents=True, exist_ok=True)
+    app = _App(folder, version)
+    app.conn.executescript(schema)
+    app.conn.execute("insert into project values(?,?,?,?,?,?,?,?,null,null,null)",
+                     ("v17", "2026-12-02 00:00:00", "", version, 0, 0, "default", ""))
+    app.conn.commit()
+    return app
+
+
+def _dump(app: _App) -> dict:
+    cur = app.conn.cursor()
+
+    def rows(sql):
+        cur.execute(sql)
+        names = [d[0] for d in cur.description]
+        return [dict(zip(names, r)) for r in cur.fetchall()]
+
+    return {
+        "codes": rows("select cid, name, memo, catid, supercid from code_name"),
+        "categories": rows("select catid, name, memo, supercatid from code_cat"),
+        "sources": rows("select id, name, fulltext, memo, owner from source"),
+        "code_text": rows("select ctid, cid, fid, seltext, pos0, pos1, owner, memo from code_text"),
+        "annotations": rows("select anid, fid, pos0, pos1, memo, owner from annotation"),
+        "journals": rows("select name, jentry, owner from journal"),
+        "cases": rows("select caseid, name, memo from cases"),
+        "case_text": rows("select caseid, fid, pos0, pos1 from case_text"),
+        "attribute_types": rows("select name, caseOrFile, valuetype from attribute_type"),
+        "attributes": rows("select name, attr_type, value, id from attribute"),
+        "coder_after_import": app.settings["codername"],
+    }
+
+
+def main(src: str, qdpx: str, work: str) -> Path:
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    work_dir = Path(work).resolve()
+    work_dir.mkdir(parents=True, exist_ok=True)
+    os.environ["HOME"] = str(work_dir / "home")          # RefiExport prepares its zip under ~/.qualcoder
+    (work_dir / "home" / ".qualcoder").mkdir(parents=True, exist_ok=True)
+    sys.path.insert(0, str(Path(src).resolve()))
+    builtins._ = lambda text: text                       # QualCoder installs gettext's _ at start-up
+    from PyQt6 import QtWidgets
+
+    qt = QtWidgets.QApplication.instance() or QtWidgets.QApplication(["qualcoder-refi-bench"])
+    from qualcoder import refi
+
+    QtWidgets.QFileDialog.getOpenFileName = staticmethod(lambda *a, **k: (str(Path(qdpx).resolve()), "qdpx"))
+    QtWidgets.QFileDialog.getExistingDirectory = staticmethod(lambda *a, **k: str(work_dir))
+    refi.RefiLineEndings.exec = lambda self: 0           # the line-endings question: QualCoder's default answer
+    schema = (Path(src) / "qc_schema.sql").read_text(encoding="utf-8")
+    version = (Path(src) / "VERSION").read_text(encoding="utf-8").strip() if (Path(src) / "VERSION").is_file() \
+        else "QualCoder (reconstructed)"
+    app = _new_project(work_dir / "bench.qda", schema, version)
+    log = _TextLog()
+    refi.RefiImport(app, log, "qdpx")
+    dumped = _dump(app)
+    dumped["import_log"] = log.lines
+    refi.RefiExport(app, log, "project")                 # writes <directory>/<project name>.qdpx
+    dumped["reexport"] = str((work_dir / "bench.qdpx").replace(work_dir / "reexport.qdpx"))
+    out = work_dir / "qualcoder_db.json"
+    out.write_text(json.dumps(dumped, ensure_ascii=False, indent=1), encoding="utf-8")
+    qt.quit()
+    return out
+
+
+if __name__ == "__main__":
+    print(main(*sys.argv[1:4]))
