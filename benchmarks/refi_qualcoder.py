@@ -164,8 +164,14 @@ def _back_in_qualmine(original: Path, reexport: Path) -> dict:
             d = d[d["start"].notna()]
         return set(zip(d["segment_id"], d["code_id"], d["decision"], d["start"].astype("Int64").astype(str)))
 
-    def memos(p):
-        return set(zip(p.memos["author"], p.memos["text"]))
+    def memos(p, placed=False):
+        m = p.memos
+        if placed:   # on the same text of the same document, not just the same words
+            return set(zip(m["author"], m["text"], m["doc_id"], m["start"].astype(str), m["end"].astype(str)))
+        return set(zip(m["author"], m["text"]))
+
+    def sources_of(p):
+        return set(zip(p.documents["doc_id"], p.documents["respondent_id"]))
 
     def people(p):
         r = p.respondents.astype(str)
@@ -178,6 +184,8 @@ def _back_in_qualmine(original: Path, reexport: Path) -> dict:
                       ("decisions", decisions(before), decisions(after)),
                       ("span_decisions", decisions(before, True), decisions(after, True)),
                       ("memos", memos(before), memos(after)),
+                      ("memos_placed", memos(before, True), memos(after, True)),
+                      ("respondent_of_source", sources_of(before), sources_of(after)),
                       ("respondents", people(before), people(after)),
                       ("documents", set(before.documents["doc_id"]), set(after.documents["doc_id"]))):
         out[key] = {"sent": len(a), "arrived": len(a & b), "extra": len(b - a)}
@@ -185,7 +193,7 @@ def _back_in_qualmine(original: Path, reexport: Path) -> dict:
                         "arrived": sum(1 for c in after.codebook.codes if c.parent and parents.get(c.id) == c.parent)}
     out["coders"] = {"sent": list(before.coders), "arrived": list(after.coders)}
     out["import_problems"] = len(after.problems)
-    out["notes"] = after.notes
+    out["import_notes"] = after.notes
     return out
 
 
@@ -233,8 +241,8 @@ def main() -> None:
     print(f"{version}, {result['date']}; exported {exported.codings} codings on {exported.selections} selections, "
           f"{exported.sources} sources, {exported.cases} cases")
     print(f"{'what':<16}{'into QualCoder':>22}{'back into qualmine':>22}")
-    for key in ("codes", "hierarchy", "codings", "notes", "memos", "cases", "values", "links", "respondents",
-                "decisions", "span_decisions"):
+    for key in ("codes", "hierarchy", "codings", "notes", "memos", "memos_placed", "cases", "values", "links",
+                "respondents", "respondent_of_source", "decisions", "span_decisions"):
         a, b = into.get(key), back.get(key)
         cell = lambda d: f"{d['arrived']}/{d['sent']}" + (f" (+{d['extra']})" if d.get("extra") else "") if d else "-"
         print(f"{key:<16}{cell(a):>22}{cell(b):>22}")

@@ -312,29 +312,31 @@ def _check_spans(codings: list[_Coding], texts: dict[str, str]) -> None:
 
 
 def _add_selections(src: etree._Element, codings: list[_Coding], text: str, offsets: OffsetMap) -> None:
-    spans: dict[tuple[int, int], list[_Coding]] = {}
-    for coding in sorted(codings, key=lambda c: (c.start, c.end, c.code_id, c.user)):
-        spans.setdefault((coding.start, coding.end), []).append(coding)
+    """One selection per (span, user): QualCoder (measured, benchmarks/refi_qualcoder.py) credits every
+    coding of a selection to the selection's creatingUser, so a span coded by two users was one
+    user's twice, and a second identical coding was dropped. The span's first user keeps the GUID of
+    the span, so a single-user project's GUIDs do not change."""
+    spans: dict[tuple[int, int], dict[str, list[_Coding]]] = {}
+    for coding in sorted(codings, key=lambda c: (c.start, c.end, c.user, c.code_id)):
+        spans.setdefault((coding.start, coding.end), {}).setdefault(coding.user, []).append(coding)
     doc_id = codings[0].doc_id if codings else ""
-    for (start, end), here in spans.items():
-        sel = etree.SubElement(src, _q("PlainTextSelection"), guid=stable_guid("selection", doc_id, start, end),
-                               name=text[start:end][:80], startPosition=str(offsets.to_units(start)),
-                               endPosition=str(offsets.to_units(end)), creatingUser=user_guid(here[0].user))
-        firsts = {(c.code_id, c.user): c for c in reversed(here)}   # one per (code, user), as the codings below
-        scored = [{"code": c.code_id, "user": c.user, "score": c.score, "matched": c.matched, "hits": c.hits}
-                  for c in firsts.values()
-                  if c.user in MACHINE_USERS.values() and (c.score, c.matched, c.hits) != (1.0, "", 1)]
-        scored.sort(key=lambda d: (d["code"], d["user"]))
-        if scored:   # machine scores, which REFI cannot hold, for a qualmine -> qualmine trip
-            etree.SubElement(sel, _q("Description")).text = join_description("", {"codings": scored})
-        seen = set()
-        for coding in here:
-            if (coding.code_id, coding.user) in seen:
-                continue
-            seen.add((coding.code_id, coding.user))
-            coding_el = etree.SubElement(sel, _q("Coding"), creatingUser=user_guid(coding.user),
-                                         guid=stable_guid("coding", doc_id, start, end, coding.code_id, coding.user))
-            etree.SubElement(coding_el, _q("CodeRef"), targetGUID=code_guid(coding.code_id))
+    for (start, end), by_user in spans.items():
+        for n, (user, here) in enumerate(by_user.items()):
+            guid = stable_guid("selection", doc_id, start, end, *([user] if n else []))
+            sel = etree.SubElement(src, _q("PlainTextSelection"), guid=guid, name=text[start:end][:80],
+                                   startPosition=str(offsets.to_units(start)), endPosition=str(offsets.to_units(end)),
+                                   creatingUser=user_guid(user))
+            firsts = {c.code_id: c for c in reversed(here)}   # one per code, as the codings below
+            scored = [{"code": c.code_id, "user": c.user, "score": c.score, "matched": c.matched, "hits": c.hits}
+                      for c in firsts.values()
+                      if c.user in MACHINE_USERS.values() and (c.score, c.matched, c.hits) != (1.0, "", 1)]
+            scored.sort(key=lambda d: d["code"])
+            if scored:   # machine scores, which REFI cannot hold, for a qualmine -> qualmine trip
+                etree.SubElement(sel, _q("Description")).text = join_description("", {"codings": scored})
+            for code_id in sorted(firsts):
+                coding_el = etree.SubElement(sel, _q("Coding"), creatingUser=user_guid(user),
+                                             guid=stable_guid("coding", doc_id, start, end, code_id, user))
+                etree.SubElement(coding_el, _q("CodeRef"), targetGUID=code_guid(code_id))
 
 
 def _add_links(root: etree._Element, book: Codebook) -> None:
