@@ -116,3 +116,22 @@ def test_qualcoder_annotations_journals_and_descriptions_are_imported(tmp_path):
     by_code = project.decisions.groupby("code_id")["note"].first()
     assert by_code.str.startswith("Long wait: she came twice [imported from qc.qdpx").sum() == 1
     assert by_code.str.startswith("rude to my mother [imported from qc.qdpx").sum() == 1
+
+
+def test_a_span_coded_by_two_users_is_one_selection_per_user(small_run, codebook, tmp_path):
+    # QualCoder credits every coding of a selection to the selection's creatingUser (measured):
+    # the rules' and mei's codings of the same span must not share a selection.
+    decisions = pd.DataFrame([{"segment_id": "seg2", "code_id": "P-OPERATION-STAFF", "coder": "mei",
+                               "decision": "add", "note": "", "decided_at": pd.Timestamp("2026-11-30T09:15:00Z"),
+                               "start": 27, "end": 31}])
+    out = export_qdpx(small_run, tmp_path / "p.qdpx", codebook=codebook, decisions=decisions).path
+    with zipfile.ZipFile(out) as zf:
+        root = parse_xml(zf.read("project.qde"), "p.qde").getroot()
+    users = {u.get("guid"): u.get("name") for u in root.iter(f"{Q}User")}
+    here = [s for s in root.iter(f"{Q}PlainTextSelection") if (s.get("startPosition"), s.get("endPosition")) == ("27", "31")]
+    assert sorted(users[s.get("creatingUser")] for s in here) == ["mei", "qualmine-rules"]
+    for sel in here:
+        assert {c.get("creatingUser") for c in sel.findall(f"{Q}Coding")} == {sel.get("creatingUser")}
+    assert len({s.get("guid") for s in here}) == 2
+    back = read_qdpx(out).code_applications
+    assert set(back.loc[back["evidence"] == "人手不够", "source"]) == {"rule", "coder"}
