@@ -1,18 +1,18 @@
 """Memos across REFI-QDA: qualmine's decision notes out as `<Notes>`, other tools' memos in.
 
 Out: the note of each exported coding (a coder's accept/add with a note) is a `<Note>` whose
-`<PlainTextContent>` is the note, by that coder, at that time. It is referenced (`<NoteRef>`) from
-its coding (that coder's coding of that code), as the standard allows, and from its source (the first note per span and coder only:
-QualCoder's import stops at a second annotation on the same span by the same coder), and carries a
-`<PlainTextSelection>` with the coded span, which is how QualCoder attaches a memo (an
-"annotation") to text.
+`<PlainTextContent>` is the note, by that coder, at that time. It is referenced (`<NoteRef>`)
+from its coding (that coder's coding of that code), as the standard allows, and from its source
+(the first note per span and coder only: QualCoder's import stops at a second annotation on the
+same span by the same coder), and carries a `<PlainTextSelection>` with the coded span, which is
+how QualCoder attaches a memo (an "annotation") to text.
 
 In: memos become rows of the `memos` table (MEMO_COLUMNS): every `<Note>` (inline text, or its
 `plainTextPath` file in the archive), placed by the `<NoteRef>`s that point at it (a selection, a
 source, a code, a case, the project) or, for QualCoder's annotations, by the span it carries; and
-the human text of a source's or selection's `<Description>` (a code's Description already is its
-definition). A memo on a selection, by that selection's coder (or by nobody named), also rides on
-the coder's imported decisions as their note.
+the human text of a source's, selection's or case's `<Description>` (a code's Description already
+is its definition). A memo on a coding's span, by that coder (or by nobody named) and about that
+code (or no code in particular), also rides on the coder's imported decision as its note.
 """
 from __future__ import annotations
 
@@ -28,7 +28,8 @@ from qualmine.outputs.refi.positions import OffsetMap, place
 
 NS = PROJECT_NS
 MEMO_COLUMNS = ["target", "doc_id", "code_id", "start", "end", "author", "created_at", "text", "note"]
-# target: project | source | selection | code | case | unplaced; doc_id / code_id: what it is about;
+# target: project | source | selection | code | case | unplaced; doc_id / code_id: what it is about
+# (for a case: doc_id is the case's name);
 # start/end: code-point offsets of the text it is about (selection, or QualCoder's annotated span);
 # note: the REFI Note's GUID ('' for a Description).
 
@@ -79,6 +80,10 @@ def read_memos(root, sources: list, code_ids: dict[str, str], users: dict[str, s
             if human and placed:
                 memos.append(Memo("selection", human, doc.doc_id, _codes(sel, code_ids), *placed,
                                   author=_user(sel, users), created_at=_when(sel)))
+    for case in root.iter(_q("Case")):
+        human, _ = split_description(_text(case.find(_q("Description"))), "", None)
+        if human:
+            memos.append(Memo("case", human, case.get("name") or "", author=_user(case, users)))
     for note in root.findall(f"{_q('Notes')}/{_q('Note')}"):
         guid = normalize_guid(note.get("guid", ""))
         inline = note.find(_q("PlainTextContent"))

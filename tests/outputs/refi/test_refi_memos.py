@@ -101,10 +101,13 @@ def test_qualcoder_annotations_journals_and_descriptions_are_imported(tmp_path):
     qde = qde.replace('plainTextPath="internal://p07.txt">',
                       f'plainTextPath="internal://p07.txt">\n      <Description>Interview in the hall</Description>')
     qde = qde.replace("    </TextSource>", f'      <NoteRef targetGUID="{NOTE1}"/>\n    </TextSource>')
+    qde = qde.replace('name="P07">', 'name="P07">\n      <Description>Met at the hall</Description>')
     path = write_qdpx(tmp_path / "qc.qdpx", qde, {"sources/p07.txt": FOREIGN_TEXT, "sources/diary.txt": "Day 1: rain."})
     project = read_qdpx(path)
     memos = project.memos.set_index("text")
-    assert set(memos.index) == {"Long wait: she came twice", "Day 1: rain.", "rude to my mother", "Interview in the hall"}
+    assert set(memos.index) == {"Long wait: she came twice", "Day 1: rain.", "rude to my mother", "Interview in the hall",
+                                "Met at the hall"}
+    assert tuple(memos.loc["Met at the hall", ["target", "doc_id"]]) == ("case", "P07")
     annotation = memos.loc["Long wait: she came twice"]
     assert annotation["target"] == "selection" and annotation["author"] == "Jane"
     assert FOREIGN_TEXT[annotation["start"]:annotation["end"]] == "排队太久了。等了一个小时。"
