@@ -197,6 +197,38 @@ def _back_in_qualmine(original: Path, reexport: Path) -> dict:
     return out
 
 
+def _qualcoders_own(src: Path, qt_python: str, work: Path) -> dict:
+    """A project made in QualCoder (refi_qualcoder_side.OWN) and exported by QualCoder, read by qualmine."""
+    from benchmarks.refi_qualcoder_side import OWN, OWN_TEXT
+    from qualmine.outputs.refi.project_import import read_qdpx
+
+    side = subprocess.run([qt_python, str(HERE / "refi_qualcoder_side.py"), str(src), "--own", str(work / "own")],
+                          capture_output=True, text=True, env={**os.environ, "QT_QPA_PLATFORM": "offscreen"})
+    if side.returncode:
+        sys.exit(f"QualCoder side failed:\n{side.stdout}\n{side.stderr}")
+    project = read_qdpx(side.stdout.strip().splitlines()[-1])
+    labels = {c.id: c.label.en for c in project.codebook.codes}
+    parents = {labels[c.id]: labels.get(c.parent) for c in project.codebook.codes}
+    apps = project.code_applications
+    got = set(zip(apps["code_id"].map(labels), apps["evidence"], apps["coder"]))
+    sent = {(name, piece, owner) for name, piece, owner, _ in OWN["codings"]}
+    memos = set(zip(project.memos["target"], project.memos["text"]))
+    case, attribute, value = OWN["case"]
+    people = project.respondents.set_index("respondent_id")
+    return {
+        "codes": {"sent": len(OWN["codes"]), "arrived": len(set(labels.values()) & {c[0] for c in OWN["codes"]})},
+        "hierarchy": {"sent": 2, "arrived": int(parents.get("Queues") == "Problems") + int(parents.get("Long waits") == "Queues")},
+        "codings": {"sent": len(sent), "arrived": len(sent & got), "extra": len(got - sent)},
+        "coders": {"sent": ["ann", "bo"], "arrived": list(project.coders)},
+        "memos": {"sent": len(OWN["memos"]), "arrived": len(set(OWN["memos"]) & memos), "extra": len(memos - set(OWN["memos"]))},
+        "coding_memo_on_decision": bool(project.decisions["note"].str.startswith("coding memo [imported").any()),
+        "case_attribute": {"sent": 1, "arrived": int(case in people.index and people.loc[case].get(attribute) == value)},
+        "case_source_link": {"sent": 1, "arrived": int((project.documents["respondent_id"] == case).any())},
+        "text_identical": bool(project.documents["text"].iloc[0] == OWN_TEXT),
+        "import_problems": len(project.problems), "notes": project.notes,
+    }
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--qualcoder-src", default=os.environ.get("QUALCODER_SRC"))
@@ -228,6 +260,7 @@ def main() -> None:
     db = json.loads((work / "qualcoder" / "qualcoder_db.json").read_text(encoding="utf-8"))
     into = _arrived_in_qualcoder(_sent(exported.path), db)
     back = _back_in_qualmine(exported.path, Path(db["reexport"]))
+    own = _qualcoders_own(src, args.qt_python, work)
     version = (src / "VERSION").read_text(encoding="utf-8").strip() if (src / "VERSION").is_file() else "unknown"
     provenance = (src / "SOURCE.txt").read_text(encoding="utf-8") if (src / "SOURCE.txt").is_file() else ""
     result = {"date": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"), "qualcoder": version,
@@ -235,7 +268,8 @@ def main() -> None:
               "exported": {"sources": exported.sources, "selections": exported.selections, "codings": exported.codings,
                            "users": list(exported.users), "cases": exported.cases},
               "into_qualcoder": into, "qualcoder_import_log": db["import_log"],
-              "qualcoder_coder_after_import": db["coder_after_import"], "back_into_qualmine": back}
+              "qualcoder_coder_after_import": db["coder_after_import"], "back_into_qualmine": back,
+              "qualcoder_own_project_into_qualmine": own}
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(result, ensure_ascii=False, indent=1), encoding="utf-8")
     print(f"{version}, {result['date']}; exported {exported.codings} codings on {exported.selections} selections, "
@@ -248,6 +282,9 @@ def main() -> None:
         print(f"{key:<16}{cell(a):>22}{cell(b):>22}")
     print(f"coders: into QualCoder {into['coders']['arrived']} of {into['coders']['sent']}; "
           f"back {back['coders']['arrived']} of {back['coders']['sent']}")
+    print("QualCoder's own project into qualmine: " + ", ".join(
+        f"{k} {v['arrived']}/{v['sent']}" for k, v in own.items() if isinstance(v, dict) and "sent" in v and k != "coders")
+          + f"; coders {own['coders']['arrived']}; coding memo on the decision: {own['coding_memo_on_decision']}")
     print(f"raw: {args.out}")
 
 
