@@ -17,6 +17,7 @@ code (or no code in particular), also rides on the coder's imported decision as 
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass
 from typing import Callable
 
@@ -32,6 +33,9 @@ MEMO_COLUMNS = ["target", "doc_id", "code_id", "start", "end", "author", "create
 # (for a case: doc_id is the case's name);
 # start/end: code-point offsets of the text it is about (selection, or QualCoder's annotated span);
 # note: the REFI Note's GUID ('' for a Description).
+
+
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
 def _q(tag: str) -> str:
@@ -184,7 +188,8 @@ def add_notes(root, sources_el, noted: list, offsets: dict[str, OffsetMap], user
         if _iso(c.noted_at):
             attrs["creationDateTime"] = _iso(c.noted_at)
         note = etree.SubElement(notes_el, _q("Note"), **attrs)
-        etree.SubElement(note, _q("PlainTextContent")).text = c.note
+        # XML 1.0 cannot hold control characters; a note typed elsewhere may (the exact note also rides in qualmine's block)
+        etree.SubElement(note, _q("PlainTextContent")).text = _NOT_XML.sub("\ufffd", c.note)
         units = offsets[c.doc_id]
         etree.SubElement(note, _q("PlainTextSelection"), guid=stable_guid("note-span", guid),
                          startPosition=str(units.to_units(c.start)), endPosition=str(units.to_units(c.end)))

@@ -24,7 +24,7 @@ def _decisions() -> pd.DataFrame:
         {"segment_id": "seg2", "code_id": "P-OPERATION-STAFF", "coder": "mei", "decision": "accept",
          "note": "只有一个窗口开着 — one desk open", "decided_at": at, "start": None, "end": None},
         {"segment_id": "seg2", "code_id": "C-GOVERNANCE", "coder": "mei", "decision": "accept",
-         "note": "a governance matter too", "decided_at": at, "start": None, "end": None},
+         "note": "a governance matter too\x0b", "decided_at": at, "start": None, "end": None},
         {"segment_id": "seg1", "code_id": "P-OPERATION-HOURS", "coder": "mei", "decision": "add",
          "note": "the hour is what hurts", "decided_at": at, "start": SPAN[0], "end": SPAN[1]},
         {"segment_id": "seg3", "code_id": "P-OPERATION-HOURS", "coder": "mei", "decision": "reject",
@@ -37,7 +37,7 @@ def test_decision_notes_and_spans_go_out_as_notes_and_exact_selections(small_run
     with zipfile.ZipFile(out) as zf:
         root = parse_xml(zf.read("project.qde"), "p.qde").getroot()
     notes = {n.findtext(f"{Q}PlainTextContent"): n for n in root.iter(f"{Q}Note")}
-    assert set(notes) == {"只有一个窗口开着 — one desk open", "a governance matter too",
+    assert set(notes) == {"只有一个窗口开着 — one desk open", "a governance matter too\ufffd",
                           "the hour is what hurts"}   # a reject's note travels in qualmine's block only
     # Two notes on one span by one coder: both referenced from the selection, one from the source
     # (QualCoder's import stops at a second annotation on the same span by the same coder).
@@ -71,7 +71,7 @@ def test_notes_and_spans_come_back_on_a_qualmine_trip(small_run, codebook, tmp_p
     assert TRANSCRIPT[int(added["start"]):int(added["end"])] == "等了一个小时"
     assert added["note"].startswith("the hour is what hurts [imported from p.qdpx (user mei")
     assert decisions.loc["P-OPERATION-STAFF", "note"].startswith("只有一个窗口开着 — one desk open [imported from")
-    assert decisions.loc["C-GOVERNANCE", "note"].startswith("a governance matter too [imported from")   # each code its own
+    assert decisions.loc["C-GOVERNANCE", "note"].startswith("a governance matter too\ufffd [imported from")   # each code its own
     write_imported_run(project, tmp_path / "run")
     assert set(read_table(tmp_path / "run", "memos")["text"]) >= {"the hour is what hurts", "只有一个窗口开着 — one desk open"}
 
