@@ -62,8 +62,10 @@ def _code_by_coder(store: Path) -> dict:
 
     made = Counter()
     with ProjectStore(store) as opened:
-        if len(opened.decisions(coder=CODER)):
-            return {"reused": True}
+        mine = opened.decisions(coder=CODER)
+        if len(mine):   # a store measured before: count what is there
+            spans = mine["start"].notna()
+            return {"reused_store": True, **mine.loc[~spans, "decision"].value_counts().to_dict(), "span": int(spans.sum())}
         suggested = opened.suggestions().drop_duplicates(["segment_id", "code_id"]).sort_values(["segment_id", "code_id"])
         segments = opened.segments().set_index("segment_id")
         codes = sorted(opened.codes()["code_id"])
