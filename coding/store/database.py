@@ -325,8 +325,10 @@ class ProjectStore:
         # project carried through another tool); missing or empty means now.
         rows = [{"segment_id": r.segment_id, "code_id": r.code_id, "coder": batch["coder"], "decision": r.decision,
                  "note": r.note or None, "decided_at": _decided_at(getattr(r, "decided_at", None), now),
-                 "import_batch": batch["batch_id"],
-                 "file_hash": batch["file_hash"]} for r in decisions.itertuples(index=False)]
+                 "import_batch": batch["batch_id"], "file_hash": batch["file_hash"],
+                 # a coded span that is not the whole segment keeps its document offsets (optional columns)
+                 "start": _offset(getattr(r, "start", None)), "end": _offset(getattr(r, "end", None))}
+                for r in decisions.itertuples(index=False)]
         with self.writer.begin() as conn:
             conn.execute(insert(s.import_batches).values(**batch, imported_at=now, decisions=len(rows)))
             for i in range(0, len(rows), INSERT_CHUNK):
@@ -338,6 +340,10 @@ class ProjectStore:
         with self.engine.connect() as conn:
             result = conn.execute(query)
             return pd.DataFrame(result.fetchall(), columns=list(result.keys()))
+
+
+def _offset(value) -> int | None:
+    return None if value is None or pd.isna(value) else int(value)
 
 
 def _decided_at(value, now):

@@ -23,7 +23,7 @@ from lxml import etree
 from qualmine.coding.codebook import CODE_KINDS, Code, Codebook, CodebookError, dump_codebook, parse_codebook
 from qualmine.outputs.refi.common import (
     CODEBOOK_NS, RefiError, canonical_namespace, join_description, name_to_labels, normalize_guid, parse_xml, serialize,
-    split_by_script, split_description, stable_guid, validate,
+    schema_problems, split_by_script, split_description, stable_guid, unreadable, validate,
 )
 
 NameLang = Literal["both", "zh", "en"]
@@ -170,10 +170,14 @@ def read_codes(codes_el: etree._Element, sets: list[tuple[str, list[str]]], ns: 
     otherwise each name goes to the language its script suggests.
     """
     raws: list[_RawCode] = []
+    shared: dict[str, int] = {}   # GUIDs more than one code declares (schema-invalid files): ambiguous as targets
 
     def walk(el: etree._Element, parent_guid: str | None) -> None:
         for code_el in el.findall(f"{{{ns}}}Code"):
             guid = normalize_guid(code_el.get("guid", ""))
+            if any(r.guid == guid for r in raws) or guid in shared:
+                shared[guid] = shared.get(guid, 1) + 1
+                guid = f"{guid}@line{code_el.sourceline}"   # nesting still says where the code sits
             desc_el = code_el.find(f"{{{ns}}}Description")
             human, block = split_description(desc_el.text if desc_el is not None else "", source,
                                               desc_el.sourceline if desc_el is not None else code_el.sourceline)
@@ -181,7 +185,8 @@ def read_codes(codes_el: etree._Element, sets: list[tuple[str, list[str]]], ns: 
             walk(code_el, guid)
 
     walk(codes_el, None)
-    notes: list[str] = []
+    notes = [f"{source}: {n} codes share the GUID {g!r}: all are imported, but nothing can refer to them by it"
+             for g, n in shared.items()]
     guid_to_id = _assign_ids(raws, source)
     set_kinds = _kinds_from_sets(sets)
     kinds: dict[str, str] = {}
@@ -205,7 +210,7 @@ def read_codes(codes_el: etree._Element, sets: list[tuple[str, list[str]]], ns: 
             codes.append(Code.model_validate(entry))
         except ValueError as exc:
             raise RefiError.one(source, raw.line, f"code {raw.name!r}: the qualmine block does not describe a valid code: {exc}") from None
-    return ImportedCodes(codes, guid_to_id, notes)
+    return ImportedCodes(codes, {g: i for g, i in guid_to_id.items() if g not in shared}, notes)
 
 
 def _assign_ids(raws: list[_RawCode], source: str) -> dict[str, str]:
@@ -371,11 +376,16 @@ def qdc_to_codebook(data: bytes, source: str = "<qdc>", *, default_name: str | N
     if root.tag != f"{{{CODEBOOK_NS}}}CodeBook":
         raise RefiError.one(source, root.sourceline, f"expected a REFI-QDA codebook (<CodeBook xmlns=\"{CODEBOOK_NS}\">), "
                                                      f"found <{etree.QName(root).localname}> in namespace {etree.QName(root).namespace!r}")
-    validate(tree, "codebook", source)
-    sets = read_sets(root, CODEBOOK_NS, "guid")
-    imported = read_codes(root.find(f"{{{CODEBOOK_NS}}}Codes"), [(n, m) for n, m, _, _ in sets], CODEBOOK_NS, source,
-                          label_lang or declared_label_lang(sets, source))
-    return build_codebook(imported, sets, source, default_name or Path(source).stem)
+    invalid = schema_problems(tree, "codebook", source)
+    try:
+        sets = read_sets(root, CODEBOOK_NS, "guid")
+        imported = read_codes(root.find(f"{{{CODEBOOK_NS}}}Codes"), [(n, m) for n, m, _, _ in sets], CODEBOOK_NS,
+                              source, label_lang or declared_label_lang(sets, source))
+        built = build_codebook(imported, sets, source, default_name or Path(source).stem)
+    except (RefiError, TypeError, ValueError, AttributeError) as exc:
+        raise unreadable(invalid, exc) from None
+    warned = tuple(f"{p} (read anyway)" for p in invalid)
+    return ImportedCodebook(built.codebook, built.guid_to_id, warned + built.notes)
 
 
 def read_qdc(path: str | Path, *, label_lang: str | None = None) -> ImportedCodebook:

@@ -108,6 +108,39 @@ def parse_xml(data: bytes, source: str) -> etree._ElementTree:
     return tree
 
 
+def keep_carriage_returns(data: bytes) -> bytes:
+    """`data` with every carriage return inside `<PlainTextContent>` written as `&#13;`.
+
+    An XML parser turns CRLF (and a lone CR) in text into LF, so inline source text would lose a
+    character per line break and every selection after it would drift; a character reference
+    survives parsing. Only that element's text is touched (a CR between attributes is markup), and
+    only in ASCII-compatible encodings (UTF-16 XML is left as it is). CDATA is left alone.
+    """
+    if b"\r" not in data or b"\x00" in data[:256]:
+        return data
+    out, copied, pos = [], 0, 0
+    while (at := data.find(b"PlainTextContent", pos)) >= 0:
+        pos = at + len(b"PlainTextContent")
+        lt = data.rfind(b"<", 0, at)
+        prefix = data[lt + 1:at]
+        gt = data.find(b">", pos)
+        if lt < 0 or gt < 0 or not _TAG_PREFIX.fullmatch(prefix) or data[pos:pos + 1] not in (b">", b" ", b"\t", b"\r", b"\n") \
+                or data[gt - 1:gt] == b"/":
+            continue   # a closing tag, an empty element, or the word in some other text
+        close = data.find(b"</" + prefix + b"PlainTextContent", gt)
+        if close < 0:
+            break
+        inner = data[gt + 1:close]
+        if b"<![CDATA[" not in inner:
+            out += [data[copied:gt + 1], inner.replace(b"\r", b"&#13;")]
+            copied = close
+        pos = close + 2
+    return b"".join(out) + data[copied:]
+
+
+_TAG_PREFIX = re.compile(rb"(?:[A-Za-z_][\w.\-]{0,64}:)?")
+
+
 def _entity_error(source: str, line: int | None, names: list[str]) -> RefiError:
     return RefiError.one(source, line, f"XML entity declarations are not allowed in an exchange file (found: "
                                        f"{', '.join(sorted(names))}); refusing to read it (external entities can "
@@ -134,6 +167,27 @@ def validate(tree: etree._ElementTree, schema: SchemaName, source: str) -> None:
     problems = [RefiProblem(source, err.line or None, f"not valid against the REFI-QDA {schema} schema: {err.message}")
                 for err in xsd.error_log]
     raise RefiError(problems)
+
+
+def schema_problems(tree: etree._ElementTree, schema: SchemaName, source: str) -> list[RefiProblem]:
+    """Every schema violation of `tree`, for tolerant reading: a file another tool wrote slightly
+    wrong (ATLAS.ti's samples have `guid="p"`) is read as far as its meaning is clear, and the
+    violations are reported, not fatal."""
+    try:
+        validate(tree, schema, source)
+    except RefiError as exc:
+        return exc.problems
+    return []
+
+
+def unreadable(invalid: list[RefiProblem], exc: Exception) -> Exception:
+    """The error for a file that could not be read: a RefiError as it was when the file is schema-valid;
+    when it is not, the schema violations (the likely cause) followed by what broke."""
+    if not invalid:
+        return exc
+    where = invalid[0].source
+    what = str(exc) if isinstance(exc, RefiError) else f"{type(exc).__name__}: {exc}"
+    return RefiError([*invalid, RefiProblem(where, None, f"not valid against the schema, and cannot be read: {what}")])
 
 
 def canonical_namespace(root: etree._Element, schema: SchemaName) -> str | None:

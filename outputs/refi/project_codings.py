@@ -21,7 +21,9 @@ from qualmine.outputs.refi.positions import OffsetMap, PositionRule, RawSelectio
 from qualmine.outputs.refi.project_export import MACHINE_USERS
 
 NS = PROJECT_NS
-DECISION_COLUMNS = ["segment_id", "code_id", "coder", "decision", "note", "decided_at"]
+DECISION_COLUMNS = ["segment_id", "code_id", "coder", "decision", "note", "decided_at", "start", "end"]
+# start/end: the document offsets of the coded span when it is not the whole segment (a span coded in
+# qualmine's document view, or another tool's selection), else None.
 APPLICATION_COLUMNS = ["segment_id", "code_id", "source", "start", "end", "evidence", "score", "matched", "hits", "coder"]
 PROBLEM_COLUMNS = ["file", "source", "selection", "line", "start", "end", "why"]
 SOURCE_FOR_USER = {user: source for source, user in MACHINE_USERS.items()}
@@ -43,6 +45,7 @@ class Selection:
     guid: str = ""
     coder: str = ""            # the qualmine coder ('' for qualmine's machine users)
     extra: tuple = ()          # (score, matched, hits) from qualmine's selection block
+    memo: str = ""             # the memo the selection's coder wrote on it (project_notes.memo_for)
 
 
 @dataclass
@@ -61,8 +64,19 @@ class Coders:
 
 def raw_selections(src) -> list[RawSelection]:
     """The source's selections as written, for choosing the counting rule."""
-    return [RawSelection(int(sel.get("startPosition")), int(sel.get("endPosition")), sel.get("name") or "")
-            for sel in src.findall(_q("PlainTextSelection"))]
+    out = []
+    for sel in src.findall(_q("PlainTextSelection")):
+        start, end = _whole(sel.get("startPosition")), _whole(sel.get("endPosition"))
+        if start is not None and end is not None:   # the others are reported by read_selections
+            out.append(RawSelection(start, end, sel.get("name") or ""))
+    return out
+
+
+def _whole(value: str | None) -> int | None:
+    try:
+        return int(str(value).strip())
+    except ValueError:
+        return None
 
 
 def read_selections(src, doc: Document, rule: PositionRule, code_ids: dict[str, str], users: dict[str, str],
@@ -71,8 +85,9 @@ def read_selections(src, doc: Document, rule: PositionRule, code_ids: dict[str, 
     out = []
     offsets = OffsetMap(doc.text, rule)
     for sel in src.findall(_q("PlainTextSelection")):
-        start, end, guid = int(sel.get("startPosition")), int(sel.get("endPosition")), normalize_guid(sel.get("guid", ""))
-        placed = place(start, end, offsets)
+        start, end, guid = _whole(sel.get("startPosition")), _whole(sel.get("endPosition")), normalize_guid(sel.get("guid", ""))
+        placed = place(start, end, offsets) if start is not None and end is not None else \
+            f"startPosition {sel.get('startPosition')!r} / endPosition {sel.get('endPosition')!r} are not whole numbers"
         if isinstance(placed, str):
             problems.append({"file": where, "source": doc.doc_id, "selection": guid, "line": sel.sourceline,
                              "start": start, "end": end, "why": placed})
@@ -155,10 +170,12 @@ def applications(selections: list[Selection], segments: list[Segment], texts: di
                          "start": sel.start, "end": sel.end, "evidence": texts[sel.doc_id][sel.start:sel.end],
                          "score": score, "matched": matched, "hits": hits, "coder": "" if machine else sel.coder})
             if not machine:
+                whole = (sel.start, sel.end) == (seg.start, seg.end)
+                origin = f"imported from {file_name} (user {sel.user or 'unknown'}, selection {sel.start}-{sel.end})"
                 decisions.append({"segment_id": seg.segment_id, "code_id": sel.code_id, "coder": sel.coder,
                                   "decision": "add", "decided_at": None,
-                                  "note": f"imported from {file_name} (user {sel.user or 'unknown'}, "
-                                          f"selection {sel.start}-{sel.end})"})
+                                  "note": f"{sel.memo} [{origin}]" if sel.memo else origin,
+                                  "start": None if whole else sel.start, "end": None if whole else sel.end})
     frame = pd.DataFrame(rows, columns=APPLICATION_COLUMNS).astype(
         {"start": "int64", "end": "int64", "score": "float64", "hits": "int64"})
     decided = pd.DataFrame(decisions, columns=DECISION_COLUMNS).drop_duplicates(["segment_id", "code_id", "coder"])
@@ -185,7 +202,8 @@ def merge_extension_decisions(decisions: pd.DataFrame, carried: list, coders: Co
         if item["decision"] == "reject":
             if at is None:
                 added.append({"segment_id": key[0], "code_id": key[1], "coder": coder, "decision": "reject",
-                              "note": item.get("note") or "", "decided_at": item.get("decided_at")})
+                              "note": item.get("note") or "", "decided_at": item.get("decided_at"),
+                              "start": item.get("start"), "end": item.get("end")})
             else:
                 dropped += 1
         elif at is None:

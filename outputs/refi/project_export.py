@@ -34,6 +34,8 @@ from qualmine.coding.codebook import Code, Codebook, LangText, load_codebook
 from qualmine.outputs.refi.codebook import NameLang, code_guid, codebook_sets, codes_element
 from qualmine.outputs.refi.common import PROJECT_NS, RefiError, join_description, serialize, stable_guid, validate
 from qualmine.outputs.refi.positions import OffsetMap, PositionRule
+from qualmine.outputs.refi.project_cases import add_cases
+from qualmine.outputs.refi.project_notes import add_notes
 from qualmine.outputs.refi.project_sources import neutral_source_names
 from qualmine.outputs.writers import read_table
 
@@ -79,6 +81,8 @@ class _Coding:
     score: float = 1.0
     matched: str = ""
     hits: int = 1
+    note: str = ""          # a coder's note on the decision, exported as a REFI <Note>
+    noted_at: object = None
 
 
 @dataclass
@@ -177,7 +181,7 @@ def _scores(row) -> tuple[float, str, int]:
 
 def _span(start, end, seg_start, seg_end) -> tuple[int, int]:
     def ok(v) -> bool:
-        return v is not None and v != "" and not (isinstance(v, float) and math.isnan(v))
+        return not (v is None or (isinstance(v, str) and not v.strip()) or pd.isna(v))
     if ok(start) and ok(end):
         return int(start), int(end)
     return int(seg_start), int(seg_end)   # applications without evidence offsets code the whole segment
@@ -200,9 +204,10 @@ def _decision_codings(decisions: pd.DataFrame, spans: pd.DataFrame, store_segmen
     lookup = lookup[lookup["doc_id"].astype(str).isin(doc_ids)].set_index("segment_id")
     for row in decisions[decisions["segment_id"].isin(lookup.index)].sort_values(
             ["coder", "segment_id", "code_id"]).to_dict("records"):
+        span = {k: int(row[k]) for k in ("start", "end") if _str(row.get(k)) != ""}
         carried.append({"segment_id": str(row["segment_id"]), "code_id": str(row["code_id"]), "coder": str(row["coder"]),
                         "decision": str(row["decision"]), "note": _str(row.get("note")),
-                        "decided_at": _when(row.get("decided_at"))})
+                        "decided_at": _when(row.get("decided_at")), **span})
     rejected = int((decisions["decision"] == "reject").sum())
     if rejected:
         notes.append(f"{rejected} 'reject' decision(s) travel only in qualmine's block (REFI-QDA cannot say "
@@ -214,7 +219,10 @@ def _decision_codings(decisions: pd.DataFrame, spans: pd.DataFrame, store_segmen
             unknown += 1
             continue
         seg = lookup.loc[row.segment_id]
-        coding = _Coding(seg["doc_id"], int(seg["start"]), int(seg["end"]), row.code_id, str(row.coder))
+        # A span coded in the document view is exported as that span; any other decision codes its segment.
+        start, end = _span(getattr(row, "start", None), getattr(row, "end", None), seg["start"], seg["end"])
+        coding = _Coding(seg["doc_id"], start, end, row.code_id, str(row.coder), note=_str(getattr(row, "note", "")),
+                         noted_at=getattr(row, "decided_at", None))
         if (coding.doc_id, coding.code_id, coding.user) in have and any(
                 c.doc_id == coding.doc_id and c.code_id == coding.code_id and c.user == coding.user
                 and c.start < coding.end and coding.start < c.end for c in already):
@@ -253,7 +261,7 @@ def build_qde(parts: ProjectParts, *, name_lang: NameLang = "both",
         etree.SubElement(users_el, _q("User"), guid=user_guid(user), name=user)
     codebook_el = etree.SubElement(root, _q("CodeBook"))
     codebook_el.append(codes_element(parts.codebook, NS, name_lang))
-    _add_cases(root, parts)
+    add_cases(root, parts.respondents, parts.documents)
     files: dict[str, bytes] = {}
     sources_el = etree.SubElement(root, _q("Sources"))
     by_doc: dict[str, list[_Coding]] = {}
@@ -269,6 +277,8 @@ def build_qde(parts: ProjectParts, *, name_lang: NameLang = "both",
         block = {"doc_id": doc_id, **{k: _str(getattr(doc, k, "")) for k in ("source_file", "kind", "respondent_id", "question")}}
         etree.SubElement(src, _q("Description")).text = join_description("", {"document": block})
         _add_selections(src, by_doc.get(doc_id, []), texts[doc_id], OffsetMap(texts[doc_id], positions))
+    add_notes(root, sources_el, [c for c in parts.codings if c.note.strip()],
+              {d: OffsetMap(t, positions) for d, t in texts.items()}, user_guid)
     _add_links(root, parts.codebook)
     sets_el = etree.SubElement(root, _q("Sets"))
     for set_guid, set_name, description, members in codebook_sets(parts.codebook, name_lang):
@@ -302,55 +312,31 @@ def _check_spans(codings: list[_Coding], texts: dict[str, str]) -> None:
 
 
 def _add_selections(src: etree._Element, codings: list[_Coding], text: str, offsets: OffsetMap) -> None:
-    spans: dict[tuple[int, int], list[_Coding]] = {}
-    for coding in sorted(codings, key=lambda c: (c.start, c.end, c.code_id, c.user)):
-        spans.setdefault((coding.start, coding.end), []).append(coding)
+    """One selection per (span, user): QualCoder (measured, benchmarks/refi_qualcoder.py) credits every
+    coding of a selection to the selection's creatingUser, so a span coded by two users was one
+    user's twice, and a second identical coding was dropped. The span's first user keeps the GUID of
+    the span, so a single-user project's GUIDs do not change."""
+    spans: dict[tuple[int, int], dict[str, list[_Coding]]] = {}
+    for coding in sorted(codings, key=lambda c: (c.start, c.end, c.user, c.code_id)):
+        spans.setdefault((coding.start, coding.end), {}).setdefault(coding.user, []).append(coding)
     doc_id = codings[0].doc_id if codings else ""
-    for (start, end), here in spans.items():
-        sel = etree.SubElement(src, _q("PlainTextSelection"), guid=stable_guid("selection", doc_id, start, end),
-                               name=text[start:end][:80], startPosition=str(offsets.to_units(start)),
-                               endPosition=str(offsets.to_units(end)), creatingUser=user_guid(here[0].user))
-        firsts = {(c.code_id, c.user): c for c in reversed(here)}   # one per (code, user), as the codings below
-        scored = [{"code": c.code_id, "user": c.user, "score": c.score, "matched": c.matched, "hits": c.hits}
-                  for c in firsts.values()
-                  if c.user in MACHINE_USERS.values() and (c.score, c.matched, c.hits) != (1.0, "", 1)]
-        scored.sort(key=lambda d: (d["code"], d["user"]))
-        if scored:   # machine scores, which REFI cannot hold, for a qualmine -> qualmine trip
-            etree.SubElement(sel, _q("Description")).text = join_description("", {"codings": scored})
-        seen = set()
-        for coding in here:
-            if (coding.code_id, coding.user) in seen:
-                continue
-            seen.add((coding.code_id, coding.user))
-            coding_el = etree.SubElement(sel, _q("Coding"), creatingUser=user_guid(coding.user),
-                                         guid=stable_guid("coding", doc_id, start, end, coding.code_id, coding.user))
-            etree.SubElement(coding_el, _q("CodeRef"), targetGUID=code_guid(coding.code_id))
-
-
-def _add_cases(root: etree._Element, parts: ProjectParts) -> None:
-    people = parts.respondents
-    docs = parts.documents
-    if people is None or not len(people):
-        return
-    attributes = [c for c in people.columns if c != "respondent_id"]
-    if attributes:
-        variables = etree.SubElement(root, _q("Variables"))
-        for attr in attributes:
-            etree.SubElement(variables, _q("Variable"), guid=stable_guid("variable", attr), name=str(attr),
-                             typeOfVariable="Text")
-    cases = etree.SubElement(root, _q("Cases"))
-    docs_of = docs.groupby(docs["respondent_id"].astype(str))["doc_id"].apply(list).to_dict() if "respondent_id" in docs else {}
-    for person in people.to_dict("records"):
-        rid = str(person["respondent_id"])
-        case = etree.SubElement(cases, _q("Case"), guid=stable_guid("case", rid), name=rid)
-        for attr in attributes:
-            value = _str(person[attr])
-            if value:
-                vv = etree.SubElement(case, _q("VariableValue"))
-                etree.SubElement(vv, _q("VariableRef"), targetGUID=stable_guid("variable", attr))
-                etree.SubElement(vv, _q("TextValue")).text = value
-        for doc_id in docs_of.get(rid, []):
-            etree.SubElement(case, _q("SourceRef"), targetGUID=source_guid(str(doc_id)))
+    for (start, end), by_user in spans.items():
+        for n, (user, here) in enumerate(by_user.items()):
+            guid = stable_guid("selection", doc_id, start, end, *([user] if n else []))
+            sel = etree.SubElement(src, _q("PlainTextSelection"), guid=guid, name=text[start:end][:80],
+                                   startPosition=str(offsets.to_units(start)), endPosition=str(offsets.to_units(end)),
+                                   creatingUser=user_guid(user))
+            firsts = {c.code_id: c for c in reversed(here)}   # one per code, as the codings below
+            scored = [{"code": c.code_id, "user": c.user, "score": c.score, "matched": c.matched, "hits": c.hits}
+                      for c in firsts.values()
+                      if c.user in MACHINE_USERS.values() and (c.score, c.matched, c.hits) != (1.0, "", 1)]
+            scored.sort(key=lambda d: d["code"])
+            if scored:   # machine scores, which REFI cannot hold, for a qualmine -> qualmine trip
+                etree.SubElement(sel, _q("Description")).text = join_description("", {"codings": scored})
+            for code_id in sorted(firsts):
+                coding_el = etree.SubElement(sel, _q("Coding"), creatingUser=user_guid(user),
+                                             guid=stable_guid("coding", doc_id, start, end, code_id, user))
+                etree.SubElement(coding_el, _q("CodeRef"), targetGUID=code_guid(code_id))
 
 
 def _add_links(root: etree._Element, book: Codebook) -> None:

@@ -17,7 +17,7 @@ from __future__ import annotations
 import hashlib
 import zipfile
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import pandas as pd
@@ -32,13 +32,15 @@ from qualmine.corpus.sentences import build_segments, sentence_spans
 from qualmine.corpus.turns import find_turns
 from qualmine.outputs.refi.codebook import build_codebook, declared_label_lang, read_codes, read_sets
 from qualmine.outputs.refi.common import (
-    PROJECT_NS, RefiError, canonical_namespace, normalize_guid, parse_xml, split_description, validate,
+    PROJECT_NS, RefiError, canonical_namespace, keep_carriage_returns, normalize_guid, parse_xml, schema_problems,
+    split_description, unreadable,
 )
 from qualmine.outputs.refi.positions import RULES, PositionChoice, check_rule, choose_rule
 from qualmine.outputs.refi.project_codings import (  # noqa: F401 (the *_COLUMNS are documented here)
     APPLICATION_COLUMNS, DECISION_COLUMNS, PROBLEM_COLUMNS, Coders, Selection, applications, merge_extension_decisions,
     name_coders, raw_selections, read_selections,
 )
+from qualmine.outputs.refi.project_notes import MEMO_COLUMNS, memo_for, memos_frame, read_memos
 from qualmine.outputs.refi.project_sources import decode_source, docx_text, source_member, uses_upper_sources
 
 NS = PROJECT_NS
@@ -71,6 +73,7 @@ class ImportedProject:
     problems: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=PROBLEM_COLUMNS))
     positions: PositionChoice | None = None
     coders: tuple[str, ...] = ()       # every human coder whose codings were imported
+    memos: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=MEMO_COLUMNS))   # project_notes
 
 
 def read_qdpx(path: str | Path, coder: str | None = None, *, coder_map: dict[str, str] | None = None,
@@ -104,15 +107,25 @@ def read_qdpx(path: str | Path, coder: str | None = None, *, coder_map: dict[str
             raise RefiError.one(str(path), None, too_big)
         qde_name = _find_qde(zf, str(path))
         where = f"{path}!{qde_name}"
-        tree = parse_xml(_member(zf, qde_name, str(path)), where)
+        tree = parse_xml(keep_carriage_returns(_member(zf, qde_name, str(path))), where)
         root = tree.getroot()
         canonical_namespace(root, "project")
         if root.tag != _q("Project"):
             raise RefiError.one(where, root.sourceline, f"expected a REFI-QDA project (<Project xmlns=\"{NS}\">), "
                                                         f"found <{etree.QName(root).localname}>")
-        validate(tree, "project", where)
-        return _convert(root, zf, path, where, Coders((coder or "").strip(), dict(coder_map or {})),
-                        hashlib.sha256(raw).hexdigest(), max_segment_chars, positions, label_lang)
+        invalid = schema_problems(tree, "project", where)
+        try:
+            project = _convert(root, zf, path, where, Coders((coder or "").strip(), dict(coder_map or {})),
+                               hashlib.sha256(raw).hexdigest(), max_segment_chars, positions, label_lang)
+        except (RefiError, TypeError, ValueError, AttributeError, KeyError) as exc:
+            raise unreadable(invalid, exc) from None
+        if invalid:
+            project.notes.insert(0, f"{where} is not valid against the REFI-QDA project schema ({len(invalid)} "
+                                    "problem(s), listed in import_problems): read anyway, as far as its meaning is clear")
+            rows = pd.DataFrame([{"file": p.source, "source": "", "selection": "", "line": p.line, "start": None,
+                                  "end": None, "why": p.message} for p in invalid], columns=PROBLEM_COLUMNS)
+            project.problems = pd.concat([rows, project.problems], ignore_index=True) if len(project.problems) else rows
+        return project
 
 
 def _find_qde(zf: zipfile.ZipFile, source: str) -> str:
@@ -186,6 +199,11 @@ def _convert(root, zf: zipfile.ZipFile, path: Path, where: str, coders: Coders, 
     if problems:
         notes.append(f"{len(problems)} selection(s)/coding(s) could not be placed and were left out (see import_problems)")
     selections = name_coders(selections, coders, [n for n in users.values() if n], where, notes)
+    memos = read_memos(root, sources, imported.guid_to_id, users, choice.rule,
+                       lambda ref: _note_text(zf, names, ref, str(path)))
+    selections = [replace(s, memo=memo_for(memos, s.doc_id, s.start, s.end, s.user, s.code_id)) for s in selections]
+    if memos:
+        notes.append(f"{len(memos)} memo(s) read (REFI Notes and Descriptions): see the memos table")
     corpus, extra = _segment(documents, selections, people, max_chars)
     if extra:
         notes.append(f"{extra} coded selection(s) overlapped no sentence segment and got a segment of their own")
@@ -200,7 +218,12 @@ def _convert(root, zf: zipfile.ZipFile, path: Path, where: str, coders: Coders, 
                  f"coded selection(s), {len(decisions)} decision(s) of coder(s) {', '.join(who) or '(none)'}")
     return ImportedProject(book, documents_frame, segments, corpus.respondents, code_applications,
                            report_frame(corpus), decisions, coders.default, str(path), file_hash, notes,
-                           pd.DataFrame(problems, columns=PROBLEM_COLUMNS), choice, tuple(who))
+                           pd.DataFrame(problems, columns=PROBLEM_COLUMNS), choice, tuple(who), memos_frame(memos))
+
+
+def _note_text(zf: zipfile.ZipFile, names: list[str], ref: str, archive: str) -> str | None:
+    member = source_member(names, ref)
+    return decode_source(_member(zf, member, archive), f"{archive}!{member}")[0] if member else None
 
 
 def _cases(root) -> tuple[pd.DataFrame, dict[str, str]]:
@@ -338,7 +361,7 @@ def write_imported_run(project: ImportedProject, out_dir: str | Path) -> list[Pa
     out_dir = Path(out_dir)
     tables = build_tables(project.codebook, project.documents, project.segments, project.respondents,
                           project.code_applications, project.ingestion_report)
-    written = write_tables([*tables.items(), ("import_problems", project.problems)], out_dir)
+    written = write_tables([*tables.items(), ("import_problems", project.problems), ("memos", project.memos)], out_dir)
     book = out_dir / "codebook.yaml"
     book.write_text(dump_codebook(project.codebook), encoding="utf-8")
     manifest = out_dir / "run_manifest.json"
@@ -351,7 +374,8 @@ def write_imported_run(project: ImportedProject, out_dir: str | Path) -> list[Pa
         "codebook": {"path": str(book), "content_fingerprint": project.codebook.fingerprint()},
         "counts": {"documents": len(project.documents), "respondents": len(project.respondents),
                    "segments": len(project.segments), "code_applications": len(project.code_applications),
-                   "decisions": len(project.decisions), "import_problems": len(project.problems)},
+                   "decisions": len(project.decisions), "import_problems": len(project.problems),
+                   "memos": len(project.memos)},
         "notes": project.notes,
         "outputs": sorted(p.name for p in [*written, book]),
     }, ensure_ascii=False, indent=2), encoding="utf-8")

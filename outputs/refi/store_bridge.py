@@ -73,7 +73,8 @@ def record_imported_decisions(project: ImportedProject, store_location: str | Pa
                                     {"imported_from": project.source_file})
             batch = {"batch_id": uuid.uuid4().hex, "export_id": export_id, "coder": coder,
                      "file_name": Path(project.source_file).name, "file_hash": file_hash}
-            columns = ["segment_id", "code_id", "decision", "note"] + (["decided_at"] if "decided_at" in decisions else [])
+            columns = ["segment_id", "code_id", "decision", "note"] + [c for c in ("decided_at", "start", "end")
+                                                                        if c in decisions]
             appended += store.append_decisions(batch, decisions[columns])
         if already:
             notes.append(f"{project.source_file} was already imported for coder(s) {', '.join(already)}: "

@@ -174,9 +174,12 @@ def test_schema_violations_are_all_listed_with_lines():
             b'<Code guid="not-a-guid" name="A" isCodable="true"/>\n'
             b'<Code guid="11111111-2222-4333-8444-555555555551" isCodable="true"/>\n</Codes>\n</CodeBook>')
     err = _error(data)
-    assert [p.line for p in err.problems] == [4, 5]
+    # A code without a name cannot be read (what would it be called?): refused, every violation listed,
+    # then what broke.
+    assert [p.line for p in err.problems] == [4, 5, None]
     assert "GUIDType" in str(err) or "not-a-guid" in str(err)
     assert "name" in err.problems[1].message
+    assert "cannot be read" in err.problems[2].message
 
 
 def test_a_project_file_is_not_a_codebook():

@@ -153,11 +153,26 @@ def test_malformed_project_xml_names_member_and_line(tmp_path):
     assert f"{path}!project.qde:{_line(qde, '</User>')}: not well-formed XML" in str(_error(path))
 
 
-def test_schema_invalid_project(tmp_path):
+def test_schema_invalid_project_is_read_where_its_meaning_is_clear(tmp_path):
+    # A selection without startPosition cannot be placed: reported with the schema violation, left
+    # out; the other selection is imported on its text.
     qde = foreign_qde().replace('startPosition="', 'start="', 1)
+    project = read_qdpx(write_qdpx(tmp_path / "x.qdpx", qde), coder="jane")
+    problems = project.problems
+    schema = problems[problems["why"].str.contains("not valid against the REFI-QDA project schema")]
+    assert "'start' is not allowed" in schema["why"].iloc[0]
+    assert int(schema["line"].iloc[0]) == _line(qde, "<PlainTextSelection")
+    assert problems["why"].str.contains("not whole numbers").sum() == 1
+    assert list(project.code_applications["evidence"].unique()) == ["The staff were rude."]
+    assert "not valid against the REFI-QDA project schema" in project.notes[0]
+
+
+def test_schema_invalid_project_that_cannot_be_read_is_refused_with_its_violations(tmp_path):
+    qde = foreign_qde().replace('<CodeBook>', '<CodeBook><Bogus/>', 1).replace("<Codes>", "<Kodes>").replace(
+        "</Codes>", "</Kodes>")
     err = _error(write_qdpx(tmp_path / "x.qdpx", qde))
-    assert "not valid against the REFI-QDA project schema" in str(err) and "'start' is not allowed" in str(err)
-    assert err.problems[0].line == _line(qde, "<PlainTextSelection")
+    assert "not valid against the REFI-QDA project schema" in str(err)
+    assert "cannot be read" in err.problems[-1].message and "no <CodeBook>" in err.problems[-1].message
 
 
 def test_missing_source_file_inside_the_zip(tmp_path):

@@ -12,7 +12,7 @@ from qualmine.flows.cli.app import app
 from qualmine.outputs.refi.project_export import export_qdpx
 from qualmine.outputs.refi.project_import import read_qdpx, write_imported_run
 from qualmine.outputs.writers import read_table, write_table
-from refi_inputs import EXAMPLE_CODEBOOK, foreign_qde, write_qdpx, codebook, small_run  # noqa: F401 (fixtures)
+from refi_inputs import EXAMPLE_CODEBOOK, FOREIGN_TEXT, foreign_qde, write_qdpx, codebook, small_run  # noqa: F401 (fixtures)
 
 runner = CliRunner()
 
@@ -65,16 +65,22 @@ def test_coder_decisions_go_into_the_store_once_and_come_back_out(tmp_path):
                                                                               project.decisions["code_id"]))
     assert set(stored["coder"]) == {"jane"} and set(stored["decision"]) == {"add"}
 
-    # Decisions from the store are exported as the coder's codings on their segments' spans.
+    # The stored decisions keep the selections' spans (the queue selection covers two sentence
+    # segments; the staff one is a whole segment, so no span is stored for it)...
+    spanned = stored[stored["start"].notna()]
+    queue = (FOREIGN_TEXT.index("排队"), FOREIGN_TEXT.index("The staff"))
+    assert set(zip(spanned["start"].astype(int), spanned["end"].astype(int))) == {queue} and len(spanned) == 2
+    assert stored["start"].isna().sum() == 1
+    # ...and are exported as the coder's codings on exactly those spans (a whole-segment decision: its segment).
     run = tmp_path / "run"
     write_imported_run(project, run)
     apps = read_table(run, "code_applications")
     write_table(apps[apps["source"] != "coder"], run, "code_applications")   # only the store's decisions remain
     decisions, segments = store_review_decisions(store)
     result = export_qdpx(run, tmp_path / "out.qdpx", decisions=decisions, store_segments=segments)
-    assert result.users == ("jane", "qualmine-rules") and result.codings == 3
-    spans = read_table(run, "segments").set_index("segment_id").loc[decisions["segment_id"], ["start", "end"]]
-    assert result.selections == len(set(map(tuple, spans.to_numpy().tolist())))
+    assert result.users == ("jane", "qualmine-rules") and (result.codings, result.selections) == (2, 2)
+    back = read_qdpx(result.path, coder="jane").code_applications
+    assert sorted(back["evidence"].unique()) == ["The staff were rude.", "排队太久了。等了一个小时。"]
 
 
 def test_example_corpus_run_exports_and_reimports_without_loss(tmp_path, prefect_harness):
