@@ -109,12 +109,12 @@ def _stream(root: Path, files: list[Path], manifest: Manifest | None, max_chars:
         for number, cells in source.data_rows():   # the same rows as the first pass
             rows += 1
             rid = survey.respondent_id(number, cells)
-            reason = None
-            if not rid:
+            reason = source.malformed.get(number)          # a malformed CSV row is rejected alone
+            if reason is None and not rid:
                 reason = f"survey row with empty respondent id (column {survey.id_col!r})"
-            elif rid in seen:
+            elif reason is None and rid in seen:
                 reason = f"duplicate respondent id {rid!r} (first seen on row {seen[rid]})"
-            else:
+            elif reason is None:
                 seen[rid] = number
                 ingested += 1
             batch.append((number, cells, reason))

@@ -24,45 +24,64 @@ from qualmine.corpus.sentences import build_segments, unit_spans
 SURVEY_EXTENSIONS = (".csv", ".xlsx")
 
 
-def read_table(path: Path, *, encoding: str | None = None, sheet: str | None = None):
+def read_table(path: Path, *, encoding: str | None = None, sheet: str | None = None,
+               malformed: dict[int, str] | None = None):
     """Read a CSV/XLSX as (header, rows, encoding, notes); rows are (sheet row number, cells).
 
     Row numbers are 1-based like a spreadsheet (the header is normally row 1). Fully blank rows
-    are left out and counted in a note; cells are strings ('' for missing).
+    are left out and counted in a note; cells are strings ('' for missing). A malformed CSV row
+    rejects the file, unless `malformed` is a dict: then the row is given as blank cells and its
+    reason is stored under its number, and the rows after it are read (issue #17).
     """
     if path.suffix.lower() == ".xlsx":
         raw, used = list(xlsx_rows(path, sheet)), None
     else:
         text, used = read_text(path, encoding)
         try:
-            raw = list(csv_rows(text))
+            raw = list(csv_rows(text, malformed))
         except csv.Error as exc:
-            raise Rejected(f"malformed CSV ({exc})", encoding=used) from None
-    table = TableRows()
+            raise Rejected(str(exc), encoding=used) from None
+    table = TableRows(malformed)
     rows = list(table.rows((number, ["" if c is None else c for c in cells]) for number, cells in raw))
     header, notes = table.finish(used)
     return header, rows, used, notes
 
 
-def csv_rows(text: str) -> Iterator[tuple[int, list[str]]]:
+def csv_rows(text: str, malformed: dict[int, str] | None = None) -> Iterator[tuple[int, list[str]]]:
     """(1-based row number, cells) of CSV text; the delimiter (, tab ;) is the first line's commonest.
 
     No field-size limit beyond the text itself: Python's default (131,072 characters) rejected a
-    whole survey for one long answer (issue #17). A malformed row raises `csv.Error` naming its row.
+    whole survey for one long answer (issue #17). Quoting is read strictly: a lenient reader let
+    one stray opening quote swallow every later row into a single answer, silently. A malformed
+    row raises `csv.Error` naming its row and line, or, when `malformed` is a dict, is yielded
+    with no cells, its reason stored under its row number, and reading goes on at the next line.
     """
     first_line = text.split("\n", 1)[0]
     delimiter = max(",\t;", key=first_line.count) if any(d in first_line for d in ",\t;") else ","
     if csv.field_size_limit() <= len(text):
         csv.field_size_limit(min(len(text) + 1, 2**31 - 1))
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    number = 0
+    source = io.StringIO(text, newline="")
+    reader = csv.reader(source, delimiter=delimiter, strict=True)
+    number = lines_before = 0       # lines_before: physical lines read by the readers before this one
     while True:
+        start, line = source.tell(), lines_before + reader.line_num + 1
         try:
             cells = next(reader)
         except StopIteration:
             return
         except csv.Error as exc:
-            raise csv.Error(f"row {number + 1} (line {reader.line_num}): {exc}") from None
+            number += 1
+            reason = (f"malformed CSV row {number} (line {line}): {exc}; expected each quoted field to end "
+                      f"with a quote then the delimiter or the line end (a quote inside one is written \"\")")
+            if malformed is None:
+                raise csv.Error(reason) from None
+            malformed[number] = reason
+            source.seek(start)
+            source.readline()       # the bad row is its first line; the next line starts afresh
+            lines_before = line
+            reader = csv.reader(source, delimiter=delimiter, strict=True)
+            yield number, []
+            continue
         number += 1
         yield number, cells
 
@@ -71,18 +90,25 @@ class TableRows:
     """A table's data rows as `read_table` returns them, streamed (the chunked reader's two passes use it too).
 
     The first non-blank row is the header; fully blank rows are left out; cells (str) are padded
-    or cut to the header's width. Blank rows after the header and rows with non-empty cells
+    or cut to the header's width; a row in `malformed` (csv_rows' reasons) comes as blank cells. Blank rows after the header and rows with non-empty cells
     beyond the header are counted for the notes `finish` returns.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, malformed: dict[int, str] | None = None) -> None:
         self.header: list[str] | None = None
+        self.malformed = {} if malformed is None else malformed   # row number -> reason (csv_rows fills it)
         self.blank = self.extra = 0
         self._notes: list[str] = []
 
     def rows(self, raw: Iterable[tuple[int, list[str]]]) -> Iterator[tuple[int, list[str]]]:
         width = 0 if self.header is None else len(self.header)
+        malformed = self.malformed
         for number, cells in raw:
+            if malformed and number in malformed:
+                if self.header is None:
+                    raise Rejected(f"malformed header row: {malformed[number]}")
+                yield number, [""] * width   # rejected alone by the survey reader, with its reason
+                continue
             if not any(map(str.strip, cells)):   # the same test as any(c.strip() for c in cells), in C
                 self.blank += self.header is not None
                 continue
@@ -204,12 +230,14 @@ def read_survey(path: Path, rel: str, entry: FileEntry | None = None, *, max_seg
                 unit: str = "auto") -> FileResult:
     """Read one survey export; see the module docstring. Raises `Rejected` for the whole file."""
     entry = entry or FileEntry(path=rel)
-    header, rows, used, notes = read_table(path, encoding=entry.encoding, sheet=entry.sheet)
+    malformed: dict[int, str] = {}
+    header, rows, used, notes = read_table(path, encoding=entry.encoding, sheet=entry.sheet, malformed=malformed)
     if not rows:
         raise Rejected(f"{EMPTY}: header row but no data rows", encoding=used)
     guesser = ColumnGuesser.for_entry(header, entry)
-    for _, cells in rows:
-        guesser.add(cells)
+    for number, cells in rows:
+        if number not in malformed:
+            guesser.add(cells)
     columns = survey_columns(header, entry, guesser, used)   # the chunked reader's decision too
     id_col, open_cols, attrs = columns.id_col, list(columns.open_cols), list(columns.attrs)
 
@@ -220,6 +248,10 @@ def read_survey(path: Path, rel: str, entry: FileEntry | None = None, *, max_seg
         row = dict(zip(header, cells))
         rid = row[id_col].strip() if id_col else f"row{number}"
         base = dict(source_file=rel, row=number, kind="survey", encoding=used)
+        if number in malformed:
+            row_records.append(IngestionRecord(status="rejected", reason=malformed[number],
+                                               **({"respondent_id": rid} if rid else {}), **base))
+            continue
         if not rid:
             row_records.append(IngestionRecord(status="rejected", reason=f"survey row with empty respondent id (column {id_col!r})", **base))
             continue
