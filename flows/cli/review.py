@@ -326,6 +326,8 @@ def agreement(
     store: Optional[str] = typer.Option(None, "--store", help=STORE_HELP),
     out: Optional[Path] = typer.Option(None, "--out", help="Folder for agreement and disagreements tables "
                                        "(default: agreement/ next to the store)."),
+    force: bool = typer.Option(False, "--force", help="Replace agreement files even if they were edited or not "
+                                                      "written by qualmine (its own are regenerated without it)."),
 ) -> None:
     """Agreement between coders (and the machine) on segments reviewed by two or more coders."""
     from qualmine.coding.review.agreement import agreement_tables
@@ -339,8 +341,18 @@ def agreement(
     humans = {c for c in decisions["coder"] if not str(c).startswith("model:")}
     if len(humans) < 1 or decisions.empty:
         fail("no decisions in the store yet: import coders' review files first", code=1)
+    from qualmine.outputs.written_files import OverwriteRefused, check_replace, record_written
+
+    names = [f"{n}.{ext}" for n in ("agreement", "disagreements") for ext in ("csv", "parquet")]
+    try:
+        replaced = check_replace(folder, names, force=force)
+    except OverwriteRefused as exc:
+        fail(str(exc))
     result = agreement_tables(decisions)
     written = write_table(result.agreement, folder, "agreement") + write_table(result.disagreements, folder, "disagreements")
+    record_written(folder, written)
+    if replaced:
+        console.print(f"replaced {len(replaced)} file(s) qualmine wrote in {folder} before (regenerated)", highlight=False)
     shown = [c for c in ("comparison", "code_id", "units", "percent_agreement", "cohen_kappa", "krippendorff_alpha")
              if c in result.agreement.columns]   # the files have every column; the terminal is narrow
     table = Table(title="agreement")
