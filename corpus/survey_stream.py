@@ -29,6 +29,7 @@ from qualmine.corpus.errors import CorpusError, Rejected
 from qualmine.corpus.ingest import unlisted_note
 from qualmine.corpus.manifest import FileEntry, Manifest, kind_from_extension
 from qualmine.corpus.surveys import TableRows, csv_rows, xlsx_rows
+from qualmine.corpus.xlsx_formulas import UncachedFormulas
 
 
 @dataclass(frozen=True)
@@ -64,6 +65,7 @@ class StreamedSurvey:
     text: str | None = None          # a CSV's decoded text; None for .xlsx
     spill: IO[str] | None = None     # an .xlsx sheet's raw rows, copied by the first pass
     malformed: dict[int, str] = field(default_factory=dict)   # CSV row number -> why it is rejected alone
+    formulas: UncachedFormulas = field(default_factory=UncachedFormulas)   # .xlsx formulas without a value
 
     def data_rows(self) -> Iterator[tuple[int, list[str]]]:
         """The second pass: (sheet row number, cells) of every data row, as the first pass saw them.
@@ -104,7 +106,7 @@ def scan_survey(path: Path, rel: str, manifest: Manifest | None) -> StreamedSurv
         return None
     file_entry = entry or FileEntry(path=rel)
     spill = None
-    table = TableRows()
+    table, formulas = TableRows(), UncachedFormulas()
     try:
         if ext == ".csv":
             text, used = read_text(path, file_entry.encoding)
@@ -112,7 +114,7 @@ def scan_survey(path: Path, rel: str, manifest: Manifest | None) -> StreamedSurv
         else:
             text, used = None, None
             spill = tempfile.TemporaryFile("w+", encoding="utf-8", newline="", prefix="qualmine-xlsx-")
-            raw = _copied(xlsx_rows(path, file_entry.sheet), csv.writer(spill))
+            raw = _copied(xlsx_rows(path, file_entry.sheet, formulas), csv.writer(spill))
         rows, guesser = 0, None
         for number, cells in table.rows(raw):
             if guesser is None:
@@ -132,7 +134,7 @@ def scan_survey(path: Path, rel: str, manifest: Manifest | None) -> StreamedSurv
     if manifest is not None and entry is None:
         notes.insert(0, unlisted_note(rel, kind))       # what ingest_one puts first
     layout = SurveyLayout(rel, tuple(header), columns.id_col, columns.open_cols, columns.attrs, used)
-    return StreamedSurvey(layout, notes, rows, text, spill, dict(table.malformed))
+    return StreamedSurvey(layout, notes, rows, text, spill, dict(table.malformed), formulas)
 
 
 def _copied(raw: Iterable[tuple[int, list[str]]], writer) -> Iterator[tuple[int, list[str]]]:

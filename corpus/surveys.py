@@ -20,21 +20,23 @@ from qualmine.corpus.lang import text_lang
 from qualmine.corpus.manifest import FileEntry
 from qualmine.corpus.records import IngestionRecord, make_doc_id, new_document, new_ingestion_record
 from qualmine.corpus.sentences import build_segments, unit_spans
+from qualmine.corpus.xlsx_formulas import UncachedFormulas, find_uncached_formulas
 
 SURVEY_EXTENSIONS = (".csv", ".xlsx")
 
 
 def read_table(path: Path, *, encoding: str | None = None, sheet: str | None = None,
-               malformed: dict[int, str] | None = None):
+               malformed: dict[int, str] | None = None, formulas: UncachedFormulas | None = None):
     """Read a CSV/XLSX as (header, rows, encoding, notes); rows are (sheet row number, cells).
 
     Row numbers are 1-based like a spreadsheet (the header is normally row 1). Fully blank rows
     are left out and counted in a note; cells are strings ('' for missing). A malformed CSV row
     rejects the file, unless `malformed` is a dict: then the row is given as blank cells and its
-    reason is stored under its number, and the rows after it are read (issue #17).
+    reason is stored under its number, and the rows after it are read (issue #17). `formulas`, if
+    given, is filled with an .xlsx sheet's formula cells that have no cached value.
     """
     if path.suffix.lower() == ".xlsx":
-        raw, used = list(xlsx_rows(path, sheet)), None
+        raw, used = list(xlsx_rows(path, sheet, formulas)), None
     else:
         text, used = read_text(path, encoding)
         try:
@@ -134,8 +136,12 @@ class TableRows:
         return self.header, notes
 
 
-def xlsx_rows(path: Path, sheet: str | None) -> Iterator[tuple[int, list[str]]]:
+def xlsx_rows(path: Path, sheet: str | None,
+              formulas: UncachedFormulas | None = None) -> Iterator[tuple[int, list[str]]]:
     """(1-based row number, cells as text) of one sheet (default: the first), streamed.
+
+    `formulas`, if given, is filled first with the sheet's formula cells that have no cached value
+    (they read as empty: corpus/xlsx_formulas.py).
 
     openpyxl's read-only mode parses the sheet as rows are taken, so a big sheet is never held
     whole. Raises `Rejected` (a broken package, a missing sheet) as the rows are taken.
@@ -161,6 +167,11 @@ def xlsx_rows(path: Path, sheet: str | None) -> Iterator[tuple[int, list[str]]]:
             raise Rejected(f"sheet {sheet!r} not found (sheets: {', '.join(wb.sheetnames)})")
         ws = wb[sheet] if sheet is not None else wb.worksheets[0]
         ws.reset_dimensions()  # stored dimensions can be wrong; read every row that exists
+        if formulas is not None:
+            try:
+                find_uncached_formulas(ws, formulas)
+            except Exception as exc:
+                raise Rejected(f"corrupt xlsx file ({type(exc).__name__}: {exc})") from None
         values = enumerate(ws.iter_rows(values_only=True), start=1)
         while True:
             try:
@@ -231,7 +242,9 @@ def read_survey(path: Path, rel: str, entry: FileEntry | None = None, *, max_seg
     """Read one survey export; see the module docstring. Raises `Rejected` for the whole file."""
     entry = entry or FileEntry(path=rel)
     malformed: dict[int, str] = {}
-    header, rows, used, notes = read_table(path, encoding=entry.encoding, sheet=entry.sheet, malformed=malformed)
+    formulas = UncachedFormulas()
+    header, rows, used, notes = read_table(path, encoding=entry.encoding, sheet=entry.sheet, malformed=malformed,
+                                           formulas=formulas)
     if not rows:
         raise Rejected(f"{EMPTY}: header row but no data rows", encoding=used)
     guesser = ColumnGuesser.for_entry(header, entry)
@@ -262,7 +275,8 @@ def read_survey(path: Path, rel: str, entry: FileEntry | None = None, *, max_seg
             continue
         first_seen[rid] = number
         row_records += ingest_answers(result, row, rid=rid, number=number, attrs=attrs, open_cols=open_cols,
-                                      max_segment_chars=max_segment_chars, base=base, unit=unit)
+                                      max_segment_chars=max_segment_chars, base=base, unit=unit,
+                                      unread=formulas.reasons(rel, number, header))
 
     ok = sum(r.status == "ingested" for r in row_records)
     file_record = IngestionRecord(
@@ -275,7 +289,7 @@ def read_survey(path: Path, rel: str, entry: FileEntry | None = None, *, max_seg
 
 def ingest_answers(result: FileResult, row: dict[str, str], *, rid: str, number: int, attrs: list[str],
                    open_cols: list[str], max_segment_chars: int, base: dict,
-                   unit: str = "auto") -> list[IngestionRecord]:
+                   unit: str = "auto", unread: dict[str, str] | None = None) -> list[IngestionRecord]:
     """One accepted survey row: a document and its segments per non-empty answer, added to `result`.
 
     `unit` 'auto', 'answer' or 'turn': one segment per answer (cut at sentence ends only when
@@ -283,6 +297,7 @@ def ingest_answers(result: FileResult, row: dict[str, str], *, rid: str, number:
 
     Returns the row's report lines: 'ingested' (with its segment count) then one 'skipped' per
     empty answer. `base` holds the record fields shared by the row (source_file, row, kind, encoding).
+    `unread`: {column: reason} for answers that only look empty (a formula without a cached value).
     """
     # Records are made with corpus.records' positional constructors (the same records, built
     # ~2.5x faster: this runs once per answer); their field order is the dataclasses'.
@@ -296,8 +311,9 @@ def ingest_answers(result: FileResult, row: dict[str, str], *, rid: str, number:
         spans = (unit_spans(answer, unit="sentence" if unit == "sentence" else "answer", max_chars=max_segment_chars)
                  if answer.strip().lower() != "nan" else [])
         if not spans:
+            why = unread.get(col) if unread else None
             skipped.append(new_ingestion_record(
-                rel, "skipped", f"empty answer (row {number}, respondent {rid!r}, question {col!r})",
+                rel, "skipped", why or f"empty answer (row {number}, respondent {rid!r}, question {col!r})",
                 row_number, rid, None, 0, encoding, kind))
             continue
         doc_id = make_doc_id(rel, rid, col)

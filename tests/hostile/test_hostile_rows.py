@@ -75,3 +75,26 @@ def test_without_an_id_column_the_bad_row_is_named_the_same_way_by_both_readers(
     rejected = [r for r in corpus.report if r.status == "rejected"]
     assert [(r.row, r.respondent_id) for r in rejected] == [(3, "row3")]
     assert_same(chunked(tmp_path, codebook, rows=1, files=1), reference(tmp_path, codebook))
+
+
+def formula_workbook(path: Path, rows: int = 6) -> None:
+    """A survey whose answer in row 3 is a formula saved without a cached value (as a script writes it)."""
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "答卷"
+    ws.append(["id", "意见"])
+    for i in range(1, rows):
+        ws.append([f"R{i}", f"{ANSWER}{i}" if i != 2 else '=CONCAT("排队","太久")'])
+    wb.save(path)     # openpyxl writes formulas without cached values
+
+
+def test_a_formula_without_a_cached_value_is_named_not_called_an_empty_answer(tmp_path, codebook):
+    formula_workbook(tmp_path / "survey.xlsx")
+    corpus = ingest_corpus(tmp_path)
+    (record,) = [r for r in corpus.report if r.source_file == "survey.xlsx" and r.row == 3 and r.status == "skipped"]
+    assert "formula without a cached value" in record.reason and "empty answer" not in record.reason
+    assert "sheet '答卷'" in record.reason and "row 3" in record.reason and "column '意见'" in record.reason
+    assert "survey.xlsx" in record.reason
+    assert_same(chunked(tmp_path, codebook, rows=2, files=1), reference(tmp_path, codebook))
