@@ -104,6 +104,8 @@ def scan_survey(path: Path, rel: str, manifest: Manifest | None) -> StreamedSurv
     ext = path.suffix.lower()
     if kind != "survey" or ext not in (".csv", ".xlsx"):
         return None
+    if entry is not None and entry.sheets is not None and ext == ".xlsx":
+        return None       # several sheets, several surveys: read whole (corpus.ingest.read_sheets)
     file_entry = entry or FileEntry(path=rel)
     spill = None
     table, formulas = TableRows(), UncachedFormulas()

@@ -98,3 +98,53 @@ def test_a_formula_without_a_cached_value_is_named_not_called_an_empty_answer(tm
     assert "sheet '答卷'" in record.reason and "row 3" in record.reason and "column '意见'" in record.reason
     assert "survey.xlsx" in record.reason
     assert_same(chunked(tmp_path, codebook, rows=2, files=1), reference(tmp_path, codebook))
+
+
+def three_sheet_workbook(path: Path) -> None:
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    for index, name in enumerate(("2023", "2024", "说明")):
+        ws = wb.active if index == 0 else wb.create_sheet(name)
+        ws.title = name
+        if name == "说明":
+            ws.append(["这是说明页"])
+            continue
+        ws.append(["id", "意见"])
+        ws.append(["R1", f"{name}年：{ANSWER}"])
+        ws.append(["R2", f"{name}年：人手紧张"])
+    wb.save(path)
+
+
+@pytest.mark.parametrize("sheets", ["[2023, '2024']", "all"])
+def test_a_manifest_can_name_several_sheets_and_each_is_read(tmp_path, codebook, sheets):
+    three_sheet_workbook(tmp_path / "survey.xlsx")
+    (tmp_path / "manifest.yaml").write_text(
+        f"files:\n  - path: survey.xlsx\n    sheets: {sheets}\n    id_column: id\n    open_columns: [意见]\n",
+        encoding="utf-8")
+    corpus = ingest_corpus(tmp_path)
+    files = {r.source_file: r for r in corpus.report if r.row is None}
+    assert files["survey.xlsx!2023"].status == "ingested" and files["survey.xlsx!2024"].status == "ingested"
+    texts = {(d.source_file, d.respondent_id): d.text for d in corpus.documents}
+    assert texts[("survey.xlsx!2024", "R2")] == "2024年：人手紧张" and len(texts) == 4
+    assert len({d.doc_id for d in corpus.documents}) == 4            # the same respondent id on two sheets
+    if sheets == "all":   # the notes page has no open-question column: rejected with its reason, named
+        assert files["survey.xlsx!说明"].status == "rejected"
+    else:                 # not named: reported, not read
+        assert files["survey.xlsx!说明"].status == "skipped" and "not read" in files["survey.xlsx!说明"].reason
+    assert_same(chunked(tmp_path, codebook, rows=1, files=1), reference(tmp_path, codebook))
+
+
+def test_sheet_and_sheets_together_and_a_missing_sheet_are_named(tmp_path):
+    from qualmine.corpus.errors import CorpusError
+
+    three_sheet_workbook(tmp_path / "survey.xlsx")
+    (tmp_path / "manifest.yaml").write_text("files:\n  - path: survey.xlsx\n    sheet: '2023'\n    sheets: all\n",
+                                            encoding="utf-8")
+    with pytest.raises(CorpusError, match=r"line 4: field files\[0\]\.sheets: expected either sheet: .* or sheets: .*not both"):
+        ingest_corpus(tmp_path)
+    (tmp_path / "manifest.yaml").write_text("files:\n  - path: survey.xlsx\n    sheets: ['2023', '2025']\n",
+                                            encoding="utf-8")
+    files = {r.source_file: r for r in ingest_corpus(tmp_path).report if r.row is None}
+    assert files["survey.xlsx!2023"].status == "ingested"
+    assert files["survey.xlsx!2025"].status == "rejected" and "not found" in files["survey.xlsx!2025"].reason
