@@ -11,6 +11,11 @@ from qualmine.outputs.report.data import ALL, ReportData
 from qualmine.outputs.report.groups import SIGNIFICANCE_NOTE, group_differences, ordered
 
 MAX_CHART_VALUES = 8     # an attribute with more values than this is shown as a table, not bars
+# A chart of thousands of codes cannot be read, and its PNG (for report.docx) exceeds what cairo
+# can draw (32,767 px): 1,000 codes crashed the report (issue #17). Charts show the codes most
+# respondents mentioned; the tables keep every code.
+MAX_CHART_CODES = 40
+MAX_HEATMAP_CODES = 30
 
 
 @dataclass(frozen=True)
@@ -91,8 +96,11 @@ def report_figures(data: ReportData) -> list[Figure]:
     counts = overall_respondents(data)
     codes = [c for c in data.codes if c.code_id in counts]
     note = CHART_NOTE if data.codes_with_children else ""
+    charted = set(_top(codes_by_count := {c.code_id: counts[c.code_id] for c in codes}, MAX_CHART_CODES))
+    top_note = "" if len(charted) == len(codes) else f"（前 {len(charted)} top {len(charted)} of {len(codes)} codes）"
+    codes = [c for c in codes if c.code_id in charted]
     if codes:
-        title = "各代码提及人数 Respondents per code" + note
+        title = "各代码提及人数 Respondents per code" + top_note + note
         figures.append(Figure("code_frequency", title, bar_chart(
             [shown_label(data, c.code_id, short=True) for c in codes], [counts[c.code_id] for c in codes],
             title=title,
@@ -100,6 +108,7 @@ def report_figures(data: ReportData) -> list[Figure]:
             legend=[(k, v) for k, v in KIND_COLORS.items() if any(c.kind == k for c in codes)])))
     for attribute in data.attributes:
         table = code_breakdown(data, attribute)
+        table = table.loc[[c for c in table.index if c in charted or len(codes_by_count) <= MAX_CHART_CODES]]
         if table.empty or table.shape[1] > MAX_CHART_VALUES:
             continue
         name = attribute_title(data, attribute)
@@ -112,12 +121,22 @@ def report_figures(data: ReportData) -> list[Figure]:
             labels, series, title=title, footnote=SIGNIFICANCE_NOTE if flagged else "")))
     matrix = data.cooccurrence
     used = [c for c in matrix.index if matrix.loc[c, c] > 0]
+    if len(used) > MAX_HEATMAP_CODES:
+        kept = set(_top({c: matrix.loc[c, c] for c in used}, MAX_HEATMAP_CODES))
+        used = [c for c in used if c in kept]
     if len(used) >= 2:
         sub = matrix.loc[used, used]
         labels = [data.code(c).label for c in used]
         title = "代码共现（同时提及的受访者数）Code co-occurrence (respondents)"
         figures.append(Figure("cooccurrence", title, heat_map(labels, labels, sub.values.tolist(), title=title)))
     return figures
+
+
+def _top(counts: dict[str, float], n: int) -> list[str]:
+    """The `n` ids with the highest counts (ties: first in codebook order), or all of them."""
+    if len(counts) <= n:
+        return list(counts)
+    return sorted(counts, key=lambda c: -counts[c])[:n]   # sorted() is stable: codebook order breaks ties
 
 
 def _slug(text: str) -> str:
