@@ -16,6 +16,7 @@ MAX_CHART_VALUES = 8     # an attribute with more values than this is shown as a
 # respondents mentioned; the tables keep every code.
 MAX_CHART_CODES = 40
 MAX_HEATMAP_CODES = 30
+_SIGNIFICANT: dict[tuple, tuple] = {}   # (id(frequency), attribute, rolled up) -> (frequency, significant codes)
 
 
 @dataclass(frozen=True)
@@ -79,8 +80,14 @@ def group_sizes(data: ReportData, attribute: str) -> dict[str, int]:
 
 def significant_codes(data: ReportData, attribute: str) -> set[str]:
     """Codes whose share differs between the groups of `attribute` (`groups.group_differences`)."""
-    tests = group_differences(data.frequency, attribute, rolled_up=bool(data.codes_with_children))
-    return set(tests.loc[tests["differs"], "code_id"])
+    key = (id(data.frequency), attribute, bool(data.codes_with_children))
+    cached = _SIGNIFICANT.get(key)
+    if cached is None or cached[0] is not data.frequency:    # each renderer asks again: test once
+        tests = group_differences(data.frequency, attribute, rolled_up=bool(data.codes_with_children))
+        if len(_SIGNIFICANT) >= 64:
+            _SIGNIFICANT.clear()
+        cached = _SIGNIFICANT[key] = (data.frequency, frozenset(tests.loc[tests["differs"], "code_id"]))
+    return set(cached[1])
 
 
 def overall_respondents(data: ReportData) -> dict[str, int]:

@@ -21,7 +21,7 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
-from docx.table import Table
+from docx.table import Table, _Cell
 
 from qualmine.outputs.report.charts import KIND_COLORS, heat_color
 from qualmine.outputs.report.data import ChainView, LinkEvidence, ReportData
@@ -62,29 +62,33 @@ def _table(doc: Document, header: list[str], rows: list[list[object]], size: flo
         label_mm = min(LABEL_COLUMN_MM, TEXT_WIDTH_MM / max(n, 1) * 2) if n > labels else TEXT_WIDTH_MM / max(labels, 1)
         rest = (TEXT_WIDTH_MM - label_mm * labels) / max(n - labels, 1)
         widths_mm = [label_mm] * labels + [rest] * (n - labels)
-    table = doc.add_table(rows=1, cols=n)
+    # The whole grid at once (python-docx builds it from one XML string) and cells reached through
+    # their rows: add_row() per row and column.cells (the whole table per column) made a table of
+    # 1,000 codes take seconds (issue #17).
+    table = doc.add_table(rows=1 + len(rows), cols=n)
     table.style = "Table Grid"
     table.autofit = False
     table.alignment = WD_TABLE_ALIGNMENT.LEFT
     _repeat_header(table.rows[0])
-    for i, (cell, text) in enumerate(zip(table.rows[0].cells, header)):
-        cell.text = ""
-        run = cell.paragraphs[0].add_run(str(text))
-        run.bold, run.font.size = True, Pt(size)
-        if i >= label_columns:
-            cell.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.RIGHT
-    for values in rows:
-        cells = table.add_row().cells
+    widths = [Mm(w) for w in widths_mm]
+    for r, (cells, values) in enumerate(zip(_row_cells(table), [header, *rows])):
         for i, (cell, value) in enumerate(zip(cells, values)):
-            cell.text = ""
-            cell.paragraphs[0].add_run(fmt_cell(value)).font.size = Pt(size)
+            cell.width = widths[i]          # Word reads the cell widths, LibreOffice the grid
+            paragraph = cell.paragraphs[0]
+            run = paragraph.add_run(str(value) if r == 0 else fmt_cell(value))
+            run.font.size = Pt(size)
+            if r == 0:
+                run.bold = True
             if i >= label_columns:
-                cell.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.RIGHT
-    for column, width in zip(table.columns, widths_mm):
-        column.width = Mm(width)
-        for cell in column.cells:       # Word reads the cell widths, LibreOffice the grid: set both
-            cell.width = Mm(width)
+                paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    for column, width in zip(table.columns, widths):
+        column.width = width
     return table
+
+
+def _row_cells(table: Table) -> list[list[_Cell]]:
+    """The cells of each row (a plain grid: no merged cells), without python-docx's whole-table walks."""
+    return [[_Cell(tc, table) for tc in tr.tc_lst] for tr in table._tbl.tr_lst]
 
 
 def _repeat_header(row) -> None:
@@ -214,8 +218,8 @@ def _shares_table(doc: Document, data: ReportData, attribute: str, shares: pd.Da
             for c in shares.index]
     table = _table(doc, header, rows, size=8)
     peak_share = float(shares.values.max()) or 1.0
-    for row, code_id in zip(table.rows[1:], shares.index):
-        for cell, value in zip(row.cells[1:], shares.loc[code_id]):
+    for cells, code_id in zip(_row_cells(table)[1:], shares.index):
+        for cell, value in zip(cells[1:], shares.loc[code_id]):
             _shade(cell, heat_color(float(value) / peak_share * 0.6))
     if flagged:
         doc.add_paragraph(SIGNIFICANCE_NOTE).runs[0].font.size = Pt(8)
