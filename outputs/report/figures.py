@@ -16,6 +16,9 @@ MAX_CHART_VALUES = 8     # an attribute with more values than this is shown as a
 # respondents mentioned; the tables keep every code.
 MAX_CHART_CODES = 40
 MAX_HEATMAP_CODES = 30
+# A share table of more codes than this lists only the codes someone raised (the rest are all 0 %):
+# 10,000 codes made tables of 10,000 rows per attribute in every format (issue #17).
+MAX_TABLE_CODES = 200
 _SIGNIFICANT: dict[tuple, tuple] = {}   # (id(frequency), attribute, rolled up) -> (frequency, significant codes)
 
 
@@ -59,7 +62,19 @@ def code_breakdown(data: ReportData, attribute: str) -> pd.DataFrame:
     order = [c.code_id for c in data.codes if c.code_id in table.index]
     columns = ordered([str(v) for v in dict.fromkeys(rows["value"].astype(str)) if str(v) in table.columns],
                       data.attribute_orders.get(attribute))
-    return table.reindex(index=order, columns=columns).fillna(0.0)
+    table = table.reindex(index=order, columns=columns).fillna(0.0)
+    if len(table) > MAX_TABLE_CODES:
+        raised = table.index[(table > 0).any(axis=1)]
+        unlisted = len(table) - len(raised)
+        table = table.loc[raised]
+        table.attrs["unlisted"] = unlisted
+    return table
+
+
+def unlisted_note(table: pd.DataFrame) -> str:
+    """The sentence saying how many codes a big share table leaves out ('' when none)."""
+    n = table.attrs.get("unlisted", 0)
+    return f"{n} code(s) nobody in these groups raised are not listed (0 % everywhere)." if n else ""
 
 
 def attribute_title(data: ReportData, attribute: str) -> str:

@@ -26,6 +26,7 @@ from docx.table import Table, _Cell
 from qualmine.outputs.report.charts import KIND_COLORS, heat_color
 from qualmine.outputs.report.data import ChainView, LinkEvidence, ReportData
 from qualmine.outputs.report.chart_images import svg_to_png, why_no_images
+from qualmine.outputs.report.figures import unlisted_note
 from qualmine.outputs.report.figures import (Figure, attribute_slug, attribute_title, code_breakdown, group_sizes,
                                             overall_respondents, report_figures, shown_label, significant_codes)
 from qualmine.outputs.report.groups import SIGNIFICANCE_NOTE
@@ -223,6 +224,8 @@ def _shares_table(doc: Document, data: ReportData, attribute: str, shares: pd.Da
             _shade(cell, heat_color(float(value) / peak_share * 0.6))
     if flagged:
         doc.add_paragraph(SIGNIFICANCE_NOTE).runs[0].font.size = Pt(8)
+    if unlisted_note(shares):
+        doc.add_paragraph(unlisted_note(shares)).runs[0].font.size = Pt(8)
 
 
 def _cooccurrence(doc: Document, data: ReportData, figures: dict[str, Figure], appendix: list) -> None:

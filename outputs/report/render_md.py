@@ -14,6 +14,7 @@ from pathlib import Path
 import pandas as pd
 
 from qualmine.outputs.report.data import ChainView, LinkEvidence, ReportData
+from qualmine.outputs.report.figures import unlisted_note
 from qualmine.outputs.report.figures import (Figure, attribute_title, code_breakdown, group_sizes, report_figures,
                                             shown_label, significant_codes)
 from qualmine.outputs.report.groups import SIGNIFICANCE_NOTE
@@ -179,6 +180,8 @@ def render_markdown(data: ReportData, figures: list[Figure] | None = None, image
                 *md_table(shown.reset_index().rename(columns={"code_id": "code"})), ""]
         if flagged:
             out += [SIGNIFICANCE_NOTE, ""]
+        if unlisted_note(table):
+            out += [unlisted_note(table), ""]
     out += ["## 代码共现 Code co-occurrence", ""]
     if "cooccurrence" in by_name:
         out += [f"![{by_name['cooccurrence'].title}]({image_dir}/cooccurrence.svg)", ""]
