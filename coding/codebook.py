@@ -75,6 +75,10 @@ class Code(_Strict):
         return self.label.get(lang) or self.id
 
 
+_INDEXES: dict[int, tuple] = {}     # id(codebook.codes) -> Codebook._lookup's index
+_MAX_INDEXES = 16
+
+
 class Codebook(_Strict):
     """A validated codebook. Build it with `load_codebook` or `parse_codebook`."""
 
@@ -82,24 +86,44 @@ class Codebook(_Strict):
     version: int | str = 1
     description: str | None = None
     codes: tuple[Code, ...]
+    def _lookup(self) -> tuple:
+        """(codes, {id: code}, {parent: [child ids]}, ids, {id: first position}), built once per `codes` tuple.
+
+        Lookups by id were linear scans, so a 10,000-code codebook spent most of a run in them
+        (issue #17). The index lives outside the model (`_INDEXES`), so equality, hashing and
+        dumps of a Codebook stay those of its fields.
+        """
+        cached = _INDEXES.get(id(self.codes))
+        if cached is None or cached[0] is not self.codes:
+            by_id: dict[str, Code] = {}
+            children: dict[str | None, list[str]] = {}
+            for code in self.codes:
+                by_id.setdefault(code.id, code)                  # the first of a repeated id, as a scan finds it
+                children.setdefault(code.parent, []).append(code.id)
+            ids = tuple(c.id for c in self.codes)
+            cached = (self.codes, by_id, children, ids, {i: n for n, i in reversed(list(enumerate(ids)))})
+            if len(_INDEXES) >= _MAX_INDEXES:
+                _INDEXES.pop(next(iter(_INDEXES)))                # the oldest: a few codebooks are in use at once
+            _INDEXES[id(self.codes)] = cached                    # holds `codes`: its id is not reused meanwhile
+        return cached
 
     def code(self, code_id: str) -> Code:
-        for code in self.codes:
-            if code.id == code_id:
-                return code
-        raise KeyError(f"code {code_id!r} is not in codebook {self.name!r}")
+        code = self._lookup()[1].get(code_id)
+        if code is None:
+            raise KeyError(f"code {code_id!r} is not in codebook {self.name!r}")
+        return code
 
     @property
     def ids(self) -> tuple[str, ...]:
-        return tuple(c.id for c in self.codes)
+        return self._lookup()[3]
 
     def of_kind(self, kind: str) -> tuple[Code, ...]:
         return tuple(c for c in self.codes if c.kind == kind)
 
     def lineage(self, code_id: str) -> tuple[Code, ...]:
         """The code and its ancestors along `parent`, nearest first."""
-        out, seen = [self.code(code_id)], {code_id}
-        while out[-1].parent and out[-1].parent not in seen and out[-1].parent in self.ids:
+        out, seen, by_id = [self.code(code_id)], {code_id}, self._lookup()[1]
+        while out[-1].parent and out[-1].parent not in seen and out[-1].parent in by_id:
             out.append(self.code(out[-1].parent))
             seen.add(out[-1].id)
         return tuple(out)
@@ -107,16 +131,16 @@ class Codebook(_Strict):
     def family(self, code_id: str) -> tuple[str, ...]:
         """The code's id and the ids of every code below it along `parent`, in codebook order."""
         self.code(code_id)   # KeyError for an unknown id, as `lineage` gives
-        children: dict[str | None, list[str]] = {}
-        for c in self.codes:
-            children.setdefault(c.parent, []).append(c.id)
+        _, _, children, ids, position = self._lookup()
         found, todo = {code_id}, [code_id]
-        while todo:      # linear in the codebook: code_frequency asks for every code's family
+        while todo:      # the family's size, not the codebook's: code_frequency asks for every code's family
             for child in children.get(todo.pop(), ()):
                 if child not in found:
                     found.add(child)
                     todo.append(child)
-        return tuple(c.id for c in self.codes if c.id in found)
+        if len(position) == len(ids):        # ids unique (a valid codebook): order by position, not by a scan
+            return tuple(sorted(found, key=position.__getitem__))
+        return tuple(i for i in ids if i in found)
 
     def inherited(self, code_id: str, field: str) -> tuple[str, ...]:
         """A link list (`causes` or `recommendations`), inherited from the nearest ancestor that states one.

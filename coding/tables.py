@@ -87,10 +87,17 @@ def code_frequency(codebook: Codebook, applications: pd.DataFrame, segments: pd.
         sizes = respondents.groupby(respondents[attr].astype(str))["respondent_id"].nunique()
         groups += [(attr, value, value, int(size)) for value, size in sizes.items() if value != ""]
     rows = []
+    present = set(coded["code_id"])
     for code in codebook.codes:
         base = {"code_id": code.id, "kind": code.kind, "label_zh": code.label.zh or "",
                 "label_en": code.label.en or "", "parent": code.parent or ""}
-        family = coded[coded["code_id"].isin(codebook.family(code.id))]
+        members = codebook.family(code.id)
+        if present.isdisjoint(members):   # most codes of a big codebook: zeros, without filtering frames
+            rows += [{**base, "attribute": attr, "value": value, "segments": 0, "respondents": 0,
+                      "respondents_in_group": size, "segments_incl_children": 0, "respondents_incl_children": 0}
+                     for attr, value, _, size in groups]
+            continue
+        family = coded[coded["code_id"].isin(members)]
         own = family["code_id"] == code.id
         as_text = {attr: family[attr].astype(str) for attr in attributes}
         for attr, value, match, size in groups:

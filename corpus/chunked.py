@@ -44,6 +44,7 @@ class Chunk:
     survey: SurveyLayout | None = None
     rows: list[Row] = field(default_factory=list)
     unit: str = "auto"                          # coding unit (corpus.sentences.UNITS)
+    unread: dict[int, dict[str, str]] = field(default_factory=dict)   # row -> {column: why the answer reads empty}
 
 
 @dataclass(frozen=True)
@@ -106,25 +107,29 @@ def _stream(root: Path, files: list[Path], manifest: Manifest | None, max_chars:
         seen: dict[str, int] = {}
         rows = ingested = 0
         batch: list[Row] = []
+        unread: dict[int, dict[str, str]] = {}
         for number, cells in source.data_rows():   # the same rows as the first pass
             rows += 1
             rid = survey.respondent_id(number, cells)
-            reason = None
-            if not rid:
+            reason = source.malformed.get(number)          # a malformed CSV row is rejected alone
+            if reason is None and not rid:
                 reason = f"survey row with empty respondent id (column {survey.id_col!r})"
-            elif rid in seen:
+            elif reason is None and rid in seen:
                 reason = f"duplicate respondent id {rid!r} (first seen on row {seen[rid]})"
-            else:
+            elif reason is None:
                 seen[rid] = number
                 ingested += 1
             batch.append((number, cells, reason))
+            why = source.formulas.reasons(rel, number, survey.header)
+            if why:
+                unread[number] = why
             if len(batch) == chunk_rows:
                 index += 1
-                yield Chunk(index - 1, root, max_chars, manifest, survey=survey, rows=batch, unit=unit)
-                batch = []
+                yield Chunk(index - 1, root, max_chars, manifest, survey=survey, rows=batch, unit=unit, unread=unread)
+                batch, unread = [], {}
         if batch:
             index += 1
-            yield Chunk(index - 1, root, max_chars, manifest, survey=survey, rows=batch, unit=unit)
+            yield Chunk(index - 1, root, max_chars, manifest, survey=survey, rows=batch, unit=unit, unread=unread)
         source.close()   # an .xlsx sheet's temporary copy is read through: delete it now
         yield SurveyEnd(rel, rows, ingested, survey.encoding, tuple(source.notes))
     if pending:
@@ -141,10 +146,11 @@ def ingest_chunk(chunk: Chunk) -> list[FileResult]:
         markers = SpeakerMarkers()
         return [ingest_one(chunk.root / rel, rel, chunk.manifest, markers, chunk.max_segment_chars, chunk.unit)
                 for rel in chunk.files]
-    return [_survey_rows(chunk.survey, chunk.rows, chunk.max_segment_chars, chunk.unit)]
+    return [_survey_rows(chunk.survey, chunk.rows, chunk.max_segment_chars, chunk.unit, chunk.unread)]
 
 
-def _survey_rows(layout: SurveyLayout, rows: list[Row], max_segment_chars: int, unit: str = "auto") -> FileResult:
+def _survey_rows(layout: SurveyLayout, rows: list[Row], max_segment_chars: int, unit: str = "auto",
+                 unread: dict[int, dict[str, str]] | None = None) -> FileResult:
     # The row loop of corpus.surveys.read_survey, over a chunk of rows already checked for ids.
     rel = layout.rel
     result = FileResult()
@@ -158,7 +164,7 @@ def _survey_rows(layout: SurveyLayout, rows: list[Row], max_segment_chars: int, 
             continue
         result.records += ingest_answers(result, row, rid=rid, number=number, attrs=layout.attrs,
                                          open_cols=layout.open_cols, max_segment_chars=max_segment_chars, base=base,
-                                         unit=unit)
+                                         unit=unit, unread=(unread or {}).get(number))
     return result
 
 

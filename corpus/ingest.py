@@ -170,13 +170,20 @@ def unread_sheets(files: list[Path], root: Path, manifest: Manifest | None) -> l
         rel = relative_name(path, root)
         entry = manifest.entry(rel) if manifest is not None else None
         names = xlsx_sheet_names(path)
+        several = entry.sheet_names(names) if entry is not None else None
         read = entry.sheet if entry is not None and entry.sheet else (names[0] if names else None)
         for name in names:
-            if name != read:
+            if several is not None and name not in several:
+                rows.append(IngestionRecord(
+                    source_file=f"{rel}!{name}", status="skipped", kind="survey",
+                    reason=f"sheet {name!r} not read: not among the sheets {MANIFEST_NAME} names "
+                           f"({', '.join(several)}); add it to `sheets:` to read it"))
+            elif several is None and name != read:
                 rows.append(IngestionRecord(
                     source_file=f"{rel}!{name}", status="skipped", kind="survey",
                     reason=f"sheet {name!r} not read: one sheet per workbook is read (here {read!r}); "
-                           f"save this sheet as its own file, or name it with `sheet:` in {MANIFEST_NAME}"))
+                           f"save this sheet as its own file, or name the sheets to read with `sheets:` "
+                           f"(or `sheets: all`) in {MANIFEST_NAME}"))
     return rows
 
 
@@ -213,7 +220,9 @@ def ingest_one(path: Path, rel: str, manifest: Manifest | None, markers: Speaker
         if kind != kind_from_extension(rel):
             wanted = ".csv or .xlsx" if kind == "survey" else ".txt, .md or .docx"
             raise Rejected(f"kind '{kind}' in {MANIFEST_NAME} needs a {wanted} file, not '{ext}'")
-        if kind == "survey":
+        if kind == "survey" and entry is not None and entry.sheets is not None and ext == ".xlsx":
+            result = read_sheets(path, rel, entry, max_chars, unit)
+        elif kind == "survey":
             result = read_survey(path, rel, entry, max_segment_chars=max_chars, unit=unit)
         else:
             if entry is not None and entry.interviewer_labels is not None:
@@ -230,6 +239,32 @@ def ingest_one(path: Path, rel: str, manifest: Manifest | None, markers: Speaker
         return FileResult(records=[record], notes=notes)
     result.notes[:0] = notes
     return result
+
+
+def read_sheets(path: Path, rel: str, entry, max_chars: int, unit: str = "auto") -> FileResult:
+    """Every sheet `sheets:` names, each read as its own survey `<rel>!<sheet>` (its own report line
+    and document ids: one respondent id may appear on several sheets). A sheet that cannot be read
+    is rejected alone."""
+    from qualmine.corpus.surveys import xlsx_sheet_names
+
+    available = xlsx_sheet_names(path)
+    merged = FileResult()
+    for name in entry.sheet_names(available):
+        source = f"{rel}!{name}"
+        try:
+            if name not in available:
+                raise Rejected(f"sheet {name!r} not found (sheets: {', '.join(available)})")
+            one = read_survey(path, source, entry.model_copy(update={"sheet": name, "sheets": None}),
+                              max_segment_chars=max_chars, unit=unit)
+        except Rejected as exc:
+            one = FileResult(records=[IngestionRecord(source_file=source, status="rejected", reason=exc.reason,
+                                                      encoding=exc.encoding, kind="survey")])
+        merged.documents += one.documents
+        merged.segments += one.segments
+        merged.records += one.records
+        merged.respondents += one.respondents
+        merged.notes += one.notes
+    return merged
 
 
 def unlisted_note(rel: str, kind: str | None) -> str:

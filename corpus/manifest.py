@@ -20,7 +20,7 @@ from qualmine.corpus.errors import CorpusError
 from qualmine.corpus.yaml_safe import safe_compose, safe_load
 
 MANIFEST_NAME = "manifest.yaml"
-_SURVEY_ONLY = ("id_column", "open_columns", "attribute_columns", "sheet")
+_SURVEY_ONLY = ("id_column", "open_columns", "attribute_columns", "sheet", "sheets")
 _TRANSCRIPT_ONLY = ("respondent_id", "attributes", "interviewer_labels")
 
 
@@ -36,6 +36,8 @@ class FileEntry(BaseModel):
     open_columns: list[str] | None = None
     attribute_columns: list[str] | None = None
     sheet: str | None = None
+    # several sheets of one workbook, or "all": each is read as its own survey `<path>!<sheet>`
+    sheets: list[str] | Literal["all"] | None = None
     # both
     encoding: str | None = None
     # transcripts
@@ -63,6 +65,25 @@ class FileEntry(BaseModel):
     @classmethod
     def _scalar_to_str(cls, v: Any) -> Any:
         return str(v) if isinstance(v, (int, float)) and not isinstance(v, bool) else v
+
+    @field_validator("sheets", mode="before")
+    @classmethod
+    def _sheet_names(cls, v: Any, info: ValidationInfo) -> Any:
+        if isinstance(v, list):
+            v = [str(x) if isinstance(x, (int, float)) and not isinstance(x, bool) else x for x in v]
+            if not v:
+                raise ValueError("expected at least one sheet name, or `all`")
+            if len(set(v)) != len(v):
+                raise ValueError("expected each sheet named once")
+        if v is not None and info.data.get("sheet") is not None:
+            raise ValueError("expected either sheet: (one sheet, read as the file) or sheets: (several), not both")
+        return v
+
+    def sheet_names(self, available: list[str]) -> list[str] | None:
+        """The sheets read as separate surveys (`sheets:`), in order; None when one sheet is read as the file."""
+        if self.sheets is None:
+            return None
+        return list(available) if self.sheets == "all" else list(self.sheets)
 
     @field_validator("encoding")
     @classmethod

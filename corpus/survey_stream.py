@@ -29,6 +29,7 @@ from qualmine.corpus.errors import CorpusError, Rejected
 from qualmine.corpus.ingest import unlisted_note
 from qualmine.corpus.manifest import FileEntry, Manifest, kind_from_extension
 from qualmine.corpus.surveys import TableRows, csv_rows, xlsx_rows
+from qualmine.corpus.xlsx_formulas import UncachedFormulas
 
 
 @dataclass(frozen=True)
@@ -63,6 +64,8 @@ class StreamedSurvey:
     rows: int                        # data rows (blank rows left out) the first pass counted
     text: str | None = None          # a CSV's decoded text; None for .xlsx
     spill: IO[str] | None = None     # an .xlsx sheet's raw rows, copied by the first pass
+    malformed: dict[int, str] = field(default_factory=dict)   # CSV row number -> why it is rejected alone
+    formulas: UncachedFormulas = field(default_factory=UncachedFormulas)   # .xlsx formulas without a value
 
     def data_rows(self) -> Iterator[tuple[int, list[str]]]:
         """The second pass: (sheet row number, cells) of every data row, as the first pass saw them.
@@ -70,8 +73,9 @@ class StreamedSurvey:
         Raises CorpusError if the rows cannot be read again (the temporary copy was lost).
         """
         rel, count = self.layout.rel, 0
+        table = TableRows()        # a malformed row comes as blank cells; its reason is in self.malformed
         try:
-            for number, cells in TableRows().rows(self._raw()):
+            for number, cells in table.rows(self._raw(table.malformed)):
                 count += 1
                 yield number, cells
         except (Rejected, csv.Error, OSError, ValueError) as exc:
@@ -86,9 +90,9 @@ class StreamedSurvey:
         if self.spill is not None:
             self.spill.close()
 
-    def _raw(self) -> Iterator[tuple[int, list[str]]]:
+    def _raw(self, malformed: dict[int, str]) -> Iterator[tuple[int, list[str]]]:
         if self.text is not None:
-            return csv_rows(self.text)
+            return csv_rows(self.text, malformed)
         self.spill.seek(0)
         return ((int(row[0]), row[1:]) for row in csv.reader(self.spill))
 
@@ -100,21 +104,25 @@ def scan_survey(path: Path, rel: str, manifest: Manifest | None) -> StreamedSurv
     ext = path.suffix.lower()
     if kind != "survey" or ext not in (".csv", ".xlsx"):
         return None
+    if entry is not None and entry.sheets is not None and ext == ".xlsx":
+        return None       # several sheets, several surveys: read whole (corpus.ingest.read_sheets)
     file_entry = entry or FileEntry(path=rel)
     spill = None
+    table, formulas = TableRows(), UncachedFormulas()
     try:
         if ext == ".csv":
             text, used = read_text(path, file_entry.encoding)
-            raw = csv_rows(text)
+            raw = csv_rows(text, table.malformed)
         else:
             text, used = None, None
             spill = tempfile.TemporaryFile("w+", encoding="utf-8", newline="", prefix="qualmine-xlsx-")
-            raw = _copied(xlsx_rows(path, file_entry.sheet), csv.writer(spill))
-        table, rows, guesser = TableRows(), 0, None
-        for _, cells in table.rows(raw):
+            raw = _copied(xlsx_rows(path, file_entry.sheet, formulas), csv.writer(spill))
+        rows, guesser = 0, None
+        for number, cells in table.rows(raw):
             if guesser is None:
                 guesser = ColumnGuesser.for_entry(table.header, file_entry)
-            guesser.add(cells)
+            if number not in table.malformed:
+                guesser.add(cells)
             rows += 1
         header, table_notes = table.finish(used)
         if not rows:
@@ -128,7 +136,7 @@ def scan_survey(path: Path, rel: str, manifest: Manifest | None) -> StreamedSurv
     if manifest is not None and entry is None:
         notes.insert(0, unlisted_note(rel, kind))       # what ingest_one puts first
     layout = SurveyLayout(rel, tuple(header), columns.id_col, columns.open_cols, columns.attrs, used)
-    return StreamedSurvey(layout, notes, rows, text, spill)
+    return StreamedSurvey(layout, notes, rows, text, spill, dict(table.malformed), formulas)
 
 
 def _copied(raw: Iterable[tuple[int, list[str]]], writer) -> Iterator[tuple[int, list[str]]]:

@@ -20,49 +20,70 @@ from qualmine.corpus.lang import text_lang
 from qualmine.corpus.manifest import FileEntry
 from qualmine.corpus.records import IngestionRecord, make_doc_id, new_document, new_ingestion_record
 from qualmine.corpus.sentences import build_segments, unit_spans
+from qualmine.corpus.xlsx_formulas import UncachedFormulas, find_uncached_formulas
 
 SURVEY_EXTENSIONS = (".csv", ".xlsx")
 
 
-def read_table(path: Path, *, encoding: str | None = None, sheet: str | None = None):
+def read_table(path: Path, *, encoding: str | None = None, sheet: str | None = None,
+               malformed: dict[int, str] | None = None, formulas: UncachedFormulas | None = None):
     """Read a CSV/XLSX as (header, rows, encoding, notes); rows are (sheet row number, cells).
 
     Row numbers are 1-based like a spreadsheet (the header is normally row 1). Fully blank rows
-    are left out and counted in a note; cells are strings ('' for missing).
+    are left out and counted in a note; cells are strings ('' for missing). A malformed CSV row
+    rejects the file, unless `malformed` is a dict: then the row is given as blank cells and its
+    reason is stored under its number, and the rows after it are read (issue #17). `formulas`, if
+    given, is filled with an .xlsx sheet's formula cells that have no cached value.
     """
     if path.suffix.lower() == ".xlsx":
-        raw, used = list(xlsx_rows(path, sheet)), None
+        raw, used = list(xlsx_rows(path, sheet, formulas)), None
     else:
         text, used = read_text(path, encoding)
         try:
-            raw = list(csv_rows(text))
+            raw = list(csv_rows(text, malformed))
         except csv.Error as exc:
-            raise Rejected(f"malformed CSV ({exc})", encoding=used) from None
-    table = TableRows()
+            raise Rejected(str(exc), encoding=used) from None
+    table = TableRows(malformed)
     rows = list(table.rows((number, ["" if c is None else c for c in cells]) for number, cells in raw))
     header, notes = table.finish(used)
     return header, rows, used, notes
 
 
-def csv_rows(text: str) -> Iterator[tuple[int, list[str]]]:
+def csv_rows(text: str, malformed: dict[int, str] | None = None) -> Iterator[tuple[int, list[str]]]:
     """(1-based row number, cells) of CSV text; the delimiter (, tab ;) is the first line's commonest.
 
     No field-size limit beyond the text itself: Python's default (131,072 characters) rejected a
-    whole survey for one long answer (issue #17). A malformed row raises `csv.Error` naming its row.
+    whole survey for one long answer (issue #17). Quoting is read strictly: a lenient reader let
+    one stray opening quote swallow every later row into a single answer, silently. A malformed
+    row raises `csv.Error` naming its row and line, or, when `malformed` is a dict, is yielded
+    with no cells, its reason stored under its row number, and reading goes on at the next line.
     """
     first_line = text.split("\n", 1)[0]
     delimiter = max(",\t;", key=first_line.count) if any(d in first_line for d in ",\t;") else ","
     if csv.field_size_limit() <= len(text):
         csv.field_size_limit(min(len(text) + 1, 2**31 - 1))
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    number = 0
+    source = io.StringIO(text, newline="")
+    reader = csv.reader(source, delimiter=delimiter, strict=True)
+    number = lines_before = 0       # lines_before: physical lines read by the readers before this one
     while True:
+        start, line = source.tell(), lines_before + reader.line_num + 1
         try:
             cells = next(reader)
         except StopIteration:
             return
         except csv.Error as exc:
-            raise csv.Error(f"row {number + 1} (line {reader.line_num}): {exc}") from None
+            number += 1
+            reason = (f"malformed CSV row {number} (line {line}): {exc}; expected each quoted field to end "
+                      f"with a quote then the delimiter or the line end (a quote inside one is written \"\")")
+            if malformed is None:
+                raise csv.Error(reason) from None
+            malformed[number] = reason
+            source.seek(start)
+            source.readline()       # the bad row is its first line; the next line starts afresh
+            lines_before = line
+            reader = csv.reader(source, delimiter=delimiter, strict=True)
+            yield number, []
+            continue
         number += 1
         yield number, cells
 
@@ -71,18 +92,25 @@ class TableRows:
     """A table's data rows as `read_table` returns them, streamed (the chunked reader's two passes use it too).
 
     The first non-blank row is the header; fully blank rows are left out; cells (str) are padded
-    or cut to the header's width. Blank rows after the header and rows with non-empty cells
+    or cut to the header's width; a row in `malformed` (csv_rows' reasons) comes as blank cells. Blank rows after the header and rows with non-empty cells
     beyond the header are counted for the notes `finish` returns.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, malformed: dict[int, str] | None = None) -> None:
         self.header: list[str] | None = None
+        self.malformed = {} if malformed is None else malformed   # row number -> reason (csv_rows fills it)
         self.blank = self.extra = 0
         self._notes: list[str] = []
 
     def rows(self, raw: Iterable[tuple[int, list[str]]]) -> Iterator[tuple[int, list[str]]]:
         width = 0 if self.header is None else len(self.header)
+        malformed = self.malformed
         for number, cells in raw:
+            if malformed and number in malformed:
+                if self.header is None:
+                    raise Rejected(f"malformed header row: {malformed[number]}")
+                yield number, [""] * width   # rejected alone by the survey reader, with its reason
+                continue
             if not any(map(str.strip, cells)):   # the same test as any(c.strip() for c in cells), in C
                 self.blank += self.header is not None
                 continue
@@ -108,8 +136,12 @@ class TableRows:
         return self.header, notes
 
 
-def xlsx_rows(path: Path, sheet: str | None) -> Iterator[tuple[int, list[str]]]:
+def xlsx_rows(path: Path, sheet: str | None,
+              formulas: UncachedFormulas | None = None) -> Iterator[tuple[int, list[str]]]:
     """(1-based row number, cells as text) of one sheet (default: the first), streamed.
+
+    `formulas`, if given, is filled first with the sheet's formula cells that have no cached value
+    (they read as empty: corpus/xlsx_formulas.py).
 
     openpyxl's read-only mode parses the sheet as rows are taken, so a big sheet is never held
     whole. Raises `Rejected` (a broken package, a missing sheet) as the rows are taken.
@@ -135,6 +167,11 @@ def xlsx_rows(path: Path, sheet: str | None) -> Iterator[tuple[int, list[str]]]:
             raise Rejected(f"sheet {sheet!r} not found (sheets: {', '.join(wb.sheetnames)})")
         ws = wb[sheet] if sheet is not None else wb.worksheets[0]
         ws.reset_dimensions()  # stored dimensions can be wrong; read every row that exists
+        if formulas is not None:
+            try:
+                find_uncached_formulas(ws, formulas)
+            except Exception as exc:
+                raise Rejected(f"corrupt xlsx file ({type(exc).__name__}: {exc})") from None
         values = enumerate(ws.iter_rows(values_only=True), start=1)
         while True:
             try:
@@ -204,12 +241,16 @@ def read_survey(path: Path, rel: str, entry: FileEntry | None = None, *, max_seg
                 unit: str = "auto") -> FileResult:
     """Read one survey export; see the module docstring. Raises `Rejected` for the whole file."""
     entry = entry or FileEntry(path=rel)
-    header, rows, used, notes = read_table(path, encoding=entry.encoding, sheet=entry.sheet)
+    malformed: dict[int, str] = {}
+    formulas = UncachedFormulas()
+    header, rows, used, notes = read_table(path, encoding=entry.encoding, sheet=entry.sheet, malformed=malformed,
+                                           formulas=formulas)
     if not rows:
         raise Rejected(f"{EMPTY}: header row but no data rows", encoding=used)
     guesser = ColumnGuesser.for_entry(header, entry)
-    for _, cells in rows:
-        guesser.add(cells)
+    for number, cells in rows:
+        if number not in malformed:
+            guesser.add(cells)
     columns = survey_columns(header, entry, guesser, used)   # the chunked reader's decision too
     id_col, open_cols, attrs = columns.id_col, list(columns.open_cols), list(columns.attrs)
 
@@ -220,6 +261,10 @@ def read_survey(path: Path, rel: str, entry: FileEntry | None = None, *, max_seg
         row = dict(zip(header, cells))
         rid = row[id_col].strip() if id_col else f"row{number}"
         base = dict(source_file=rel, row=number, kind="survey", encoding=used)
+        if number in malformed:
+            row_records.append(IngestionRecord(status="rejected", reason=malformed[number],
+                                               **({"respondent_id": rid} if rid else {}), **base))
+            continue
         if not rid:
             row_records.append(IngestionRecord(status="rejected", reason=f"survey row with empty respondent id (column {id_col!r})", **base))
             continue
@@ -230,7 +275,8 @@ def read_survey(path: Path, rel: str, entry: FileEntry | None = None, *, max_seg
             continue
         first_seen[rid] = number
         row_records += ingest_answers(result, row, rid=rid, number=number, attrs=attrs, open_cols=open_cols,
-                                      max_segment_chars=max_segment_chars, base=base, unit=unit)
+                                      max_segment_chars=max_segment_chars, base=base, unit=unit,
+                                      unread=formulas.reasons(rel, number, header))
 
     ok = sum(r.status == "ingested" for r in row_records)
     file_record = IngestionRecord(
@@ -243,7 +289,7 @@ def read_survey(path: Path, rel: str, entry: FileEntry | None = None, *, max_seg
 
 def ingest_answers(result: FileResult, row: dict[str, str], *, rid: str, number: int, attrs: list[str],
                    open_cols: list[str], max_segment_chars: int, base: dict,
-                   unit: str = "auto") -> list[IngestionRecord]:
+                   unit: str = "auto", unread: dict[str, str] | None = None) -> list[IngestionRecord]:
     """One accepted survey row: a document and its segments per non-empty answer, added to `result`.
 
     `unit` 'auto', 'answer' or 'turn': one segment per answer (cut at sentence ends only when
@@ -251,6 +297,7 @@ def ingest_answers(result: FileResult, row: dict[str, str], *, rid: str, number:
 
     Returns the row's report lines: 'ingested' (with its segment count) then one 'skipped' per
     empty answer. `base` holds the record fields shared by the row (source_file, row, kind, encoding).
+    `unread`: {column: reason} for answers that only look empty (a formula without a cached value).
     """
     # Records are made with corpus.records' positional constructors (the same records, built
     # ~2.5x faster: this runs once per answer); their field order is the dataclasses'.
@@ -264,8 +311,9 @@ def ingest_answers(result: FileResult, row: dict[str, str], *, rid: str, number:
         spans = (unit_spans(answer, unit="sentence" if unit == "sentence" else "answer", max_chars=max_segment_chars)
                  if answer.strip().lower() != "nan" else [])
         if not spans:
+            why = unread.get(col) if unread else None
             skipped.append(new_ingestion_record(
-                rel, "skipped", f"empty answer (row {number}, respondent {rid!r}, question {col!r})",
+                rel, "skipped", why or f"empty answer (row {number}, respondent {rid!r}, question {col!r})",
                 row_number, rid, None, 0, encoding, kind))
             continue
         doc_id = make_doc_id(rel, rid, col)

@@ -25,6 +25,7 @@ from qualmine.flows.progress import stage
 from qualmine.flows.report import links_task, report_task
 from qualmine.flows.review import store_stages
 from qualmine.flows.semantic import SemanticOutcome, semantic_task, semantic_wanted
+from qualmine.flows.secret_params import hide_store, reveal_store
 from qualmine.flows.settings import RunSettings
 from qualmine.flows.topics import topic_stage
 from qualmine.outputs import build_run_manifest, write_run_manifest, write_tables
@@ -63,6 +64,7 @@ def pipeline_flow(settings: RunSettings, force: bool = False) -> RunResult:
     run folder never mixes two runs and a killed run leaves no folder that looks complete
     (outputs/run_folder.py).
     """
+    settings = reveal_store(settings)   # the store's password never went through Prefect's API (flows/secret_params.py)
     staging = staging_folder(settings.out_dir)
     try:
         result = _run_stages(settings, replace(settings, out_dir=staging))
@@ -135,8 +137,8 @@ def run_pipeline(settings: RunSettings, codebook: Codebook | None = None, *, for
         if settings.on_dask:
             from qualmine.flows.runtime.dask_runner import dask_task_runner   # imports dask only when asked for
             with dask_task_runner(settings.dask_address, settings.dask_local) as runner:
-                return pipeline_flow.with_options(task_runner=runner)(settings, force)
-        return pipeline_flow(settings, force)
+                return pipeline_flow.with_options(task_runner=runner)(hide_store(settings), force)
+        return pipeline_flow(hide_store(settings), force)
 
 
 def preflight(settings: RunSettings, boot: Boot | None = None, codebook: Codebook | None = None) -> Codebook:

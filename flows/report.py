@@ -21,6 +21,7 @@ from prefect.settings import PREFECT_FLOWS_HEARTBEAT_FREQUENCY, temporary_settin
 
 from qualmine.coding.codebook import Codebook, load_codebook
 from qualmine.coding.tables import CodedTables
+from qualmine.flows.secret_params import hide_secrets, reveal_secrets
 from qualmine.outputs.report.build import ReportResult, build_report, write_links, write_report  # noqa: F401  (write_report: re-export)
 from qualmine.outputs.report.codes import ReportMode
 from qualmine.outputs.report.data import ALL, ReportData
@@ -96,11 +97,11 @@ def report_flow(run_dir: Path, mode: ReportMode = "suggestions", store: str | No
                 codebook_path: str | None = None) -> ReportResult:
     """Build the theme summary report of one run folder (parameters are paths: Prefect caps their size)."""
     codebook = load_codebook(codebook_path) if codebook_path else None
-    return report_task(Path(run_dir), mode, store, codebook)
+    return report_task(Path(run_dir), mode, reveal_secrets(store), codebook)
 
 
 def run_report(run_dir: str | Path, mode: ReportMode = "suggestions", store: str | None = None,
                codebook_path: str | None = None) -> ReportResult:
     """Run the report flow locally (ephemeral Prefect, no server needed)."""
     with temporary_settings(updates={PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None}):
-        return report_flow(Path(run_dir), mode, store, codebook_path)
+        return report_flow(Path(run_dir), mode, hide_secrets(store), codebook_path)

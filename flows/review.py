@@ -25,6 +25,7 @@ from qualmine.coding.suggest.learning import (
     train_model,
 )
 from qualmine.coding.review.queue import QueueOptions
+from qualmine.flows.secret_params import hide_secrets, reveal_secrets
 from qualmine.coding.store.database import ProjectStore, legacy_model_path, model_path, redact_url
 from qualmine.coding.store.sync import SyncReport, sync_run
 
@@ -141,6 +142,7 @@ def suggest_and_export(store: str, coders: list[str], out_dir: str, file_format:
                        double_code: float = 0.0, seed: int = SEED, threshold: float | None = None,
                        uncoded: str = "auto") -> list[ExportResult]:
     """Refresh model suggestions (when a model is trained), then write one review file per coder."""
+    store = reveal_secrets(store)     # run_flow hid its password from Prefect (flows/secret_params.py)
     model_suggest_task(store, threshold)
     options = dict(file_format=file_format, order=order, limit=limit, codes=tuple(codes or ()),
                    double_code=double_code, seed=seed, uncoded=uncoded)
@@ -151,6 +153,7 @@ def suggest_and_export(store: str, coders: list[str], out_dir: str, file_format:
 def import_and_retrain(store: str, files: list[str], coders: list[str], retrain: bool = True,
                        threshold: float | None = None, cv: int = 5) -> RetrainResult:
     """Import coders' files (all validated before any is applied), retrain, re-suggest."""
+    store = reveal_secrets(store)
     if len(files) != len(coders):
         raise ValueError(f"import_and_retrain needs one coder per file; got {len(files)} file(s) and "
                          f"{len(coders)} coder(s)")
@@ -158,7 +161,10 @@ def import_and_retrain(store: str, files: list[str], coders: list[str], retrain:
 
 
 def run_flow(flow_fn, **parameters):
-    """Run a review flow locally (ephemeral Prefect, no heartbeat wait at exit)."""
+    """Run a review flow locally (ephemeral Prefect, no heartbeat wait at exit); a store password
+    is not a flow parameter (Prefect's database keeps those): the flow gets it in this process."""
+    if "store" in parameters:
+        parameters["store"] = hide_secrets(parameters["store"])
     with temporary_settings(updates={PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None}):
         return flow_fn(**parameters)
 

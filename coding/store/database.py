@@ -82,11 +82,17 @@ def model_path(url: str) -> Path:
 
 
 def legacy_model_path(url: str) -> Path:
-    """Where qualmine before issue #17 saved the store's model: a joblib pickle (shared by all server stores)."""
+    """Where qualmine before issue #17 saved the store's model: a joblib pickle (shared by all server stores).
+
+    Pickles were written only before the pickle-free format, when runtime data still lived in the
+    package's own outputs/ folder (the move to <project>/qualmine-runs/ came later): a server
+    store's pickle is there, never in a project's qualmine-runs/. That file was shared by every
+    server store, so `--trust-model-file` converts it for whichever store asks first.
+    """
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite" and parsed.database not in (None, "", ":memory:"):
         return Path(parsed.database).parent / f"{Path(parsed.database).stem}.suggester.joblib"
-    return current_project().runs_dir / "qualmine.suggester.joblib"
+    return Path(__file__).resolve().parents[2] / "outputs" / "qualmine.suggester.joblib"
 
 
 def redact_url(url: str) -> str:

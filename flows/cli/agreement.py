@@ -21,6 +21,8 @@ def agreement(
     out: Optional[Path] = typer.Option(None, "--out", help="Folder for the agreement, agreement_by_respondent, "
                                        "disagreements and source_trust tables (default: agreement/ next to the "
                                        "store; a run folder here puts them in that run's report)."),
+    force: bool = typer.Option(False, "--force", help="Replace agreement files even if they were edited or not "
+                                                      "written by qualmine (its own are regenerated without it)."),
 ) -> None:
     """Agreement between coders (and the machine) on segments reviewed by two or more coders, per segment and
     per respondent, and each machine source's precision / recall / kappa per code against the coders."""
@@ -37,6 +39,14 @@ def agreement(
     humans = {c for c in decisions["coder"] if not str(c).startswith("model:")}
     if len(humans) < 1 or decisions.empty:
         fail("no decisions in the store yet: import coders' review files first", code=1)
+    from qualmine.outputs.written_files import OverwriteRefused, check_replace, record_written
+
+    names = [f"{n}.{ext}" for n in ("agreement", "disagreements", "agreement_by_respondent", "source_trust")
+             for ext in ("csv", "parquet")]
+    try:
+        replaced = check_replace(folder, names, force=force)
+    except OverwriteRefused as exc:
+        fail(str(exc))
     semantic = decisions["coder"] == "model:semantic"
     result = agreement_tables(decisions[~semantic])     # the agreement table as before: rules and model only
     by_respondent = respondent_agreement_tables(decisions[~semantic], segments)
@@ -45,6 +55,9 @@ def agreement(
                + write_table(result.disagreements, folder, "disagreements")
                + write_table(by_respondent.agreement, folder, "agreement_by_respondent")
                + write_table(trust, folder, "source_trust"))
+    record_written(folder, written)
+    if replaced:
+        console.print(f"replaced {len(replaced)} file(s) qualmine wrote in {folder} before (regenerated)", highlight=False)
     _print(result.agreement, AGREEMENT_SHOWN, "agreement (units: segment x code)")
     overall = by_respondent.agreement[by_respondent.agreement["code_id"] == "(overall)"]
     _print(overall, AGREEMENT_SHOWN, "agreement per respondent, overall (units: respondent x code; every code in "

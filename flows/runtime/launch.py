@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import atexit
 import importlib.util
+import os
 import socket
 import subprocess
 import sys
@@ -123,6 +124,7 @@ def server_process(environ: Mapping[str, str], port: int, log, detached: bool = 
     """Popen the API server command Prefect's SubprocessASGIServer runs, on 127.0.0.1:`port`.
 
     `detached`: in a session of its own, so it outlives this process and a Ctrl-C in its terminal.
+    Otherwise the server stops by itself when this process is gone, even killed with SIGKILL.
     `ui`: serve Prefect's UI at `/` too; the server is then not marked ephemeral (Prefect serves
     its UI only from a non-ephemeral server, which also runs Prefect's background services).
     """
@@ -134,8 +136,11 @@ def server_process(environ: Mapping[str, str], port: int, log, detached: bool = 
         env.pop("PREFECT__SERVER_EPHEMERAL")
         env.update(ui_env(environ, port))
     env.pop("PREFECT_API_URL", None)
+    # A detached server must outlive this process; any other dies with it, even after a SIGKILL
+    # (flows/runtime/server_child.py watches the parent from inside the server process).
+    runner = ["-m"] if detached else [str(Path(__file__).with_name("server_child.py")), str(os.getpid())]
     return subprocess.Popen(
-        [sys.executable, "-m", "uvicorn", "--app-dir", str(Path(spec.origin).parent.parent),
+        [sys.executable, *runner, "uvicorn", "--app-dir", str(Path(spec.origin).parent.parent),
          "--factory", SERVER_APP, "--host", "127.0.0.1", "--port", str(port),
          "--log-level", "error", "--lifespan", "on"],
         env=env, stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT, start_new_session=detached)

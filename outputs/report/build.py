@@ -18,7 +18,8 @@ from qualmine.outputs.report.data import ReportData, load_report_data
 from qualmine.outputs.report.render_docx import write_docx
 from qualmine.outputs.report.figures import report_figures
 from qualmine.outputs.report.render_html import write_html
-from qualmine.outputs.report.render_md import write_markdown
+from qualmine.outputs.written_files import record_written
+from qualmine.outputs.report.render_md import FILES_DIR, write_markdown
 from qualmine.outputs.writers import write_table
 
 
@@ -45,9 +46,19 @@ def build_report(run_dir: str | Path, mode: ReportMode = "suggestions", store: s
     paths = [write_html(data, run_dir / "report.html", figures),
              *write_markdown(data, run_dir / "report.md", figures),
              write_docx(data, run_dir / "report.docx", figures)]
+    record_written(run_dir, paths)   # so `qualmine report` may regenerate them (outputs/written_files.py)
     notes = [*data.notes, *(n for n in (data.topics_note, data.agreement_note, data.links_note) if n)]
     result = ReportResult(run_dir, data.mode, data.mode_statement, paths, notes, len(data.chains))
     return result, data
+
+
+REPORT_FILES = ("report.html", "report.md", "report.docx")
+
+
+def report_file_names(run_dir: str | Path) -> list[str]:
+    """The files (relative names) a report of `run_dir` writes or replaces: the report files and its charts."""
+    charts = Path(run_dir) / FILES_DIR
+    return [*REPORT_FILES, *(f"{FILES_DIR}/{p.name}" for p in sorted(charts.glob("*")) if p.is_file())]
 
 
 def write_report(run_dir: str | Path, mode: ReportMode = "suggestions", store: str | Path | None = None,

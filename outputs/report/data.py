@@ -45,6 +45,9 @@ class Overview:
     rejected_items: pd.DataFrame          # source_file, row, reason
 
 
+_CODE_INDEXES: dict[int, tuple] = {}    # id(ReportData.codes) -> (codes, {code_id: CodeRef})
+
+
 @dataclass(frozen=True)
 class ReportData:
     """The content of one theme summary report (see the module docstring)."""
@@ -87,10 +90,15 @@ class ReportData:
         return frozenset(parents & set(self.frequency["code_id"].astype(str)))
 
     def code(self, code_id: str) -> CodeRef:
-        for code in self.codes:
-            if code.code_id == code_id:
-                return code
-        return CodeRef(code_id, "", "", "")
+        index = _CODE_INDEXES.get(id(self.codes))
+        if index is None or index[0] is not self.codes:   # a scan per label made 10,000 codes slow (issue #17)
+            if len(_CODE_INDEXES) >= 16:
+                _CODE_INDEXES.clear()
+            by_id: dict[str, CodeRef] = {}
+            for code in self.codes:
+                by_id.setdefault(code.code_id, code)
+            index = _CODE_INDEXES[id(self.codes)] = (self.codes, by_id)
+        return index[1].get(code_id) or CodeRef(code_id, "", "", "")
 
     @property
     def candidate_links(self) -> pd.DataFrame:

@@ -8,7 +8,7 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
-from docx.table import Table
+from docx.table import Table, _Cell
 
 from qualmine.outputs.report.render_html import fmt_cell
 
@@ -38,29 +38,33 @@ def word_table(doc: Document, header: list[str], rows: list[list[object]], size:
         label_mm = min(LABEL_COLUMN_MM, TEXT_WIDTH_MM / max(n, 1) * 2) if n > labels else TEXT_WIDTH_MM / max(labels, 1)
         rest = (TEXT_WIDTH_MM - label_mm * labels) / max(n - labels, 1)
         widths_mm = [label_mm] * labels + [rest] * (n - labels)
-    table = doc.add_table(rows=1, cols=n)
+    # The whole grid at once (python-docx builds it from one XML string) and cells reached through
+    # their rows: add_row() per row and column.cells (the whole table per column) made a table of
+    # 1,000 codes take seconds (issue #17).
+    table = doc.add_table(rows=1 + len(rows), cols=n)
     table.style = "Table Grid"
     table.autofit = False
     table.alignment = WD_TABLE_ALIGNMENT.LEFT
     repeat_header(table.rows[0])
-    for i, (cell, text) in enumerate(zip(table.rows[0].cells, header)):
-        cell.text = ""
-        run = cell.paragraphs[0].add_run(str(text))
-        run.bold, run.font.size = True, Pt(size)
-        if i >= label_columns:
-            cell.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.RIGHT
-    for values in rows:
-        cells = table.add_row().cells
+    widths = [Mm(w) for w in widths_mm]
+    for r, (cells, values) in enumerate(zip(row_cells(table), [header, *rows])):
         for i, (cell, value) in enumerate(zip(cells, values)):
-            cell.text = ""
-            cell.paragraphs[0].add_run(fmt_cell(value)).font.size = Pt(size)
+            cell.width = widths[i]          # Word reads the cell widths, LibreOffice the grid
+            paragraph = cell.paragraphs[0]
+            run = paragraph.add_run(str(value) if r == 0 else fmt_cell(value))
+            run.font.size = Pt(size)
+            if r == 0:
+                run.bold = True
             if i >= label_columns:
-                cell.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.RIGHT
-    for column, width in zip(table.columns, widths_mm):
-        column.width = Mm(width)
-        for cell in column.cells:       # Word reads the cell widths, LibreOffice the grid: set both
-            cell.width = Mm(width)
+                paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    for column, width in zip(table.columns, widths):
+        column.width = width
     return table
+
+
+def row_cells(table: Table) -> list[list[_Cell]]:
+    """The cells of each row (a plain grid: no merged cells), without python-docx's whole-table walks."""
+    return [[_Cell(tc, table) for tc in tr.tc_lst] for tr in table._tbl.tr_lst]
 
 
 def repeat_header(row) -> None:

@@ -11,6 +11,15 @@ from qualmine.outputs.report.data import ALL, ReportData
 from qualmine.outputs.report.groups import SIGNIFICANCE_NOTE, group_differences, ordered
 
 MAX_CHART_VALUES = 8     # an attribute with more values than this is shown as a table, not bars
+# A chart of thousands of codes cannot be read, and its PNG (for report.docx) exceeds what cairo
+# can draw (32,767 px): 1,000 codes crashed the report (issue #17). Charts show the codes most
+# respondents mentioned; the tables keep every code.
+MAX_CHART_CODES = 40
+MAX_HEATMAP_CODES = 30
+# A share table of more codes than this lists only the codes someone raised (the rest are all 0 %):
+# 10,000 codes made tables of 10,000 rows per attribute in every format (issue #17).
+MAX_TABLE_CODES = 200
+_SIGNIFICANT: dict[tuple, tuple] = {}   # (id(frequency), attribute, rolled up) -> (frequency, significant codes)
 
 
 @dataclass(frozen=True)
@@ -53,7 +62,19 @@ def code_breakdown(data: ReportData, attribute: str) -> pd.DataFrame:
     order = [c.code_id for c in data.codes if c.code_id in table.index]
     columns = ordered([str(v) for v in dict.fromkeys(rows["value"].astype(str)) if str(v) in table.columns],
                       data.attribute_orders.get(attribute))
-    return table.reindex(index=order, columns=columns).fillna(0.0)
+    table = table.reindex(index=order, columns=columns).fillna(0.0)
+    if len(table) > MAX_TABLE_CODES:
+        raised = table.index[(table > 0).any(axis=1)]
+        unlisted = len(table) - len(raised)
+        table = table.loc[raised]
+        table.attrs["unlisted"] = unlisted
+    return table
+
+
+def unlisted_note(table: pd.DataFrame) -> str:
+    """The sentence saying how many codes a big share table leaves out ('' when none)."""
+    n = table.attrs.get("unlisted", 0)
+    return f"{n} code(s) nobody in these groups raised are not listed (0 % everywhere)." if n else ""
 
 
 def attribute_title(data: ReportData, attribute: str) -> str:
@@ -74,8 +95,14 @@ def group_sizes(data: ReportData, attribute: str) -> dict[str, int]:
 
 def significant_codes(data: ReportData, attribute: str) -> set[str]:
     """Codes whose share differs between the groups of `attribute` (`groups.group_differences`)."""
-    tests = group_differences(data.frequency, attribute, rolled_up=bool(data.codes_with_children))
-    return set(tests.loc[tests["differs"], "code_id"])
+    key = (id(data.frequency), attribute, bool(data.codes_with_children))
+    cached = _SIGNIFICANT.get(key)
+    if cached is None or cached[0] is not data.frequency:    # each renderer asks again: test once
+        tests = group_differences(data.frequency, attribute, rolled_up=bool(data.codes_with_children))
+        if len(_SIGNIFICANT) >= 64:
+            _SIGNIFICANT.clear()
+        cached = _SIGNIFICANT[key] = (data.frequency, frozenset(tests.loc[tests["differs"], "code_id"]))
+    return set(cached[1])
 
 
 def overall_respondents(data: ReportData) -> dict[str, int]:
@@ -91,8 +118,11 @@ def report_figures(data: ReportData) -> list[Figure]:
     counts = overall_respondents(data)
     codes = [c for c in data.codes if c.code_id in counts]
     note = CHART_NOTE if data.codes_with_children else ""
+    charted = set(_top(codes_by_count := {c.code_id: counts[c.code_id] for c in codes}, MAX_CHART_CODES))
+    top_note = "" if len(charted) == len(codes) else f"（前 {len(charted)} top {len(charted)} of {len(codes)} codes）"
+    codes = [c for c in codes if c.code_id in charted]
     if codes:
-        title = "各代码提及人数 Respondents per code" + note
+        title = "各代码提及人数 Respondents per code" + top_note + note
         figures.append(Figure("code_frequency", title, bar_chart(
             [shown_label(data, c.code_id, short=True) for c in codes], [counts[c.code_id] for c in codes],
             title=title,
@@ -100,6 +130,7 @@ def report_figures(data: ReportData) -> list[Figure]:
             legend=[(k, v) for k, v in KIND_COLORS.items() if any(c.kind == k for c in codes)])))
     for attribute in data.attributes:
         table = code_breakdown(data, attribute)
+        table = table.loc[[c for c in table.index if c in charted or len(codes_by_count) <= MAX_CHART_CODES]]
         if table.empty or table.shape[1] > MAX_CHART_VALUES:
             continue
         name = attribute_title(data, attribute)
@@ -112,12 +143,22 @@ def report_figures(data: ReportData) -> list[Figure]:
             labels, series, title=title, footnote=SIGNIFICANCE_NOTE if flagged else "")))
     matrix = data.cooccurrence
     used = [c for c in matrix.index if matrix.loc[c, c] > 0]
+    if len(used) > MAX_HEATMAP_CODES:
+        kept = set(_top({c: matrix.loc[c, c] for c in used}, MAX_HEATMAP_CODES))
+        used = [c for c in used if c in kept]
     if len(used) >= 2:
         sub = matrix.loc[used, used]
         labels = [data.code(c).label for c in used]
         title = "代码共现（同时提及的受访者数）Code co-occurrence (respondents)"
         figures.append(Figure("cooccurrence", title, heat_map(labels, labels, sub.values.tolist(), title=title)))
     return figures
+
+
+def _top(counts: dict[str, float], n: int) -> list[str]:
+    """The `n` ids with the highest counts (ties: first in codebook order), or all of them."""
+    if len(counts) <= n:
+        return list(counts)
+    return sorted(counts, key=lambda c: -counts[c])[:n]   # sorted() is stable: codebook order breaks ties
 
 
 def _slug(text: str) -> str:

@@ -22,13 +22,15 @@ from docx.shared import Mm, Pt
 
 from qualmine.outputs.report.charts import KIND_COLORS, heat_color
 from qualmine.outputs.report.docx_tables import (  # noqa: F401  (page geometry: re-exported)
-    LABEL_COLUMN_MM, MARGIN_MM, PAGE_HEIGHT_MM, PAGE_WIDTH_MM, TEXT_WIDTH_MM, shade as _shade, word_table as _table,
+    LABEL_COLUMN_MM, MARGIN_MM, PAGE_HEIGHT_MM, PAGE_WIDTH_MM, TEXT_WIDTH_MM, row_cells, shade as _shade,
+    word_table as _table,
 )
 from qualmine.outputs.report.data import ChainView, LinkEvidence, ReportData
 from qualmine.outputs.report.trust import (
     AGREEMENT_HEADING, EVALUATION_HEADING, EVALUATION_SHOWN, TRUST_SHOWN, UNTRAINED_SHOWN, TrustSection, shown_columns,
 )
 from qualmine.outputs.report.chart_images import svg_to_png, why_no_images
+from qualmine.outputs.report.figures import unlisted_note
 from qualmine.outputs.report.figures import (Figure, attribute_slug, attribute_title, code_breakdown, group_sizes,
                                             overall_respondents, report_figures, shown_label, significant_codes)
 from qualmine.outputs.report.groups import SIGNIFICANCE_NOTE
@@ -161,11 +163,13 @@ def _shares_table(doc: Document, data: ReportData, attribute: str, shares: pd.Da
             for c in shares.index]
     table = _table(doc, header, rows, size=8)
     peak_share = float(shares.values.max()) or 1.0
-    for row, code_id in zip(table.rows[1:], shares.index):
-        for cell, value in zip(row.cells[1:], shares.loc[code_id]):
+    for cells, code_id in zip(row_cells(table)[1:], shares.index):
+        for cell, value in zip(cells[1:], shares.loc[code_id]):
             _shade(cell, heat_color(float(value) / peak_share * 0.6))
     if flagged:
         doc.add_paragraph(SIGNIFICANCE_NOTE).runs[0].font.size = Pt(8)
+    if unlisted_note(shares):
+        doc.add_paragraph(unlisted_note(shares)).runs[0].font.size = Pt(8)
 
 
 def _cooccurrence(doc: Document, data: ReportData, figures: dict[str, Figure], appendix: list) -> None:

@@ -17,6 +17,7 @@ from qualmine.outputs.report.data import ChainView, LinkEvidence, ReportData
 from qualmine.outputs.report.trust import (
     AGREEMENT_HEADING, EVALUATION_HEADING, EVALUATION_SHOWN, TRUST_SHOWN, UNTRAINED_SHOWN, TrustSection, shown_columns,
 )
+from qualmine.outputs.report.figures import unlisted_note
 from qualmine.outputs.report.figures import (Figure, attribute_title, code_breakdown, group_sizes, report_figures,
                                             shown_label, significant_codes)
 from qualmine.outputs.report.groups import SIGNIFICANCE_NOTE
@@ -182,6 +183,8 @@ def render_markdown(data: ReportData, figures: list[Figure] | None = None, image
                 *md_table(shown.reset_index().rename(columns={"code_id": "code"})), ""]
         if flagged:
             out += [SIGNIFICANCE_NOTE, ""]
+        if unlisted_note(table):
+            out += [unlisted_note(table), ""]
     out += ["## 代码共现 Code co-occurrence", ""]
     if "cooccurrence" in by_name:
         out += [f"![{by_name['cooccurrence'].title}]({image_dir}/cooccurrence.svg)", ""]

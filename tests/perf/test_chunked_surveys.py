@@ -237,7 +237,7 @@ def test_xlsx_is_parsed_once_and_saving_it_again_mid_run_changes_nothing(tmp_pat
     path = tmp_path / "x" / "survey.xlsx"
     _write_xlsx(path, [header, *rows])
     real, calls = survey_stream.xlsx_rows, []
-    monkeypatch.setattr(survey_stream, "xlsx_rows", lambda p, sheet: calls.append(p) or real(p, sheet))
+    monkeypatch.setattr(survey_stream, "xlsx_rows", lambda p, sheet, *more: calls.append(p) or real(p, sheet, *more))
     source = survey_stream.scan_survey(path, "survey.xlsx", None)
     shutil.copyfile(path, tmp_path / "original.xlsx")
     _write_xlsx(path, [header, *rows[:-3]])          # the researcher saves the workbook again
