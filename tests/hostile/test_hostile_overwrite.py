@@ -49,7 +49,8 @@ def test_agreement_regenerates_its_own_tables_but_not_an_edited_one(one_segment_
     first = invoke("agreement", "--store", one_segment_store, "--out", out)
     assert first.exit_code == 0, first.output
     again = invoke("agreement", "--store", one_segment_store, "--out", out)
-    assert again.exit_code == 0 and "replaced 4 file(s) qualmine wrote" in again.output
+    # agreement, disagreements, agreement_by_respondent and source_trust, each as CSV and Parquet
+    assert again.exit_code == 0 and "replaced 8 file(s) qualmine wrote" in again.output
     with open(out / "agreement.csv", "a", encoding="utf-8") as handle:
         handle.write("my notes\n")
     refused = invoke("agreement", "--store", one_segment_store, "--out", out)
