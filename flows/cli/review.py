@@ -45,12 +45,13 @@ def _fail_import(file: Path, exc) -> None:
 
 def _load_model(project, path: Optional[Path], trust: bool):
     """The store's trained model (or None); a file qualmine did not write is a clean error, not a traceback."""
+    from qualmine.coding.suggest.features import EmbeddingModelMismatch
     from qualmine.coding.suggest.learning import load_trained_model
     from qualmine.coding.suggest.persist import ModelFileError
 
     try:
         return load_trained_model(project, path, trust_model_file=trust)
-    except (ModelFileError, FileNotFoundError) as exc:
+    except (ModelFileError, EmbeddingModelMismatch, FileNotFoundError) as exc:
         fail(str(exc))
 
 
@@ -227,6 +228,8 @@ def suggest_train(
             fail(str(exc), code=1)
     _print_scores(result.cross_validation)
     _print_untrained(result.untrained)
+    for note in result.notes:
+        console.print(f"[dim]note:[/] {escape(note)}", highlight=False)
     console.print(f"trained on {result.segments} reviewed segment(s), {len(result.codes)} code(s) -> "
                   f"[bold]{result.path}[/]", highlight=False)
 
