@@ -55,6 +55,11 @@ CHECKPOINTS = (50, 100, 200, 500)
 MIN_CODE_POSITIVES = 30
 
 
+def load_columns(shared: Path) -> list[str]:
+    """The 50 NHS v6 code columns (12..61), in the file's order."""
+    return list(pd.read_csv(shared / "nhs_fft_pxtextmining" / "v6framework_230831.csv", nrows=1).columns[11:])
+
+
 def load_en(shared: Path, min_positives: int = MIN_CODE_POSITIVES) -> tuple[list[str], list[frozenset[str]], list[str]]:
     """(texts, label sets, scored codes) of the NHS v6 multi-label file (codes with >= min_positives)."""
     frame = pd.read_csv(shared / "nhs_fft_pxtextmining" / "v6framework_230831.csv")
