@@ -301,6 +301,45 @@ def print_result(result: dict) -> None:
               f"macro-F1 {b['macro_f1']:.3f}")
 
 
+def markdown_tables(payload: dict, per_code_at: int | None = None) -> str:
+    """Markdown tables of a results file written by this script (what coding/SUGGEST.md quotes).
+
+    Mean over seeds per reviewed count and model/order, then per code at `per_code_at` reviewed
+    (default: the largest checkpoint) for the first seed (model, today's TF-IDF model when compared, baseline).
+    """
+    out = []
+    for result in payload["results"]:
+        frame = pd.DataFrame(result["rows"])
+        cols = ["micro_f1", "macro_f1"] + [c for c in ("baseline_micro_f1", "baseline_macro_f1") if c in frame]
+        mean = frame.groupby(["reviewed", "order"])[cols].mean().round(3).reset_index()
+        out.append(f"{result['corpus']}: seeds {result['seeds']}, {result['codes_scored']} codes, pool {result['pool']}, "
+                   f"held out {result['held_out']}\n")
+        out.append("| reviewed | order / model | micro-F1 | macro-F1 | baseline micro-F1 | baseline macro-F1 |")
+        out.append("| ---: | --- | ---: | ---: | ---: | ---: |")
+        for row in mean.to_dict("records"):
+            base = [f"{row[c]:.3f}" if c in row and pd.notna(row[c]) else "" for c in ("baseline_micro_f1",
+                                                                                          "baseline_macro_f1")]
+            out.append(f"| {row['reviewed']} | {row['order']} | {row['micro_f1']:.3f} | {row['macro_f1']:.3f} | "
+                       f"{base[0]} | {base[1]} |")
+        with_codes = [r for r in result["rows"] if "per_code" in r]
+        if with_codes:
+            top = per_code_at or max(r["reviewed"] for r in with_codes)
+            seed = min(r["seed"] for r in with_codes)
+            picked = {r["order"]: r for r in with_codes if r["reviewed"] == top and r["seed"] == seed}
+            orders = sorted(picked)
+            first = picked[orders[0]]
+            out.append(f"\nPer code at {top} reviewed (seed {seed}; F1 on the held-out answers):\n")
+            head = " | ".join(f"{o} F1" for o in orders)
+            out.append(f"| code | held-out support | {head} | baseline F1 |")
+            out.append("| --- | ---: |" + " ---: |" * (len(orders) + 1))
+            for code, v in sorted(first["per_code"].items(), key=lambda kv: -kv[1]["support"]):
+                cells = " | ".join(f"{picked[o]['per_code'][code]['f1']:.3f}" for o in orders)
+                base = first.get("baseline_per_code", {}).get(code, {}).get("f1")
+                out.append(f"| {code} | {v['support']} | {cells} | {'' if base is None else f'{base:.3f}'} |")
+        out.append("")
+    return "\n".join(out)
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--shared", type=Path, default=SHARED, help="folder holding the corpora")
@@ -330,7 +369,14 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--embedding-weight", type=float, default=None, help="CodeSuggester(embedding_weight=...)")
     parser.add_argument("--C", type=float, default=None, help="CodeSuggester(C=...)")
     parser.add_argument("--checkpoints", default=None, help="reviewed counts, comma-separated (default 50,100,200,500)")
+    parser.add_argument("--tables", type=Path, default=None,
+                        help="print the markdown tables of a results file written by this script, and exit")
+    parser.add_argument("--per-code-at", type=int, default=None, help="with --tables: the reviewed count of the "
+                        "per-code table (default: the largest)")
     args = parser.parse_args(argv)
+    if args.tables:
+        print(markdown_tables(json.loads(args.tables.read_text(encoding="utf-8")), args.per_code_at))
+        return
     orders = tuple(o for o in args.orders.split(",") if o)
     if args.checkpoints:
         global CHECKPOINTS
