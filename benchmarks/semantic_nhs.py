@@ -176,6 +176,15 @@ def run(sample: int, store: str | None, shared: Path = SHARED, *, codebook: Path
             "embedding": embedder.stats.as_dict()}
 
 
+def markdown_table(out: dict) -> str:
+    """The per-code table of a results file written by this script, as markdown."""
+    lines = [f"Per code ({out['per_code_rule']}; {out['answers']} held-out answers):", "",
+             "| code | support | predicted | precision | recall | F1 |", "| --- | ---: | ---: | ---: | ---: | ---: |"]
+    lines += [f"| {r['code']} | {r['support']} | {r['predicted']} | {r['precision']:.3f} | {r['recall']:.3f} | "
+              f"{r['f1']:.3f} |" for r in out["per_code"]]
+    return "\n".join(lines)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--shared", type=Path, default=SHARED, help="the shared corpora folder")
@@ -187,7 +196,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--top-prototypes", type=int, default=None,
                         help="average this many best prototype cosines per code (default: the product's, 2)")
     parser.add_argument("--tune-sample", type=int, default=300, help="training answers to tune the threshold on (0: none)")
+    parser.add_argument("--table", type=Path, help="print the per-code table of a results file and exit")
     args = parser.parse_args(argv)
+    if args.table:
+        print(markdown_table(json.loads(args.table.read_text(encoding="utf-8"))))
+        return 0
     if not args.shared.is_dir():
         print(f"{args.shared} not found: this benchmark needs ../shared/corpora (--shared)", file=sys.stderr)
         return 2
