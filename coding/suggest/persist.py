@@ -11,10 +11,8 @@ and `load_model` rebuilds the estimator from them:
   learned scalars, the vocabularies (terms in column order) and the caller's metadata;
 * `<name>.npz.json` is the same metadata for people to read (not needed to load).
 
-A model trained with sentence embeddings also holds `embedding_mean` (the centre of its training
-embeddings) and names its embedding model in the header (`embedding_model`); the embedder itself
-is not saved (it is the installed model): `load_model(path, embedder=...)` attaches one and
-refuses (`EmbeddingModelMismatch`) one of another model.
+A model trained with sentence embeddings also holds `embedding_mean` and names its embedding model
+(`embedding_model`); the embedder is the installed model, attached by `load_model(path, embedder=...)`.
 
 A file that is not what qualmine wrote (no format tag, other entries, wrong dtypes or shapes,
 unknown parameters, an archive that would inflate beyond `MAX_INFLATED_BYTES`) is refused with
@@ -362,8 +360,7 @@ def _rebuild(path: Path, arrays: dict[str, np.ndarray], header: dict) -> CodeSug
     return model
 
 
-# The embedder is the installed model, not part of the file: attached again by load_model.
-_UNSAVED_PARAMS = ("embedder",)
+_UNSAVED_PARAMS = ("embedder",)   # the installed model, not part of the file
 
 
 def _saved_params(model: CodeSuggester) -> dict:
