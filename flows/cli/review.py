@@ -250,7 +250,8 @@ def suggest_evaluate(
     """Measure the suggester on coders' decisions: per-code scores, untrained codes, learning curve."""
     from qualmine.coding.store.database import store_folder
     from qualmine.coding.suggest.evaluation import evaluate_suggester
-    from qualmine.coding.suggest.learning import MIN_TRAINING_SEGMENTS, reviewed_training_set
+    from qualmine.coding.suggest.learning import MIN_TRAINING_SEGMENTS, reviewed_training_set, training_embedder
+    from qualmine.coding.suggest.model import CodeSuggester
     from qualmine.outputs import write_table
 
     try:
@@ -266,15 +267,19 @@ def suggest_evaluate(
             fail(f"--coder: no decisions by {', '.join(unknown)} in the store", code=1)
         training = reviewed_training_set(project, coders=list(coder) or None)
         folder = out or store_folder(project.url) / "evaluation"
-    if len(training) < MIN_TRAINING_SEGMENTS:
-        fail(f"only {len(training)} reviewed segment(s); at least {MIN_TRAINING_SEGMENTS} are needed to evaluate",
-              code=1)
-    try:
-        result = evaluate_suggester(training, method="holdout" if holdout is not None else "kfold",
-                                    folds=min(cv, len(training)), test_size=holdout or 0.2, curve=sizes,
-                                    random_state=seed)
-    except ValueError as exc:
-        fail(str(exc))
+        if len(training) < MIN_TRAINING_SEGMENTS:
+            fail(f"only {len(training)} reviewed segment(s); at least {MIN_TRAINING_SEGMENTS} are needed to "
+                 "evaluate", code=1)
+        # the model as `suggest train` would fit it: with the sentence embeddings when they are on
+        embedder, feature_note = training_embedder(project)
+        try:
+            result = evaluate_suggester(training, method="holdout" if holdout is not None else "kfold",
+                                        folds=min(cv, len(training)), test_size=holdout or 0.2, curve=sizes,
+                                        random_state=seed, estimator=CodeSuggester(random_state=seed,
+                                                                                   embedder=embedder))
+        except ValueError as exc:
+            fail(str(exc))
+    console.print(f"[dim]note:[/] {escape(feature_note)}", highlight=False)
     written = (write_table(result.scores, folder, "evaluation_scores")
                + write_table(result.untrained, folder, "evaluation_untrained")
                + write_table(result.curve, folder, "learning_curve"))

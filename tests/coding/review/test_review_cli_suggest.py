@@ -119,6 +119,8 @@ def test_train_learns_from_embeddings_when_on_and_apply_refuses_another_embeddin
         header = json.loads(np.load(archive.open("header.npy")).tobytes().decode("utf-8"))
     assert header["embedding_model"] == "toy/1" and header["metadata"]["features"] == "tfidf+embeddings"
     assert invoke("suggest", "apply", "--store", reviewed, "--run", tmp_path / "run").exit_code == 0
+    evaluated = invoke("suggest", "evaluate", "--store", reviewed, "--cv", "3", "--curve", "", "--out", tmp_path / "ev")
+    assert evaluated.exit_code == 0 and "TF-IDF + sentence embeddings (toy/1)" in said(evaluated)   # as trained
 
     monkeypatch.setattr(embeddings, "make_backend", lambda spec=None: _ToyBackend("toy/2"))
     refused = invoke("suggest", "apply", "--store", reviewed, "--run", tmp_path / "run2")
