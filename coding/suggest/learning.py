@@ -34,6 +34,55 @@ class TrainResult:
     cross_validation: pd.DataFrame    # code_id, precision, recall, f1, support (+ micro / macro over learned codes)
     metadata: dict = field(default_factory=dict)
     untrained: pd.DataFrame = field(default_factory=pd.DataFrame)   # code_id, positives, negatives, reason, rule
+    notes: list[str] = field(default_factory=list)                   # e.g. why no sentence embeddings were used
+
+
+def training_embedder(store: ProjectStore, spec: str | None = None, *, wanted: bool | None = None):
+    """(Embedder or None, note): the sentence embeddings a new model learns from, cached in the store.
+
+    `wanted=None` (the default) means: when the embedding model is installed, unless
+    $QUALMINE_SEMANTIC is 0/off/false (the switch of the semantic stage); then the model falls back
+    to TF-IDF features only and the note says why. `wanted=True` raises `BackendUnavailable` when
+    the model cannot run; `wanted=False` never embeds.
+    """
+    import os
+
+    from qualmine.coding.store.embedding_cache import StoreEmbeddingCache
+    from qualmine.coding.suggest.embeddings import BackendUnavailable, Embedder, make_backend
+
+    if wanted is False:
+        return None, "sentence embeddings not used (asked for TF-IDF features only)"
+    if wanted is None and os.environ.get("QUALMINE_SEMANTIC", "").strip().lower() in ("0", "off", "false", "no"):
+        return None, "sentence embeddings off ($QUALMINE_SEMANTIC): the model learns from TF-IDF features only"
+    try:
+        backend = make_backend(spec)
+    except BackendUnavailable as exc:
+        if wanted:
+            raise
+        return None, f"sentence embeddings unavailable ({exc}): the model learns from TF-IDF features only"
+    return Embedder(backend, StoreEmbeddingCache(store)), f"features: TF-IDF + sentence embeddings ({backend.name})"
+
+
+def scoring_embedder(store: ProjectStore, model, spec: str | None = None):
+    """Attach to a loaded model that learned from embeddings an embedder of the same model (store cache).
+
+    Raises `EmbeddingModelMismatch` (naming both models) when the installed one differs or none can run.
+    """
+    from qualmine.coding.store.embedding_cache import StoreEmbeddingCache
+    from qualmine.coding.suggest.embeddings import BackendUnavailable, Embedder, make_backend
+    from qualmine.coding.suggest.features import EmbeddingModelMismatch
+
+    trained_on = getattr(model, "embedding_model_", None)
+    if trained_on is None:
+        return model
+    try:
+        embedder = Embedder(make_backend(spec), StoreEmbeddingCache(store))
+    except BackendUnavailable as exc:
+        raise EmbeddingModelMismatch(f"this model was trained with sentence embeddings from {trained_on!r}, "
+                                     f"which cannot run here ({exc}); install it or retrain with "
+                                     "`qualmine suggest train`") from None
+    model.features_.check_embedder(embedder)
+    return model.set_params(embedder=embedder)
 
 
 def human_decisions(store: ProjectStore) -> pd.DataFrame:
@@ -45,8 +94,13 @@ def human_decisions(store: ProjectStore) -> pd.DataFrame:
 
 
 def train_model(store: ProjectStore, *, path: str | Path | None = None, cv: int = 5, random_state: int = 0,
-                **params) -> TrainResult:
-    """Fit a CodeSuggester on the store's decisions, cross-validate it and save it next to the store."""
+                embeddings: bool | None = None, embedding_model: str | None = None, **params) -> TrainResult:
+    """Fit a CodeSuggester on the store's decisions, cross-validate it and save it next to the store.
+
+    The model also learns from sentence embeddings when `training_embedder(store, embedding_model,
+    wanted=embeddings)` gives an embedder (by default: when the model is installed and
+    $QUALMINE_SEMANTIC is not off); `TrainResult.notes` says which features it used and why.
+    """
     from sklearn.base import clone
 
     from qualmine.coding.suggest.model import CodeSuggester, save_model
@@ -60,6 +114,9 @@ def train_model(store: ProjectStore, *, path: str | Path | None = None, cv: int 
                                  f"at least {MIN_TRAINING_SEGMENTS} are needed to train")
     texts, langs = training["text"].astype(str).tolist(), training["lang"].astype(str).tolist()
     labels = [set(c) for c in training["codes"]]
+    embedder, feature_note = training_embedder(store, embedding_model, wanted=embeddings)
+    if embedder is not None:
+        params.setdefault("embedder", embedder)
     try:
         model = CodeSuggester(random_state=random_state, **params).fit(texts, labels, langs)
         # Scores over the codes learned with their own calibration; the others are listed apart.
@@ -78,14 +135,16 @@ def train_model(store: ProjectStore, *, path: str | Path | None = None, cv: int 
         "codebook_fingerprint": current.fingerprint if current else None,
         "segments": len(training), "decisions": len(decisions),
         "last_decision_id": int(decisions["decision_id"].max()) if len(decisions) else 0,
-        "codes": list(model.classes_), "params": model.get_params(),
+        "codes": list(model.classes_), "params": {k: v for k, v in model.get_params().items() if k != "embedder"},
+        "features": "tfidf+embeddings" if model.embedding_model_ else "tfidf", "features_note": feature_note,
         "cross_validation": scores.to_dict("records"),
         "untrained_codes": evaluation.untrained.to_dict("records"),
     }
     target = Path(path) if path else model_path(store.url)
     target.parent.mkdir(parents=True, exist_ok=True)
     save_model(model, target, metadata)
-    return TrainResult(target, len(training), list(model.classes_), scores, metadata, evaluation.untrained)
+    return TrainResult(target, len(training), list(model.classes_), scores, metadata, evaluation.untrained,
+                       [feature_note])
 
 
 def reviewed_training_set(store: ProjectStore, decisions: pd.DataFrame | None = None,
@@ -107,8 +166,12 @@ def reviewed_training_set(store: ProjectStore, decisions: pd.DataFrame | None = 
     return training.iloc[np.argsort(order, kind="stable")].reset_index(drop=True)
 
 
-def load_trained_model(store: ProjectStore, path: str | Path | None = None, *, trust_model_file: bool = False):
+def load_trained_model(store: ProjectStore, path: str | Path | None = None, *, trust_model_file: bool = False,
+                       embedding_model: str | None = None):
     """(model, metadata) of the store's trained model, or None when none was trained yet.
+
+    A model that learned from sentence embeddings gets an embedder of the same model attached
+    (`scoring_embedder`; `EmbeddingModelMismatch` when that model is not the one installed).
 
     Never unpickles without `trust_model_file`: a model pickled by an older qualmine (next to the
     store, or given as `path`) raises `UntrustedModelFile`; with `trust_model_file` it is loaded and
@@ -122,7 +185,8 @@ def load_trained_model(store: ProjectStore, path: str | Path | None = None, *, t
             raise FileNotFoundError(f"{target}: no saved model here")
         return load_legacy_model(target, trust=trust_model_file, convert_to=target.with_suffix(".npz"))
     if target.exists():
-        return load_model(target)
+        model, metadata = load_model(target)
+        return scoring_embedder(store, model, embedding_model), metadata
     legacy = legacy_model_path(store.url)
     if path is None and legacy.exists():
         return load_legacy_model(legacy, trust=trust_model_file, convert_to=target if trust_model_file else None)

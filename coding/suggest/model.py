@@ -1,7 +1,7 @@
 """Learned code suggestions: a multi-label classifier trained on coders' review decisions.
 
 `CodeSuggester` = `SegmentFeatures` (TF-IDF over jieba / spaCy-lemma word uni+bigrams stacked
-with character n-grams) + one class-weighted linear SVM per code whose scores are turned into
+with character n-grams, plus sentence embeddings when given an `embedder`) + one class-weighted linear SVM per code whose scores are turned into
 calibrated probabilities by Platt scaling fitted on out-of-fold scores. One decision threshold
 for all codes (`threshold_`) is tuned on the same out-of-fold probabilities for micro-F1: on
 the NHS benchmark a per-code threshold over-fitted (see coding/SUGGEST.md).
@@ -13,24 +13,21 @@ recall / F1 per code; `save_model` / `load_model` keep a fitted model with a JSO
 from __future__ import annotations
 
 from functools import partial
-
-import warnings
 from typing import Any, Iterable, Sequence
 
 import numpy as np
 import pandas as pd
 from sklearn.base import BaseEstimator, clone
-from sklearn.exceptions import ConvergenceWarning
-from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import precision_recall_fscore_support
 from sklearn.model_selection import KFold, StratifiedKFold
 from sklearn.svm import LinearSVC
 
 from qualmine import param_error
 from qualmine.coding.store.decision_rules import PRESENT, latest_per_coder
+from qualmine.coding.suggest.calibration import (  # noqa: F401 (THRESHOLD_GRID: callers import it from here)
+    THRESHOLD_GRID, _best_threshold, _expected_f1_threshold, _platt, _sigmoid,
+)
 from qualmine.coding.suggest.features import SegmentFeatures, as_text_list
-
-THRESHOLD_GRID = np.round(np.arange(0.05, 0.951, 0.01), 2)
 TRAINING_COLUMNS = ("segment_id", "text", "lang", "codes")
 
 
@@ -54,6 +51,11 @@ class CodeSuggester(BaseEstimator):
         'shared' (default) a linear SVM on its few positives whose scores go through the Platt
         calibration pooled over the learned codes (what the learned codes teach about scores is
         shared with the rare ones); 'prior' its prior probability on every segment.
+    embedder : an `Embedder` (coding.suggest.embeddings) or None. With one, each segment's sentence
+        embedding is a feature block beside the TF-IDF ones (`SegmentFeatures`); the model then
+        needs an embedder of the same model to score (`embedding_model_`; another one raises
+        `EmbeddingModelMismatch`). The embedder is a shared service, not state: cloning keeps it.
+    embedding_weight : length of the embedding block relative to each TF-IDF block (1.0).
 
     Every code seen in the labels gets a prediction rule (`fallback_`, code id -> rule and reason,
     for every code not learned with its own calibration): a code with too few negatives (present
@@ -64,12 +66,14 @@ class CodeSuggester(BaseEstimator):
     Learned attributes: `classes_` (code ids with an SVM column: learned, then rare),
     `prior_` (code id -> constant probability), `threshold_` (after `fit_threshold`, the
     out-of-fold one is `threshold_reviewed_`), `skipped_codes_` (code id -> why it has no model
-    of its own), `fallback_`, `features_`, `coef_`, `intercept_`, `calibration_`.
+    of its own), `fallback_`, `features_`, `coef_`, `intercept_`, `calibration_`,
+    `embedding_model_` (the embedding model's name, None when trained without embeddings).
     """
 
     def __init__(self, *, min_df: int = 1, C: float = 0.3, char_ngrams: tuple[int, int] = (1, 3),
                  min_positives: int = 3, random_state: int | None = 0, word_ngrams: tuple[int, int] = (1, 2),
-                 calibration_folds: int = 5, threshold: float | None = None, rare_codes: str = "shared"):
+                 calibration_folds: int = 5, threshold: float | None = None, rare_codes: str = "shared",
+                 embedder: Any = None, embedding_weight: float = 1.0):
         self.min_df = min_df
         self.C = C
         self.char_ngrams = char_ngrams
@@ -79,6 +83,8 @@ class CodeSuggester(BaseEstimator):
         self.calibration_folds = calibration_folds
         self.threshold = threshold
         self.rare_codes = rare_codes
+        self.embedder = embedder
+        self.embedding_weight = embedding_weight
 
     @staticmethod
     def fallback_rule(positives: int, negatives: int, min_positives: int, rare_codes: str = "shared") -> str:
@@ -100,6 +106,10 @@ class CodeSuggester(BaseEstimator):
             raise _param_error("threshold", "None or a float in the range (0, 1)", self.threshold)
         if self.rare_codes not in ("shared", "prior"):
             raise _param_error("rare_codes", "'shared' or 'prior'", self.rare_codes)
+        if not (isinstance(self.embedding_weight, (int, float)) and 0 < self.embedding_weight < 100):
+            raise _param_error("embedding_weight", "a float in the range (0, 100)", self.embedding_weight)
+        if self.embedder is not None and not (hasattr(self.embedder, "embed") and hasattr(self.embedder, "model")):
+            raise _param_error("embedder", "None or an Embedder (with .embed and .model)", self.embedder)
 
     def fit(self, texts: Sequence[str], labels: Sequence[Iterable[str]],
             langs: Sequence[str] | None = None) -> "CodeSuggester":
@@ -136,8 +146,10 @@ class CodeSuggester(BaseEstimator):
         Y = Y[:, learnable]
 
         self.features_ = SegmentFeatures(min_df=self.min_df, word_ngrams=self.word_ngrams,
-                                         char_ngrams=self.char_ngrams)
+                                         char_ngrams=self.char_ngrams, embedder=self.embedder,
+                                         embedding_weight=self.embedding_weight)
         X = self.features_.fit_transform(texts, langs=langs)
+        self.embedding_model_ = self.features_.embedding_model_
         oof = np.zeros(Y.shape, dtype=float)
         raw = np.zeros(Y.shape, dtype=float)
         width = Y.shape[1] + Y_rare.shape[1]
@@ -177,6 +189,8 @@ class CodeSuggester(BaseEstimator):
 
     def decision_function(self, texts: Sequence[str], langs: Sequence[str] | None = None) -> np.ndarray:
         """Raw SVM scores, shape (n_texts, n_classes)."""
+        # set_params(embedder=...) after fitting (a loaded model) must reach the fitted features
+        self.features_.embedder = getattr(self, "embedder", None)   # models pickled before embeddings have none
         X = self.features_.transform(as_text_list(texts), langs=langs)
         return np.asarray(X @ self.coef_) + self.intercept_
 
@@ -237,60 +251,6 @@ class CodeSuggester(BaseEstimator):
     def _svm_proba(self, texts: Sequence[str], langs: Sequence[str] | None = None) -> np.ndarray:
         """Calibrated probabilities of the SVM-backed codes only (no prior columns)."""
         return _sigmoid(self.decision_function(texts, langs), self.calibration_.T)
-
-
-def _platt(scores: np.ndarray, y: np.ndarray) -> np.ndarray:
-    """Platt's (1999) sigmoid a*score + b, with his smoothed targets (N+ + 1)/(N+ + 2), 1/(N- + 2).
-
-    Fitted as a nearly unregularised weighted logistic regression: each segment appears once as a
-    positive with weight = its target and once as a negative with weight = 1 - target.
-    """
-    n_pos, n_neg = y.sum(), (~y).sum()
-    target = np.where(y, (n_pos + 1.0) / (n_pos + 2.0), 1.0 / (n_neg + 2.0))
-    x = np.concatenate([scores, scores]).reshape(-1, 1)
-    yy = np.concatenate([np.ones(len(y)), np.zeros(len(y))])
-    weights = np.concatenate([target, 1.0 - target])
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", ConvergenceWarning)
-        lr = LogisticRegression(C=1e6, max_iter=1000).fit(x, yy, sample_weight=weights)
-    return np.array([lr.coef_[0, 0], lr.intercept_[0]])
-
-
-def _sigmoid(scores: np.ndarray, ab: np.ndarray) -> np.ndarray:
-    z = np.clip(ab[0] * scores + ab[1], -35.0, 35.0)
-    return 1.0 / (1.0 + np.exp(-z))
-
-
-def _best_threshold(proba: np.ndarray, Y: np.ndarray) -> float:
-    """The grid threshold with the best micro-F1 over every (segment, code); ties -> the lowest."""
-    y = Y.ravel()
-    p = proba.ravel()
-    best, best_f1 = 0.5, -1.0
-    for t in THRESHOLD_GRID:
-        hit = p >= t
-        tp = np.count_nonzero(hit & y)
-        f1 = 2 * tp / (np.count_nonzero(hit) + np.count_nonzero(y)) if tp else 0.0
-        if f1 > best_f1 + 1e-12:
-            best, best_f1 = float(t), f1
-    return best
-
-
-def _expected_f1_threshold(proba: np.ndarray) -> float:
-    """The grid threshold with the best micro-F1 expected under calibrated `proba`; ties -> the lowest.
-
-    Expected F1(t) = 2 * sum(p >= t of p) / (#(p >= t) + sum(p)): each probability counts as the
-    chance that the code is really present (a plug-in estimate; no labels needed).
-    """
-    p = np.sort(proba.ravel())
-    positives = p.sum()
-    best, best_f1 = 0.5, -1.0
-    for t in THRESHOLD_GRID:
-        start = np.searchsorted(p, t, side="left")
-        hits = len(p) - start
-        f1 = 2 * p[start:].sum() / (hits + positives) if hits + positives > 0 else 0.0
-        if f1 > best_f1 + 1e-12:
-            best, best_f1 = float(t), f1
-    return best
 
 
 def training_set(decisions: pd.DataFrame, segments: pd.DataFrame, *, code_ids: Iterable[str] | None = None,

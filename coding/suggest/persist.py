@@ -11,6 +11,9 @@ and `load_model` rebuilds the estimator from them:
   learned scalars, the vocabularies (terms in column order) and the caller's metadata;
 * `<name>.npz.json` is the same metadata for people to read (not needed to load).
 
+A model trained with sentence embeddings also holds `embedding_mean` and names its embedding model
+(`embedding_model`); the embedder is the installed model, attached by `load_model(path, embedder=...)`.
+
 A file that is not what qualmine wrote (no format tag, other entries, wrong dtypes or shapes,
 unknown parameters, an archive that would inflate beyond `MAX_INFLATED_BYTES`) is refused with
 `ModelFileError` naming the file and what was expected. Models saved by qualmine before this
@@ -44,6 +47,8 @@ LEGACY_SUFFIXES = (".joblib", ".pkl", ".pickle")
 MAX_INFLATED_BYTES = 2 * 1024**3
 _FLOAT_ARRAYS = ("coef", "intercept", "calibration", "prevalence", "word_idf", "char_idf")
 _ENTRIES = {f"{name}.npy" for name in (*_FLOAT_ARRAYS, "header")}
+# Written since models learn from sentence embeddings (empty without them); files before lack it.
+_EMBEDDING_ENTRY = "embedding_mean.npy"
 # Old pickles name the modules as they were before the one-import-root move.
 LEGACY_MODULES = {
     "coding.suggest": "qualmine.coding.suggest.model",
@@ -81,10 +86,11 @@ def save_model(model: CodeSuggester, path: str | Path, metadata: dict) -> None:
         raise ValueError("save_model needs a fitted CodeSuggester (call fit first)")
     path = Path(path)
     side = {
+        "embedding_model": getattr(model, "embedding_model_", None),
         "codes": list(model.classes_), "threshold": model.threshold_,
         "threshold_reviewed": getattr(model, "threshold_reviewed_", model.threshold_),
         "training_segments": model.n_training_,
-        "skipped_codes": model.skipped_codes_, "params": {k: _jsonable(v) for k, v in model.get_params().items()},
+        "skipped_codes": model.skipped_codes_, "params": _saved_params(model),
         "saved_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
         "versions": {"python": platform.python_version(), "scikit-learn": sklearn.__version__,
                      "numpy": np.__version__, "pandas": pd.__version__, "qualmine": _qualmine_version()},
@@ -94,7 +100,8 @@ def save_model(model: CodeSuggester, path: str | Path, metadata: dict) -> None:
     features = model.features_
     header = {
         "format": FORMAT,
-        "params": {k: _jsonable(v) for k, v in model.get_params().items()},
+        "params": _saved_params(model),
+        "embedding_model": getattr(model, "embedding_model_", None),
         "classes": [str(c) for c in model.classes_],
         "threshold": float(model.threshold_),
         "threshold_reviewed": float(getattr(model, "threshold_reviewed_", model.threshold_)),
@@ -110,6 +117,7 @@ def save_model(model: CodeSuggester, path: str | Path, metadata: dict) -> None:
         "calibration": np.asarray(model.calibration_, dtype=np.float64),
         "prevalence": np.asarray(getattr(model, "prevalence_", np.zeros(len(model.classes_))), dtype=np.float64),
         "word_idf": _idf(features.word_vectorizer_), "char_idf": _idf(features.char_vectorizer_),
+        "embedding_mean": np.asarray(getattr(features, "embedding_mean_", np.zeros(0)), dtype=np.float64),
         "header": np.frombuffer(json.dumps(header, ensure_ascii=False).encode("utf-8"), dtype=np.uint8),
     }
     tmp_model, tmp_meta = path.with_name(path.name + ".tmp"), path.with_name(path.name + ".json.tmp")
@@ -120,12 +128,14 @@ def save_model(model: CodeSuggester, path: str | Path, metadata: dict) -> None:
     tmp_meta.replace(metadata_path(path))
 
 
-def load_model(path: str | Path) -> tuple[CodeSuggester, dict]:
+def load_model(path: str | Path, embedder: Any = None) -> tuple[CodeSuggester, dict]:
     """(model, metadata) saved by `save_model`; never unpickles anything.
 
     Raises FileNotFoundError when `path` is missing, `UntrustedModelFile` for a pickle (an old
     `.joblib` model: see `load_legacy_model`), `ModelFileError` for any file qualmine did not write.
-    Warns when the model was saved with another scikit-learn version.
+    Warns when the model was saved with another scikit-learn version. A model trained with
+    sentence embeddings gets `embedder` attached (`EmbeddingModelMismatch` when it embeds with
+    another model; without one it loads, and scoring raises `EmbeddingModelMismatch`).
     """
     import sklearn
 
@@ -142,6 +152,9 @@ def load_model(path: str | Path) -> tuple[CodeSuggester, dict]:
                              "`qualmine suggest train`)")
     arrays, header = _read_npz(path)
     model = _rebuild(path, arrays, header)
+    if model.embedding_model_ is not None and embedder is not None:
+        model.features_.check_embedder(embedder)
+        model.set_params(embedder=embedder)
     metadata = header.get("metadata") if isinstance(header.get("metadata"), dict) else {}
     saved_with = metadata.get("versions", {}).get("scikit-learn") if isinstance(metadata.get("versions"), dict) else None
     if saved_with and saved_with != sklearn.__version__:
@@ -211,9 +224,9 @@ def _read_npz(path: Path) -> tuple[dict[str, np.ndarray], dict]:
         with zipfile.ZipFile(path) as archive:
             infos = archive.infolist()
             names = {info.filename for info in infos}
-            if names != _ENTRIES or len(infos) != len(_ENTRIES):
+            if names - {_EMBEDDING_ENTRY} != _ENTRIES or len(infos) != len(names):
                 raise ModelFileError(f"{path}: not a qualmine model file: entries {sorted(names)[:10]}, "
-                                     f"expected {sorted(_ENTRIES)}")
+                                     f"expected {sorted(_ENTRIES | {_EMBEDDING_ENTRY})}")
             inflated = sum(info.file_size for info in infos)
             if inflated > MAX_INFLATED_BYTES:
                 raise ModelFileError(f"{path}: would inflate to {inflated} bytes, more than the "
@@ -256,7 +269,7 @@ def _rebuild(path: Path, arrays: dict[str, np.ndarray], header: dict) -> CodeSug
     def bad(what: str) -> ModelFileError:
         return ModelFileError(f"{path}: {what}")
 
-    defaults = CodeSuggester().get_params()
+    defaults = {k: v for k, v in CodeSuggester().get_params().items() if k not in _UNSAVED_PARAMS}
     params = header.get("params")
     if not isinstance(params, dict) or set(params) - set(defaults):
         unknown = sorted(set(params) - set(defaults)) if isinstance(params, dict) else params
@@ -287,14 +300,23 @@ def _rebuild(path: Path, arrays: dict[str, np.ndarray], header: dict) -> CodeSug
                                       and len(set(terms)) == len(terms)):
             raise bad(f"{part}_vocabulary: expected null or a list of distinct strings")
         vocabularies[part] = terms
-    n_features = sum(len(t or ()) for t in vocabularies.values())
+    embedding_model = header.get("embedding_model")
+    if not (embedding_model is None or (isinstance(embedding_model, str) and embedding_model)):
+        raise bad(f"embedding_model: expected null or the embedding model's name, got {embedding_model!r}")
+    embedding_mean = arrays.get("embedding_mean", np.zeros(0))
+    if (embedding_model is None) != (embedding_mean.size == 0):
+        raise bad(f"embedding_mean has {embedding_mean.size} values for embedding_model {embedding_model!r}: "
+                  "expected values exactly when an embedding model is named")
+    n_features = sum(len(t or ()) for t in vocabularies.values()) + embedding_mean.size
     k = len(classes)
     expected = {"coef": (n_features, k), "intercept": (k,), "calibration": (k, 2), "prevalence": (k,),
-                "word_idf": (len(vocabularies["word"] or ()),), "char_idf": (len(vocabularies["char"] or ()),)}
+                "word_idf": (len(vocabularies["word"] or ()),), "char_idf": (len(vocabularies["char"] or ()),),
+                "embedding_mean": (embedding_mean.size,)}
     for name, shape in expected.items():
-        if arrays[name].shape != shape:
-            raise bad(f"array {name} has shape {arrays[name].shape}, expected {shape}")
-        if not np.isfinite(arrays[name]).all():
+        array = arrays.get(name, embedding_mean)
+        if array.shape != shape:
+            raise bad(f"array {name} has shape {array.shape}, expected {shape}")
+        if not np.isfinite(array).all():
             raise bad(f"array {name} holds NaN or infinite values")
     scalars = {}
     for name in ("threshold", "threshold_reviewed"):
@@ -309,7 +331,9 @@ def _rebuild(path: Path, arrays: dict[str, np.ndarray], header: dict) -> CodeSug
     if not (isinstance(skipped, dict) and all(isinstance(v, str) for v in skipped.values())):
         raise bad("skipped_codes: expected a mapping of code id -> reason")
 
-    features = SegmentFeatures(min_df=model.min_df, word_ngrams=model.word_ngrams, char_ngrams=model.char_ngrams)
+    features = SegmentFeatures(min_df=model.min_df, word_ngrams=model.word_ngrams, char_ngrams=model.char_ngrams,
+                               embedding_weight=model.embedding_weight)
+    features.embedding_model_, features.embedding_mean_ = embedding_model, embedding_mean.astype(np.float64)
     # The same constructor arguments as SegmentFeatures.fit_transform; the vocabulary is given, not learned.
     vectorizers = {
         "word": dict(token_pattern=r"\S+", lowercase=False, ngram_range=tuple(model.word_ngrams)),
@@ -325,6 +349,7 @@ def _rebuild(path: Path, arrays: dict[str, np.ndarray], header: dict) -> CodeSug
         setattr(features, f"{part}_vectorizer_", vectorizer)
     features.n_features_out_ = n_features
     model.features_ = features
+    model.embedding_model_ = embedding_model
     model.classes_ = list(classes)
     model.coef_ = arrays["coef"].astype(np.float32, copy=False)
     model.intercept_, model.calibration_ = arrays["intercept"], arrays["calibration"]
@@ -333,6 +358,13 @@ def _rebuild(path: Path, arrays: dict[str, np.ndarray], header: dict) -> CodeSug
     model.n_training_ = n_training
     model.skipped_codes_ = dict(skipped)
     return model
+
+
+_UNSAVED_PARAMS = ("embedder",)   # the installed model, not part of the file
+
+
+def _saved_params(model: CodeSuggester) -> dict:
+    return {k: _jsonable(v) for k, v in model.get_params().items() if k not in _UNSAVED_PARAMS}
 
 
 def _terms(vectorizer: Any) -> list[str] | None:

@@ -47,12 +47,13 @@ def _fail_import(file: Path, exc) -> None:
 
 def _load_model(project, path: Optional[Path], trust: bool):
     """The store's trained model (or None); a file qualmine did not write is a clean error, not a traceback."""
+    from qualmine.coding.suggest.features import EmbeddingModelMismatch
     from qualmine.coding.suggest.learning import load_trained_model
     from qualmine.coding.suggest.persist import ModelFileError
 
     try:
         return load_trained_model(project, path, trust_model_file=trust)
-    except (ModelFileError, FileNotFoundError) as exc:
+    except (ModelFileError, EmbeddingModelMismatch, FileNotFoundError) as exc:
         fail(str(exc))
 
 
@@ -229,6 +230,8 @@ def suggest_train(
             fail(str(exc), code=1)
     _print_scores(result.cross_validation)
     _print_untrained(result.untrained)
+    for note in result.notes:
+        console.print(f"[dim]note:[/] {escape(note)}", highlight=False)
     console.print(f"trained on {result.segments} reviewed segment(s), {len(result.codes)} code(s) -> "
                   f"[bold]{result.path}[/]", highlight=False)
 
@@ -249,7 +252,8 @@ def suggest_evaluate(
     """Measure the suggester on coders' decisions: per-code scores, untrained codes, learning curve."""
     from qualmine.coding.store.database import store_folder
     from qualmine.coding.suggest.evaluation import evaluate_suggester
-    from qualmine.coding.suggest.learning import MIN_TRAINING_SEGMENTS, reviewed_training_set
+    from qualmine.coding.suggest.learning import MIN_TRAINING_SEGMENTS, reviewed_training_set, training_embedder
+    from qualmine.coding.suggest.model import CodeSuggester
     from qualmine.outputs import write_table
 
     try:
@@ -265,15 +269,19 @@ def suggest_evaluate(
             fail(f"--coder: no decisions by {', '.join(unknown)} in the store", code=1)
         training = reviewed_training_set(project, coders=list(coder) or None)
         folder = out or store_folder(project.url) / "evaluation"
-    if len(training) < MIN_TRAINING_SEGMENTS:
-        fail(f"only {len(training)} reviewed segment(s); at least {MIN_TRAINING_SEGMENTS} are needed to evaluate",
-              code=1)
-    try:
-        result = evaluate_suggester(training, method="holdout" if holdout is not None else "kfold",
-                                    folds=min(cv, len(training)), test_size=holdout or 0.2, curve=sizes,
-                                    random_state=seed)
-    except ValueError as exc:
-        fail(str(exc))
+        if len(training) < MIN_TRAINING_SEGMENTS:
+            fail(f"only {len(training)} reviewed segment(s); at least {MIN_TRAINING_SEGMENTS} are needed to "
+                 "evaluate", code=1)
+        # the model as `suggest train` would fit it: with the sentence embeddings when they are on
+        embedder, feature_note = training_embedder(project)
+        try:
+            result = evaluate_suggester(training, method="holdout" if holdout is not None else "kfold",
+                                        folds=min(cv, len(training)), test_size=holdout or 0.2, curve=sizes,
+                                        random_state=seed, estimator=CodeSuggester(random_state=seed,
+                                                                                   embedder=embedder))
+        except ValueError as exc:
+            fail(str(exc))
+    console.print(f"[dim]note:[/] {escape(feature_note)}", highlight=False)
     settings = _evaluation_settings(result, folds=min(cv, len(training)), test_size=holdout, coders=coder, seed=seed)
     written = (write_table(result.scores, folder, "evaluation_scores")
                + write_table(result.untrained, folder, "evaluation_untrained")

