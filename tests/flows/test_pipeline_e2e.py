@@ -173,17 +173,23 @@ def test_cli_run_missing_corpus_is_a_clear_error(tmp_path):
     assert result.exit_code == 2 and "does not exist" in result.output
 
 
-def test_packages_import_from_the_installed_project():
+def test_packages_import_from_the_installed_project(tmp_path):
     import importlib
-    import importlib.util
+    import subprocess
+    import sys
     from importlib import metadata
 
     dist = metadata.distribution("qualmine")
     assert dist.entry_points.select(group="console_scripts", name="qualmine")
-    for name in ("corpus", "coding", "models", "flows", "outputs", "codebooks"):
+    names = ("corpus", "coding", "models", "flows", "outputs", "codebooks")
+    for name in names:
         module = importlib.import_module(f"qualmine.{name}")
         assert Path(module.__file__).resolve().parent == REPO / name, name
-        # One import root: a bare `models` or `corpus` is not qualmine's. (In the suite a bare name
-        # may resolve to a tests/ folder as a namespace package, which has no origin.)
-        spec = importlib.util.find_spec(name)
-        assert spec is None or spec.origin is None or Path(spec.origin).resolve().parent != REPO / name, name
+    # One import root: a bare `models` or `corpus` is not qualmine's. Asked from a neutral folder in a
+    # fresh interpreter: `python -m pytest` run in the checkout puts the checkout itself on sys.path,
+    # where the bare names are the source folders (that is the caller's path, not the install).
+    probe = ("import importlib.util, sys\n"
+             f"found = [n for n in {names!r} if importlib.util.find_spec(n) is not None]\n"
+             "print(','.join(found))")
+    out = subprocess.run([sys.executable, "-c", probe], cwd=tmp_path, capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "", f"bare top-level packages importable after install: {out.stdout.strip()}"
