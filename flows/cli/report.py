@@ -6,7 +6,7 @@ from typing import Optional
 
 import typer
 
-from qualmine.flows.cli.common import console, err_console, fail
+from qualmine.flows.cli.common import console, fail
 
 
 def report(

@@ -327,7 +327,7 @@ def suggest_apply(
     """
     from qualmine.coding.store.database import store_folder
     from qualmine.coding.suggest.learning import (
-        apply_model, latest_run_folder, load_trained_model, model_suggestions_table,
+        apply_model, latest_run_folder, model_suggestions_table,
     )
     from qualmine.outputs import write_table
 

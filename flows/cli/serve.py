@@ -8,7 +8,7 @@ from typing import Optional
 import typer
 
 from qualmine import SEED
-from qualmine.flows.cli.common import console, err_console, fail
+from qualmine.flows.cli.common import console, fail
 STORE_HELP = "Project store: a SQLite file path or a SQLAlchemy URL (default qualmine-runs/qualmine.sqlite, or $QUALMINE_STORE)."
 
 

@@ -21,6 +21,7 @@ from typing import Any, Literal
 from lxml import etree
 
 from qualmine.coding.codebook import CODE_KINDS, Code, Codebook, CodebookError, dump_codebook, parse_codebook
+from qualmine.coding.codebook_model import ID_RE
 from qualmine.outputs.refi.common import (
     CODEBOOK_NS, RefiError, canonical_namespace, join_description, name_to_labels, normalize_guid, parse_xml, serialize,
     schema_problems, split_by_script, split_description, stable_guid, unreadable, validate,
@@ -30,7 +31,6 @@ NameLang = Literal["both", "zh", "en"]
 KIND_COLORS = {"problem": "#D62728", "cause": "#FF7F0E", "recommendation": "#2CA02C", "need": "#1F77B4",
                "satisfaction": "#9467BD", "theme": "#7F7F7F"}
 KIND_SET_PREFIX = "kind: "
-_ID_RE = re.compile(r"^[A-Za-z][A-Za-z0-9_.\-]*$")
 _ID_IN_NAME = re.compile(r"^\[([A-Za-z][A-Za-z0-9_.\-]*)\]\s*(.*)$", re.S)
 _KIND_WORDS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("recommendation", re.compile(r"recommend|suggest|solution|建议|对策|措施", re.I)),
@@ -223,7 +223,7 @@ def _assign_ids(raws: list[_RawCode], source: str) -> dict[str, str]:
         if raw.guid in ids:
             raise RefiError.one(source, raw.line, f"code {raw.name!r}: guid {raw.guid} is used by two codes")
         wanted = (raw.block or {}).get("id")
-        if not (isinstance(wanted, str) and _ID_RE.match(wanted)):
+        if not (isinstance(wanted, str) and ID_RE.match(wanted)):
             match = _ID_IN_NAME.match(raw.name)
             wanted = match.group(1) if match else None
         if wanted and wanted in taken:

@@ -8,7 +8,7 @@ import pytest
 from typer.testing import CliRunner
 
 from qualmine.coding import patterns, rules
-from qualmine.coding.codebook import Codebook, CodebookError, load_codebook, parse_codebook
+from qualmine.coding.codebook import Codebook, CodebookError, parse_codebook
 from qualmine.flows.cli.app import app
 
 CODEBOOK = """name: hostile
@@ -148,14 +148,15 @@ def test_an_invalid_kind_no_longer_hides_the_codes_other_problems():
 
 
 def test_a_deep_parent_chain_is_checked_in_linear_time():
-    from qualmine.coding.codebook import Code, _parent_cycles
+    from qualmine.coding.codebook import Code
+    from qualmine.coding.codebook_check import parent_cycles
 
     depth = 3000   # the old walk was cubic in depth: 2,000 levels took 15 s
     codes = [(i, Code.model_validate({"id": f"C{i}", "kind": "theme", "label": {"en": f"c{i}"},
                                       "parent": f"C{i - 1}" if i else None})) for i in range(depth)]
     by_id = {code.id: code for _, code in codes}
     started = time.monotonic()
-    assert _parent_cycles(codes, by_id, locate=None) == []
+    assert parent_cycles(codes, by_id, locate=None) == []
     assert time.monotonic() - started < 2
     looped = "\n".join(f"  - {{id: C{i}, kind: theme, label: {{en: c{i}}}, parent: C{(i - 1) % 3}}}" for i in range(3))
     with pytest.raises(CodebookError, match="parent cycle"):

@@ -7,7 +7,6 @@ import pytest
 
 from qualmine.corpus import ingest_corpus
 from qualmine.corpus import EXAMPLE_CORPUS
-from qualmine.codebooks import EXAMPLE_CODEBOOK
 
 REPO = Path(__file__).resolve().parents[2]
 

@@ -16,8 +16,6 @@ import pytest
 import qualmine.corpus.survey_stream as survey_stream
 from chunked_reference import assert_same, chunked, reference, survey_chunks
 from qualmine.coding.codebook import load_codebook
-from qualmine.corpus.chunked import plan_chunks
-from qualmine.corpus.errors import CorpusError
 from qualmine.corpus.surveys import read_table
 from qualmine.corpus import EXAMPLE_CORPUS
 from qualmine.codebooks import EXAMPLE_CODEBOOK

@@ -4,7 +4,6 @@ prefilter. The references below are the original per-character loops, kept verba
 from __future__ import annotations
 
 import random
-from pathlib import Path
 
 import pytest
 

@@ -4,7 +4,6 @@ keywords in both dictionaries. Tolerance: identical tokens on at least 95% of te
 from __future__ import annotations
 
 from difflib import SequenceMatcher
-from pathlib import Path
 
 import pytest
 

@@ -157,7 +157,7 @@ def test_the_alignment_threshold_is_the_topic_stages_explained_share():
 def test_a_connective_in_a_sentence_between_two_coded_ones_of_one_turn_joins_them(book):
     rows = [("We queue for hours at the counter.", {"P-A": "queue"}), ("It is like this every month.", {}),
             ("Because there are too few staff.", {}), ("They have too few staff anyway.", {"C-A": "too few staff"})]
-    text, segs, apps, at = "", [], [], 0
+    segs, apps, at = [], [], 0
     for i, (sentence, codes) in enumerate(rows):
         segs.append({"segment_id": f"t{i}", "doc_id": "d", "respondent_id": "r", "start": at, "end": at + len(sentence),
                      "text": sentence, "position": i, "turn": 1, "lang": "en", "is_interviewer": False})
