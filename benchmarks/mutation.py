@@ -62,8 +62,10 @@ MODULES: dict[str, tuple[str, ...]] = {
     "coding/patterns.py": ("tests/coding/test_rules.py", "tests/hostile/test_hostile_patterns_yaml.py"),
     "coding/store/decision_rules.py": ("tests/coding/test_decision_rules.py", "tests/coding/suggest/test_agreement.py"),
     "coding/review/agreement.py": ("tests/coding/suggest/test_agreement.py",),
-    "coding/links.py": ("tests/outputs/report/test_links.py",),
-    "outputs/refi/project_import.py": ("tests/outputs/refi/test_refi_project.py",),
+    "coding/links.py": ("tests/outputs/report/test_links.py", "tests/coding/test_links_edges.py"),
+    "outputs/refi/positions.py": ("tests/outputs/refi/test_refi_tools.py", "tests/outputs/refi/test_refi_coders.py",
+                                  "tests/outputs/refi/test_refi_project.py"),
+    "coding/exemplars.py": ("tests/coding/test_exemplars.py", "tests/coding/test_quote_ranking.py", "tests/coding/test_tables.py"),
 }
 
 # Survivors argued equivalent (module, operator, mutated line) -> why: benchmarks/mutation_equivalents.py

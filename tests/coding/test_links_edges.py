@@ -1,0 +1,180 @@
+"""coding/links.py at its boundaries: the strength words, the candidate thresholds (each one met
+exactly), how far apart in one turn a connective still joins two sentences, and who counts in
+the respondent base. The hand-checked whole table is tests/outputs/report/test_links.py."""
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from qualmine.coding.codebook import parse_codebook
+from qualmine.coding.links import MAX_TURN_SPAN, LinkThresholds, link_pairs, link_sentences, link_strength, links
+
+BOOK = parse_codebook("""
+name: edges
+codes:
+  - {id: P-Q, kind: problem, label: {en: Long queues}, keywords: {en: [queue]}, causes: [C-S]}
+  - {id: P-Q-WEEKEND, kind: problem, parent: P-Q, label: {en: Weekend queues}, keywords: {en: [weekend]}}
+  - {id: P-N, kind: problem, label: {en: Noise}, keywords: {en: [noise]}}
+  - {id: C-S, kind: cause, label: {en: Too few staff}, keywords: {en: [few staff]}, recommendations: [R-H]}
+  - {id: C-S-SICK, kind: cause, parent: C-S, label: {en: Staff off sick}, keywords: {en: [sick]}}
+  - {id: R-H, kind: recommendation, label: {en: Hire staff}, keywords: {en: [hire]}}
+  - {id: R-W, kind: recommendation, label: {zh: 加窗口}, keywords: {en: [window]}}
+""")
+
+
+def frames(people: list[list[tuple[str, dict[str, str]]]], interviewer: str = "False"):
+    """Segments and applications: one document and one turn per respondent, one segment per sentence."""
+    segs, apps = [], []
+    for r, sentences in enumerate(people):
+        at = 0
+        for i, (text, codes) in enumerate(sentences):
+            seg_id = f"r{r}s{i}"
+            segs.append({"segment_id": seg_id, "doc_id": f"d{r}", "respondent_id": f"r{r}", "start": at,
+                         "end": at + len(text), "text": text, "position": i, "turn": 1, "lang": "en",
+                         "is_interviewer": interviewer})
+            for code_id, term in codes.items():
+                local = text.index(term)
+                apps.append({"segment_id": seg_id, "code_id": code_id, "start": at + local,
+                             "end": at + local + len(term)})
+            at += len(text) + 1
+    return pd.DataFrame(apps, columns=["segment_id", "code_id", "start", "end"]), pd.DataFrame(segs)
+
+
+def row(table: pd.DataFrame, a: str, b: str) -> pd.Series:
+    hit = table[(table.from_id == a) & (table.to_id == b)]
+    assert len(hit) == 1
+    return hit.iloc[0]
+
+
+@pytest.mark.parametrize("both, p, said, expected", [
+    (3, 0.01, 0, "strong"),      # three people and p at 0.01: strong on co-occurrence alone
+    (2, 0.01, 0, "some"),        # two people are never strong
+    (3, 0.0101, 0, "some"),      # p just over 0.01 needs a connective sentence
+    (3, 0.05, 1, "strong"),      # p at 0.05 with one sentence
+    (3, 0.0501, 1, "some"),
+    (2, 0.1, 0, "some"),         # two people and p at 0.1
+    (1, 0.1, 0, "none"),         # one person, no sentence
+    (2, 0.1001, 0, "none"),
+    (0, float("nan"), 1, "some"),  # one connective sentence is some support by itself
+    (0, 0.0, 0, "none"),
+    (5, float("nan"), 0, "none"),  # no p-value (nobody coded): never support
+])
+def test_strength_words_at_their_thresholds(both, p, said, expected):
+    assert link_strength(both, p, said) == expected
+
+
+def test_strength_reads_a_missing_sentence_count_as_none_said():
+    assert link_strength(2, 0.5, None) == "none"
+
+
+def test_a_parent_link_is_inherited_by_both_childrens_pairs_and_the_basis_names_the_stating_code():
+    pairs = {(p.from_id, p.to_id): p for p in link_pairs(BOOK)}
+    assert pairs[("P-Q-WEEKEND", "C-S-SICK")].codebook_basis == "P-Q.causes lists C-S"
+    assert pairs[("C-S-SICK", "R-H")].codebook_basis == "C-S.recommendations lists R-H"
+    assert pairs[("P-Q-WEEKEND", "R-H")].codebook_basis == "via cause C-S: C-S.recommendations lists R-H"
+    assert not pairs[("P-N", "C-S")].codebook_linked and pairs[("P-N", "C-S")].codebook_basis == ""
+    assert not pairs[("C-S", "R-W")].codebook_linked
+    assert [p.link_type for p in link_pairs(BOOK)].count("problem-cause") == 3 * 2
+
+
+def _noise_and_window(together: int, noise_only: int, window_only: int, neither: int):
+    people = ([[("The noise, and a window please.", {"P-N": "noise", "R-W": "window"})]] * together
+              + [[("So much noise.", {"P-N": "noise"})]] * noise_only
+              + [[("Open a window.", {"R-W": "window"})]] * window_only
+              + [[("All fine.", {})]] * neither)
+    return frames(people)
+
+
+def test_a_candidate_meets_each_threshold_exactly():
+    from scipy.stats import fisher_exact
+
+    apps, segs = _noise_and_window(together=3, noise_only=1, window_only=0, neither=5)
+    p = float(fisher_exact([[3, 1], [0, 5]], alternative="greater").pvalue)
+    lift = 3 * 9 / (4 * 3)
+    exact = links(BOOK, apps, segs, LinkThresholds(min_respondents=3, min_lift=lift, max_p_value=p))
+    pair = row(exact, "P-N", "R-W")
+    assert (pair.respondents_both, pair.respondents_base, pair.lift) == (3, 9, pytest.approx(lift))
+    assert pair.candidate_link
+    for stricter in (LinkThresholds(min_respondents=4, min_lift=lift, max_p_value=p),
+                     LinkThresholds(min_respondents=3, min_lift=lift + 1e-9, max_p_value=p),
+                     LinkThresholds(min_respondents=3, min_lift=lift, max_p_value=p * (1 - 1e-9))):
+        assert not row(links(BOOK, apps, segs, stricter), "P-N", "R-W").candidate_link
+
+
+def test_a_codebook_link_is_never_a_candidate_and_an_uncoded_pair_has_no_lift():
+    people = [[("The queue, too few staff.", {"P-Q": "queue", "C-S": "few staff"})]] * 4 + [[("Fine.", {})]] * 4
+    apps, segs = frames(people)
+    table = links(BOOK, apps, segs, LinkThresholds(min_respondents=1, min_lift=0.0, max_p_value=1.0))
+    linked = row(table, "P-Q", "C-S")
+    assert linked.respondents_both == 4 and linked.lift == pytest.approx(2.0) and not linked.candidate_link
+    nobody = row(table, "P-N", "R-W")
+    assert nobody.from_respondents == 0 and pd.isna(nobody.lift) and pd.isna(nobody.p_value)
+    assert not nobody.candidate_link and nobody.strength == "none"
+
+
+def test_segments_both_counts_segments_not_people():
+    people = [[("A queue.", {"P-Q": "queue"}), ("Too few staff.", {"C-S": "few staff"})],
+              [("A queue with too few staff, twice.", {"P-Q": "queue", "C-S": "few staff"}),
+               ("Again a queue, too few staff.", {"P-Q": "queue", "C-S": "few staff"})]]
+    apps, segs = frames(people)
+    pair = row(links(BOOK, apps, segs), "P-Q", "C-S")
+    assert (pair.respondents_both, pair.segments_both) == (2, 2)
+
+
+def test_interviewer_segments_given_as_text_flags_leave_the_base():
+    apps, segs = frames([[("A queue.", {"P-Q": "queue"})], [("Why?", {})], [("And?", {})]])
+    segs["is_interviewer"] = ["False", "1", "true"]
+    assert set(links(BOOK, apps, segs).respondents_base) == {1}
+    segs["is_interviewer"] = ["False", "0", "no"]
+    assert set(links(BOOK, apps, segs).respondents_base) == {3}
+
+
+def _turn(gap: int):
+    """A queue sentence, `gap - 1` filler sentences, then 'Because of too few staff.' in one turn."""
+    sentences = ([("We queue for hours.", {"P-Q": "queue"})] + [("It is like that.", {})] * (gap - 1)
+                 + [("Because of too few staff.", {"C-S": "few staff"})])
+    return frames([sentences])
+
+
+def test_a_connective_joins_sentences_up_to_max_turn_span_apart_in_one_turn():
+    apps, segs = _turn(MAX_TURN_SPAN)
+    said = link_sentences(BOOK, apps, segs)
+    assert said[["from_id", "to_id", "scope", "connective"]].values.tolist() == [["P-Q", "C-S", "turn", "because"]]
+    assert said.text.iloc[0] == " ".join(segs.text)
+    apps, segs = _turn(MAX_TURN_SPAN + 1)
+    assert link_sentences(BOOK, apps, segs).empty
+
+
+def test_next_sentence_is_adjacent_and_a_new_turn_or_document_breaks_the_join():
+    apps, segs = _turn(1)
+    said = link_sentences(BOOK, apps, segs)
+    assert said[["scope", "segment_id", "next_segment_id"]].values.tolist() == [["adjacent", "r0s0", "r0s1"]]
+    moved = segs.copy()
+    moved.loc[1, "turn"] = 2
+    assert link_sentences(BOOK, apps, moved).empty
+    moved = segs.copy()
+    moved.loc[1, "doc_id"] = "other"
+    assert link_sentences(BOOK, apps, moved).empty
+
+
+def test_a_chinese_turn_is_quoted_without_spaces():
+    sentences = [("排队要等一个钟头。", {"P-Q": "排队"}), ("因为人手不够。", {"C-S": "人手不够"})]
+    apps, segs = frames([sentences])
+    segs["lang"] = "zh"
+    said = link_sentences(BOOK, apps, segs)
+    assert said.text.tolist() == ["排队要等一个钟头。因为人手不够。"] and said.connective.tolist() == ["因为"]
+
+
+def test_the_pair_is_reported_in_codebook_direction_whichever_code_comes_first():
+    apps, segs = frames([[("Too few staff, because of that the queue.", {"C-S": "few staff", "P-Q": "queue"})]])
+    said = link_sentences(BOOK, apps, segs)
+    assert said[["from_id", "to_id", "scope"]].values.tolist() == [["P-Q", "C-S", "segment"]]
+
+
+def test_the_example_sentence_is_the_first_one_said_with_its_respondent():
+    people = [[("The queue is long because there are too few staff.", {"P-Q": "queue", "C-S": "few staff"})],
+              [("The queue grows because of too few staff.", {"P-Q": "queue", "C-S": "few staff"})]]
+    apps, segs = frames(people)
+    pair = row(links(BOOK, apps, segs), "P-Q", "C-S")
+    assert pair.connective_sentences == 2
+    assert (pair.connective_example, pair.connective_example_respondent) == (people[0][0][0], "r0")
