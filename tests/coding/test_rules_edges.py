@@ -1,0 +1,52 @@
+"""coding/rules.py at its edges: which answer of a batch the Chinese prefilter lets through, hits
+past the last word, scores and overlapping hits. The main behaviour is tests/coding/test_rules.py."""
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from qualmine.coding.codebook import parse_codebook
+from qualmine.coding.rules import RuleCoder
+
+BOOK = parse_codebook("""
+name: edges
+codes:
+  - id: P-QUEUE
+    kind: problem
+    label: {zh: 排队, en: Queues}
+    keywords: {zh: [排队], en: [queue]}
+    patterns: {zh: ['等了?.{0,3}(半天|很久)'], en: ['wait(ed|ing)? (for )?hours']}
+  - id: P-PAUSE
+    kind: problem
+    label: {en: A long pause}
+    patterns: {en: ['\\s{3,}$']}
+""")
+
+
+@pytest.fixture(scope="module")
+def coder() -> RuleCoder:
+    return RuleCoder(BOOK)
+
+
+def frame(texts: list[str], lang: str = "zh") -> pd.DataFrame:
+    return pd.DataFrame({"segment_id": [f"s{i}" for i in range(len(texts))], "start": 0, "text": texts,
+                         "lang": lang, "is_interviewer": False})
+
+
+@pytest.mark.parametrize("texts, coded", [
+    (["好", "好排队", "好"], ["s1"]),                       # a keyword at the very end of a middle answer
+    (["排队", "好", "好"], ["s0"]),
+    (["好", "好", "好", "很好排队"], ["s3"]),
+    (["还行", "一般", "好排队", "不错", "太好了"], ["s2"]),
+    (["排队", "排队", "不错", "排队"], ["s0", "s1", "s3"]),
+])
+def test_the_chinese_prefilter_lets_through_exactly_the_answers_holding_a_cue(coder, texts, coded):
+    assert [t for t, worth in zip(texts, coder.may_fire(texts, ["zh"] * len(texts))) if worth] == \
+        [texts[int(s[1:])] for s in coded]
+    assert coder.apply_frame(frame(texts))["segment_id"].tolist() == coded
+
+
+def test_a_hit_in_the_whitespace_after_the_last_word_belongs_to_the_last_word(coder):
+    # Negation reads the hit in the last word's clause; nothing points past the end of the tokens.
+    assert [(a.code_id, a.start, a.end) for a in coder.code_text("s", 0, "All fine   ", "en")] == [("P-PAUSE", 8, 11)]
+    assert coder.code_text("s", 0, "It was not fine   ", "en") == []
