@@ -20,6 +20,14 @@ codes:
     kind: problem
     label: {en: A long pause}
     patterns: {en: ['\\s{3,}$']}
+  - id: P-APP
+    kind: problem
+    label: {en: The booking app}
+    keywords: {en: [app]}
+  - id: R-VOLUNTEERS
+    kind: recommendation
+    label: {zh: 多招志愿者, en: Recruit volunteers}
+    keywords: {zh: [志愿者], en: [volunteers]}
 """)
 
 
@@ -50,3 +58,30 @@ def test_a_hit_in_the_whitespace_after_the_last_word_belongs_to_the_last_word(co
     # Negation reads the hit in the last word's clause; nothing points past the end of the tokens.
     assert [(a.code_id, a.start, a.end) for a in coder.code_text("s", 0, "All fine   ", "en")] == [("P-PAUSE", 8, 11)]
     assert coder.code_text("s", 0, "It was not fine   ", "en") == []
+
+
+@pytest.mark.parametrize("text, lang, proposed", [
+    ("环境不错，我在这里做志愿者三年了", "zh", False),     # a role word before the hit, in a later clause
+    ("环境一般，志愿者们都很热心", "zh", False),           # praise after the hit, in a later clause
+    ("环境一般，建议多招些志愿者", "zh", True),
+    ("环境一般，志愿者", "zh", True),
+    ("The rooms are fine, and we are volunteers here", "en", False),
+    ("The rooms are fine, the volunteers are lovely", "en", False),
+    ("The rooms are fine, but volunteers", "en", True),
+    ("The rooms are fine, you should recruit volunteers", "en", True),
+])
+def test_a_recommendation_in_a_later_clause_is_read_in_that_clause(coder, text, lang, proposed):
+    coded = {a.code_id for a in coder.code_text("s", 0, text, lang)}
+    assert ("R-VOLUNTEERS" in coded) is proposed
+
+
+@pytest.mark.parametrize("text, found", [
+    ("我一般用 app 预约", True),         # after a space: a word start
+    ("我一般用(app)预约", True),
+    ("我一般用app预约", True),            # after a Chinese character: a word start
+    ("我一般用whatsapp联系", False),      # inside an English word: not this keyword
+    ("我一般用 2app 预约", False),
+])
+def test_an_english_keyword_in_a_chinese_answer_must_start_a_word(coder, text, found):
+    coded = [(a.code_id, a.evidence) for a in coder.code_text("s", 0, text, "zh")]
+    assert (("P-APP", "app") in coded) is found
