@@ -85,3 +85,25 @@ def test_a_recommendation_in_a_later_clause_is_read_in_that_clause(coder, text, 
 def test_an_english_keyword_in_a_chinese_answer_must_start_a_word(coder, text, found):
     coded = [(a.code_id, a.evidence) for a in coder.code_text("s", 0, text, "zh")]
     assert (("P-APP", "app") in coded) is found
+
+
+@pytest.mark.parametrize("text, coded", [
+    ("预约都用app", True),                # an English keyword at the very end of a Chinese answer
+    ("预约都用apps", True),
+    ("预约都用 app!", True),
+])
+def test_an_english_keyword_ending_a_chinese_answer_is_found_with_its_whole_word(coder, text, coded):
+    found = [(a.code_id, a.evidence) for a in coder.code_text("s", 0, text, "zh")]
+    word = text[text.index("app"):].rstrip("!")
+    assert found == [("P-APP", word)]
+
+
+@pytest.mark.parametrize("text, negated", [
+    ("We never really truly waited for hours", True),    # the cue is 3 tokens before the pattern hit
+    ("We never really truly always waited for hours", False),   # 4 tokens before: out of the window
+    ("Not waiting hours", True),
+    ("Waiting hours, not fun", False),                   # after the hit, not a 'not ... fine' tail
+])
+def test_a_pattern_hit_is_negated_from_its_own_first_token(coder, text, negated):
+    coded = {a.code_id for a in coder.code_text("s", 0, text, "en")}
+    assert ("P-QUEUE" not in coded) is negated
