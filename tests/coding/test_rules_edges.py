@@ -14,7 +14,7 @@ codes:
   - id: P-QUEUE
     kind: problem
     label: {zh: 排队, en: Queues}
-    keywords: {zh: [排队], en: [queue]}
+    keywords: {zh: [排队, 排队很久], en: [queue, queue time]}
     patterns: {zh: ['等了?.{0,3}(半天|很久)'], en: ['wait(ed|ing)? (for )?hours']}
   - id: P-PAUSE
     kind: problem
@@ -107,3 +107,14 @@ def test_an_english_keyword_ending_a_chinese_answer_is_found_with_its_whole_word
 def test_a_pattern_hit_is_negated_from_its_own_first_token(coder, text, negated):
     coded = {a.code_id for a in coder.code_text("s", 0, text, "en")}
     assert ("P-QUEUE" not in coded) is negated
+
+
+@pytest.mark.parametrize("text, lang, evidence", [
+    ("排队很久，真的", "zh", "排队很久"),          # two keywords start together: the longer is the evidence
+    ("真的排队很久", "zh", "排队很久"),
+    ("Queue time is long", "en", "Queue time"),
+    ("The queue time is long", "en", "queue time"),
+])
+def test_overlapping_hits_starting_together_keep_the_longest(coder, text, lang, evidence):
+    [app] = [a for a in coder.code_text("s", 0, text, lang) if a.code_id == "P-QUEUE"]
+    assert (app.evidence, app.hits, app.score) == (evidence, 1, 0.9)
