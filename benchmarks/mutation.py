@@ -62,7 +62,7 @@ MODULES: dict[str, tuple[str, ...]] = {
                         "tests/coding/test_rules_edges.py"),
     "coding/patterns.py": ("tests/coding/test_rules.py", "tests/hostile/test_hostile_patterns_yaml.py"),
     "coding/store/decision_rules.py": ("tests/coding/test_decision_rules.py", "tests/coding/suggest/test_agreement.py"),
-    "coding/review/agreement.py": ("tests/coding/suggest/test_agreement.py",),
+    "coding/review/agreement.py": ("tests/coding/suggest/test_agreement.py", "tests/coding/review/test_agreement_edges.py"),
     "coding/links.py": ("tests/outputs/report/test_links.py", "tests/coding/test_links_edges.py"),
     "outputs/refi/positions.py": ("tests/outputs/refi/test_refi_tools.py", "tests/outputs/refi/test_refi_coders.py",
                                   "tests/outputs/refi/test_refi_project.py"),
