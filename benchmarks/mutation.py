@@ -56,7 +56,7 @@ MODULES: dict[str, tuple[str, ...]] = {
     "coding/tables.py": ("tests/coding/test_tables.py", "tests/coding/test_quote_ranking.py",
                          "tests/coding/test_tables_shares.py"),
     "corpus/encoding.py": ("tests/corpus/test_corpus_encoding.py", "tests/corpus/test_corpus_binary.py"),
-    "corpus/sentences.py": ("tests/corpus/test_corpus_sentences.py",),
+    "corpus/sentences.py": ("tests/corpus/test_corpus_sentences.py", "tests/corpus/test_sentences_edges.py"),
     "coding/rules.py": ("tests/coding/test_rules.py", "tests/coding/test_negation.py",
                         "tests/coding/test_negation_edges.py", "tests/coding/test_reading_rules.py",
                         "tests/coding/test_rules_edges.py"),
