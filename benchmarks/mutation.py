@@ -64,8 +64,8 @@ MODULES: dict[str, tuple[str, ...]] = {
     "coding/store/decision_rules.py": ("tests/coding/test_decision_rules.py", "tests/coding/suggest/test_agreement.py"),
     "coding/review/agreement.py": ("tests/coding/suggest/test_agreement.py", "tests/coding/review/test_agreement_edges.py"),
     "coding/links.py": ("tests/outputs/report/test_links.py", "tests/coding/test_links_edges.py"),
-    "outputs/refi/positions.py": ("tests/outputs/refi/test_refi_tools.py", "tests/outputs/refi/test_refi_coders.py",
-                                  "tests/outputs/refi/test_refi_project.py"),
+    "outputs/refi/positions.py": ("tests/outputs/refi/test_positions_edges.py", "tests/outputs/refi/test_refi_tools.py",
+                                  "tests/outputs/refi/test_refi_coders.py", "tests/outputs/refi/test_refi_project.py"),
     "coding/exemplars.py": ("tests/coding/test_exemplars.py", "tests/coding/test_quote_ranking.py", "tests/coding/test_tables.py"),
 }
 
