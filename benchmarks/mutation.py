@@ -67,7 +67,8 @@ MODULES: dict[str, tuple[str, ...]] = {
     "coding/links.py": ("tests/outputs/report/test_links.py", "tests/coding/test_links_edges.py"),
     "outputs/refi/positions.py": ("tests/outputs/refi/test_positions_edges.py", "tests/outputs/refi/test_refi_tools.py",
                                   "tests/outputs/refi/test_refi_coders.py", "tests/outputs/refi/test_refi_project.py"),
-    "coding/exemplars.py": ("tests/coding/test_exemplars.py", "tests/coding/test_quote_ranking.py", "tests/coding/test_tables.py"),
+    "coding/exemplars.py": ("tests/coding/test_exemplars.py", "tests/coding/test_exemplars_edges.py",
+                            "tests/coding/test_quote_ranking.py", "tests/coding/test_tables.py"),
 }
 
 # Survivors argued equivalent (module, operator, mutated line) -> why: benchmarks/mutation_equivalents.py
