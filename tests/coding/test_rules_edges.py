@@ -118,3 +118,34 @@ def test_a_pattern_hit_is_negated_from_its_own_first_token(coder, text, negated)
 def test_overlapping_hits_starting_together_keep_the_longest(coder, text, lang, evidence):
     [app] = [a for a in coder.code_text("s", 0, text, lang) if a.code_id == "P-QUEUE"]
     assert (app.evidence, app.hits, app.score) == (evidence, 1, 0.9)
+
+
+@pytest.mark.parametrize("text, lang, hits, score", [
+    ("排队", "zh", 1, 0.9),
+    ("排队，又排队", "zh", 2, 0.95),
+    ("排队，又排队，还排队", "zh", 3, 1.0),            # 0.9 + 2 x 0.05
+    ("排队，排队，排队，排队", "zh", 4, 1.0),           # capped
+    ("等了半天", "zh", 1, 0.8),                         # a pattern alone
+    ("等了半天，又等了很久，再等了半天", "zh", 3, 0.9),
+])
+def test_the_score_grows_by_a_bonus_per_further_hit_up_to_one(coder, text, lang, hits, score):
+    [app] = [a for a in coder.code_text("s", 0, text, lang) if a.code_id == "P-QUEUE"]
+    assert (app.hits, app.score) == (hits, score)
+
+
+def test_a_chinese_pattern_without_a_literal_lets_every_answer_through():
+    book = parse_codebook(r"""
+name: digits
+codes:
+  - {id: P-FEE, kind: problem, label: {zh: 收费}, patterns: {zh: ['\d{3,}']}}
+""")
+    rules = RuleCoder(book)
+    texts = ["收了300元", "好", "一共1000元"]
+    assert rules.may_fire(texts, ["zh"] * 3) == [True, True, True]
+    assert rules.apply_frame(frame(texts))["evidence"].tolist() == ["300", "1000"]
+
+
+def test_the_codebook_may_be_named_and_options_are_keywords_only():
+    assert RuleCoder(codebook=BOOK).codebook is BOOK
+    with pytest.raises(TypeError):
+        RuleCoder(BOOK, True)
