@@ -149,3 +149,36 @@ def test_the_codebook_may_be_named_and_options_are_keywords_only():
     assert RuleCoder(codebook=BOOK).codebook is BOOK
     with pytest.raises(TypeError):
         RuleCoder(BOOK, True)
+
+
+LINES = parse_codebook("""
+name: lines
+codes:
+  - {id: P-QUEUE, kind: problem, label: {zh: 排队}, keywords: {zh: [排队], en: [go back]}}
+  - {id: P-LINE, kind: problem, label: {zh: 队太长}, patterns: {zh: ['排队.{0,2}太长', '等了?.{0,3}半天']}}
+  - {id: S-OK, kind: satisfaction, label: {zh: 满意}, keywords: {zh: [满意], en: [satisfied]}}
+""")
+
+
+def test_a_batch_lets_through_answers_that_only_a_pattern_or_a_lemma_can_code():
+    rules = RuleCoder(LINES)
+    zh = "".join(["z", "h"])              # a language read from a file: equal to 'zh', not the same object
+    texts = ["等了半天", "排队真太长", "都挺好", "I went back twice", "排隊", "還行"]
+    langs = [zh, zh, zh, "en", zh, None]
+    assert rules.may_fire(texts, langs) == [True, True, False, True, True, True]
+    coded = rules.apply_frame(frame(texts).assign(lang=langs))
+    assert sorted(zip(coded.segment_id, coded.code_id)) == [
+        ("s0", "P-LINE"), ("s1", "P-LINE"), ("s1", "P-QUEUE"), ("s3", "P-QUEUE"), ("s4", "P-QUEUE")]
+
+
+def test_an_unknown_interviewer_flag_counts_as_a_respondent():
+    rules = RuleCoder(LINES)
+    segs = frame(["排队", "排队", "排队"]).assign(is_interviewer=[float("nan"), True, False])
+    assert rules.apply_frame(segs)["segment_id"].tolist() == ["s0", "s2"]
+    assert rules.apply_frame(segs.assign(is_interviewer=[None, True, False]))["segment_id"].tolist() == ["s0", "s2"]
+
+
+@pytest.mark.parametrize("text, lang", [("我是真的很满意", "zh"), ("I am satisfied", "en")])
+def test_only_recommendations_are_read_for_a_proposal(text, lang):
+    # A role word before the hit drops a recommendation ("I am a volunteer"); satisfaction stays.
+    assert [a.code_id for a in RuleCoder(LINES).code_text("s", 0, text, lang)] == ["S-OK"]
