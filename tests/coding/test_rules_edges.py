@@ -182,3 +182,67 @@ def test_an_unknown_interviewer_flag_counts_as_a_respondent():
 def test_only_recommendations_are_read_for_a_proposal(text, lang):
     # A role word before the hit drops a recommendation ("I am a volunteer"); satisfaction stays.
     assert [a.code_id for a in RuleCoder(LINES).code_text("s", 0, text, lang)] == ["S-OK"]
+
+
+def test_more_keyword_scores_in_english_and_overlaps_judged_against_the_last_kept_hit(coder):
+    [app] = [a for a in coder.code_text("s", 0, "The queue was long", "en") if a.code_id == "P-QUEUE"]
+    assert (app.score, app.matched) == (0.9, "queue")
+    # 排队(0-2), then 排队很久(3-7) and 排队(3-5) starting together: the longer one counts, the other overlaps it.
+    [app] = [a for a in coder.code_text("s", 0, "排队，排队很久", "zh") if a.code_id == "P-QUEUE"]
+    assert (app.hits, app.score, app.evidence) == (2, 0.95, "排队")
+
+
+EVAL = parse_codebook("""
+name: evaluation
+codes:
+  - {id: S-OK, kind: satisfaction, label: {zh: 满意, en: Satisfied}, keywords: {zh: [满意], en: [satisfied]}}
+  - {id: S-BAD, kind: satisfaction, label: {zh: 不满意, en: Dissatisfied}, keywords: {zh: [不满意], en: [dissatisfied]}}
+  - {id: R-VOLUNTEERS, kind: recommendation, label: {zh: 多招志愿者}, keywords: {zh: [志愿者]}}
+  - {id: P-STAFF, kind: problem, label: {en: Staff}, patterns: {en: ['not enough staff', '\\swaited for hours']}}
+""")
+
+
+@pytest.mark.parametrize("text, lang, evidence", [("不能说满意", "zh", "不能说满意"),
+                                                  ("I am not exactly satisfied", "en", "not exactly satisfied")])
+def test_a_negated_evaluation_codes_the_opposite_as_a_looser_hit(text, lang, evidence):
+    [app] = RuleCoder(EVAL).code_text("s", 0, text, lang)
+    assert (app.code_id, app.evidence, app.matched, app.score, app.hits) == \
+        ("S-BAD", evidence, f"not {'满意' if lang == 'zh' else 'satisfied'}", 0.8, 1)
+
+
+def test_without_concession_rules_proposals_are_still_read_in_the_whole_answer():
+    rules = RuleCoder(EVAL, concession=None)
+    assert rules.code_text("s", 0, "志愿者热心", "zh") == []                 # praise right after the hit
+    assert [a.code_id for a in rules.code_text("s", 0, "建议多招志愿者", "zh")] == ["R-VOLUNTEERS"]
+    assert [a.code_id for a in rules.code_text("s", 0, "Not enough staff", "en")] == ["P-STAFF"]
+
+
+def test_a_conceded_clause_drops_only_negatable_and_evaluative_codes():
+    rules = RuleCoder(EVAL)
+    assert [a.code_id for a in rules.code_text("s", 0, "虽然建议多招志愿者，但是现在也还行", "zh")] == ["R-VOLUNTEERS"]
+
+
+@pytest.mark.parametrize("text, coded", [
+    ("Not enough staff today", True),               # the cue inside the pattern's own hit does not negate it
+    ("There is not enough staff", True),
+    ("Never really truly always waited for hours", True),   # a hit starting at a space belongs to the next word
+    ("Never really truly waited for hours", False),         # the cue 3 words before it
+])
+def test_a_pattern_hit_starts_at_its_own_first_word(text, coded):
+    assert ([a.code_id for a in RuleCoder(EVAL).code_text("s", 0, text, "en")] == ["P-STAFF"]) is coded
+
+
+@pytest.mark.parametrize("text, lang", [("环境不错，我在这里做志愿者", "zh"), ("我做志愿者", "zh")])
+def test_a_role_before_a_recommendation_ending_the_answer_still_counts(text, lang):
+    assert RuleCoder(EVAL).code_text("s", 0, text, lang) == []
+
+
+def test_missing_and_blank_answers_get_no_code_and_whitespace_has_no_words_to_negate(coder):
+    assert coder.code_text("s", 0, float("nan"), "zh") == [] and coder.code_text("s", 0, "", "en") == []
+    assert [(a.code_id, a.evidence) for a in coder.code_text("s", 0, "     ", "en")] == [("P-PAUSE", "     ")]
+    assert coder.apply_frame(frame([float("nan"), "排队"]))["segment_id"].tolist() == ["s1"]
+
+
+def test_a_chinese_keyword_after_an_english_letter_is_found(coder):
+    assert [(a.code_id, a.evidence) for a in coder.code_text("s", 0, "在APP排队", "zh")] == [
+        ("P-QUEUE", "排队"), ("P-APP", "APP")]
