@@ -246,3 +246,74 @@ def test_missing_and_blank_answers_get_no_code_and_whitespace_has_no_words_to_ne
 def test_a_chinese_keyword_after_an_english_letter_is_found(coder):
     assert [(a.code_id, a.evidence) for a in coder.code_text("s", 0, "在APP排队", "zh")] == [
         ("P-QUEUE", "排队"), ("P-APP", "APP")]
+
+
+def test_a_proposal_cue_counts_only_in_the_recommendations_own_clause():
+    rules = RuleCoder(EVAL)
+    assert rules.code_text("s", 0, "建议多开放几天，志愿者们都很热心", "zh") == []
+    for text in ("中心很好志愿者不够", "环境一般，中心很好志愿者不够"):     # praise BEFORE the hit says nothing
+        assert [a.code_id for a in rules.code_text("s", 0, text, "zh")] == ["R-VOLUNTEERS"]
+
+
+def test_the_language_column_is_trusted_and_interviewers_are_coded_on_request():
+    rules = RuleCoder(LINES)
+    assert rules.apply_frame(frame(["排队"], lang="en")).empty                  # no English cue in it
+    asked = frame(["排队", "排队"]).assign(is_interviewer=[True, False])
+    assert RuleCoder(LINES, code_interviewer=True).apply_frame(asked)["segment_id"].tolist() == ["s0", "s1"]
+
+
+def test_a_flipped_evaluation_adds_to_the_opposite_codes_own_hits():
+    [app] = RuleCoder(EVAL).code_text("s", 0, "不能说满意，很不满意", "zh")
+    assert (app.code_id, app.hits, app.score) == ("S-BAD", 2, 0.95)
+
+
+PRICE = parse_codebook("""
+name: price
+codes:
+  - {id: P-PRICE, kind: problem, label: {zh: 贵}, keywords: {zh: [贵, A区]}}
+""")
+
+
+def test_a_one_character_keyword_opening_an_answer_is_found_in_a_batch():
+    rules = RuleCoder(PRICE)
+    texts = ["贵", "好", "贵了", "好", "太贵"]
+    assert rules.may_fire(texts, ["zh"] * 5) == [True, False, True, False, True]
+    assert rules.apply_frame(frame(texts))["segment_id"].tolist() == ["s0", "s2", "s4"]
+
+
+@pytest.mark.parametrize("text, found", [("我住在A区", True), ("我住在CA区", False), ("A区太贵", True)])
+def test_a_keyword_opening_with_a_latin_letter_must_start_a_word(text, found):
+    evidence = [a.evidence for a in RuleCoder(PRICE).code_text("s", 0, text, "zh")]
+    assert ("A区" in evidence) is found
+
+
+@pytest.mark.parametrize("text, evidence", [
+    ("用 app预约", "app"),                     # after a space at an even offset
+    ("我用xapp预约", None),                    # a letter right before: inside a word
+    ("。。。。。。。。apps", "apps"),           # the whole word, whatever the answer starts with
+    ("3天都用apps", "apps"),
+    ("好" * 300 + "app", "app"),               # a keyword ending a long answer
+])
+def test_english_keywords_in_chinese_answers_more_positions(coder, text, evidence):
+    found = [a.evidence for a in coder.code_text("s", 0, text, "zh") if a.code_id == "P-APP"]
+    assert found == ([evidence] if evidence else [])
+
+
+@pytest.mark.parametrize("text, coded", [
+    ("word " * 60 + "never really truly always waited for hours", True),   # offsets past 256
+    ("Never really truly always  waited for hours", True),        # two spaces before the hit's word
+    ("Oh well, never really truly always waited for hours", True),
+    ("We waited for hours there today really is okay", False),   # a tail 3 words after the hit's LAST word
+    ("We waited for hours there today really truly is okay", True),
+])
+def test_a_pattern_hit_spans_its_own_first_and_last_words(text, coded):
+    assert ([a.code_id for a in RuleCoder(EVAL).code_text("s", 0, text, "en")] == ["P-STAFF"]) is coded
+
+
+def test_a_long_answer_with_trailing_whitespace_is_coded(coder):
+    text = "word " * 300 + "   "
+    assert [a.code_id for a in coder.code_text("s", 0, text, "en")] == ["P-PAUSE"]
+
+
+def test_a_pattern_hit_negated_by_a_cue_three_words_back(coder):
+    assert "P-QUEUE" not in {a.code_id for a in coder.code_text("s", 0, "Never really truly waited for hours", "en")}
