@@ -317,3 +317,29 @@ def test_a_long_answer_with_trailing_whitespace_is_coded(coder):
 
 def test_a_pattern_hit_negated_by_a_cue_three_words_back(coder):
     assert "P-QUEUE" not in {a.code_id for a in coder.code_text("s", 0, "Never really truly waited for hours", "en")}
+
+
+MORE = parse_codebook(r"""
+name: more
+codes:
+  - {id: P-STAFF, kind: problem, label: {en: Staff}, patterns: {en: ['\swaited for hours', '\sagain$']}}
+  - {id: P-TAIPEI, kind: problem, label: {en: Taipei office}, keywords: {en: [臺北]}}
+  - {id: R-TRAINING, kind: recommendation, label: {zh: 专业培训}, keywords: {zh: [专业培训]}}
+""")
+
+
+@pytest.mark.parametrize("text, coded", [
+    (" waited for hours. No complaints otherwise", True),    # a hit before the first word: the first clause
+    ("Never really truly always again", True),               # a hit starting in the gap before the last word
+    ("Never really truly again", False),
+])
+def test_pattern_hits_at_the_ends_of_an_english_answer(text, coded):
+    assert ("P-STAFF" in {a.code_id for a in RuleCoder(MORE).code_text("s", 0, text, "en")}) is coded
+
+
+def test_an_english_answer_is_matched_as_written_without_traditional_to_simplified():
+    assert [a.code_id for a in RuleCoder(MORE).code_text("s", 0, "The 臺北 office was slow", "en")] == ["P-TAIPEI"]
+
+
+def test_praise_counts_after_a_recommendation_not_inside_it():
+    assert [a.code_id for a in RuleCoder(MORE).code_text("s", 0, "专业培训", "zh")] == ["R-TRAINING"]
