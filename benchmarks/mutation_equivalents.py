@@ -213,4 +213,126 @@ EQUIVALENT: dict[tuple[str, str, str], str] = {
     ('corpus/encoding.py', 'core/ReplaceBinaryOperator_FloorDiv_Div',
      'return controls > max(2, len(sample) / 100)'):
         'controls is an int: c > n // 100 exactly when c > n / 100',
+
+    # coding/rules.py (2026-12-02 run and retests)
+    ('coding/rules.py', 'core/ReplaceBinaryOperator_Sub_Add',
+     'first = max(0, min(bisect_right(starts, start) - 1, len(starts) + 1))'):
+        'bisect_right returns 0..len(starts), so bisect_right - 1 is at most len(starts) - 1: a cap of len(starts) - 1 or more never binds (a float cap loses to the smaller int in min)',
+    ('coding/rules.py', 'core/ReplaceBinaryOperator_Sub_Mul',
+     'first = max(0, min(bisect_right(starts, start) - 1, len(starts) * 1))'):
+        'bisect_right returns 0..len(starts), so bisect_right - 1 is at most len(starts) - 1: a cap of len(starts) - 1 or more never binds (a float cap loses to the smaller int in min)',
+    ('coding/rules.py', 'core/ReplaceBinaryOperator_Sub_Div',
+     'first = max(0, min(bisect_right(starts, start) - 1, len(starts) / 1))'):
+        'bisect_right returns 0..len(starts), so bisect_right - 1 is at most len(starts) - 1: a cap of len(starts) - 1 or more never binds (a float cap loses to the smaller int in min)',
+    ('coding/rules.py', 'core/ReplaceBinaryOperator_Sub_FloorDiv',
+     'first = max(0, min(bisect_right(starts, start) - 1, len(starts) // 1))'):
+        'bisect_right returns 0..len(starts), so bisect_right - 1 is at most len(starts) - 1: a cap of len(starts) - 1 or more never binds (a float cap loses to the smaller int in min)',
+    ('coding/rules.py', 'core/ReplaceBinaryOperator_Sub_Pow',
+     'first = max(0, min(bisect_right(starts, start) - 1, len(starts) ** 1))'):
+        'bisect_right returns 0..len(starts), so bisect_right - 1 is at most len(starts) - 1: a cap of len(starts) - 1 or more never binds (a float cap loses to the smaller int in min)',
+    ('coding/rules.py', 'core/ReplaceBinaryOperator_Sub_LShift',
+     'first = max(0, min(bisect_right(starts, start) - 1, len(starts) << 1))'):
+        'bisect_right returns 0..len(starts), so bisect_right - 1 is at most len(starts) - 1: a cap of len(starts) - 1 or more never binds (a float cap loses to the smaller int in min)',
+    ('coding/rules.py', 'core/ReplaceBinaryOperator_Sub_BitOr',
+     'first = max(0, min(bisect_right(starts, start) - 1, len(starts) | 1))'):
+        'bisect_right returns 0..len(starts), so bisect_right - 1 is at most len(starts) - 1: a cap of len(starts) - 1 or more never binds (a float cap loses to the smaller int in min)',
+    ('coding/rules.py', 'core/ReplaceBinaryOperator_Sub_BitXor',
+     'first = max(0, min(bisect_right(starts, start) - 1, len(starts) ^ 1))'):
+        'len ^ 1 is len + 1 or len - 1, never below len(starts) - 1: bisect_right returns 0..len(starts), so bisect_right - 1 is at most len(starts) - 1: a cap of len(starts) - 1 or more never binds (a float cap loses to the smaller int in min)',
+    ('coding/rules.py', 'core/NumberReplacer',
+     'first = max(0, min(bisect_right(starts, start) - 1, len(starts) - 0))'):
+        'bisect_right returns 0..len(starts), so bisect_right - 1 is at most len(starts) - 1: a cap of len(starts) - 1 or more never binds (a float cap loses to the smaller int in min)',
+    ('coding/rules.py', 'core/NumberReplacer',
+     'first = max(0, min(bisect_right(starts, start) - 1, len(starts) - 2))'):
+        "the cap binds only for a hit starting in the last token; then ends[len - 2] <= start and the next line moves first on to len - 1, the original's value",
+    ('coding/rules.py', 'core/ReplaceComparisonOperator_Lt_NotEq',
+     'if ends[first] <= start and first + 1 != len(starts):'):
+        'first <= len(starts) - 1, so first + 1 < len and first + 1 != len agree',
+    ('coding/rules.py', 'core/ReplaceComparisonOperator_Lt_NotEq',
+     'while low[end - 1].isascii() and low[end - 1].isalpha() and end != len(low) \\'):
+        'end starts at most len(low) and grows by one only while the condition holds: it never passes len(low), so < and != agree',
+    ('coding/rules.py', 'core/NumberReplacer',
+     'starts, ends = [t[ 2] for t in seq.tokens], [t[2] for t in seq.tokens]'):
+        "starts only find a hit's first token: bisecting the token ends instead lands one token earlier exactly when that token ends at or before the hit's start, and the gap rule on the next line moves first on to the same token",
+    ('coding/rules.py', 'core/NumberReplacer',
+     'hits[i] = [h if h[ 4] else (*h[:4], *_token_span(starts, ends, h[0], h[1])) for h in found]'):
+        "pattern hits (h[4] == 0) are recomputed as before; a keyword hit whose first token is 0 is recomputed too, and its offsets are its tokens' own start and end, which give back the same tokens",
+    ('coding/rules.py', 'core/NumberReplacer',
+     'starts = np.cumsum([ -1] + [len(texts[i]) + 1 for i in zh[:-1]])'):
+        'every start one to the left: a match ending in answer k ends at or after start_k > start_k - 1 and at least two before start_k+1 (the NUL between answers), so searchsorted still names answer k',
+    ('coding/rules.py', 'core/ReplaceComparisonOperator_NotEq_Lt',
+     'if len(norm) < len(text):   # offsets would silently point at the wrong characters'):
+        'corpus.normalize.normalize maps one character to one character (its own tests): the lengths are always equal and the guard is never reached',
+    ('coding/rules.py', 'core/ReplaceComparisonOperator_NotEq_Gt',
+     'if len(norm) > len(text):   # offsets would silently point at the wrong characters'):
+        'corpus.normalize.normalize maps one character to one character (its own tests): the lengths are always equal and the guard is never reached',
+    ('coding/rules.py', 'core/ReplaceComparisonOperator_NotEq_Lt',
+     'if len(simple) < len(text):'):
+        'corpus.hanzi.to_simplified maps one character to one character (its own tests): the guard is never reached',
+    ('coding/rules.py', 'core/ReplaceComparisonOperator_NotEq_Gt',
+     'if len(simple) > len(text):'):
+        'corpus.hanzi.to_simplified maps one character to one character (its own tests): the guard is never reached',
+    ('coding/rules.py', 'core/ReplaceComparisonOperator_Eq_GtE',
+     'if lang >= "zh":'):
+        "lang is 'zh' or 'en' here (anything else was replaced by detect_lang above): 'en' >= 'zh' is False, as 'en' == 'zh' is",
+    ('coding/rules.py', 'core/ReplaceComparisonOperator_Eq_GtE',
+     'hits, excluded, negated = self._zh_hits(norm) if lang >= "zh" else self._en_hits(norm)'):
+        "lang is 'zh' or 'en' here: 'en' >= 'zh' is False, as 'en' == 'zh' is",
+    ('coding/rules.py', 'core/ReplaceComparisonOperator_Eq_Is',
+     'if found and self.proposal is not None and self._kinds[i] is "recommendation":'):
+        "Code.kind is a pydantic Literal (CodeKind): validation returns the Literal's own str object, the same interned constant as this literal, so 'is' is '=='",
+    ('coding/rules.py', 'core/ReplaceComparisonOperator_Gt_NotEq',
+     'if len(found) != 1:   # overlapping hits count once: leftmost, then longest, keyword first'):
+        'found is never empty here (returned above), and one hit comes through the overlap pass unchanged',
+    ('coding/rules.py', 'core/ReplaceComparisonOperator_Gt_GtE',
+     'if len(found) >= 1:   # overlapping hits count once: leftmost, then longest, keyword first'):
+        'found is never empty here (returned above), and one hit comes through the overlap pass unchanged',
+    ('coding/rules.py', 'core/NumberReplacer',
+     'if len(found) > 0:   # overlapping hits count once: leftmost, then longest, keyword first'):
+        'found is never empty here (returned above), and one hit comes through the overlap pass unchanged',
+    ('coding/rules.py', 'core/ReplaceFalseWithTrue',
+     'return True'):
+        "clauses() cuts the whole text from 0 to its length without gaps (and the fallback is the whole text), so every hit starts in some clause and _not_proposed's last line is never reached",
+    ('coding/rules.py', 'core/ReplaceContinueWithBreak',
+     'break'):
+        'all payloads of one automaton key share that key, so the word-start test that skips one payload skips them all: stopping the loop skips the same',
+    ('coding/rules.py', 'core/NumberReplacer',
+     'return self._code("", 1, text, lang)[1]'):
+        'vetoed returns code ids; the offset only moves the start and end of the applications it drops',
+    ('coding/rules.py', 'core/NumberReplacer',
+     'return self._code("", -1, text, lang)[1]'):
+        'vetoed returns code ids; the offset only moves the start and end of the applications it drops',
+    ('coding/rules.py', 'core/NumberReplacer',
+     'score = round(min(1.0, base + EXTRA_HIT_BONUS * (len(kept) - 1)), 5)'):
+        'scores are 0.8 or 0.9 plus multiples of 0.05, capped at 1.0: rounding to 3, 4 or 5 digits gives the same float',
+    ('coding/rules.py', 'core/NumberReplacer',
+     'score = round(min(1.0, base + EXTRA_HIT_BONUS * (len(kept) - 1)), 3)'):
+        'scores are 0.8 or 0.9 plus multiples of 0.05, capped at 1.0: rounding to 3, 4 or 5 digits gives the same float',
+    ('coding/rules.py', 'core/NumberReplacer',
+     'for hit in sorted(found, key=lambda h: (h[0], h[0] - h[1], not h[ 4])):'):
+        'keyword hits are appended before pattern hits in both languages and sorted() is stable, so the keyword-first tie-break never decides: a keyword and a pattern hit with one span share their first token (0 in Chinese), and the stable order keeps the keyword first',
+    ('coding/rules.py', 'core/NumberReplacer',
+     'for hit in sorted(found, key=lambda h: (h[0], h[0] - h[1], not h[ 2])):'):
+        'h[2] is a non-empty str (not h[2] is always False), and keyword hits are appended before pattern hits: the stable sort keeps the keyword first, as the tie-break would',
+    ('coding/rules.py', 'core/NumberReplacer',
+     'hits.setdefault(i, []).append((start, end, term, True, 1, 0))'):
+        "a Chinese hit's token fields are never read: Chinese negation takes character offsets (h[0], h[1]), scoring h[0..3]",
+    ('coding/rules.py', 'core/NumberReplacer',
+     'hits.setdefault(i, []).append((start, end, term, True, -1, 0))'):
+        "a Chinese hit's token fields are never read: Chinese negation takes character offsets (h[0], h[1]), scoring h[0..3]",
+    ('coding/rules.py', 'core/NumberReplacer',
+     'hits.setdefault(i, []).append((start, end, term, True, 0, 1))'):
+        "a Chinese hit's token fields are never read: Chinese negation takes character offsets (h[0], h[1]), scoring h[0..3]",
+    ('coding/rules.py', 'core/NumberReplacer',
+     'hits.setdefault(i, []).append((start, end, term, True, 0, -1))'):
+        "a Chinese hit's token fields are never read: Chinese negation takes character offsets (h[0], h[1]), scoring h[0..3]",
+    ('coding/rules.py', 'core/NumberReplacer',
+     '(cue, h[1], f"not {h[2]}", False, h[ 5], h[5]))'):
+        'a flipped hit joins the opposite code after negation has run; only its start, end, text and is-keyword (h[0..3]) are read',
+    ('coding/rules.py', 'core/NumberReplacer',
+     '(cue, h[1], f"not {h[2]}", False, h[ 3], h[5]))'):
+        'a flipped hit joins the opposite code after negation has run; only its start, end, text and is-keyword (h[0..3]) are read',
+    ('coding/rules.py', 'core/NumberReplacer',
+     '(cue, h[1], f"not {h[2]}", False, h[4], h[ 4]))'):
+        'a flipped hit joins the opposite code after negation has run; only its start, end, text and is-keyword (h[0..3]) are read',
 }
