@@ -335,4 +335,29 @@ EQUIVALENT: dict[tuple[str, str, str], str] = {
     ('coding/rules.py', 'core/NumberReplacer',
      '(cue, h[1], f"not {h[2]}", False, h[4], h[ 4]))'):
         'a flipped hit joins the opposite code after negation has run; only its start, end, text and is-keyword (h[0..3]) are read',
+    # coding/links.py (2026-12-02)
+    ('coding/links.py', 'core/ReplaceBinaryOperator_Add_Mul',
+     'for b in codes[x * 1:]:'):
+        'the slice starts at or before x + 1, so every original pair is read, plus a code with itself (never a link pair: pair_type gives None) or a pair the other way round (pair_type puts it in codebook order: the same row, which the final drop_duplicates removes)',
+    ('coding/links.py', 'core/ReplaceBinaryOperator_Add_FloorDiv',
+     'for b in codes[x // 1:]:'):
+        'the slice starts at or before x + 1, so every original pair is read, plus a code with itself (never a link pair: pair_type gives None) or a pair the other way round (pair_type puts it in codebook order: the same row, which the final drop_duplicates removes)',
+    ('coding/links.py', 'core/ReplaceBinaryOperator_Add_Pow',
+     'for b in codes[x ** 1:]:'):
+        'the slice starts at or before x + 1, so every original pair is read, plus a code with itself (never a link pair: pair_type gives None) or a pair the other way round (pair_type puts it in codebook order: the same row, which the final drop_duplicates removes)',
+    ('coding/links.py', 'core/ReplaceBinaryOperator_Add_Mod',
+     'for b in codes[x % 1:]:'):
+        'the slice starts at or before x + 1, so every original pair is read, plus a code with itself (never a link pair: pair_type gives None) or a pair the other way round (pair_type puts it in codebook order: the same row, which the final drop_duplicates removes)',
+    ('coding/links.py', 'core/ReplaceBinaryOperator_Add_RShift',
+     'for b in codes[x >> 1:]:'):
+        'the slice starts at or before x + 1, so every original pair is read, plus a code with itself (never a link pair: pair_type gives None) or a pair the other way round (pair_type puts it in codebook order: the same row, which the final drop_duplicates removes)',
+    ('coding/links.py', 'core/ReplaceBinaryOperator_Add_BitOr',
+     'for b in codes[x | 1:]:'):
+        'the slice starts at or before x + 1, so every original pair is read, plus a code with itself (never a link pair: pair_type gives None) or a pair the other way round (pair_type puts it in codebook order: the same row, which the final drop_duplicates removes)',
+    ('coding/links.py', 'core/ReplaceBinaryOperator_Add_BitAnd',
+     'for b in codes[x & 1:]:'):
+        'the slice starts at or before x + 1, so every original pair is read, plus a code with itself (never a link pair: pair_type gives None) or a pair the other way round (pair_type puts it in codebook order: the same row, which the final drop_duplicates removes)',
+    ('coding/links.py', 'core/ReplaceBinaryOperator_Add_BitXor',
+     'for b in codes[x ^ 1:]:'):
+        'the slice starts at or before x + 1, so every original pair is read, plus a code with itself (never a link pair: pair_type gives None) or a pair the other way round (pair_type puts it in codebook order: the same row, which the final drop_duplicates removes)',
 }

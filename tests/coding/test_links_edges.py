@@ -178,3 +178,32 @@ def test_the_example_sentence_is_the_first_one_said_with_its_respondent():
     pair = row(links(BOOK, apps, segs), "P-Q", "C-S")
     assert pair.connective_sentences == 2
     assert (pair.connective_example, pair.connective_example_respondent) == (people[0][0][0], "r0")
+
+
+@pytest.mark.parametrize("order", [("P-N", "R-W", "P-Q", "C-S"), ("P-Q", "R-W", "C-S", "P-N")])
+def test_every_pair_of_codes_in_one_segment_is_read_whatever_their_order(order):
+    text = "Noise, a window, and the queue is long because of too few staff."
+    terms = {"P-N": "Noise", "R-W": "window", "P-Q": "queue", "C-S": "few staff"}
+    apps, segs = frames([[(text, {code: terms[code] for code in order})]])
+    said = link_sentences(BOOK, apps, segs)
+    assert ("P-Q", "C-S", "segment") in set(zip(said.from_id, said.to_id, said.scope))
+
+
+@pytest.mark.parametrize("opening", [[], [("Hello there.", {})]])
+def test_a_connective_before_the_first_evidence_does_not_join_a_later_sentence(opening):
+    sentences = opening + [("Because of the rain, we queue for hours.", {"P-Q": "queue"}), ("It is like that.", {}),
+                           ("There are too few staff.", {"C-S": "few staff"})]
+    apps, segs = frames([sentences])
+    assert link_sentences(BOOK, apps, segs).empty
+
+
+def test_evidence_offsets_are_made_local_to_their_segment():
+    # The second sentence's connective comes after its evidence: it joins nothing.
+    apps, segs = frames([[("Filler sentence here.", {}), ("We queue for hours.", {"P-Q": "queue"}),
+                          ("Too few staff, because of the budget.", {"C-S": "few staff"})]])
+    assert link_sentences(BOOK, apps, segs).empty
+    # The first sentence's connective after its evidence joins the next sentence.
+    apps, segs = frames([[("Filler sentence here.", {}), ("We queue for hours, so that nobody comes.", {"P-Q": "queue"}),
+                          ("Too few staff.", {"C-S": "few staff"})]])
+    said = link_sentences(BOOK, apps, segs)
+    assert said[["scope", "connective"]].values.tolist() == [["adjacent", "so that"]]
