@@ -129,19 +129,20 @@ def test_interviewer_segments_given_as_text_flags_leave_the_base():
     assert set(links(BOOK, apps, segs).respondents_base) == {3}
 
 
-def _turn(gap: int):
-    """A queue sentence, `gap - 1` filler sentences, then 'Because of too few staff.' in one turn."""
-    sentences = ([("We queue for hours.", {"P-Q": "queue"})] + [("It is like that.", {})] * (gap - 1)
-                 + [("Because of too few staff.", {"C-S": "few staff"})])
+def _turn(gap: int, opening: int = 0):
+    """`opening` greetings, a queue sentence, `gap - 1` filler sentences, then 'Because of too few staff.'."""
+    sentences = ([("Hello.", {})] * opening + [("We queue for hours.", {"P-Q": "queue"})]
+                 + [("It is like that.", {})] * (gap - 1) + [("Because of too few staff.", {"C-S": "few staff"})])
     return frames([sentences])
 
 
-def test_a_connective_joins_sentences_up_to_max_turn_span_apart_in_one_turn():
-    apps, segs = _turn(MAX_TURN_SPAN)
+@pytest.mark.parametrize("opening", [0, 1, 2])
+def test_a_connective_joins_sentences_up_to_max_turn_span_apart_in_one_turn(opening):
+    apps, segs = _turn(MAX_TURN_SPAN, opening)
     said = link_sentences(BOOK, apps, segs)
     assert said[["from_id", "to_id", "scope", "connective"]].values.tolist() == [["P-Q", "C-S", "turn", "because"]]
-    assert said.text.iloc[0] == " ".join(segs.text)
-    apps, segs = _turn(MAX_TURN_SPAN + 1)
+    assert said.text.iloc[0] == " ".join(segs.text[opening:])
+    apps, segs = _turn(MAX_TURN_SPAN + 1, opening)
     assert link_sentences(BOOK, apps, segs).empty
 
 
@@ -207,3 +208,13 @@ def test_evidence_offsets_are_made_local_to_their_segment():
                           ("Too few staff.", {"C-S": "few staff"})]])
     said = link_sentences(BOOK, apps, segs)
     assert said[["scope", "connective"]].values.tolist() == [["adjacent", "so that"]]
+
+
+def test_lift_and_the_one_sided_fisher_p_of_the_respondent_table_rounded():
+    from scipy.stats import fisher_exact
+
+    apps, segs = _noise_and_window(together=1, noise_only=2, window_only=3, neither=4)
+    pair = row(links(BOOK, apps, segs), "P-N", "R-W")
+    assert (pair.from_respondents, pair.to_respondents, pair.respondents_both, pair.respondents_base) == (3, 4, 1, 10)
+    p = float(fisher_exact([[1, 2], [3, 4]], alternative="greater").pvalue)
+    assert pair.p_value == round(p, 6) and pair.lift == round(1 * 10 / (3 * 4), 4) == 0.8333
