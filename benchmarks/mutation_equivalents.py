@@ -360,4 +360,37 @@ EQUIVALENT: dict[tuple[str, str, str], str] = {
     ('coding/links.py', 'core/ReplaceBinaryOperator_Add_BitXor',
      'for b in codes[x ^ 1:]:'):
         'the slice starts at or before x + 1, so every original pair is read, plus a code with itself (never a link pair: pair_type gives None) or a pair the other way round (pair_type puts it in codebook order: the same row, which the final drop_duplicates removes)',
+    ('coding/links.py', 'core/ReplaceComparisonOperator_Eq_LtE',
+     '"respondents_base": base, "lift": round(lift, 4) if lift <= lift else lift,'):
+        'for a float, x <= x and x >= x are False exactly when x is NaN, as x == x is',
+    ('coding/links.py', 'core/ReplaceComparisonOperator_Eq_LtE',
+     '"p_value": round(p_value, 6) if p_value <= p_value else p_value,'):
+        'for a float, x <= x and x >= x are False exactly when x is NaN, as x == x is',
+    ('coding/links.py', 'core/ReplaceComparisonOperator_Eq_LtE',
+     'p = p_value if p_value <= p_value else 1.0'):
+        'for a float, x <= x and x >= x are False exactly when x is NaN, as x == x is',
+    ('coding/links.py', 'core/ReplaceComparisonOperator_Eq_LtE',
+     'and lift <= lift and lift >= thresholds.min_lift and p_value <= thresholds.max_p_value)'):
+        'for a float, x <= x and x >= x are False exactly when x is NaN, as x == x is',
+    ('coding/links.py', 'core/ReplaceComparisonOperator_Eq_GtE',
+     '"respondents_base": base, "lift": round(lift, 4) if lift >= lift else lift,'):
+        'for a float, x <= x and x >= x are False exactly when x is NaN, as x == x is',
+    ('coding/links.py', 'core/ReplaceComparisonOperator_Eq_GtE',
+     '"p_value": round(p_value, 6) if p_value >= p_value else p_value,'):
+        'for a float, x <= x and x >= x are False exactly when x is NaN, as x == x is',
+    ('coding/links.py', 'core/ReplaceComparisonOperator_Eq_GtE',
+     'p = p_value if p_value >= p_value else 1.0'):
+        'for a float, x <= x and x >= x are False exactly when x is NaN, as x == x is',
+    ('coding/links.py', 'core/ReplaceComparisonOperator_Eq_GtE',
+     'and lift >= lift and lift >= thresholds.min_lift and p_value <= thresholds.max_p_value)'):
+        'for a float, x <= x and x >= x are False exactly when x is NaN, as x == x is',
+    ('coding/links.py', 'core/ReplaceComparisonOperator_Eq_LtE',
+     'while j < len(ids) and j - i <= MAX_TURN_SPAN and docs[j] <= doc_id and turns[j] == turns[i]:'):
+        "the segments are sorted by doc_id first, so a later segment's doc_id is never below this one's: <= means ==",
+    ('coding/links.py', 'core/ReplaceComparisonOperator_Eq_LtE',
+     '"scope": "adjacent" if j <= i + 1 else "turn",'):
+        'j starts at i + 1 and only grows: j <= i + 1 means j == i + 1',
+    ('coding/links.py', 'core/ReplaceComparisonOperator_Eq_GtE',
+     'joiner = "" if str(langs[i]) >= "zh" else " "'):
+        "a segment's lang is 'zh' or 'en' (corpus.lang.detect_lang; the segments table contract): 'en' >= 'zh' is False as 'en' == 'zh' is",
 }

@@ -156,6 +156,9 @@ def test_next_sentence_is_adjacent_and_a_new_turn_or_document_breaks_the_join():
     moved = segs.copy()
     moved.loc[1, "doc_id"] = "other"
     assert link_sentences(BOOK, apps, moved).empty
+    moved = segs.copy()
+    moved["turn"] = [2, 1]              # any other turn number is another turn, lower ones too
+    assert link_sentences(BOOK, apps, moved).empty
 
 
 def test_a_chinese_turn_is_quoted_without_spaces():
