@@ -393,4 +393,40 @@ EQUIVALENT: dict[tuple[str, str, str], str] = {
     ('coding/links.py', 'core/ReplaceComparisonOperator_Eq_GtE',
      'joiner = "" if str(langs[i]) >= "zh" else " "'):
         "a segment's lang is 'zh' or 'en' (corpus.lang.detect_lang; the segments table contract): 'en' >= 'zh' is False as 'en' == 'zh' is",
+    ('coding/links.py', 'core/ReplaceUnaryOperator_Invert_USub',
+     'return segments[-flag]'):
+        'pandas negates a boolean Series as its inverse: -flag is ~flag',
+    ('coding/links.py', 'core/ReplaceFalseWithTrue',
+     'seg = seg.sort_values(["doc_id", "position"], kind="stable").reset_index(drop=False)'):
+        "the kept old index becomes a column 'index' of a working copy that is only read by column name",
+    ('coding/links.py', 'core/ReplaceFalseWithTrue',
+     'by_pair = {key: grp for key, grp in sentences.groupby(["from_id", "to_id"], sort=True)}'):
+        'the groups go into a dict looked up by key: their order is never seen',
+    ('coding/links.py', 'core/NumberReplacer',
+     'p = p_value if p_value == p_value else 2.0'):
+        'a missing p is only compared with 0.01, 0.05 and 0.1: 1.0 and 2.0 fail every one',
+    ('coding/links.py', 'core/NumberReplacer',
+     'said = connective_sentences or -1'):
+        'a missing count is only compared with said >= 1: 0 and -1 both fail it',
+    ('coding/links.py', 'core/NumberReplacer',
+     'for b in codes[x + 0:]:'):
+        'the slice starts at or before x + 1, so every original pair is read, plus a code with itself (never a link pair: pair_type gives None)',
+    ('coding/links.py', 'core/ReplaceComparisonOperator_Eq_Is',
+     'p = p_value if p_value is p_value else 1.0'):
+        'a NaN p kept as NaN fails p <= 0.01, 0.05 and 0.1 as 1.0 does',
+    ('coding/links.py', 'core/ReplaceComparisonOperator_Eq_Is',
+     'and lift is lift and lift >= thresholds.min_lift and p_value <= thresholds.max_p_value)'):
+        'a NaN lift let through fails lift >= min_lift anyway',
+    ('coding/links.py', 'core/ReplaceComparisonOperator_Eq_Is',
+     '"respondents_base": base, "lift": round(lift, 4) if lift is lift else lift,'):
+        'round(nan, 4) is nan: rounding a NaN lift changes nothing',
+    ('coding/links.py', 'core/ReplaceComparisonOperator_Eq_Is',
+     '"p_value": round(p_value, 6) if p_value is p_value else p_value,'):
+        'round(nan, 6) is nan: rounding a NaN p changes nothing',
+    ('coding/links.py', 'core/ReplaceComparisonOperator_NotEq_IsNot',
+     'found = pair_type(a, b) if a is not b else None'):
+        'a code is never paired with itself (link_pairs pairs different kinds): pair_type(a, a) is None either way',
+    ('coding/links.py', 'core/ReplaceComparisonOperator_Lt_NotEq',
+     'while j != len(ids) and j - i <= MAX_TURN_SPAN and docs[j] == doc_id and turns[j] == turns[i]:'):
+        'j starts at i + 1 <= len(ids) and grows by one: it never passes len(ids), so < and != agree',
 }

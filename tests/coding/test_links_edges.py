@@ -7,7 +7,10 @@ import pandas as pd
 import pytest
 
 from qualmine.coding.codebook import parse_codebook
-from qualmine.coding.links import MAX_TURN_SPAN, LinkThresholds, link_pairs, link_sentences, link_strength, links
+from qualmine.coding.links import (
+    LINK_SENTENCE_COLUMNS, MAX_TURN_SPAN, TOPIC_RECOMMENDATION_COLUMNS, LinkThresholds, link_pairs, link_sentences,
+    link_strength, links, topic_recommendations,
+)
 
 BOOK = parse_codebook("""
 name: edges
@@ -58,6 +61,8 @@ def row(table: pd.DataFrame, a: str, b: str) -> pd.Series:
     (0, float("nan"), 1, "some"),  # one connective sentence is some support by itself
     (0, 0.0, 0, "none"),
     (5, float("nan"), 0, "none"),  # no p-value (nobody coded): never support
+    (3, 0.05, 2, "strong"),        # two sentences count as one or more
+    (0, float("nan"), 2, "some"),
 ])
 def test_strength_words_at_their_thresholds(both, p, said, expected):
     assert link_strength(both, p, said) == expected
@@ -184,13 +189,14 @@ def test_the_example_sentence_is_the_first_one_said_with_its_respondent():
     assert (pair.connective_example, pair.connective_example_respondent) == (people[0][0][0], "r0")
 
 
-@pytest.mark.parametrize("order", [("P-N", "R-W", "P-Q", "C-S"), ("P-Q", "R-W", "C-S", "P-N")])
+@pytest.mark.parametrize("order", [("P-N", "R-W", "P-Q", "C-S"), ("P-Q", "R-W", "C-S", "P-N"), ("P-Q", "P-N", "C-S", "R-W")])
 def test_every_pair_of_codes_in_one_segment_is_read_whatever_their_order(order):
     text = "Noise, a window, and the queue is long because of too few staff."
     terms = {"P-N": "Noise", "R-W": "window", "P-Q": "queue", "C-S": "few staff"}
     apps, segs = frames([[(text, {code: terms[code] for code in order})]])
     said = link_sentences(BOOK, apps, segs)
-    assert ("P-Q", "C-S", "segment") in set(zip(said.from_id, said.to_id, said.scope))
+    assert ("problem-cause", "P-Q", "C-S", "segment") in set(zip(said.link_type, said.from_id, said.to_id, said.scope))
+    assert list(said.columns) == list(LINK_SENTENCE_COLUMNS) and list(said.index) == list(range(len(said)))
 
 
 @pytest.mark.parametrize("opening", [[], [("Hello there.", {})]])
@@ -221,3 +227,50 @@ def test_lift_and_the_one_sided_fisher_p_of_the_respondent_table_rounded():
     assert (pair.from_respondents, pair.to_respondents, pair.respondents_both, pair.respondents_base) == (3, 4, 1, 10)
     p = float(fisher_exact([[1, 2], [3, 4]], alternative="greater").pvalue)
     assert pair.p_value == round(p, 6) and pair.lift == round(1 * 10 / (3 * 4), 4) == 0.8333
+
+
+def test_the_default_thresholds_are_three_people_half_again_chance_and_p_five_percent():
+    assert LinkThresholds() == LinkThresholds(min_respondents=3, min_lift=1.5, max_p_value=0.05)
+
+
+def test_more_people_than_the_minimum_still_make_a_candidate():
+    apps, segs = _noise_and_window(together=3, noise_only=1, window_only=0, neither=5)
+    loose = links(BOOK, apps, segs, LinkThresholds(min_respondents=2, min_lift=1.0, max_p_value=0.5))
+    assert row(loose, "P-N", "R-W").candidate_link
+
+
+def test_a_pair_with_one_uncoded_side_has_no_p_value_and_labels_fall_back_in_order():
+    apps, segs = frames([[("A queue.", {"P-Q": "queue"})], [("Fine.", {})]])
+    table = links(BOOK, apps, segs)
+    pair = row(table, "P-Q", "R-W")
+    assert pair.from_respondents == 1 and pair.to_respondents == 0 and pd.isna(pair.p_value) and pd.isna(pair.lift)
+    assert (pair.from_label, pair.to_label) == ("Long queues", "加窗口")        # en only, zh only
+
+
+def test_a_problem_later_in_the_turn_joins_a_cause_stated_first():
+    apps, segs = frames([[("There are too few staff.", {"C-S": "few staff"}),
+                          ("Because of that we queue for hours.", {"P-Q": "queue"})]])
+    said = link_sentences(BOOK, apps, segs)
+    assert said[["from_id", "to_id", "scope", "segment_id"]].values.tolist() == [["P-Q", "C-S", "adjacent", "r0s0"]]
+
+
+def test_an_unpaired_code_next_to_the_evidence_does_not_hide_the_pair():
+    apps, segs = frames([[("We queue for hours.", {"P-Q": "queue"}),
+                          ("Because of noise and too few staff.", {"P-N": "noise", "C-S": "few staff"})]])
+    said = link_sentences(BOOK, apps, segs)
+    assert ("P-Q", "C-S", "adjacent") in set(zip(said.from_id, said.to_id, said.scope))
+
+
+def test_long_interviews_past_256_turns_and_segments_still_join():
+    people = [[("Hello.", {})] * 300 + [("We queue for hours.", {"P-Q": "queue"}),
+                                        ("Because of too few staff.", {"C-S": "few staff"})]]
+    apps, segs = frames(people)
+    segs["turn"] = [n // 2 for n in range(300)] + [300, 300]
+    said = link_sentences(BOOK, apps, segs)
+    assert said[["scope", "segment_id", "next_segment_id"]].values.tolist() == [["adjacent", "r0s300", "r0s301"]]
+
+
+def test_topic_recommendations_keep_their_columns_and_a_clean_index():
+    alignment = pd.DataFrame({"topic_id": ["T1", "T1"], "code_id": ["P-Q", "C-S"], "share": [0.5, 0.5]})
+    recs = topic_recommendations(BOOK, alignment)
+    assert list(recs.columns) == list(TOPIC_RECOMMENDATION_COLUMNS) and list(recs.index) == list(range(len(recs)))
