@@ -396,7 +396,7 @@ EQUIVALENT: dict[tuple[str, str, str], str] = {
     ('coding/links.py', 'core/ReplaceUnaryOperator_Invert_USub',
      'return segments[-flag]'):
         'pandas negates a boolean Series as its inverse: -flag is ~flag',
-    ('coding/links.py', 'core/ReplaceFalseWithTrue',
+    ('coding/links.py', 'core/ReplaceTrueWithFalse',
      'seg = seg.sort_values(["doc_id", "position"], kind="stable").reset_index(drop=False)'):
         "the kept old index becomes a column 'index' of a working copy that is only read by column name",
     ('coding/links.py', 'core/ReplaceFalseWithTrue',
