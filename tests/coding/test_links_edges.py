@@ -274,3 +274,47 @@ def test_topic_recommendations_keep_their_columns_and_a_clean_index():
     alignment = pd.DataFrame({"topic_id": ["T1", "T1"], "code_id": ["P-Q", "C-S"], "share": [0.5, 0.5]})
     recs = topic_recommendations(BOOK, alignment)
     assert list(recs.columns) == list(TOPIC_RECOMMENDATION_COLUMNS) and list(recs.index) == list(range(len(recs)))
+
+
+def test_the_turn_reach_is_four_sentences():
+    assert MAX_TURN_SPAN == 4      # the documented reach; the boundary tests above use it
+
+
+def test_thresholds_and_pairs_are_immutable_records():
+    import dataclasses
+
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        LinkThresholds().min_lift = 0.0
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        link_pairs(BOOK)[0].codebook_linked = False
+
+
+def test_a_connective_in_the_very_next_sentence_joins_across_it():
+    apps, segs = frames([[("We queue for hours.", {"P-Q": "queue"}), ("Because it is slow.", {}),
+                          ("There are too few staff.", {"C-S": "few staff"})]])
+    said = link_sentences(BOOK, apps, segs)
+    assert said[["link_type", "from_id", "to_id", "scope"]].values.tolist() == [["problem-cause", "P-Q", "C-S", "turn"]]
+
+
+def test_a_coded_sentence_in_between_does_not_end_the_search():
+    apps, segs = frames([[("We queue for hours.", {"P-Q": "queue"}), ("The noise too.", {"P-N": "noise"}),
+                          ("Because of too few staff.", {"C-S": "few staff"})]])
+    said = link_sentences(BOOK, apps, segs)
+    assert ("P-Q", "C-S", "turn") in set(zip(said.from_id, said.to_id, said.scope))
+
+
+def test_when_everyone_raised_one_of_the_two_the_fisher_table_has_an_empty_cell():
+    from scipy.stats import fisher_exact
+
+    apps, segs = _noise_and_window(together=2, noise_only=2, window_only=1, neither=0)
+    pair = row(links(BOOK, apps, segs), "P-N", "R-W")
+    assert pair.respondents_base == 5 and pair.connective_sentences == 0
+    assert pair.p_value == round(float(fisher_exact([[2, 2], [1, 0]], alternative="greater").pvalue), 6)
+
+
+def test_a_share_that_is_not_a_number_aligns_nothing_and_a_recommendation_answers_itself():
+    from qualmine.coding.links import aligned_codes, code_recommendations
+
+    alignment = pd.DataFrame({"topic_id": ["T1", "T2"], "code_id": ["P-Q", "C-S"], "share": ["n/a", "0.4"]})
+    assert aligned_codes(alignment)["code_id"].tolist() == ["C-S"]
+    assert code_recommendations(BOOK)["R-H"] == [("R-H", "the code is this recommendation")]
