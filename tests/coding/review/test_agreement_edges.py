@@ -130,3 +130,22 @@ def test_model_vs_coders_keeps_to_the_codes_asked_for_and_scored_segments():
     assert table.loc[("model:suggester vs ana", OVERALL), "units"] == 1
     nothing = model_vs_coders(decisions(rows), scores, code_ids=["zzz"])
     assert nothing.agreement.empty and list(nothing.agreement.columns) == list(AGREEMENT_COLUMNS)
+
+
+def test_model_vs_coders_lists_a_unit_one_coder_decided_against_the_model():
+    rows = [("s1", "c", "ana", "accept"), ("s2", "c", "ana", "reject"), ("s2", "c", "bo", "accept"),
+            ("s3", "c", "ana", "accept"), ("s4", "c", "bo", "reject")]
+    scores = pd.DataFrame({"c": [0.1, 0.9, 0.9, 0.2]}, index=["s1", "s2", "s3", "s4"])
+    dis = model_vs_coders(decisions(rows), scores).disagreements
+    assert dis[["segment_id", "ana", "bo", "model:suggester"]].values.tolist() == [
+        ["s1", "accept", "", "reject"], ["s2", "reject", "accept", "accept"]]
+    assert dis["humans_disagree"].tolist() == [False, True]
+
+
+def test_the_code_rows_keep_only_codes_with_pairable_units_and_overall_last():
+    rows = [("s1", "a", "ana", "accept"), ("s1", "a", "bo", "reject"), ("s2", "b", "ana", "accept"),
+            ("s3", "c", "ana", "reject"), ("s3", "c", "bo", "reject")]
+    table = agreement_tables(decisions(rows)).agreement
+    assert table["code_id"].tolist() == ["a", "c", OVERALL]
+    assert table.set_index("code_id").loc["a", "percent_agreement"] == 0.0
+    assert table.set_index("code_id").loc[OVERALL, "present"] == 1
