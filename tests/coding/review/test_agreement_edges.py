@@ -149,3 +149,25 @@ def test_the_code_rows_keep_only_codes_with_pairable_units_and_overall_last():
     assert table["code_id"].tolist() == ["a", "c", OVERALL]
     assert table.set_index("code_id").loc["a", "percent_agreement"] == 0.0
     assert table.set_index("code_id").loc[OVERALL, "present"] == 1
+
+
+def test_units_nobody_in_the_comparison_decided_are_not_listed():
+    rows = [("s1", "c", "ana", "accept"), ("s1", "c", "bo", "accept"),
+            ("s2", "c", "model:a", "accept"), ("s2", "c", "model:b", "reject")]
+    assert agreement_tables(decisions(rows), include_models=False).disagreements.empty
+    dis = agreement_tables(decisions(rows)).disagreements
+    assert dis["segment_id"].tolist() == ["s2"] and dis["humans_disagree"].tolist() == [False]
+
+
+def test_three_coders_never_get_a_kappa_even_when_they_vary():
+    rows = [(u, "c", coder, d) for u, ds in (("u1", "aar"), ("u2", "rra")) for coder, d in zip("xyz", ds)]
+    rows = [(u, c, coder, "accept" if d == "a" else "reject") for u, c, coder, d in rows]
+    row = by_code(agreement_tables(decisions(rows))).loc[("coders", "c")]
+    assert math.isnan(row["cohen_kappa"]) and row["units"] == 2
+
+
+def test_long_scores_may_carry_more_columns():
+    rows = [("s1", "c", "ana", "accept"), ("s2", "c", "ana", "reject")]
+    scores = pd.DataFrame({"segment_id": ["s1", "s2"], "code_id": "c", "score": [0.9, 0.1], "model": "m1"})
+    table = by_code(model_vs_coders(decisions(rows), scores))
+    assert table.loc[("model:suggester vs ana", "c"), "percent_agreement"] == 1.0
