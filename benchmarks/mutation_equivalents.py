@@ -429,4 +429,71 @@ EQUIVALENT: dict[tuple[str, str, str], str] = {
     ('coding/links.py', 'core/ReplaceComparisonOperator_Lt_NotEq',
      'while j != len(ids) and j - i <= MAX_TURN_SPAN and docs[j] == doc_id and turns[j] == turns[i]:'):
         'j starts at i + 1 <= len(ids) and grows by one: it never passes len(ids), so < and != agree',
+    # coding/review/agreement.py (2026-12-02)
+    ('coding/review/agreement.py', 'core/ReplaceBinaryOperator_BitAnd_Add',
+     'differs |= filled + (disagreements[coder].isin(PRESENT) != (disagreements[model] == "accept"))'):
+        'every row left here has a coder who differs from the model (agreement_tables keeps only units whose values vary, and the model has a value on each): differs is True on every row, and this mutant only lets more terms be True',
+    ('coding/review/agreement.py', 'core/ReplaceBinaryOperator_BitAnd_BitOr',
+     'differs |= filled | (disagreements[coder].isin(PRESENT) != (disagreements[model] == "accept"))'):
+        'every row left here has a coder who differs from the model (agreement_tables keeps only units whose values vary, and the model has a value on each): differs is True on every row, and this mutant only lets more terms be True',
+    ('coding/review/agreement.py', 'core/ReplaceBinaryOperator_BitAnd_Mul',
+     'differs |= filled * (disagreements[coder].isin(PRESENT) != (disagreements[model] == "accept"))'):
+        'the product of two boolean Series is their logical and',
+    ('coding/review/agreement.py', 'core/ReplaceComparisonOperator_NotEq_GtE',
+     'filled = disagreements[coder] >= ""'):
+        'every row left here has a coder who differs from the model (agreement_tables keeps only units whose values vary, and the model has a value on each): differs is True on every row, and this mutant only lets more terms be True',
+    ('coding/review/agreement.py', 'core/ReplaceComparisonOperator_NotEq_IsNot',
+     'filled = disagreements[coder] is not ""'):
+        "every row left here has a coder who differs from the model (agreement_tables keeps only units whose values vary, and the model has a value on each): differs is True on every row, and this mutant only lets more terms be True (a Series is not '': filled is True)",
+    ('coding/review/agreement.py', 'core/ReplaceComparisonOperator_NotEq_Gt',
+     'filled = disagreements[coder] > ""'):
+        "a str is > '' exactly when it is not ''",
+    ('coding/review/agreement.py', 'core/ReplaceFalseWithTrue',
+     'differs = pd.Series(True, index=disagreements.index)'):
+        'every row left here has a coder who differs from the model (agreement_tables keeps only units whose values vary, and the model has a value on each): differs is True on every row, and this mutant only lets more terms be True',
+    ('coding/review/agreement.py', 'core/ReplaceBinaryOperator_BitAnd_Add',
+     'latest = latest[latest["segment_id"].isin(scored) + latest["code_id"].isin(set(machine["code_id"]))]'):
+        "units off the scored segments or the model's codes get no model value: they pair with nobody in the '<model> vs <coder>' rows, the coders' own rows are dropped here, and the disagreements keep only units with a model value",
+    ('coding/review/agreement.py', 'core/ReplaceBinaryOperator_BitAnd_BitOr',
+     'latest = latest[latest["segment_id"].isin(scored) | latest["code_id"].isin(set(machine["code_id"]))]'):
+        "units off the scored segments or the model's codes get no model value: they pair with nobody in the '<model> vs <coder>' rows, the coders' own rows are dropped here, and the disagreements keep only units with a model value",
+    ('coding/review/agreement.py', 'core/ReplaceBinaryOperator_BitAnd_Mul',
+     'latest = latest[latest["segment_id"].isin(scored) * latest["code_id"].isin(set(machine["code_id"]))]'):
+        'the product of two boolean Series is their logical and',
+    ('coding/review/agreement.py', 'core/ReplaceBinaryOperator_BitAnd_Mul',
+     'said.loc[seen * said[coder].isna(), coder] = "absent (not marked)"'):
+        'the product of two boolean arrays is their logical and',
+    ('coding/review/agreement.py', 'core/ReplaceComparisonOperator_Eq_LtE',
+     'out["percent_agreement"] = float((pairable.nunique(axis=1) <= 1).mean())'):
+        'a pairable unit has at least two values, so nunique >= 1: <= 1 means == 1',
+    ('coding/review/agreement.py', 'core/ReplaceComparisonOperator_Eq_GtE',
+     'out = {"units": len(pairable), "present": int((pairable >= 1).sum().sum()),'):
+        'values are 0, 1 or NaN: >= 1 means == 1',
+    ('coding/review/agreement.py', 'core/ReplaceComparisonOperator_Eq_LtE',
+     'if values.shape[1] <= 2:'):
+        "_rows gets two or more coders (the coders' rows need two humans; a machine comparison has two columns): <= 2 means == 2",
+    ('coding/review/agreement.py', 'core/ReplaceComparisonOperator_Eq_Is',
+     'return [r for r in rows if r["units"] > 0 or r["code_id"] is OVERALL]'):
+        'the overall row is built with this very OVERALL object',
+    ('coding/review/agreement.py', 'core/ReplaceComparisonOperator_Gt_NotEq',
+     'return [r for r in rows if r["units"] != 0 or r["code_id"] == OVERALL]'):
+        'a count of units is never negative',
+    ('coding/review/agreement.py', 'core/ReplaceComparisonOperator_Gt_NotEq',
+     'if len(both) and len(set(a) | set(b)) != 1:'):
+        'both is not empty here, so the set of values has at least one: != 1 means > 1',
+    ('coding/review/agreement.py', 'core/ReplaceComparisonOperator_NotEq_Gt',
+     'agreement = result.agreement[result.agreement["comparison"] > COMPARISON_CODERS].reset_index(drop=True)'):
+        "every other comparison is '<model:...> vs <coder>', and 'model:' sorts after 'coders'",
+    ('coding/review/agreement.py', 'core/ReplaceComparisonOperator_NotEq_Gt',
+     'disagreements = disagreements[disagreements[model] > ""]'):
+        "a str is > '' exactly when it is not ''",
+    ('coding/review/agreement.py', 'core/ReplaceComparisonOperator_NotEq_GtE',
+     'disagreements = disagreements[disagreements[model] >= ""]'):
+        "model_decisions gives the model a decision on every unit left (scored segment, known code): its column is never ''",
+    ('coding/review/agreement.py', 'core/ReplaceTrueWithFalse',
+     'for code_id, per_code in values.groupby(level="code_id", sort=False):'):
+        'the units table comes out of pivot with a sorted index: the groups appear in code order either way',
+    ('coding/review/agreement.py', 'core/ReplaceUnaryOperator_Invert_USub',
+     'humans = decisions[-decisions["coder"].astype(str).map(is_machine)]'):
+        'pandas negates a boolean Series as its inverse: -mask is ~mask',
 }
