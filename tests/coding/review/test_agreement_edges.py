@@ -171,3 +171,38 @@ def test_long_scores_may_carry_more_columns():
     scores = pd.DataFrame({"segment_id": ["s1", "s2"], "code_id": "c", "score": [0.9, 0.1], "model": "m1"})
     table = by_code(model_vs_coders(decisions(rows), scores))
     assert table.loc[("model:suggester vs ana", "c"), "percent_agreement"] == 1.0
+
+
+def test_options_are_keywords_only_and_the_result_is_immutable():
+    import dataclasses
+
+    rows = decisions([("s1", "c", "ana", "accept"), ("s1", "c", "bo", "reject")])
+    scores = pd.DataFrame({"c": [0.9]}, index=["s1"])
+    for call in (lambda: agreement_tables(rows, True), lambda: model_decisions(scores, 0.5),
+                 lambda: model_vs_coders(rows, scores, 0.5)):
+        with pytest.raises(TypeError):
+            call()
+    result = agreement_tables(rows)
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        result.agreement = None
+    assert list(result.agreement.columns) == list(AGREEMENT_COLUMNS)
+    assert list(result.agreement.index) == list(range(len(result.agreement)))
+
+
+def test_a_long_score_missing_for_a_scored_segment_is_zero():
+    long = pd.DataFrame({"segment_id": ["s1", "s2"], "code_id": ["c", "d"], "score": [0.9, 0.8]})
+    made = model_decisions(long, threshold=0.5).set_index(["segment_id", "code_id"])
+    assert made.loc[("s1", "d"), "score"] == 0.0 and made.loc[("s1", "d"), "decision"] == "reject"
+
+
+def test_model_vs_coders_reads_each_coders_latest_decision_and_no_implicit_absence_by_default():
+    rows = pd.DataFrame([("s1", "c", "ana", "reject", "2024-01-01"), ("s1", "c", "ana", "accept", "2024-02-01"),
+                         ("s2", "d", "ana", "accept", "2024-01-01")],
+                        columns=["segment_id", "code_id", "coder", "decision", "decided_at"])
+    scores = pd.DataFrame({"c": [0.9, 0.9], "d": [0.1, 0.9]}, index=["s1", "s2"])
+    result = model_vs_coders(rows, scores)
+    table = by_code(result)
+    assert table.loc[("model:suggester vs ana", OVERALL), "units"] == 2        # s1/d is no unit: nobody marked it
+    assert table.loc[("model:suggester vs ana", OVERALL), "percent_agreement"] == 1.0
+    assert list(result.agreement.index) == list(range(len(result.agreement)))
+    assert result.disagreements.empty
