@@ -134,12 +134,25 @@ def test_model_vs_coders_keeps_to_the_codes_asked_for_and_scored_segments():
 
 def test_model_vs_coders_lists_a_unit_one_coder_decided_against_the_model():
     rows = [("s1", "c", "ana", "accept"), ("s2", "c", "ana", "reject"), ("s2", "c", "bo", "accept"),
-            ("s3", "c", "ana", "accept"), ("s4", "c", "bo", "reject")]
-    scores = pd.DataFrame({"c": [0.1, 0.9, 0.9, 0.2]}, index=["s1", "s2", "s3", "s4"])
-    dis = model_vs_coders(decisions(rows), scores).disagreements
+            ("s3", "c", "ana", "accept"), ("s4", "c", "bo", "reject"), ("s5", "c", "ana", "reject")]
+    scores = pd.DataFrame({"c": [0.1, 0.9, 0.9, 0.2, 0.9]}, index=["s1", "s2", "s3", "s4", "s5"])
+    result = model_vs_coders(decisions(rows), scores)
+    dis = result.disagreements
     assert dis[["segment_id", "ana", "bo", "model:suggester"]].values.tolist() == [
-        ["s1", "accept", "", "reject"], ["s2", "reject", "accept", "accept"]]
-    assert dis["humans_disagree"].tolist() == [False, True]
+        ["s1", "accept", "", "reject"], ["s2", "reject", "accept", "accept"], ["s5", "reject", "", "accept"]]
+    assert dis["humans_disagree"].tolist() == [False, True, False]
+    assert list(dis.columns) == ["segment_id", "code_id", "ana", "bo", "model:suggester", "humans_disagree",
+                                 "model:suggester score"]
+    assert list(result.agreement.columns) == list(AGREEMENT_COLUMNS)
+
+
+def test_model_vs_coders_counts_only_marked_units_unless_asked():
+    rows = [("s1", "c", "ana", "accept"), ("s1", "d", "bo", "accept")]      # bo saw s1 but never marked c
+    scores = pd.DataFrame({"c": [0.9], "d": [0.9]}, index=["s1"])
+    plain = by_code(model_vs_coders(decisions(rows), scores))
+    assert plain.loc[("model:suggester vs bo", OVERALL), "units"] == 1
+    implicit = by_code(model_vs_coders(decisions(rows), scores, implicit_absent=True))
+    assert implicit.loc[("model:suggester vs bo", OVERALL), "units"] == 2
 
 
 def test_the_code_rows_keep_only_codes_with_pairable_units_and_overall_last():
