@@ -48,7 +48,8 @@ from benchmarks.mutation_equivalents import EQUIVALENT
 REPO = Path(__file__).resolve().parent.parent
 RESULTS = REPO / "benchmarks" / "results" / "mutation"
 
-# The core rule modules (issue #20) and the fast unit tests that state their rules.
+# The core rule modules (issue #20) and the fast unit tests that state their rules (the edge tests
+# first: pytest stops at the first failure, so most mutants die in the quickest file).
 MODULES: dict[str, tuple[str, ...]] = {
     "coding/negation.py": ("tests/coding/test_negation.py", "tests/coding/test_negation_edges.py"),
     "models/selection.py": ("tests/models/test_topic_selection.py",),
@@ -56,13 +57,18 @@ MODULES: dict[str, tuple[str, ...]] = {
     "coding/tables.py": ("tests/coding/test_tables.py", "tests/coding/test_quote_ranking.py",
                          "tests/coding/test_tables_shares.py"),
     "corpus/encoding.py": ("tests/corpus/test_corpus_encoding.py", "tests/corpus/test_corpus_binary.py"),
-    "corpus/sentences.py": ("tests/corpus/test_corpus_sentences.py",),
-    "coding/rules.py": ("tests/coding/test_rules.py", "tests/coding/test_negation.py"),
-    "coding/patterns.py": ("tests/coding/test_rules.py", "tests/hostile/test_hostile_patterns_yaml.py"),
+    "corpus/sentences.py": ("tests/corpus/test_sentences_edges.py", "tests/corpus/test_corpus_sentences.py"),
+    "coding/rules.py": ("tests/coding/test_rules_edges.py", "tests/coding/test_rules.py", "tests/coding/test_negation.py",
+                        "tests/coding/test_negation_edges.py", "tests/coding/test_reading_rules.py"),
+    "coding/patterns.py": ("tests/coding/test_patterns_edges.py", "tests/coding/test_rules.py",
+                           "tests/hostile/test_hostile_patterns_yaml.py"),
     "coding/store/decision_rules.py": ("tests/coding/test_decision_rules.py", "tests/coding/suggest/test_agreement.py"),
-    "coding/review/agreement.py": ("tests/coding/suggest/test_agreement.py",),
-    "coding/links.py": ("tests/outputs/report/test_links.py",),
-    "outputs/refi/project_import.py": ("tests/outputs/refi/test_refi_project.py",),
+    "coding/review/agreement.py": ("tests/coding/review/test_agreement_edges.py", "tests/coding/suggest/test_agreement.py"),
+    "coding/links.py": ("tests/coding/test_links_edges.py", "tests/outputs/report/test_links.py"),
+    "outputs/refi/positions.py": ("tests/outputs/refi/test_positions_edges.py", "tests/outputs/refi/test_refi_tools.py",
+                                  "tests/outputs/refi/test_refi_coders.py", "tests/outputs/refi/test_refi_project.py"),
+    "coding/exemplars.py": ("tests/coding/test_exemplars_edges.py", "tests/coding/test_exemplars.py",
+                            "tests/coding/test_quote_ranking.py", "tests/coding/test_tables.py"),
 }
 
 # Survivors argued equivalent (module, operator, mutated line) -> why: benchmarks/mutation_equivalents.py

@@ -213,4 +213,290 @@ EQUIVALENT: dict[tuple[str, str, str], str] = {
     ('corpus/encoding.py', 'core/ReplaceBinaryOperator_FloorDiv_Div',
      'return controls > max(2, len(sample) / 100)'):
         'controls is an int: c > n // 100 exactly when c > n / 100',
+
+    # coding/rules.py (2026-12-02 run and retests)
+    ('coding/rules.py', 'core/ReplaceBinaryOperator_Sub_Add',
+     'first = max(0, min(bisect_right(starts, start) - 1, len(starts) + 1))'):
+        'bisect_right returns 0..len(starts), so bisect_right - 1 is at most len(starts) - 1: a cap of len(starts) - 1 or more never binds (a float cap loses to the smaller int in min)',
+    ('coding/rules.py', 'core/ReplaceBinaryOperator_Sub_Mul',
+     'first = max(0, min(bisect_right(starts, start) - 1, len(starts) * 1))'):
+        'bisect_right returns 0..len(starts), so bisect_right - 1 is at most len(starts) - 1: a cap of len(starts) - 1 or more never binds (a float cap loses to the smaller int in min)',
+    ('coding/rules.py', 'core/ReplaceBinaryOperator_Sub_Div',
+     'first = max(0, min(bisect_right(starts, start) - 1, len(starts) / 1))'):
+        'bisect_right returns 0..len(starts), so bisect_right - 1 is at most len(starts) - 1: a cap of len(starts) - 1 or more never binds (a float cap loses to the smaller int in min)',
+    ('coding/rules.py', 'core/ReplaceBinaryOperator_Sub_FloorDiv',
+     'first = max(0, min(bisect_right(starts, start) - 1, len(starts) // 1))'):
+        'bisect_right returns 0..len(starts), so bisect_right - 1 is at most len(starts) - 1: a cap of len(starts) - 1 or more never binds (a float cap loses to the smaller int in min)',
+    ('coding/rules.py', 'core/ReplaceBinaryOperator_Sub_Pow',
+     'first = max(0, min(bisect_right(starts, start) - 1, len(starts) ** 1))'):
+        'bisect_right returns 0..len(starts), so bisect_right - 1 is at most len(starts) - 1: a cap of len(starts) - 1 or more never binds (a float cap loses to the smaller int in min)',
+    ('coding/rules.py', 'core/ReplaceBinaryOperator_Sub_LShift',
+     'first = max(0, min(bisect_right(starts, start) - 1, len(starts) << 1))'):
+        'bisect_right returns 0..len(starts), so bisect_right - 1 is at most len(starts) - 1: a cap of len(starts) - 1 or more never binds (a float cap loses to the smaller int in min)',
+    ('coding/rules.py', 'core/ReplaceBinaryOperator_Sub_BitOr',
+     'first = max(0, min(bisect_right(starts, start) - 1, len(starts) | 1))'):
+        'bisect_right returns 0..len(starts), so bisect_right - 1 is at most len(starts) - 1: a cap of len(starts) - 1 or more never binds (a float cap loses to the smaller int in min)',
+    ('coding/rules.py', 'core/ReplaceBinaryOperator_Sub_BitXor',
+     'first = max(0, min(bisect_right(starts, start) - 1, len(starts) ^ 1))'):
+        'len ^ 1 is len + 1 or len - 1, never below len(starts) - 1: bisect_right returns 0..len(starts), so bisect_right - 1 is at most len(starts) - 1: a cap of len(starts) - 1 or more never binds (a float cap loses to the smaller int in min)',
+    ('coding/rules.py', 'core/NumberReplacer',
+     'first = max(0, min(bisect_right(starts, start) - 1, len(starts) - 0))'):
+        'bisect_right returns 0..len(starts), so bisect_right - 1 is at most len(starts) - 1: a cap of len(starts) - 1 or more never binds (a float cap loses to the smaller int in min)',
+    ('coding/rules.py', 'core/NumberReplacer',
+     'first = max(0, min(bisect_right(starts, start) - 1, len(starts) - 2))'):
+        "the cap binds only for a hit starting in the last token; then ends[len - 2] <= start and the next line moves first on to len - 1, the original's value",
+    ('coding/rules.py', 'core/ReplaceComparisonOperator_Lt_NotEq',
+     'if ends[first] <= start and first + 1 != len(starts):'):
+        'first <= len(starts) - 1, so first + 1 < len and first + 1 != len agree',
+    ('coding/rules.py', 'core/ReplaceComparisonOperator_Lt_NotEq',
+     'while low[end - 1].isascii() and low[end - 1].isalpha() and end != len(low) \\'):
+        'end starts at most len(low) and grows by one only while the condition holds: it never passes len(low), so < and != agree',
+    ('coding/rules.py', 'core/NumberReplacer',
+     'starts, ends = [t[ 2] for t in seq.tokens], [t[2] for t in seq.tokens]'):
+        "starts only find a hit's first token: bisecting the token ends instead lands one token earlier exactly when that token ends at or before the hit's start, and the gap rule on the next line moves first on to the same token",
+    ('coding/rules.py', 'core/NumberReplacer',
+     'hits[i] = [h if h[ 4] else (*h[:4], *_token_span(starts, ends, h[0], h[1])) for h in found]'):
+        "pattern hits (h[4] == 0) are recomputed as before; a keyword hit whose first token is 0 is recomputed too, and its offsets are its tokens' own start and end, which give back the same tokens",
+    ('coding/rules.py', 'core/NumberReplacer',
+     'starts = np.cumsum([ -1] + [len(texts[i]) + 1 for i in zh[:-1]])'):
+        'every start one to the left: a match ending in answer k ends at or after start_k > start_k - 1 and at least two before start_k+1 (the NUL between answers), so searchsorted still names answer k',
+    ('coding/rules.py', 'core/ReplaceComparisonOperator_NotEq_Lt',
+     'if len(norm) < len(text):   # offsets would silently point at the wrong characters'):
+        'corpus.normalize.normalize maps one character to one character (its own tests): the lengths are always equal and the guard is never reached',
+    ('coding/rules.py', 'core/ReplaceComparisonOperator_NotEq_Gt',
+     'if len(norm) > len(text):   # offsets would silently point at the wrong characters'):
+        'corpus.normalize.normalize maps one character to one character (its own tests): the lengths are always equal and the guard is never reached',
+    ('coding/rules.py', 'core/ReplaceComparisonOperator_NotEq_Lt',
+     'if len(simple) < len(text):'):
+        'corpus.hanzi.to_simplified maps one character to one character (its own tests): the guard is never reached',
+    ('coding/rules.py', 'core/ReplaceComparisonOperator_NotEq_Gt',
+     'if len(simple) > len(text):'):
+        'corpus.hanzi.to_simplified maps one character to one character (its own tests): the guard is never reached',
+    ('coding/rules.py', 'core/ReplaceComparisonOperator_Eq_GtE',
+     'if lang >= "zh":'):
+        "lang is 'zh' or 'en' here (anything else was replaced by detect_lang above): 'en' >= 'zh' is False, as 'en' == 'zh' is",
+    ('coding/rules.py', 'core/ReplaceComparisonOperator_Eq_GtE',
+     'hits, excluded, negated = self._zh_hits(norm) if lang >= "zh" else self._en_hits(norm)'):
+        "lang is 'zh' or 'en' here: 'en' >= 'zh' is False, as 'en' == 'zh' is",
+    ('coding/rules.py', 'core/ReplaceComparisonOperator_Eq_Is',
+     'if found and self.proposal is not None and self._kinds[i] is "recommendation":'):
+        "Code.kind is a pydantic Literal (CodeKind): validation returns the Literal's own str object, the same interned constant as this literal, so 'is' is '=='",
+    ('coding/rules.py', 'core/ReplaceComparisonOperator_Gt_NotEq',
+     'if len(found) != 1:   # overlapping hits count once: leftmost, then longest, keyword first'):
+        'found is never empty here (returned above), and one hit comes through the overlap pass unchanged',
+    ('coding/rules.py', 'core/ReplaceComparisonOperator_Gt_GtE',
+     'if len(found) >= 1:   # overlapping hits count once: leftmost, then longest, keyword first'):
+        'found is never empty here (returned above), and one hit comes through the overlap pass unchanged',
+    ('coding/rules.py', 'core/NumberReplacer',
+     'if len(found) > 0:   # overlapping hits count once: leftmost, then longest, keyword first'):
+        'found is never empty here (returned above), and one hit comes through the overlap pass unchanged',
+    ('coding/rules.py', 'core/ReplaceFalseWithTrue',
+     'return True'):
+        "clauses() cuts the whole text from 0 to its length without gaps (and the fallback is the whole text), so every hit starts in some clause and _not_proposed's last line is never reached",
+    ('coding/rules.py', 'core/ReplaceContinueWithBreak',
+     'break'):
+        'all payloads of one automaton key share that key, so the word-start test that skips one payload skips them all: stopping the loop skips the same',
+    ('coding/rules.py', 'core/NumberReplacer',
+     'return self._code("", 1, text, lang)[1]'):
+        'vetoed returns code ids; the offset only moves the start and end of the applications it drops',
+    ('coding/rules.py', 'core/NumberReplacer',
+     'return self._code("", -1, text, lang)[1]'):
+        'vetoed returns code ids; the offset only moves the start and end of the applications it drops',
+    ('coding/rules.py', 'core/NumberReplacer',
+     'score = round(min(1.0, base + EXTRA_HIT_BONUS * (len(kept) - 1)), 5)'):
+        'scores are 0.8 or 0.9 plus multiples of 0.05, capped at 1.0: rounding to 3, 4 or 5 digits gives the same float',
+    ('coding/rules.py', 'core/NumberReplacer',
+     'score = round(min(1.0, base + EXTRA_HIT_BONUS * (len(kept) - 1)), 3)'):
+        'scores are 0.8 or 0.9 plus multiples of 0.05, capped at 1.0: rounding to 3, 4 or 5 digits gives the same float',
+    ('coding/rules.py', 'core/NumberReplacer',
+     'for hit in sorted(found, key=lambda h: (h[0], h[0] - h[1], not h[ 4])):'):
+        'keyword hits are appended before pattern hits in both languages and sorted() is stable, so the keyword-first tie-break never decides: a keyword and a pattern hit with one span share their first token (0 in Chinese), and the stable order keeps the keyword first',
+    ('coding/rules.py', 'core/NumberReplacer',
+     'for hit in sorted(found, key=lambda h: (h[0], h[0] - h[1], not h[ 2])):'):
+        'h[2] is a non-empty str (not h[2] is always False), and keyword hits are appended before pattern hits: the stable sort keeps the keyword first, as the tie-break would',
+    ('coding/rules.py', 'core/NumberReplacer',
+     'hits.setdefault(i, []).append((start, end, term, True, 1, 0))'):
+        "a Chinese hit's token fields are never read: Chinese negation takes character offsets (h[0], h[1]), scoring h[0..3]",
+    ('coding/rules.py', 'core/NumberReplacer',
+     'hits.setdefault(i, []).append((start, end, term, True, -1, 0))'):
+        "a Chinese hit's token fields are never read: Chinese negation takes character offsets (h[0], h[1]), scoring h[0..3]",
+    ('coding/rules.py', 'core/NumberReplacer',
+     'hits.setdefault(i, []).append((start, end, term, True, 0, 1))'):
+        "a Chinese hit's token fields are never read: Chinese negation takes character offsets (h[0], h[1]), scoring h[0..3]",
+    ('coding/rules.py', 'core/NumberReplacer',
+     'hits.setdefault(i, []).append((start, end, term, True, 0, -1))'):
+        "a Chinese hit's token fields are never read: Chinese negation takes character offsets (h[0], h[1]), scoring h[0..3]",
+    ('coding/rules.py', 'core/NumberReplacer',
+     '(cue, h[1], f"not {h[2]}", False, h[ 5], h[5]))'):
+        'a flipped hit joins the opposite code after negation has run; only its start, end, text and is-keyword (h[0..3]) are read',
+    ('coding/rules.py', 'core/NumberReplacer',
+     '(cue, h[1], f"not {h[2]}", False, h[ 3], h[5]))'):
+        'a flipped hit joins the opposite code after negation has run; only its start, end, text and is-keyword (h[0..3]) are read',
+    ('coding/rules.py', 'core/NumberReplacer',
+     '(cue, h[1], f"not {h[2]}", False, h[4], h[ 4]))'):
+        'a flipped hit joins the opposite code after negation has run; only its start, end, text and is-keyword (h[0..3]) are read',
+    # coding/links.py (2026-12-02)
+    ('coding/links.py', 'core/ReplaceBinaryOperator_Add_Mul',
+     'for b in codes[x * 1:]:'):
+        'the slice starts at or before x + 1, so every original pair is read, plus a code with itself (never a link pair: pair_type gives None) or a pair the other way round (pair_type puts it in codebook order: the same row, which the final drop_duplicates removes)',
+    ('coding/links.py', 'core/ReplaceBinaryOperator_Add_FloorDiv',
+     'for b in codes[x // 1:]:'):
+        'the slice starts at or before x + 1, so every original pair is read, plus a code with itself (never a link pair: pair_type gives None) or a pair the other way round (pair_type puts it in codebook order: the same row, which the final drop_duplicates removes)',
+    ('coding/links.py', 'core/ReplaceBinaryOperator_Add_Pow',
+     'for b in codes[x ** 1:]:'):
+        'the slice starts at or before x + 1, so every original pair is read, plus a code with itself (never a link pair: pair_type gives None) or a pair the other way round (pair_type puts it in codebook order: the same row, which the final drop_duplicates removes)',
+    ('coding/links.py', 'core/ReplaceBinaryOperator_Add_Mod',
+     'for b in codes[x % 1:]:'):
+        'the slice starts at or before x + 1, so every original pair is read, plus a code with itself (never a link pair: pair_type gives None) or a pair the other way round (pair_type puts it in codebook order: the same row, which the final drop_duplicates removes)',
+    ('coding/links.py', 'core/ReplaceBinaryOperator_Add_RShift',
+     'for b in codes[x >> 1:]:'):
+        'the slice starts at or before x + 1, so every original pair is read, plus a code with itself (never a link pair: pair_type gives None) or a pair the other way round (pair_type puts it in codebook order: the same row, which the final drop_duplicates removes)',
+    ('coding/links.py', 'core/ReplaceBinaryOperator_Add_BitOr',
+     'for b in codes[x | 1:]:'):
+        'the slice starts at or before x + 1, so every original pair is read, plus a code with itself (never a link pair: pair_type gives None) or a pair the other way round (pair_type puts it in codebook order: the same row, which the final drop_duplicates removes)',
+    ('coding/links.py', 'core/ReplaceBinaryOperator_Add_BitAnd',
+     'for b in codes[x & 1:]:'):
+        'the slice starts at or before x + 1, so every original pair is read, plus a code with itself (never a link pair: pair_type gives None) or a pair the other way round (pair_type puts it in codebook order: the same row, which the final drop_duplicates removes)',
+    ('coding/links.py', 'core/ReplaceBinaryOperator_Add_BitXor',
+     'for b in codes[x ^ 1:]:'):
+        'the slice starts at or before x + 1, so every original pair is read, plus a code with itself (never a link pair: pair_type gives None) or a pair the other way round (pair_type puts it in codebook order: the same row, which the final drop_duplicates removes)',
+    ('coding/links.py', 'core/ReplaceComparisonOperator_Eq_LtE',
+     '"respondents_base": base, "lift": round(lift, 4) if lift <= lift else lift,'):
+        'for a float, x <= x and x >= x are False exactly when x is NaN, as x == x is',
+    ('coding/links.py', 'core/ReplaceComparisonOperator_Eq_LtE',
+     '"p_value": round(p_value, 6) if p_value <= p_value else p_value,'):
+        'for a float, x <= x and x >= x are False exactly when x is NaN, as x == x is',
+    ('coding/links.py', 'core/ReplaceComparisonOperator_Eq_LtE',
+     'p = p_value if p_value <= p_value else 1.0'):
+        'for a float, x <= x and x >= x are False exactly when x is NaN, as x == x is',
+    ('coding/links.py', 'core/ReplaceComparisonOperator_Eq_LtE',
+     'and lift <= lift and lift >= thresholds.min_lift and p_value <= thresholds.max_p_value)'):
+        'for a float, x <= x and x >= x are False exactly when x is NaN, as x == x is',
+    ('coding/links.py', 'core/ReplaceComparisonOperator_Eq_GtE',
+     '"respondents_base": base, "lift": round(lift, 4) if lift >= lift else lift,'):
+        'for a float, x <= x and x >= x are False exactly when x is NaN, as x == x is',
+    ('coding/links.py', 'core/ReplaceComparisonOperator_Eq_GtE',
+     '"p_value": round(p_value, 6) if p_value >= p_value else p_value,'):
+        'for a float, x <= x and x >= x are False exactly when x is NaN, as x == x is',
+    ('coding/links.py', 'core/ReplaceComparisonOperator_Eq_GtE',
+     'p = p_value if p_value >= p_value else 1.0'):
+        'for a float, x <= x and x >= x are False exactly when x is NaN, as x == x is',
+    ('coding/links.py', 'core/ReplaceComparisonOperator_Eq_GtE',
+     'and lift >= lift and lift >= thresholds.min_lift and p_value <= thresholds.max_p_value)'):
+        'for a float, x <= x and x >= x are False exactly when x is NaN, as x == x is',
+    ('coding/links.py', 'core/ReplaceComparisonOperator_Eq_LtE',
+     'while j < len(ids) and j - i <= MAX_TURN_SPAN and docs[j] <= doc_id and turns[j] == turns[i]:'):
+        "the segments are sorted by doc_id first, so a later segment's doc_id is never below this one's: <= means ==",
+    ('coding/links.py', 'core/ReplaceComparisonOperator_Eq_LtE',
+     '"scope": "adjacent" if j <= i + 1 else "turn",'):
+        'j starts at i + 1 and only grows: j <= i + 1 means j == i + 1',
+    ('coding/links.py', 'core/ReplaceComparisonOperator_Eq_GtE',
+     'joiner = "" if str(langs[i]) >= "zh" else " "'):
+        "a segment's lang is 'zh' or 'en' (corpus.lang.detect_lang; the segments table contract): 'en' >= 'zh' is False as 'en' == 'zh' is",
+    ('coding/links.py', 'core/ReplaceUnaryOperator_Invert_USub',
+     'return segments[-flag]'):
+        'pandas negates a boolean Series as its inverse: -flag is ~flag',
+    ('coding/links.py', 'core/ReplaceTrueWithFalse',
+     'seg = seg.sort_values(["doc_id", "position"], kind="stable").reset_index(drop=False)'):
+        "the kept old index becomes a column 'index' of a working copy that is only read by column name",
+    ('coding/links.py', 'core/ReplaceFalseWithTrue',
+     'by_pair = {key: grp for key, grp in sentences.groupby(["from_id", "to_id"], sort=True)}'):
+        'the groups go into a dict looked up by key: their order is never seen',
+    ('coding/links.py', 'core/NumberReplacer',
+     'p = p_value if p_value == p_value else 2.0'):
+        'a missing p is only compared with 0.01, 0.05 and 0.1: 1.0 and 2.0 fail every one',
+    ('coding/links.py', 'core/NumberReplacer',
+     'said = connective_sentences or -1'):
+        'a missing count is only compared with said >= 1: 0 and -1 both fail it',
+    ('coding/links.py', 'core/NumberReplacer',
+     'for b in codes[x + 0:]:'):
+        'the slice starts at or before x + 1, so every original pair is read, plus a code with itself (never a link pair: pair_type gives None)',
+    ('coding/links.py', 'core/ReplaceComparisonOperator_Eq_Is',
+     'p = p_value if p_value is p_value else 1.0'):
+        'a NaN p kept as NaN fails p <= 0.01, 0.05 and 0.1 as 1.0 does',
+    ('coding/links.py', 'core/ReplaceComparisonOperator_Eq_Is',
+     'and lift is lift and lift >= thresholds.min_lift and p_value <= thresholds.max_p_value)'):
+        'a NaN lift let through fails lift >= min_lift anyway',
+    ('coding/links.py', 'core/ReplaceComparisonOperator_Eq_Is',
+     '"respondents_base": base, "lift": round(lift, 4) if lift is lift else lift,'):
+        'round(nan, 4) is nan: rounding a NaN lift changes nothing',
+    ('coding/links.py', 'core/ReplaceComparisonOperator_Eq_Is',
+     '"p_value": round(p_value, 6) if p_value is p_value else p_value,'):
+        'round(nan, 6) is nan: rounding a NaN p changes nothing',
+    ('coding/links.py', 'core/ReplaceComparisonOperator_NotEq_IsNot',
+     'found = pair_type(a, b) if a is not b else None'):
+        'a code is never paired with itself (link_pairs pairs different kinds): pair_type(a, a) is None either way',
+    ('coding/links.py', 'core/ReplaceComparisonOperator_Lt_NotEq',
+     'while j != len(ids) and j - i <= MAX_TURN_SPAN and docs[j] == doc_id and turns[j] == turns[i]:'):
+        'j starts at i + 1 <= len(ids) and grows by one: it never passes len(ids), so < and != agree',
+    # coding/review/agreement.py (2026-12-02)
+    ('coding/review/agreement.py', 'core/ReplaceBinaryOperator_BitAnd_Add',
+     'differs |= filled + (disagreements[coder].isin(PRESENT) != (disagreements[model] == "accept"))'):
+        'every row left here has a coder who differs from the model (agreement_tables keeps only units whose values vary, and the model has a value on each): differs is True on every row, and this mutant only lets more terms be True',
+    ('coding/review/agreement.py', 'core/ReplaceBinaryOperator_BitAnd_BitOr',
+     'differs |= filled | (disagreements[coder].isin(PRESENT) != (disagreements[model] == "accept"))'):
+        'every row left here has a coder who differs from the model (agreement_tables keeps only units whose values vary, and the model has a value on each): differs is True on every row, and this mutant only lets more terms be True',
+    ('coding/review/agreement.py', 'core/ReplaceBinaryOperator_BitAnd_Mul',
+     'differs |= filled * (disagreements[coder].isin(PRESENT) != (disagreements[model] == "accept"))'):
+        'the product of two boolean Series is their logical and',
+    ('coding/review/agreement.py', 'core/ReplaceComparisonOperator_NotEq_GtE',
+     'filled = disagreements[coder] >= ""'):
+        'every row left here has a coder who differs from the model (agreement_tables keeps only units whose values vary, and the model has a value on each): differs is True on every row, and this mutant only lets more terms be True',
+    ('coding/review/agreement.py', 'core/ReplaceComparisonOperator_NotEq_IsNot',
+     'filled = disagreements[coder] is not ""'):
+        "every row left here has a coder who differs from the model (agreement_tables keeps only units whose values vary, and the model has a value on each): differs is True on every row, and this mutant only lets more terms be True (a Series is not '': filled is True)",
+    ('coding/review/agreement.py', 'core/ReplaceComparisonOperator_NotEq_Gt',
+     'filled = disagreements[coder] > ""'):
+        "a str is > '' exactly when it is not ''",
+    ('coding/review/agreement.py', 'core/ReplaceFalseWithTrue',
+     'differs = pd.Series(True, index=disagreements.index)'):
+        'every row left here has a coder who differs from the model (agreement_tables keeps only units whose values vary, and the model has a value on each): differs is True on every row, and this mutant only lets more terms be True',
+    ('coding/review/agreement.py', 'core/ReplaceBinaryOperator_BitAnd_Add',
+     'latest = latest[latest["segment_id"].isin(scored) + latest["code_id"].isin(set(machine["code_id"]))]'):
+        "units off the scored segments or the model's codes get no model value: they pair with nobody in the '<model> vs <coder>' rows, the coders' own rows are dropped here, and the disagreements keep only units with a model value",
+    ('coding/review/agreement.py', 'core/ReplaceBinaryOperator_BitAnd_BitOr',
+     'latest = latest[latest["segment_id"].isin(scored) | latest["code_id"].isin(set(machine["code_id"]))]'):
+        "units off the scored segments or the model's codes get no model value: they pair with nobody in the '<model> vs <coder>' rows, the coders' own rows are dropped here, and the disagreements keep only units with a model value",
+    ('coding/review/agreement.py', 'core/ReplaceBinaryOperator_BitAnd_Mul',
+     'latest = latest[latest["segment_id"].isin(scored) * latest["code_id"].isin(set(machine["code_id"]))]'):
+        'the product of two boolean Series is their logical and',
+    ('coding/review/agreement.py', 'core/ReplaceBinaryOperator_BitAnd_Mul',
+     'said.loc[seen * said[coder].isna(), coder] = "absent (not marked)"'):
+        'the product of two boolean arrays is their logical and',
+    ('coding/review/agreement.py', 'core/ReplaceComparisonOperator_Eq_LtE',
+     'out["percent_agreement"] = float((pairable.nunique(axis=1) <= 1).mean())'):
+        'a pairable unit has at least two values, so nunique >= 1: <= 1 means == 1',
+    ('coding/review/agreement.py', 'core/ReplaceComparisonOperator_Eq_GtE',
+     'out = {"units": len(pairable), "present": int((pairable >= 1).sum().sum()),'):
+        'values are 0, 1 or NaN: >= 1 means == 1',
+    ('coding/review/agreement.py', 'core/ReplaceComparisonOperator_Eq_LtE',
+     'if values.shape[1] <= 2:'):
+        "_rows gets two or more coders (the coders' rows need two humans; a machine comparison has two columns): <= 2 means == 2",
+    ('coding/review/agreement.py', 'core/ReplaceComparisonOperator_Eq_Is',
+     'return [r for r in rows if r["units"] > 0 or r["code_id"] is OVERALL]'):
+        'the overall row is built with this very OVERALL object',
+    ('coding/review/agreement.py', 'core/ReplaceComparisonOperator_Gt_NotEq',
+     'return [r for r in rows if r["units"] != 0 or r["code_id"] == OVERALL]'):
+        'a count of units is never negative',
+    ('coding/review/agreement.py', 'core/ReplaceComparisonOperator_Gt_NotEq',
+     'if len(both) and len(set(a) | set(b)) != 1:'):
+        'both is not empty here, so the set of values has at least one: != 1 means > 1',
+    ('coding/review/agreement.py', 'core/ReplaceComparisonOperator_NotEq_Gt',
+     'agreement = result.agreement[result.agreement["comparison"] > COMPARISON_CODERS].reset_index(drop=True)'):
+        "every other comparison is '<model:...> vs <coder>', and 'model:' sorts after 'coders'",
+    ('coding/review/agreement.py', 'core/ReplaceComparisonOperator_NotEq_Gt',
+     'disagreements = disagreements[disagreements[model] > ""]'):
+        "a str is > '' exactly when it is not ''",
+    ('coding/review/agreement.py', 'core/ReplaceComparisonOperator_NotEq_GtE',
+     'disagreements = disagreements[disagreements[model] >= ""]'):
+        "model_decisions gives the model a decision on every unit left (scored segment, known code): its column is never ''",
+    ('coding/review/agreement.py', 'core/ReplaceTrueWithFalse',
+     'for code_id, per_code in values.groupby(level="code_id", sort=False):'):
+        'the units table comes out of pivot with a sorted index: the groups appear in code order either way',
+    ('coding/review/agreement.py', 'core/ReplaceUnaryOperator_Invert_USub',
+     'humans = decisions[-decisions["coder"].astype(str).map(is_machine)]'):
+        'pandas negates a boolean Series as its inverse: -mask is ~mask',
+    ('coding/review/agreement.py', 'core/AddNot',
+     'latest = latest_per_coder(humans) if not len(humans) else humans'):
+        "agreement_tables folds each coder's latest decision again, and the units handed to model_decisions are the same (segment, code) pairs either way",
 }

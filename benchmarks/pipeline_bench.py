@@ -153,11 +153,9 @@ def tokenize_seconds(answers: list[str], lang: str) -> tuple[float, str]:
 
 def topics_seconds(tables, k: int) -> tuple[float, str]:
     """The topic stage of models/ on the run's segments, K fixed (K selection is a separate cost)."""
-    try:
-        from qualmine.coding.codebook import load_codebook
-        from qualmine.models.stage import TopicSettings, run_topic_stage
-    except ImportError as exc:
-        return float("nan"), f"topic stage not importable ({exc})"
+    from qualmine.coding.codebook import load_codebook
+    from qualmine.models.stage import TopicSettings, run_topic_stage
+
     start = time.perf_counter()
     run_topic_stage(tables.segments, tables.code_applications, tables.respondents, load_codebook(CODEBOOK),
                     TopicSettings(engine="nmf", k=k, seed=13), "bench")

@@ -108,10 +108,9 @@ def store_decisions(store: str | Path | None) -> tuple[pd.DataFrame | None, str]
 
     `store` is a path or SQLAlchemy URL; None means the default store (qualmine-runs/qualmine.sqlite).
     """
-    try:
-        from qualmine.coding.store.database import ProjectStore, redact_url, resolve_store_url
-    except ImportError as exc:   # the review stage is optional for a report
-        return None, f"the project store module could not be loaded ({exc})"
+    # Imported here so a report without a store never loads SQLAlchemy; a broken install fails loudly.
+    from qualmine.coding.store.database import ProjectStore, redact_url, resolve_store_url
+
     url = resolve_store_url(store)
     if url.startswith("sqlite:///"):
         path = Path(url[len("sqlite:///"):])
