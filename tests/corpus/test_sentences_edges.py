@@ -111,3 +111,26 @@ def test_segments_keep_their_offsets_positions_and_repeat_counts():
     told = build_segments("d1", text, spans[:1], respondent_id="R1", speaker="答", is_interviewer=True, turn=0,
                           question=None, default_lang="zh", occurrences={}, first_position=0, lang="en")
     assert told[0].lang == "en" and told[0].is_interviewer
+
+
+def test_a_span_inside_a_document_is_measured_from_its_own_start():
+    # Answers sit after other text in one document (start > 0): the cap counts the answer's own
+    # characters, not its end offset.
+    text = "x" * 20 + "abcdefghijk"
+    assert [text[s:e] for s, e in sentence_spans(text, 20, max_chars=10)] == ["abcdefghij", "k"]
+    assert [text[s:e] for s, e in sentence_spans(text, 20, 30, max_chars=10)] == ["abcdefghij"]
+    answer = "x" * 20 + "短答案。第二句话好吗。"              # exactly 11 characters after the prefix
+    assert unit_spans(answer, 20, unit="answer", max_chars=11) == [(20, 31)]
+    assert unit_spans(answer, 20, unit="answer", max_chars=10) == [(20, 24), (24, 31)]
+
+
+@pytest.mark.parametrize("text, pieces", [
+    ("好!Yes", ["好!", "Yes"]),            # '!' right after Chinese ends the sentence, even with no space
+    ("Yes!好的", ["Yes!", "好的"]),          # '!' right before Chinese too
+    ("Hi!Yes", ["Hi!Yes"]),                # between Latin letters it does not (a brand name, "Yahoo!Mail")
+    ("A好;b", ["A好;", "b"]),               # a half-width ';' after Chinese ends it: the character before it counts
+    ("A b;c", ["A b;c"]),                  # ... after Latin it only joins clauses
+    ("中文.abc", ["中文.abc"]),             # a '.' without a space after it never ends one, even after Chinese
+])
+def test_half_width_marks_next_to_chinese(text, pieces):
+    assert split(text) == pieces
