@@ -20,6 +20,11 @@ from qualmine.corpus.yaml_safe import safe_load
 
 CODEBOOK_NS = "urn:QDA-XML:codebook:1.0"
 PROJECT_NS = "urn:QDA-XML:project:1.0"
+
+
+def project_tag(tag: str) -> str:
+    """`tag` in the REFI project namespace, as lxml spells qualified names."""
+    return f"{{{PROJECT_NS}}}{tag}"
 # Namespaces other tools declare for the same formats (ATLAS.ti's samples say codebook:0:4; some
 # writers use 1:0). Read as 1.0: the element names and structure are those of the 1.0 schemas.
 NAMESPACE_ALIASES = {

@@ -7,13 +7,8 @@ import math
 import pandas as pd
 from lxml import etree
 
-from qualmine.outputs.refi.common import PROJECT_NS, stable_guid
+from qualmine.outputs.refi.common import stable_guid, project_tag as _q
 
-NS = PROJECT_NS
-
-
-def _q(tag: str) -> str:
-    return f"{{{NS}}}{tag}"
 
 
 def _str(value) -> str:

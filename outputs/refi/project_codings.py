@@ -16,21 +16,16 @@ from typing import Any
 import pandas as pd
 
 from qualmine.corpus.records import Document, Segment
-from qualmine.outputs.refi.common import PROJECT_NS, RefiError, normalize_guid, split_description
+from qualmine.outputs.refi.common import RefiError, normalize_guid, split_description, project_tag as _q
 from qualmine.outputs.refi.positions import OffsetMap, PositionRule, RawSelection, place
 from qualmine.outputs.refi.project_export import MACHINE_USERS
 
-NS = PROJECT_NS
 DECISION_COLUMNS = ["segment_id", "code_id", "coder", "decision", "note", "decided_at", "start", "end"]
 # start/end: the document offsets of the coded span when it is not the whole segment (a span coded in
 # qualmine's document view, or another tool's selection), else None.
 APPLICATION_COLUMNS = ["segment_id", "code_id", "source", "start", "end", "evidence", "score", "matched", "hits", "coder"]
 PROBLEM_COLUMNS = ["file", "source", "selection", "line", "start", "end", "why"]
 SOURCE_FOR_USER = {user: source for source, user in MACHINE_USERS.items()}
-
-
-def _q(tag: str) -> str:
-    return f"{{{NS}}}{tag}"
 
 
 @dataclass(frozen=True)

@@ -33,6 +33,7 @@ from lxml import etree
 from qualmine.coding.codebook import Code, Codebook, LangText, load_codebook
 from qualmine.outputs.refi.codebook import NameLang, code_guid, codebook_sets, codes_element
 from qualmine.outputs.refi.common import PROJECT_NS, RefiError, join_description, serialize, stable_guid, validate
+from qualmine.outputs.refi.common import project_tag as _q
 from qualmine.outputs.refi.positions import OffsetMap, PositionRule
 from qualmine.outputs.refi.project_cases import add_cases
 from qualmine.outputs.refi.project_notes import add_notes
@@ -44,10 +45,6 @@ MACHINE_USERS = {"rule": "qualmine-rules", "semantic": "qualmine-semantic", "mod
                  "topic": "qualmine-topics"}
 EXPORTED_DECISIONS = ("accept", "add")
 ZIP_DATE = (1980, 1, 1, 0, 0, 0)   # fixed: the same project gives the same .qdpx bytes
-
-
-def _q(tag: str) -> str:
-    return f"{{{NS}}}{tag}"
 
 
 def user_guid(name: str) -> str:

@@ -35,6 +35,7 @@ from qualmine.outputs.refi.common import (
     PROJECT_NS, RefiError, canonical_namespace, keep_carriage_returns, normalize_guid, parse_xml, schema_problems,
     split_description, unreadable,
 )
+from qualmine.outputs.refi.common import project_tag as _q
 from qualmine.outputs.refi.positions import RULES, PositionChoice, check_rule, choose_rule
 from qualmine.outputs.refi.project_codings import (  # noqa: F401 (the *_COLUMNS are documented here)
     APPLICATION_COLUMNS, DECISION_COLUMNS, PROBLEM_COLUMNS, Coders, Selection, applications, merge_extension_decisions,
@@ -49,10 +50,6 @@ DOCUMENT_COLUMNS = ["doc_id", "source_file", "kind", "respondent_id", "question"
 # DECISION_COLUMNS: the decisions per coder (decided_at: when the file carried it, else None);
 # APPLICATION_COLUMNS: code_applications as documented, plus `coder` (empty for machine sources);
 # PROBLEM_COLUMNS: one row per selection (or coding) left out of the import, and why.
-
-
-def _q(tag: str) -> str:
-    return f"{{{NS}}}{tag}"
 
 
 @dataclass

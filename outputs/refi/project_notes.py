@@ -24,10 +24,9 @@ from typing import Callable
 import pandas as pd
 from lxml import etree
 
-from qualmine.outputs.refi.common import PROJECT_NS, normalize_guid, split_description, stable_guid
+from qualmine.outputs.refi.common import normalize_guid, split_description, stable_guid, project_tag as _q
 from qualmine.outputs.refi.positions import OffsetMap, place
 
-NS = PROJECT_NS
 MEMO_COLUMNS = ["target", "doc_id", "code_id", "start", "end", "author", "created_at", "text", "note"]
 # target: project | source | selection | code | case | unplaced; doc_id / code_id: what it is about
 # (for a case: doc_id is the case's name);
@@ -36,10 +35,6 @@ MEMO_COLUMNS = ["target", "doc_id", "code_id", "start", "end", "author", "create
 
 
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
-
-
-def _q(tag: str) -> str:
-    return f"{{{NS}}}{tag}"
 
 
 @dataclass(frozen=True)
