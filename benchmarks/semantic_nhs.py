@@ -13,8 +13,8 @@ is the semantic layer alone. Besides the default threshold, one threshold is tun
 on a seeded sample of *training* answers (`--tune-sample`; the held-out labels choose nothing),
 with and without "top-1": every answer gets at least its best-scoring code (nearly every NHS
 answer carries a code). `--top-prototypes N` averages the N best prototype cosines per code
-instead of the product's 2 (N = 5 = all of a code's label, definition and 3 examples: chosen on
-training answers, see benchmarks/README.md). Scored on a seeded random sample of the held-out split (`--sample`, default 300 answers;
+instead of the product's 2 (N = 5 = all of a code's label, definition and 3 examples), with that
+count's calibration and default threshold (`semantic.CALIBRATIONS`, fitted on the hand-judged set). Scored on a seeded random sample of the held-out split (`--sample`, default 300 answers;
 0 = all), because embedding is slow on a busy machine. Prints micro-F1 at the default threshold,
 the best threshold on the sample (optimistic, shown for orientation only) and a top-1 variant
 (the best code per answer), plus the most-frequent-code guess for reference, and per code
@@ -33,7 +33,7 @@ import pandas as pd
 
 from qualmine.coding.codebook import Codebook, load_codebook
 from qualmine.coding.suggest.embeddings import Embedder, MemoryCache, make_backend
-from qualmine.coding.suggest.semantic import CENTER, DEFAULT_THRESHOLD, SLOPE, TOP_PROTOTYPES, SemanticCoder, raw_scores
+from qualmine.coding.suggest.semantic import TOP_PROTOTYPES, SemanticCoder
 
 SHARED = Path(__file__).resolve().parents[2] / "shared" / "corpora"
 CODEBOOK = Path(__file__).resolve().parent / "data" / "nhs_fft_v6_codebook.yaml"
@@ -77,18 +77,10 @@ def scored_codebook(path: Path, codes: list[str]) -> Codebook:
     return book.model_copy(update={"codes": tuple(keep)})
 
 
-def answer_scores(coder: SemanticCoder, texts: list[str], ids: list[str], top: int | None = None) -> pd.DataFrame:
-    """Best unit score per answer (rows, in order) and code id (columns).
-
-    `top` (default: the product's TOP_PROTOTYPES) = how many of a code's best prototype cosines
-    are averaged (`semantic.raw_scores`); scored here with the product's calibration.
-    """
+def answer_scores(coder: SemanticCoder, texts: list[str], ids: list[str]) -> pd.DataFrame:
+    """Best unit score per answer (rows, in order) and code id (columns), with the coder's calibration."""
     segments = pd.DataFrame({"segment_id": ids, "start": 0, "text": texts, "lang": "en", "is_interviewer": False})
     units, scores, _ = coder.score_frame(segments)
-    if top is not None and len(units):
-        raw, _, has = raw_scores(coder.embedder.embed(units["text"].tolist(), kind="query"), coder.prototypes, top=top)
-        scores = 1.0 / (1.0 + np.exp(-SLOPE * (raw - CENTER)))
-        scores[:, ~has] = 0.0
     per = pd.DataFrame(scores, columns=coder.codebook.ids).groupby(units["segment_id"].values).max()
     return per.reindex(ids).fillna(0.0)
 
@@ -134,9 +126,9 @@ def run(sample: int, store: str | None, shared: Path = SHARED, *, codebook: Path
         from qualmine.coding.store.embedding_cache import StoreEmbeddingCache
         cache = StoreEmbeddingCache(ProjectStore(store))
     embedder = Embedder(make_backend(), cache)
-    coder = SemanticCoder(book, embedder)
+    coder = SemanticCoder(book, embedder, top_prototypes=top or TOP_PROTOTYPES)   # its own calibration
     started = time.perf_counter()
-    per = answer_scores(coder, [texts[i] for i in test], [str(i) for i in test], top)
+    per = answer_scores(coder, [texts[i] for i in test], [str(i) for i in test])
     seconds = time.perf_counter() - started
     gold = [labels[i] for i in test]
     named = lambda ids_: [frozenset(id_to_code[c] for c in s) for s in ids_]  # noqa: E731
@@ -147,7 +139,7 @@ def run(sample: int, store: str | None, shared: Path = SHARED, *, codebook: Path
     grid = [round(t, 2) for t in np.arange(0.05, 0.951, 0.05)]
     tuned = {}
     if tune_sample:
-        per_tune = answer_scores(coder, [texts[i] for i in tune], [f"t{i}" for i in tune], top)
+        per_tune = answer_scores(coder, [texts[i] for i in tune], [f"t{i}" for i in tune])
         gold_tune = [labels[i] for i in tune]
         for top1 in (False, True):
             f1s = {t: micro_f1(gold_tune, named(decide(per_tune, t, top1)))["f1"] for t in grid}
@@ -162,15 +154,16 @@ def run(sample: int, store: str | None, shared: Path = SHARED, *, codebook: Path
     return {"answers": len(test), "codes": len(codes), "model": embedder.model,
             "codebook": str(codebook.relative_to(Path(__file__).resolve().parents[1])) if codebook else "mechanical",
             "tune_answers": len(tune) if tune_sample else 0, "top_prototypes": top or TOP_PROTOTYPES,
-            "threshold": DEFAULT_THRESHOLD, "at_default": micro_f1(gold, at(DEFAULT_THRESHOLD)),
+            "threshold": coder.threshold, "calibration": {"slope": coder.slope, "center": coder.center},
+            "at_default": micro_f1(gold, at(coder.threshold)),
             "tuned_on_training_sample": tuned,
             "best_threshold_on_sample": {"threshold": best, "f1": on_sample[best]},
             "top1": micro_f1(gold, [frozenset([id_to_code[r.idxmax()]]) if r.max() > 0 else frozenset()
                                     for _, r in per.iterrows()]),
             "most_frequent_code": micro_f1(gold, frequent),
-            "per_code": per_code(gold, at(chosen["threshold"], True) if chosen else at(DEFAULT_THRESHOLD), codes),
+            "per_code": per_code(gold, at(chosen["threshold"], True) if chosen else at(coder.threshold), codes),
             "per_code_rule": f"top1 + threshold {chosen['threshold']} (tuned on training answers)" if chosen
-            else f"threshold {DEFAULT_THRESHOLD}",
+            else f"threshold {coder.threshold}",
             "seconds": round(seconds, 1),
             "ms_per_encoded_text": round(1000 * embedder.stats.seconds / max(1, embedder.stats.encoded), 1),
             "embedding": embedder.stats.as_dict()}

@@ -72,6 +72,7 @@ def semantic_task(settings: RunSettings, codebook: Codebook, corpus: CodedCorpus
     try:
         embedder = Embedder(backend, cache)
         coder = SemanticCoder(codebook, embedder, threshold=settings.semantic_threshold,
+                              top_prototypes=settings.semantic_top_prototypes,
                               code_interviewer=settings.code_interviewer,
                               veto=rule_coder(codebook, settings.code_interviewer).vetoed)
         with stage("semantic") as advance:
@@ -90,6 +91,7 @@ def semantic_task(settings: RunSettings, codebook: Codebook, corpus: CodedCorpus
         if store is not None:
             store.close()
     info = {"enabled": True, "model": embedder.model, "threshold": coder.threshold,
+            "top_prototypes": coder.top_prototypes, "calibration": {"slope": coder.slope, "center": coder.center},
             "suggestions": int(len(apps)), "segments": int(apps["segment_id"].nunique()) if len(apps) else 0,
             "cache": "project store" if settings.store else "memory", "embedding": embedder.stats.as_dict()}
     info["exemplars_contradicting"] = int(fit["contradicts"].sum())

