@@ -106,7 +106,8 @@ def _f1s(Y: np.ndarray, hits: np.ndarray, codes: list[str], per_code: bool = Fal
 
 def simulate(texts, labels, codes, lang, pool, test, *, order: str, checkpoints: list[int], batch: int | None = None,
              seed: int = SEED, refit_threshold: bool = True, model_params: dict | None = None,
-             curve_baseline: bool = False, per_code: bool = False) -> list[dict]:
+             curve_baseline: bool = False, per_code: bool = False,
+             extra: tuple[list[str], list[frozenset[str]]] | None = None) -> list[dict]:
     """Review the pool in `order` ('random' or 'uncertainty'); score on `test` at each checkpoint.
 
     Uncertainty order retrains at each checkpoint and, with `batch`, also every `batch` segments
@@ -137,8 +138,10 @@ def simulate(texts, labels, codes, lang, pool, test, *, order: str, checkpoints:
             else:
                 reviewed, remaining = reviewed + remaining[:need], remaining[need:]
         started = time.perf_counter()
+        extra_texts, extra_labels = extra or ([], [])   # the codebook's items, as train_model adds them
         model = CodeSuggester(random_state=seed, **(model_params or {})).fit(
-            [texts[i] for i in reviewed], [labels[i] for i in reviewed], [lang] * len(reviewed))
+            [texts[i] for i in reviewed] + extra_texts, [labels[i] for i in reviewed] + extra_labels,
+            [lang] * (len(reviewed) + len(extra_texts)))
         if refit_threshold and remaining:   # as train_model does with the store's unreviewed segments
             model.fit_threshold([texts[i] for i in remaining], [lang] * len(remaining))
         fit_seconds = time.perf_counter() - started
@@ -221,7 +224,8 @@ def tuned_baseline(texts, labels, codes, train, test, *, seed: int = SEED, per_c
 def run_corpus(name: str, texts, labels, codes, lang: str, *, seeds: list[int], batch: int | None,
                with_baseline: bool, refit_threshold: bool = True, orders: tuple[str, ...] = ("random", "uncertainty"),
                model_params: dict | None = None, curve_baseline: bool = False, with_all: bool = True,
-               compare_without_embeddings: bool = False) -> dict:
+               compare_without_embeddings: bool = False,
+               extra: tuple[list[str], list[frozenset[str]]] | None = None) -> dict:
     pool, test = held_out_split(texts)
     checkpoints = [c for c in CHECKPOINTS if c < len(pool)]
     started = time.perf_counter()
@@ -230,7 +234,7 @@ def run_corpus(name: str, texts, labels, codes, lang: str, *, seeds: list[int], 
         for order in orders:
             rows += simulate(texts, labels, codes, lang, pool, test, order=order, checkpoints=checkpoints,
                              batch=batch, seed=seed, refit_threshold=refit_threshold, model_params=model_params,
-                             curve_baseline=curve_baseline, per_code=curve_baseline)
+                             curve_baseline=curve_baseline, per_code=curve_baseline, extra=extra)
             if compare_without_embeddings and model_params and "embedder" in model_params:
                 plain = {k: v for k, v in model_params.items() if k not in ("embedder", "embedding_weight")}
                 rows += [{**row, "order": f"{order}-tfidf"} for row in simulate(
@@ -250,6 +254,19 @@ def run_corpus(name: str, texts, labels, codes, lang: str, *, seeds: list[int], 
         result["baseline_all"] = baseline(texts, labels, codes, pool, test)
     result["seconds"] = round(time.perf_counter() - started, 1)
     return result
+
+
+def codebook_extra(path: Path, codes: list[str]) -> tuple[list[str], list[frozenset[str]]]:
+    """The codebook's items (`codebook_items`) with code ids turned into the corpus' column names."""
+    from qualmine.coding.codebook import load_codebook
+    from qualmine.coding.suggest.codebook_items import codebook_items
+
+    book = load_codebook(path)
+    column = {c.id: c.label.en for c in book.codes if c.label.en in set(codes)}
+    items = codebook_items(book)
+    keep = [bool(set(cs) & set(column)) for cs in items["codes"]]
+    return (items["text"][keep].tolist(),
+            [frozenset(column[c] for c in cs if c in column) for cs, k in zip(items["codes"], keep) if k])
 
 
 def corpus_embedder(texts: list[str], cache_path: Path):
@@ -369,6 +386,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--embedding-weight", type=float, default=None, help="CodeSuggester(embedding_weight=...)")
     parser.add_argument("--C", type=float, default=None, help="CodeSuggester(C=...)")
     parser.add_argument("--checkpoints", default=None, help="reviewed counts, comma-separated (default 50,100,200,500)")
+    parser.add_argument("--codebook", type=Path, default=None,
+                        help="en: also train on this codebook's labels and examples (`codebook_items`, as "
+                             "`suggest train` does; codes matched to the columns by English label)")
     parser.add_argument("--tables", type=Path, default=None,
                         help="print the markdown tables of a results file written by this script, and exit")
     parser.add_argument("--per-code-at", type=int, default=None, help="with --tables: the reviewed count of the "
@@ -391,14 +411,18 @@ def main(argv: list[str] | None = None) -> None:
     if args.only in (None, "en"):
         en = load_en(args.shared, 1 if args.all_codes else MIN_CODE_POSITIVES)
         params = model_params
+        extra = codebook_extra(args.codebook, en[2]) if args.codebook else None
         if args.embeddings:
-            embedder, embedding_stats["en"] = corpus_embedder(en[0], args.embedding_cache)
+            embedder, embedding_stats["en"] = corpus_embedder(en[0] + (extra[0] if extra else []), args.embedding_cache)
             params = {**model_params, "embedder": embedder}
         results.append(run_corpus("nhs_fft_pxtextmining/v6framework_230831.csv", *en, "en", seeds=seeds,
                                   batch=args.batch, with_baseline=not args.no_baseline,
                                   refit_threshold=not args.reviewed_threshold, orders=orders,
                                   model_params=params, curve_baseline=args.curve_baseline,
-                                  with_all=not args.no_all, compare_without_embeddings=args.compare_tfidf))
+                                  with_all=not args.no_all, compare_without_embeddings=args.compare_tfidf,
+                                  extra=extra))
+        if extra:
+            results[-1]["codebook"] = {"file": str(args.codebook), "items": len(extra[0])}
         print_result(results[-1])
     if args.only in (None, "zh"):
         zh = load_zh(args.shared)

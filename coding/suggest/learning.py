@@ -94,15 +94,19 @@ def human_decisions(store: ProjectStore) -> pd.DataFrame:
 
 
 def train_model(store: ProjectStore, *, path: str | Path | None = None, cv: int = 5, random_state: int = 0,
-                embeddings: bool | None = None, embedding_model: str | None = None, **params) -> TrainResult:
+                embeddings: bool | None = None, embedding_model: str | None = None, codebook_examples: bool = True,
+                **params) -> TrainResult:
     """Fit a CodeSuggester on the store's decisions, cross-validate it and save it next to the store.
 
     The model also learns from sentence embeddings when `training_embedder(store, embedding_model,
     wanted=embeddings)` gives an embedder (by default: when the model is installed and
     $QUALMINE_SEMANTIC is not off); `TrainResult.notes` says which features it used and why.
+    With `codebook_examples`, the current codebook's labels and examples are training items too
+    (`codebook_items`); the cross-validated scores are over the reviewed segments only.
     """
     from sklearn.base import clone
 
+    from qualmine.coding.suggest.codebook_items import codebook_items
     from qualmine.coding.suggest.model import CodeSuggester, save_model
 
     from qualmine.coding.suggest.evaluation import evaluate_suggester
@@ -117,8 +121,17 @@ def train_model(store: ProjectStore, *, path: str | Path | None = None, cv: int 
     embedder, feature_note = training_embedder(store, embedding_model, wanted=embeddings)
     if embedder is not None:
         params.setdefault("embedder", embedder)
+    current = store.current_codebook()
+    items = codebook_items(current.codebook) if codebook_examples and current is not None else None
+    notes = [feature_note]
+    if items is not None and len(items):
+        notes.append(f"also learned from the codebook's {len(items)} labels and examples "
+                     "(--no-codebook-examples: reviewed segments only)")
+    fit_texts = texts + ([] if items is None else items["text"].tolist())
+    fit_langs = langs + ([] if items is None else items["lang"].tolist())
+    fit_labels = labels + ([] if items is None else [set(c) for c in items["codes"]])
     try:
-        model = CodeSuggester(random_state=random_state, **params).fit(texts, labels, langs)
+        model = CodeSuggester(random_state=random_state, **params).fit(fit_texts, fit_labels, fit_langs)
         # Scores over the codes learned with their own calibration; the others are listed apart.
         evaluation = evaluate_suggester(training, method="kfold", folds=min(cv, len(training)), curve=None,
                                         random_state=random_state, estimator=clone(model))
@@ -128,12 +141,12 @@ def train_model(store: ProjectStore, *, path: str | Path | None = None, cv: int 
     # The threshold for the segments the model will score: see CodeSuggester.fit_threshold.
     rest = unreviewed_segments(store)
     model.fit_threshold(rest["text"].astype(str).tolist(), rest["lang"].astype(str).tolist())
-    current = store.current_codebook()
     metadata = {
         "trained_at": utcnow().isoformat(timespec="seconds"), "store_id": store.store_id,
         "codebook_version_id": current.version_id if current else None,
         "codebook_fingerprint": current.fingerprint if current else None,
         "segments": len(training), "decisions": len(decisions),
+        "codebook_items": 0 if items is None else len(items),
         "last_decision_id": int(decisions["decision_id"].max()) if len(decisions) else 0,
         "codes": list(model.classes_), "params": {k: v for k, v in model.get_params().items() if k != "embedder"},
         "features": "tfidf+embeddings" if model.embedding_model_ else "tfidf", "features_note": feature_note,
@@ -143,8 +156,7 @@ def train_model(store: ProjectStore, *, path: str | Path | None = None, cv: int 
     target = Path(path) if path else model_path(store.url)
     target.parent.mkdir(parents=True, exist_ok=True)
     save_model(model, target, metadata)
-    return TrainResult(target, len(training), list(model.classes_), scores, metadata, evaluation.untrained,
-                       [feature_note])
+    return TrainResult(target, len(training), list(model.classes_), scores, metadata, evaluation.untrained, notes)
 
 
 def reviewed_training_set(store: ProjectStore, decisions: pd.DataFrame | None = None,

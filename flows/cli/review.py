@@ -219,13 +219,16 @@ def suggest_train(
     model: Optional[Path] = typer.Option(None, "--model", help="Where to save the model (default next to the store)."),
     cv: int = typer.Option(5, "--cv", help="Cross-validation folds."),
     seed: int = typer.Option(0, "--seed"),
+    codebook_examples: bool = typer.Option(True, "--codebook-examples/--no-codebook-examples",
+                                           help="Also learn from the codebook's labels and examples (each an item "
+                                                "carrying its code); scores are over reviewed segments only."),
 ) -> None:
     """Train the suggestion model on coders' decisions; print cross-validated scores per code."""
     from qualmine.coding.suggest.learning import NotEnoughDecisions, train_model
 
     with _open(store) as project:
         try:
-            result = train_model(project, path=model, cv=cv, random_state=seed)
+            result = train_model(project, path=model, cv=cv, random_state=seed, codebook_examples=codebook_examples)
         except NotEnoughDecisions as exc:
             fail(str(exc), code=1)
     _print_scores(result.cross_validation)

