@@ -71,3 +71,13 @@ def test_speed_segments_are_distinct_with_the_asked_chinese_share(benchmark_modu
     segments = bench.distinct_segments(shared_corpora, 500, 0.2)
     assert len(segments) == 500 and segments["text"].is_unique and (segments["lang"] == "zh").sum() == 100
     assert segments["segment_id"].is_unique
+
+
+def test_example_speed_run_times_the_shipped_corpus_segments(benchmark_module):
+    from qualmine.coding.codebook import load_codebook
+
+    speed = benchmark_module("semantic_speed")
+    segments = speed.example_segments()
+    assert len(segments) > 1000 and {"segment_id", "start", "text", "lang", "is_interviewer"} <= set(segments.columns)
+    assert set(segments["lang"]) >= {"zh"} and segments["segment_id"].is_unique
+    assert load_codebook(speed.CODEBOOK).codes      # the example project's codebook
