@@ -499,4 +499,28 @@ EQUIVALENT: dict[tuple[str, str, str], str] = {
     ('coding/review/agreement.py', 'core/AddNot',
      'latest = latest_per_coder(humans) if not len(humans) else humans'):
         "agreement_tables folds each coder's latest decision again, and the units handed to model_decisions are the same (segment, code) pairs either way",
+    ('outputs/refi/positions.py', 'core/ReplaceComparisonOperator_Eq_Lt',
+     'best = max(RULES, key=lambda r: (evidence(r), r < (expected or "codepoints")))'):
+        "the second key only decides a tie when no rule is expected: with one, the next line returns it on a tie and a strictly better rule wins on evidence alone; without one the preferred rule is 'codepoints', RULES[0], which max() returns first on a tie anyway, and this key never prefers 'utf16' on a tie (both False)",
+    ('outputs/refi/positions.py', 'core/ReplaceComparisonOperator_Eq_LtE',
+     'best = max(RULES, key=lambda r: (evidence(r), r <= (expected or "codepoints")))'):
+        "the second key only decides a tie when no rule is expected: with one, the next line returns it on a tie and a strictly better rule wins on evidence alone; without one the preferred rule is 'codepoints', RULES[0], which max() returns first on a tie anyway, and this key never prefers 'utf16' on a tie ('codepoints' <= 'codepoints', 'utf16' is not)",
+    ('outputs/refi/positions.py', 'core/ReplaceComparisonOperator_Eq_GtE',
+     'best = max(RULES, key=lambda r: (evidence(r), r >= (expected or "codepoints")))'):
+        "the second key only decides a tie when no rule is expected: with one, the next line returns it on a tie and a strictly better rule wins on evidence alone; without one the preferred rule is 'codepoints', RULES[0], which max() returns first on a tie anyway, and this key never prefers 'utf16' on a tie (both True)",
+    ('outputs/refi/positions.py', 'core/ReplaceComparisonOperator_Eq_Is',
+     'best = max(RULES, key=lambda r: (evidence(r), r is (expected or "codepoints")))'):
+        "the second key only decides a tie when no rule is expected: with one, the next line returns it on a tie and a strictly better rule wins on evidence alone; without one the preferred rule is 'codepoints', RULES[0], which max() returns first on a tie anyway, and this key never prefers 'utf16' on a tie (True for 'codepoints' if the constants are one object, else False for both)",
+    ('outputs/refi/positions.py', 'core/ReplaceOrWithAnd',
+     'best = max(RULES, key=lambda r: (evidence(r), r == (expected and "codepoints")))'):
+        "the second key only decides a tie when no rule is expected: with one, the next line returns it on a tie and a strictly better rule wins on evidence alone; without one the preferred rule is 'codepoints', RULES[0], which max() returns first on a tie anyway, and this key never prefers 'utf16' on a tie (expected is None there, so both compare with None: False)",
+    ('outputs/refi/positions.py', 'core/ReplaceComparisonOperator_GtE_Eq',
+     'if expected and evidence(expected) == evidence(best):'):
+        'best maximises the evidence over RULES, expected among them: evidence(expected) <= evidence(best), so >= holds exactly when ==',
+    ('outputs/refi/positions.py', 'core/ReplaceComparisonOperator_Eq_GtE',
+     'astral = [m.start() for m in _ASTRAL.finditer(text)] if rule >= "utf16" and not text.isascii() else []'):
+        "__init__ refuses any rule outside RULES first; of 'codepoints' and 'utf16' only 'utf16' is >= 'utf16'",
+    ('outputs/refi/positions.py', 'core/ReplaceComparisonOperator_Lt_NotEq',
+     'if at != len(self._unit_starts) and self._unit_starts[at] == units - 1:'):
+        'bisect_left returns 0..len(list): at < len and at != len agree',
 }
