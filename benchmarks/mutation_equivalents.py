@@ -688,4 +688,13 @@ EQUIVALENT: dict[tuple[str, str, str], str] = {
     ('corpus/sentences.py', 'core/NumberReplacer',
      'cut = next((k for k in range(len(window) - 1, -1, -1) if window[k].isspace()), max_chars)'):
         'window[0] is text[s], never whitespace (s is always stripped): looking at k = 0 finds nothing more',
+    ('outputs/refi/positions.py', 'core/ReplaceComparisonOperator_Eq_LtE',
+     'if at < len(self._unit_starts) and self._unit_starts[at] <= units - 1:'):
+        'bisect_left puts at on the first start >= units - 1: <= holds exactly when ==',
+    ('outputs/refi/positions.py', 'core/NumberReplacer',
+     'at = bisect_left(self._unit_starts, units - 2)'):
+        'an astral character takes 2 units, so its starts differ by >= 2: bisect_left of units - 2 and of units - 1 differ only when units - 2 is a start, and then units - 1 is not (the test is False either way); otherwise at is the same',
+    ('outputs/refi/positions.py', 'core/NumberReplacer',
+     'return units - bisect_right(self._unit_starts, units - 1)'):
+        'counts the starts <= units - 1 instead of <= units - 2: they differ only when units - 1 is a start, which has returned None just above',
 }
