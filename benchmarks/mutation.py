@@ -335,11 +335,20 @@ def _version(name: str) -> str:
 
 
 def summary(folder: Path = RESULTS) -> str:
-    """A Markdown table of each module's latest run (its retest chain followed to the end), from the raw files."""
+    """A Markdown table of each module's latest whole run (its retest chain followed to the end), from the raw files.
+    Earlier whole runs of a module (before a fix of its source, say) stay in the folder, left out here."""
     records = {p.name: json.loads(p.read_text(encoding="utf-8")) for p in sorted(folder.glob("*.json"))}
     retested = {r.get("retest_of") for r in records.values()}
     lines = ["| module | mutants | killed (+ timeouts) | survived | argued equivalent | kill rate | without equivalents | raw files |",
              "| --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |"]
+
+    def run_order(name: str) -> tuple[str, int]:   # a whole run of a module: <date>-<module>[N].json
+        r = records[name]
+        n = name.removesuffix(".json").removeprefix(f"{r['date']}-{r['module'].replace('/', '.').removesuffix('.py')}")
+        return r["date"], int(n or 1)
+
+    heads = [name for name, r in records.items() if not r.get("retest_of")]
+    latest = {records[name]["module"]: name for name in sorted(heads, key=run_order)}   # a module's last whole run
     for name, r in records.items():
         if name in retested:
             continue                      # a later retest carries this run's figures on
@@ -347,6 +356,8 @@ def summary(folder: Path = RESULTS) -> str:
         while cur.get("retest_of"):
             chain.append(cur["retest_of"])
             cur = records[cur["retest_of"]]
+        if latest[r["module"]] != chain[-1]:
+            continue                      # an earlier whole run (an older source, or the tests before a rerun)
         c = r.get("combined") or {"tested": r["killed"] + r["survived"] + r["timeout"], "killed": r["killed"] + r["timeout"],
                                   "survived": r["survived"], "equivalent": r["equivalent"], "kill_rate": r["kill_rate"],
                                   "kill_rate_without_equivalent": r["kill_rate_without_equivalent"]}

@@ -499,4 +499,202 @@ EQUIVALENT: dict[tuple[str, str, str], str] = {
     ('coding/review/agreement.py', 'core/AddNot',
      'latest = latest_per_coder(humans) if not len(humans) else humans'):
         "agreement_tables folds each coder's latest decision again, and the units handed to model_decisions are the same (segment, code) pairs either way",
+    ('outputs/refi/positions.py', 'core/ReplaceComparisonOperator_Eq_Lt',
+     'best = max(RULES, key=lambda r: (evidence(r), r < (expected or "codepoints")))'):
+        "the second key only decides a tie when no rule is expected: with one, the next line returns it on a tie and a strictly better rule wins on evidence alone; without one the preferred rule is 'codepoints', RULES[0], which max() returns first on a tie anyway, and this key never prefers 'utf16' on a tie (both False)",
+    ('outputs/refi/positions.py', 'core/ReplaceComparisonOperator_Eq_LtE',
+     'best = max(RULES, key=lambda r: (evidence(r), r <= (expected or "codepoints")))'):
+        "the second key only decides a tie when no rule is expected: with one, the next line returns it on a tie and a strictly better rule wins on evidence alone; without one the preferred rule is 'codepoints', RULES[0], which max() returns first on a tie anyway, and this key never prefers 'utf16' on a tie ('codepoints' <= 'codepoints', 'utf16' is not)",
+    ('outputs/refi/positions.py', 'core/ReplaceComparisonOperator_Eq_GtE',
+     'best = max(RULES, key=lambda r: (evidence(r), r >= (expected or "codepoints")))'):
+        "the second key only decides a tie when no rule is expected: with one, the next line returns it on a tie and a strictly better rule wins on evidence alone; without one the preferred rule is 'codepoints', RULES[0], which max() returns first on a tie anyway, and this key never prefers 'utf16' on a tie (both True)",
+    ('outputs/refi/positions.py', 'core/ReplaceComparisonOperator_Eq_Is',
+     'best = max(RULES, key=lambda r: (evidence(r), r is (expected or "codepoints")))'):
+        "the second key only decides a tie when no rule is expected: with one, the next line returns it on a tie and a strictly better rule wins on evidence alone; without one the preferred rule is 'codepoints', RULES[0], which max() returns first on a tie anyway, and this key never prefers 'utf16' on a tie (True for 'codepoints' if the constants are one object, else False for both)",
+    ('outputs/refi/positions.py', 'core/ReplaceOrWithAnd',
+     'best = max(RULES, key=lambda r: (evidence(r), r == (expected and "codepoints")))'):
+        "the second key only decides a tie when no rule is expected: with one, the next line returns it on a tie and a strictly better rule wins on evidence alone; without one the preferred rule is 'codepoints', RULES[0], which max() returns first on a tie anyway, and this key never prefers 'utf16' on a tie (expected is None there, so both compare with None: False)",
+    ('outputs/refi/positions.py', 'core/ReplaceComparisonOperator_GtE_Eq',
+     'if expected and evidence(expected) == evidence(best):'):
+        'best maximises the evidence over RULES, expected among them: evidence(expected) <= evidence(best), so >= holds exactly when ==',
+    ('outputs/refi/positions.py', 'core/ReplaceComparisonOperator_Eq_GtE',
+     'astral = [m.start() for m in _ASTRAL.finditer(text)] if rule >= "utf16" and not text.isascii() else []'):
+        "__init__ refuses any rule outside RULES first; of 'codepoints' and 'utf16' only 'utf16' is >= 'utf16'",
+    ('outputs/refi/positions.py', 'core/ReplaceComparisonOperator_Lt_NotEq',
+     'if at != len(self._unit_starts) and self._unit_starts[at] == units - 1:'):
+        'bisect_left returns 0..len(list): at < len and at != len agree',
+    ('corpus/sentences.py', 'core/ReplaceBinaryOperator_Add_Mul',
+     'piece_start = i * 1'):
+        'text[i] is the newline just cut at: a piece starting at i or i + 1 is the same once _strip drops the leading whitespace (i | 1 is i or i + 1)',
+    ('corpus/sentences.py', 'core/ReplaceBinaryOperator_Add_FloorDiv',
+     'piece_start = i // 1'):
+        'text[i] is the newline just cut at: a piece starting at i or i + 1 is the same once _strip drops the leading whitespace (i | 1 is i or i + 1)',
+    ('corpus/sentences.py', 'core/ReplaceBinaryOperator_Add_Pow',
+     'piece_start = i ** 1'):
+        'text[i] is the newline just cut at: a piece starting at i or i + 1 is the same once _strip drops the leading whitespace (i | 1 is i or i + 1)',
+    ('corpus/sentences.py', 'core/ReplaceBinaryOperator_Add_BitOr',
+     'piece_start = i | 1'):
+        'text[i] is the newline just cut at: a piece starting at i or i + 1 is the same once _strip drops the leading whitespace (i | 1 is i or i + 1)',
+    ('corpus/sentences.py', 'core/ReplaceBinaryOperator_Sub_Add',
+     'if e + s > max_chars:'):
+        "for a stripped piece that fits, _cap returns [(s, e)] itself (its loop does not run): the branch only decides who builds the same span, and the mutant still calls _cap whenever e - s > max_chars (e + s, e << s, e | s, e ^ s are all >= e - s for 0 <= s <= e; !=, >=, 'is not' hold whenever > does)",
+    ('corpus/sentences.py', 'core/ReplaceBinaryOperator_Sub_LShift',
+     'if e << s > max_chars:'):
+        "for a stripped piece that fits, _cap returns [(s, e)] itself (its loop does not run): the branch only decides who builds the same span, and the mutant still calls _cap whenever e - s > max_chars (e + s, e << s, e | s, e ^ s are all >= e - s for 0 <= s <= e; !=, >=, 'is not' hold whenever > does)",
+    ('corpus/sentences.py', 'core/ReplaceBinaryOperator_Sub_BitOr',
+     'if e | s > max_chars:'):
+        "for a stripped piece that fits, _cap returns [(s, e)] itself (its loop does not run): the branch only decides who builds the same span, and the mutant still calls _cap whenever e - s > max_chars (e + s, e << s, e | s, e ^ s are all >= e - s for 0 <= s <= e; !=, >=, 'is not' hold whenever > does)",
+    ('corpus/sentences.py', 'core/ReplaceBinaryOperator_Sub_BitXor',
+     'if e ^ s > max_chars:'):
+        "for a stripped piece that fits, _cap returns [(s, e)] itself (its loop does not run): the branch only decides who builds the same span, and the mutant still calls _cap whenever e - s > max_chars (e + s, e << s, e | s, e ^ s are all >= e - s for 0 <= s <= e; !=, >=, 'is not' hold whenever > does)",
+    ('corpus/sentences.py', 'core/ReplaceComparisonOperator_Eq_LtE',
+     'if ch <= "\\n":'):
+        "the break candidates are the newline and marks above it ('!' and up): only the newline is <= it",
+    ('corpus/sentences.py', 'core/ReplaceComparisonOperator_Eq_LtE',
+     'if len(word) <= 1 and word.isupper() and word.isascii():'):
+        'word is not empty here (returned above): len <= 1 is len == 1',
+    ('corpus/sentences.py', 'core/ReplaceComparisonOperator_Eq_Is',
+     'if ch is "\\n":'):
+        "indexing a str gives CPython's one shared object for a character below U+0100, the same object as the one-character literal: 'is' is '=='",
+    ('corpus/sentences.py', 'core/ReplaceComparisonOperator_Eq_Is',
+     'if ch is ";":'):
+        "indexing a str gives CPython's one shared object for a character below U+0100, the same object as the one-character literal: 'is' is '=='",
+    ('corpus/sentences.py', 'core/ReplaceComparisonOperator_Eq_Is',
+     'if (i > start and text[i - 1] is ".") or (i + 1 < len(text) and text[i + 1] == "."):'):
+        "indexing a str gives CPython's one shared object for a character below U+0100, the same object as the one-character literal: 'is' is '=='",
+    ('corpus/sentences.py', 'core/ReplaceComparisonOperator_Eq_Is',
+     'if (i > start and text[i - 1] == ".") or (i + 1 < len(text) and text[i + 1] is "."):'):
+        "indexing a str gives CPython's one shared object for a character below U+0100, the same object as the one-character literal: 'is' is '=='",
+    ('corpus/sentences.py', 'core/ReplaceComparisonOperator_Eq_Is',
+     'while k > start and (text[k - 1].isalpha() or text[k - 1] is "."):'):
+        "indexing a str gives CPython's one shared object for a character below U+0100, the same object as the one-character literal: 'is' is '=='",
+    ('corpus/sentences.py', 'core/ReplaceComparisonOperator_Eq_Is',
+     'return (prev.isascii() and (prev.isalnum() or prev is ",")) and nxt.isascii() and nxt.islower()'):
+        "indexing a str gives CPython's one shared object for a character below U+0100, the same object as the one-character literal: 'is' is '=='",
+    ('corpus/sentences.py', 'core/ReplaceComparisonOperator_Lt_NotEq',
+     'if s != e and _WORD.search(text, s, e):'):
+        '_strip returns s <= e, and when s == e the empty range holds no word character (_WORD.search is None): the condition is False either way',
+    ('corpus/sentences.py', 'core/ReplaceComparisonOperator_Lt_NotEq',
+     'if s != e and e - s <= max_chars and _WORD.search(text, s, e):'):
+        '_strip returns s <= e, and when s == e the empty range holds no word character (_WORD.search is None): the condition is False either way',
+    ('corpus/sentences.py', 'core/ReplaceComparisonOperator_Lt_NotEq',
+     'while i != end:'):
+        'i never passes end (a match start < end, one past it, or a run end / cut <= end), and at i == end the search of the empty range finds nothing and breaks, as the loop test would',
+    ('corpus/sentences.py', 'core/ReplaceComparisonOperator_Lt_NotEq',
+     'while j != end and text[j] in _ZH_ENDS + _LATIN_ENDS + ".":'):
+        'j starts at i + 1 <= end and steps by one only while below end: it never passes end',
+    ('corpus/sentences.py', 'core/ReplaceComparisonOperator_Lt_NotEq',
+     'while j != end and text[j] in _CLOSERS:'):
+        'j starts at i + 1 <= end and steps by one only while below end: it never passes end',
+    ('corpus/sentences.py', 'core/ReplaceComparisonOperator_Lt_NotEq',
+     'if (i > start and text[i - 1] == ".") or (i + 1 != len(text) and text[i + 1] == "."):'):
+        'i < len(text), so i + 1 <= len(text): != is <',
+    ('corpus/sentences.py', 'core/ReplaceComparisonOperator_Lt_NotEq',
+     'while s != e and text[s].isspace():'):
+        's <= e on entry and s stops at e: != is <',
+    ('corpus/sentences.py', 'core/ReplaceComparisonOperator_Lt_NotEq',
+     'if a != b:'):
+        'a < b always: text[s] is never whitespace (s comes from _strip with text left) and cut >= 1, so _strip(s, s + cut) keeps a = s and b > s; the test is always True',
+    ('corpus/sentences.py', 'core/ReplaceComparisonOperator_Lt_NotEq',
+     'if s != e:'):
+        's < e always after the loop: e ends a stripped piece (text[e - 1] not whitespace) and every cut leaves s + cut < e (cut <= max_chars < e - s), so _strip stops before e; the test is always True',
+    ('corpus/sentences.py', 'core/ReplaceComparisonOperator_Lt_LtE',
+     'if s <= e and _WORD.search(text, s, e):'):
+        '_strip returns s <= e, and when s == e the empty range holds no word character (_WORD.search is None): the condition is False either way',
+    ('corpus/sentences.py', 'core/ReplaceComparisonOperator_Lt_LtE',
+     'if s <= e and e - s <= max_chars and _WORD.search(text, s, e):'):
+        '_strip returns s <= e, and when s == e the empty range holds no word character (_WORD.search is None): the condition is False either way',
+    ('corpus/sentences.py', 'core/ReplaceComparisonOperator_Lt_LtE',
+     'while i <= end:'):
+        'i never passes end (a match start < end, one past it, or a run end / cut <= end), and at i == end the search of the empty range finds nothing and breaks, as the loop test would',
+    ('corpus/sentences.py', 'core/ReplaceComparisonOperator_Lt_LtE',
+     'if a <= b:'):
+        'a < b always: text[s] is never whitespace (s comes from _strip with text left) and cut >= 1, so _strip(s, s + cut) keeps a = s and b > s; the test is always True',
+    ('corpus/sentences.py', 'core/ReplaceComparisonOperator_Lt_LtE',
+     'if s <= e:'):
+        's < e always after the loop: e ends a stripped piece (text[e - 1] not whitespace) and every cut leaves s + cut < e (cut <= max_chars < e - s), so _strip stops before e; the test is always True',
+    ('corpus/sentences.py', 'core/ReplaceComparisonOperator_Lt_IsNot',
+     'if s is not e and _WORD.search(text, s, e):'):
+        '_strip returns s <= e, and when s == e the empty range holds no word character (_WORD.search is None): the condition is False either way',
+    ('corpus/sentences.py', 'core/ReplaceComparisonOperator_Lt_IsNot',
+     'if s is not e and e - s <= max_chars and _WORD.search(text, s, e):'):
+        '_strip returns s <= e, and when s == e the empty range holds no word character (_WORD.search is None): the condition is False either way',
+    ('corpus/sentences.py', 'core/ReplaceComparisonOperator_Lt_IsNot',
+     'while i is not end:'):
+        'i never passes end (a match start < end, one past it, or a run end / cut <= end), and at i == end the search of the empty range finds nothing and breaks, as the loop test would',
+    ('corpus/sentences.py', 'core/ReplaceComparisonOperator_Lt_IsNot',
+     'if a is not b:'):
+        'a < b always: text[s] is never whitespace (s comes from _strip with text left) and cut >= 1, so _strip(s, s + cut) keeps a = s and b > s; the test is always True',
+    ('corpus/sentences.py', 'core/ReplaceComparisonOperator_Lt_IsNot',
+     'if s is not e:'):
+        's < e always after the loop: e ends a stripped piece (text[e - 1] not whitespace) and every cut leaves s + cut < e (cut <= max_chars < e - s), so _strip stops before e; the test is always True',
+    ('corpus/sentences.py', 'core/ReplaceComparisonOperator_Gt_NotEq',
+     'if e - s != max_chars:'):
+        "for a stripped piece that fits, _cap returns [(s, e)] itself (its loop does not run): the branch only decides who builds the same span, and the mutant still calls _cap whenever e - s > max_chars (e + s, e << s, e | s, e ^ s are all >= e - s for 0 <= s <= e; !=, >=, 'is not' hold whenever > does)",
+    ('corpus/sentences.py', 'core/ReplaceComparisonOperator_Gt_NotEq',
+     'if i != start and is_cjk(text[i - 1]):'):
+        'i is never below start (it is found at or after it): != is >',
+    ('corpus/sentences.py', 'core/ReplaceComparisonOperator_Gt_NotEq',
+     'return i != start and is_cjk(text[i - 1])'):
+        'i is never below start (it is found at or after it): != is >',
+    ('corpus/sentences.py', 'core/ReplaceComparisonOperator_Gt_NotEq',
+     'if (i != start and text[i - 1] == ".") or (i + 1 < len(text) and text[i + 1] == "."):'):
+        'i is never below start: != is >',
+    ('corpus/sentences.py', 'core/ReplaceComparisonOperator_Gt_NotEq',
+     'while k != start and (text[k - 1].isalpha() or text[k - 1] == "."):'):
+        'k starts at i >= start and steps down only while above start: != is >',
+    ('corpus/sentences.py', 'core/ReplaceComparisonOperator_Gt_NotEq',
+     'while e != s and text[e - 1].isspace():'):
+        'e >= s on entry and e stops at s: != is >',
+    ('corpus/sentences.py', 'core/ReplaceComparisonOperator_Gt_Lt',
+     'if (i < start and text[i - 1] == ".") or (i + 1 < len(text) and text[i + 1] == "."):'):
+        "i is always the first mark of its run (runs are skipped whole, and a newline, ';' or cut leaves a non-dot before the next candidate), so text[i - 1] is never '.' when i > start: the clause is never True (and i < start never holds either)",
+    ('corpus/sentences.py', 'core/ReplaceComparisonOperator_Gt_GtE',
+     'if e - s >= max_chars:'):
+        "for a stripped piece that fits, _cap returns [(s, e)] itself (its loop does not run): the branch only decides who builds the same span, and the mutant still calls _cap whenever e - s > max_chars (e + s, e << s, e | s, e ^ s are all >= e - s for 0 <= s <= e; !=, >=, 'is not' hold whenever > does)",
+    ('corpus/sentences.py', 'core/ReplaceComparisonOperator_Gt_IsNot',
+     'if e - s is not max_chars:'):
+        "for a stripped piece that fits, _cap returns [(s, e)] itself (its loop does not run): the branch only decides who builds the same span, and the mutant still calls _cap whenever e - s > max_chars (e + s, e << s, e | s, e ^ s are all >= e - s for 0 <= s <= e; !=, >=, 'is not' hold whenever > does)",
+    ('corpus/sentences.py', 'core/ReplaceComparisonOperator_GtE_Eq',
+     'open_after = j == end or text[j].isspace()'):
+        'j <= end (_after_run stops at end): >= is ==',
+    ('corpus/sentences.py', 'core/ReplaceComparisonOperator_GtE_Eq',
+     'if after == end or before < 0:'):
+        'after = i + 1 <= end: >= is ==',
+    ('corpus/sentences.py', 'core/ReplaceComparisonOperator_GtE_NotEq',
+     'while before != 0 and text[before] in " \\t\\r":'):
+        "only changes where the backward scan over ' \\t\\r' stops when it reaches the text's start: either prev is then one of those blanks (not a letter, digit or comma: no wrap) or before < 0 (no wrap), and a scan from before = -1 over negative indexes stays negative (no wrap) — the same answer",
+    ('corpus/sentences.py', 'core/ReplaceComparisonOperator_GtE_Gt',
+     'while before > 0 and text[before] in " \\t\\r":'):
+        "only changes where the backward scan over ' \\t\\r' stops when it reaches the text's start: either prev is then one of those blanks (not a letter, digit or comma: no wrap) or before < 0 (no wrap), and a scan from before = -1 over negative indexes stays negative (no wrap) — the same answer",
+    ('corpus/sentences.py', 'core/ReplaceFalseWithTrue',
+     'return True'):
+        "at the span's last character a newline joined to the piece or cut at gives the same stripped pieces (nothing follows it); with before < 0 everything from the text's start to the newline is blank, so the piece it would end is dropped and joining it only adds whitespace that _strip removes",
+    ('corpus/sentences.py', 'core/NumberReplacer',
+     'piece_start = i + 0'):
+        'text[i] is the newline just cut at: a piece starting at i or i + 1 is the same once _strip drops the leading whitespace (i | 1 is i or i + 1)',
+    ('corpus/sentences.py', 'core/NumberReplacer',
+     'if (i > start and text[i - 1] == ".") or (i + 2 < len(text) and text[i + 1] == "."):'):
+        "differs only for a '.' second to last in the text followed by '.': its run then reaches end, and a cut at j == end gives the same pieces as none (the last piece ends at end either way)",
+    ('corpus/sentences.py', 'core/NumberReplacer',
+     'while before >= 1 and text[before] in " \\t\\r":'):
+        "only changes where the backward scan over ' \\t\\r' stops when it reaches the text's start: either prev is then one of those blanks (not a letter, digit or comma: no wrap) or before < 0 (no wrap), and a scan from before = -1 over negative indexes stays negative (no wrap) — the same answer",
+    ('corpus/sentences.py', 'core/NumberReplacer',
+     'while before >= -1 and text[before] in " \\t\\r":'):
+        "only changes where the backward scan over ' \\t\\r' stops when it reaches the text's start: either prev is then one of those blanks (not a letter, digit or comma: no wrap) or before < 0 (no wrap), and a scan from before = -1 over negative indexes stays negative (no wrap) — the same answer",
+    ('corpus/sentences.py', 'core/NumberReplacer',
+     'if after >= end or before < -1:'):
+        "at the span's last character a newline joined to the piece or cut at gives the same stripped pieces (nothing follows it); with before < 0 everything from the text's start to the newline is blank, so the piece it would end is dropped and joining it only adds whitespace that _strip removes",
+    ('corpus/sentences.py', 'core/NumberReplacer',
+     'cut = next((k for k in range(len(window) - 1, -1, -1) if window[k].isspace()), max_chars)'):
+        'window[0] is text[s], never whitespace (s is always stripped): looking at k = 0 finds nothing more',
+    ('outputs/refi/positions.py', 'core/ReplaceComparisonOperator_Eq_LtE',
+     'if at < len(self._unit_starts) and self._unit_starts[at] <= units - 1:'):
+        'bisect_left puts at on the first start >= units - 1: <= holds exactly when ==',
+    ('outputs/refi/positions.py', 'core/NumberReplacer',
+     'at = bisect_left(self._unit_starts, units - 2)'):
+        'an astral character takes 2 units, so its starts differ by >= 2: bisect_left of units - 2 and of units - 1 differ only when units - 2 is a start, and then units - 1 is not (the test is False either way); otherwise at is the same',
+    ('outputs/refi/positions.py', 'core/NumberReplacer',
+     'return units - bisect_right(self._unit_starts, units - 1)'):
+        'counts the starts <= units - 1 instead of <= units - 2: they differ only when units - 1 is a start, which has returned None just above',
 }

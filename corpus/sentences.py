@@ -95,20 +95,18 @@ def _raw_pieces(text: str, start: int, end: int):
                 piece_start = i + 1
             i += 1
             continue
-        if ch in _ZH_ENDS:
-            cut = _after_run(text, i, end)
-        elif ch in _LATIN_ENDS:
+        if ch == ";":
+            if i > start and is_cjk(text[i - 1]):
+                cut = _after_run(text, i, end)
+        else:
+            # A run of marks ("?!", "...", "。") with its closing quotes: one decision for the run, the
+            # one its marks give read one by one (which rescans the run per mark: quadratic on a
+            # hostile "!!!!!"), so a '？' or '。' after "..." still ends the sentence.
             j = _after_run(text, i, end)
-            if j >= end or text[j].isspace() or is_cjk(text[j]) or (i > start and is_cjk(text[i - 1])):
+            if _run_ends_sentence(text, i, j, start, end):
                 cut = j
-        elif ch == ";" and i > start and is_cjk(text[i - 1]):
-            cut = _after_run(text, i, end)
-        elif ch == ".":
-            j = _after_run(text, i, end)
-            if (j >= end or text[j].isspace()) and _is_full_stop(text, i, start):
-                cut = j
-            elif j > i + 1:
-                i = j                    # skip a whole "..." run at once
+            else:
+                i = j
                 continue
         if cut is not None:
             yield piece_start, cut
@@ -126,6 +124,25 @@ def _after_run(text: str, i: int, end: int) -> int:
     while j < end and text[j] in _CLOSERS:
         j += 1
     return j
+
+
+def _run_ends_sentence(text: str, i: int, j: int, start: int, end: int) -> bool:
+    """Does the run of marks at i (closing quotes included, up to j) end a sentence?
+
+    A full-width mark anywhere in it does; a '!' or '?' before whitespace, the end or a Chinese
+    character, or (the run's first mark) right after a Chinese character; a first '.' that is a
+    full stop before whitespace or the end. The later dots add nothing: one after a dot is part of
+    an ellipsis, one after '!' '?' ends only where that mark already does.
+    """
+    run = text[i:j]
+    if any(c in _ZH_ENDS for c in run):
+        return True
+    open_after = j >= end or text[j].isspace()
+    if any(c in _LATIN_ENDS for c in run) and (open_after or is_cjk(text[j])):
+        return True
+    if text[i] in _LATIN_ENDS:
+        return i > start and is_cjk(text[i - 1])
+    return open_after and _is_full_stop(text, i, start)
 
 
 def _is_full_stop(text: str, i: int, start: int) -> bool:

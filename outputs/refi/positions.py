@@ -34,6 +34,8 @@ class OffsetMap:
     """Converts between code-point offsets of `text` and offsets counted by `rule`."""
 
     def __init__(self, text: str, rule: PositionRule):
+        if rule not in RULES:   # e.g. build_qde(positions=...) from a caller: a typo would silently count code points
+            raise ValueError(f"The counting rule must be one of {', '.join(RULES)}. Got {rule!r}.")
         self.length = len(text)
         self.rule = rule
         # Only characters outside the BMP count differently; most texts have none (identity map).

@@ -42,13 +42,16 @@ def test_where_half_width_marks_end_a_sentence(text, pieces):
     assert split(text) == pieces
 
 
-def test_a_mark_at_the_start_of_a_sub_span_reads_nothing_before_the_span():
-    text = "好!ok"
-    assert [text[s:e] for s, e in sentence_spans(text, 1)] == ["!ok"]      # '好' is outside the span
-    text = "好;ok"
-    assert [text[s:e] for s, e in sentence_spans(text, 1)] == [";ok"]
-    text = "x.. Yes"     # the '.' before the span's start does not make its '.' part of an ellipsis
-    assert [text[s:e] for s, e in sentence_spans(text, 2)] == ["Yes"]     # '.' alone: nothing to code
+@pytest.mark.parametrize("before", ["", "x" * 299], ids=["near-the-start", "deep-in-the-document"])
+def test_a_mark_at_the_start_of_a_sub_span_reads_nothing_before_the_span(before):
+    def sub(text: str, start: int) -> list[str]:     # the span starts `start` characters into `text`
+        text = before + text
+        return [text[s:e] for s, e in sentence_spans(text, len(before) + start)]
+    assert sub("好!ok", 1) == ["!ok"]          # '好' is outside the span
+    assert sub("好;ok", 1) == [";ok"]
+    assert sub("x.. Yes", 2) == ["Yes"]       # the '.' before the span does not make its '.' part of an ellipsis
+    # '好' before the span is no part of the word before the '.': "Dr." is still an abbreviation
+    assert sub("好Dr. Wang came.", 1) == ["Dr. Wang came."]
 
 
 @pytest.mark.parametrize("text, pieces", [
@@ -134,3 +137,101 @@ def test_a_span_inside_a_document_is_measured_from_its_own_start():
 ])
 def test_half_width_marks_next_to_chinese(text, pieces):
     assert split(text) == pieces
+
+
+@pytest.mark.parametrize("text, pieces", [
+    ("Really...? Yes", ["Really...?", "Yes"]),          # the '?' after an ellipsis ends the sentence
+    ("Hmm...?好", ["Hmm...?", "好"]),                    # ... as it does right before Chinese
+    ("真的吗...？我不信", ["真的吗...？", "我不信"]),     # a full-width mark always does
+    ("等等...。好的", ["等等...。", "好的"]),
+    ("abc.。def", ["abc.。", "def"]),
+    ("Wait...!ok", ["Wait...!ok"]),                     # between Latin letters a '!' still does not
+    ("He said “well...” then left", ["He said “well...” then left"]),   # an ellipsis alone is a pause
+    ("Well... yes. No", ["Well... yes.", "No"]),
+])
+def test_a_mark_after_an_ellipsis_still_ends_the_sentence(text, pieces):
+    assert split(text) == pieces
+
+
+@pytest.mark.parametrize("text, pieces", [
+    ("ABC好!d", ["ABC好!", "d"]),                        # the character right before the mark decides
+    ("ABC好;d", ["ABC好;", "d"]),
+    ("It was good . Next one", ["It was good .", "Next one"]),   # a point after a space ends a sentence
+    ("He said “fine.” Then left", ["He said “fine.”", "Then left"]),   # the closing quote stays with it
+    ("She has a B.A. Then she left.", ["She has a B.A.", "Then she left."]),   # not a listed abbreviation
+    ("...Fine. Next one", ["...Fine.", "Next one"]),    # an ellipsis earlier in the text changes nothing
+    ("Open 9a.m. to 5p.m. daily", ["Open 9a.m. to 5p.m. daily"]),   # "a.m." after a digit is still one
+    ("We flew to the USA. Then home", ["We flew to the USA.", "Then home"]),   # only one capital is an initial
+])
+def test_the_characters_around_a_full_stop(text, pieces):
+    assert split(text) == pieces
+
+
+@pytest.mark.parametrize("text, pieces", [
+    ("Note (see above)\nthen more", ["Note (see above)", "then more"]),   # only a letter, digit or comma wraps
+    ("one: \ntwo", ["one:", "two"]),              # the character before the trailing space decides
+    ("first;\nSecond", ["first;", "Second"]),     # a line after a clause mark is still a new paragraph
+    ("我觉得很好\n。然后我们走了", ["我觉得很好", "然后我们走了"]),   # a line opening with its '。' (a wrap)
+])
+def test_a_line_break_after_punctuation(text, pieces):
+    assert split(text) == pieces
+
+
+@pytest.mark.parametrize("text, pieces", [
+    ("aaaa,bbbb,ccccc", ["aaaa,bbbb,", "ccccc"]),     # a comma as the window's last character
+    ("aaaa bbbb ccccc", ["aaaa bbbb", "ccccc"]),      # a space as the window's last character
+    ("a,bbbbbbbbbbbb", ["a,", "bbbbbbbbbb", "bb"]),   # a comma second in the window
+    ("a bbbbbbbbbbbb", ["a", "bbbbbbbbbb", "bb"]),    # a space second in the window
+    ("aaaaaaaa bbbb", ["aaaaaaaa", "bbbb"]),          # every position is looked at
+    ("xxxxxxxxxx bbbb ccccc", ["xxxxxxxxxx", "bbbb ccccc"]),   # the rest fits exactly: no further cut
+])
+def test_the_cap_cuts_at_the_last_comma_or_space_wherever_it_is_in_the_window(text, pieces):
+    assert split(text, max_chars=10) == pieces
+
+
+LONG = "The queue at the front desk was far too long. " * 6       # 276 characters
+
+
+@pytest.mark.parametrize("tail, last", [
+    ("Never again!", "Never again!"),
+    ("Never again.", "Never again."),
+    ("再也不来了。", "再也不来了。"),
+    ("他说“再也不来了。”", "他说“再也不来了。”"),
+    ("Never again\n", "Never again"),
+    ("Never again.   ", "Never again."),
+])
+def test_the_last_sentence_of_a_long_document_ends_at_its_end(tail, last):
+    assert split(LONG + tail) == ["The queue at the front desk was far too long."] * 6 + [last]
+
+
+def test_a_long_blank_text_has_nothing_to_code():
+    assert sentence_spans(" " * 300) == []
+    assert unit_spans("\n" * 300, unit="answer") == []
+
+
+def test_the_default_cap_is_300_characters():
+    assert split("a" * 300) == ["a" * 300]
+    assert split("a" * 301) == ["a" * 300, "a"]
+    answer = "Parking is hard. " * 17 + "Too noisy!!"      # 300 characters, 18 sentences
+    assert unit_spans(answer, unit="answer") == [(0, 300)]
+    longer = answer + "!"
+    assert [longer[s:e] for s, e in unit_spans(longer, unit="answer")] == ["Parking is hard."] * 17 + ["Too noisy!!!"]
+
+
+def test_an_answer_is_whole_whatever_its_offset_and_the_unit_is_compared_by_value():
+    text = " Yes. Fine"                                        # a leading space: the answer is 1-10
+    assert unit_spans(text, unit="answer", max_chars=10) == [(1, 10)]
+    unit = "".join(["sent", "ence"])                           # as read from settings, not a literal
+    assert unit_spans("One. Two", unit=unit) == [(0, 4), (5, 8)]
+
+
+def test_the_bounds_can_be_named_and_the_cap_only_by_name():
+    text = "Q: skip. A: One. Two"
+    assert sentence_spans(text=text, start=9, end=16) == [(9, 16)]
+    assert unit_spans(text=text, start=9, unit="answer") == [(9, 20)]
+    with pytest.raises(TypeError):
+        sentence_spans(text, 0, None, 50)                      # a 4th positional is not taken for the cap
+    segs = build_segments(doc_id="d", text="对。", spans=[(0, 2)], respondent_id="R", speaker="答",
+                          is_interviewer=False, turn=0, question=None, default_lang="zh", occurrences={},
+                          first_position=0)
+    assert [(s.text, s.start, s.end) for s in segs] == [("对。", 0, 2)]

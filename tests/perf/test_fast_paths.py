@@ -33,6 +33,7 @@ def _reference_detect_lang(text: str, *, cjk_share: float = 0.2, default: str = 
 
 
 def _reference_raw_pieces(text: str, start: int, end: int):
+    # Every character in turn, each mark read alone (no regex jump, no skip of a run of marks).
     piece_start = i = start
     while i < end:
         ch = text[i]
@@ -55,9 +56,6 @@ def _reference_raw_pieces(text: str, start: int, end: int):
             j = sentences._after_run(text, i, end)
             if (j >= end or text[j].isspace()) and sentences._is_full_stop(text, i, start):
                 cut = j
-            elif j > i + 1:
-                i = j
-                continue
         if cut is not None:
             yield piece_start, cut
             piece_start = i = cut

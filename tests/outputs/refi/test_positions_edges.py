@@ -3,6 +3,8 @@ unit too long, the writer's identity, and the choice when the evidence ties or c
 The round trips through real .qdpx files are tests/outputs/refi/test_refi_tools.py."""
 from __future__ import annotations
 
+import dataclasses
+
 import pytest
 
 from qualmine.outputs.refi.positions import EXPORT_RULES, OffsetMap, RawSelection, choose_rule, expected_rule, place
@@ -126,3 +128,79 @@ def test_a_selections_name_confirms_the_text_it_was_cut_from(name, fits):
 
 def test_export_words_name_the_tools_rule():
     assert EXPORT_RULES == {"standard": "codepoints", "codepoints": "codepoints", "nvivo": "utf16", "utf16": "utf16"}
+
+
+def _utf16_boundaries(text: str) -> list[int]:
+    """Where each character starts in UTF-16 code units (and the text's end), from the encoder itself."""
+    return [len(text[:k].encode("utf-16-le")) // 2 for k in range(len(text) + 1)]
+
+
+@pytest.mark.parametrize("text", [
+    "😀ab",                                  # 3 code points, 4 units
+    "a😀😀bc😀d𠀀e",                          # astral characters side by side and at the ends of runs
+    "😀" * 300 + "ab",                       # more than 256 of them: offsets past the small-int range
+    "ab" * 150 + "😀c😀" + "好" * 10,          # the first astral character after 300 plain ones
+])
+def test_utf16_offsets_match_the_utf16_encoding_of_the_text(text):
+    units = OffsetMap(text, "utf16")
+    bounds = _utf16_boundaries(text)
+    assert units.units == bounds[-1] == len(text.encode("utf-16-le")) // 2
+    assert [units.to_units(k) for k in range(len(text) + 1)] == bounds
+    at = {u: k for k, u in enumerate(bounds)}
+    # every unit offset is a character boundary (its code point) or inside a surrogate pair (None)
+    assert [units.to_chars(u) for u in range(-1, units.units + 2)] == [at.get(u) for u in range(-1, units.units + 2)]
+
+
+def test_the_flags_and_the_writers_word_are_passed_by_name():
+    # Three booleans / strings in a row are easy to swap: they are keyword-only.
+    with pytest.raises(TypeError):
+        expected_rule("NVivo 14", True, False)
+    with pytest.raises(TypeError):
+        choose_rule([(EMOJI_TEXT, [])], "NVivo for Windows")
+    assert expected_rule(origin="NVivo 14", upper_sources=False, bom=True)[0] == "utf16"
+
+
+def test_without_a_writers_word_a_better_fit_for_the_standard_says_so():
+    # "ab" at code points 1-3; read as UTF-16 units, 1-3 would split the first emoji.
+    chosen = choose_rule([(EMOJI_TEXT, [RawSelection(1, 3, "ab")])], origin="NVivo 14")
+    assert chosen.rule == "codepoints"
+    assert chosen.reason == "origin 'NVivo 14' does not say which NVivo wrote it; the selections fit codepoints better"
+
+
+def test_a_selection_that_cannot_be_placed_does_not_stop_the_count_of_the_others():
+    sources = [(EMOJI_TEXT, [RawSelection(3, 3, "x"), RawSelection(1, 3, "splits"), RawSelection(2, 4, "ab")]),
+               ("plain", [RawSelection(0, 5, "plain")])]
+    check = choose_rule(sources, declared="utf16").checks["utf16"]
+    assert (check.fits, check.named, check.text_matches) == (2, 2, 2)
+
+
+def test_a_name_never_matches_a_selection_of_only_whitespace():
+    text = "😀a   b"                              # units 3-6 are the three spaces
+    check = choose_rule([(text, [RawSelection(3, 6, "a b")])], declared="utf16").checks["utf16"]
+    assert (check.fits, check.named, check.text_matches) == (1, 1, 0)
+
+
+def test_names_are_compared_over_their_first_40_characters():
+    piece = "x" * 39 + "A" + "tail of the selected text"
+    text = "😀" + piece
+
+    def matches(name: str) -> int:
+        return choose_rule([(text, [RawSelection(2, 2 + len(piece), name)])], declared="utf16").checks["utf16"].text_matches
+    assert matches("x" * 39 + "A" + "a different tail") == 1     # the first 40 agree: the same selection
+    assert matches("x" * 39 + "B" + "tail of the selected text") == 0   # the 40th differs
+
+
+def test_a_selection_and_a_choice_cannot_be_changed_once_made():
+    sel = RawSelection(2, 4, "ab")
+    assert {sel, RawSelection(2, 4, "ab")} == {sel}                 # a value: hashable, equal by content
+    choice = choose_rule([(EMOJI_TEXT, [sel])], declared="utf16")
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        choice.rule = "codepoints"
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        sel.start = 0
+
+
+@pytest.mark.parametrize("rule", ["utf8", "UTF16", "nvivo", ""])
+def test_an_unknown_counting_rule_is_refused_not_read_as_code_points(rule):
+    with pytest.raises(ValueError, match=f"must be one of codepoints, utf16. Got {rule!r}"):
+        OffsetMap(EMOJI_TEXT, rule)
