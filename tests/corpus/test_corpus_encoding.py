@@ -84,3 +84,40 @@ def test_utf8_wins_when_bytes_are_also_valid_gb18030():
     raw = text.encode("utf-8")
     raw.decode("gb18030")                # valid (mojibake) GB18030 too: order matters
     assert decode_bytes(raw) == (text, "utf-8")
+
+
+def test_override_drops_a_bom_only_for_utf8():
+    # A UTF-8 BOM in front of bytes the manifest says are Latin-1 is three Latin-1 characters.
+    raw = codecs.BOM_UTF8 + "café\n".encode("latin-1")
+    assert decode_bytes(raw, "latin-1") == ("ï»¿café\n", "iso8859-1")
+    assert decode_bytes(codecs.BOM_UTF8 + TEXT.encode("utf-8"), "utf-8") == (TEXT, "utf-8-sig")
+    # Korean UTF-16-LE text whose first bytes happen to be EF BB BF ('믯' is EF BB, '삿' is BF C0).
+    korean = "믯삿 안녕하세요\n"
+    assert korean.encode("utf-16-le").startswith(codecs.BOM_UTF8)
+    assert decode_bytes(korean.encode("utf-16-le"), "utf-16-le") == (korean, "utf-16-le")
+
+
+@pytest.mark.parametrize("codec", ["utf-16-le", "UTF-16LE"])
+def test_utf16_without_bom_reads_with_the_override_it_is_told_to_set(codec):
+    # Bug: the binary test ran before the override, so a file rejected with "set `encoding:
+    # utf-16-le`" was rejected again, with the same advice, once the manifest said so.
+    raw = TEXT.encode("utf-16-le")
+    with pytest.raises(Rejected) as exc:
+        decode_bytes(raw)
+    assert "utf-16-le" in exc.value.reason
+    assert decode_bytes(raw, codec) == (TEXT, "utf-16-le")
+    assert decode_bytes(TEXT.encode("utf-16-be"), "utf-16-be") == (TEXT, "utf-16-be")
+
+
+def test_override_still_rejects_binary_for_byte_codecs():
+    with pytest.raises(Rejected) as exc:
+        decode_bytes(b"abc\x00def", "gb18030")
+    assert exc.value.reason == "binary file"
+
+
+@pytest.mark.parametrize("codec", ["zlib", "hex", "rot13"])
+def test_override_naming_a_bytes_codec_is_rejected(codec):
+    # These codecs exist but turn bytes into bytes: bytes.decode() raised a bare LookupError.
+    with pytest.raises(Rejected) as exc:
+        decode_bytes(codecs.BOM_UTF8 + TEXT.encode("utf-8"), codec)
+    assert exc.value.reason == f"unknown encoding {codec!r}: not a text encoding"
