@@ -402,6 +402,9 @@ EQUIVALENT: dict[tuple[str, str, str], str] = {
     ('coding/links.py', 'core/ReplaceUnaryOperator_Invert_USub',
      'return segments[-flag]'):
         'pandas negates a boolean Series as its inverse: -flag is ~flag',
+    ('coding/links.py', 'core/NumberReplacer',
+     'table = [[both, n_a - both], [n_b - both, max(base - n_a - n_b + both, -1)]]'):
+        "the people coding either side are respondents of the codable segments the base counts (the same str ids), so base - n_a - n_b + both = base - |A or B| is never negative: max(x, -1) is max(x, 0)",
     ('coding/links.py', 'core/ReplaceTrueWithFalse',
      'seg = seg.sort_values(["doc_id", "position"], kind="stable").reset_index(drop=False)'):
         "the kept old index becomes a column 'index' of a working copy that is only read by column name",
