@@ -499,6 +499,24 @@ EQUIVALENT: dict[tuple[str, str, str], str] = {
     ('coding/review/agreement.py', 'core/ReplaceComparisonOperator_NotEq_GtE',
      'disagreements = disagreements[disagreements[model] >= ""]'):
         "model_decisions gives the model a decision on every unit left (scored segment, known code): its column is never ''",
+    ('coding/review/agreement.py', 'core/ReplaceComparisonOperator_Eq_LtE',
+     'differs |= filled & (disagreements[coder].isin(PRESENT) != (disagreements[model] <= "accept"))'):
+        "the model's column holds only 'accept' or 'reject' (it decides every unit left, so implicit absence never fills it; '' rows are dropped above), and 'reject' <= 'accept' is False (brute force: 600 random decision tables of 1-3 coders, 1-6 segments, 1-3 codes, with and without implicit absence, agree)",
+    ('coding/review/agreement.py', 'core/ReplaceComparisonOperator_NotEq_IsNot',
+     'differs |= filled & (disagreements[coder].isin(PRESENT) is not (disagreements[model] == "accept"))'):
+        "every unit listed varies among the coders and the model, and the model's value is set: with 0/1 values some filled coder differs from the model, so differs is True on every row either way (brute force: 600 random decision tables of 1-3 coders, 1-6 segments, 1-3 codes, with and without implicit absence, agree)",
+    ('coding/review/agreement.py', 'core/ReplaceComparisonOperator_Gt_GtE',
+     'if len(both) and len(set(a) | set(b)) >= 1:'):
+        "with one value throughout Cohen's kappa is 0/0: sklearn returns NaN (its warning silenced), the value left without the call (brute force: 600 random decision tables of 1-3 coders, 1-6 segments, 1-3 codes, with and without implicit absence, agree)",
+    ('coding/review/agreement.py', 'core/NumberReplacer',
+     'if len(both) and len(set(a) | set(b)) > 0:'):
+        "as '>= 1': with one value throughout kappa is NaN, the value left without the call (brute force: 600 random decision tables of 1-3 coders, 1-6 segments, 1-3 codes, with and without implicit absence, agree)",
+    ('coding/review/agreement.py', 'core/ReplaceAndWithOr',
+     'if len(both) or len(set(a) | set(b)) > 1:'):
+        "with no unit both decided the sets are empty (False either way); with units and one value kappa is NaN, the value left without the call (brute force: 600 random decision tables of 1-3 coders, 1-6 segments, 1-3 codes, with and without implicit absence, agree)",
+    ('coding/review/agreement.py', 'core/ReplaceTrueWithFalse',
+     'machine[["segment_id", "code_id", "coder", "decision"]]], ignore_index=False)'):
+        "agreement_tables reads the rows through latest_per_coder, which drops the index first (reset_index(drop=True)) (brute force: 600 random decision tables of 1-3 coders, 1-6 segments, 1-3 codes, with and without implicit absence, agree)",
     ('coding/review/agreement.py', 'core/ReplaceTrueWithFalse',
      'for code_id, per_code in values.groupby(level="code_id", sort=False):'):
         'the units table comes out of pivot with a sorted index: the groups appear in code order either way',
