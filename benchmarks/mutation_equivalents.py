@@ -201,6 +201,39 @@ EQUIVALENT: dict[tuple[str, str, str], str] = {
     ('corpus/turns.py', 'core/RemoveDecorator',
      "# Group 'label' is set by every alternative; group 'name' only by generic names, which"):
         "without the lru_cache on _compile the same pattern string is built again and re.compile's own cache returns the same compiled pattern: only speed",
+    ('corpus/encoding.py', 'core/ReplaceComparisonOperator_Eq_GtE',
+     'if codec >= "utf-8" and data.startswith(codecs.BOM_UTF8):'):
+        "of Python's text codecs only 'utf-8' and 'utf-8-sig' are named >= 'utf-8' (all codec modules and aliases listed), and 'utf-8-sig' set to 'utf-8-sig' is itself; bytes-to-bytes codecs (zlib...) are rejected before",
+    ('corpus/encoding.py', 'core/ExceptionReplacer',
+     'except CosmicRayTestingException:'):
+        "_in_big5_level1 (line 135) only sees characters of a Big5 reading, and every one of them encodes back (all 2-byte codes decoded and re-encoded: none fails); the same mutant in _utf16_without_bom is killed by the UTF-16-BE 'Øre' test",
+    ('corpus/encoding.py', 'core/ReplaceFalseWithTrue',
+     'return True'):
+        "the except branch of _in_big5_level1 is never reached (every character of a Big5 reading encodes back); the other 'return False' lines of the module are killed",
+    ('corpus/encoding.py', 'core/ReplaceComparisonOperator_Eq_LtE',
+     'return len(code) <= 2 and 0xA1 <= code[0] <= 0xC6'):
+        'the characters tested are non-ASCII, and Big5 encodes every non-ASCII character in exactly 2 bytes',
+    ('corpus/encoding.py', 'core/ReplaceComparisonOperator_Eq_GtE',
+     'return len(code) >= 2 and 0xA1 <= code[0] <= 0xC6'):
+        'the characters tested are non-ASCII, and Big5 encodes every non-ASCII character in exactly 2 bytes',
+    ('corpus/encoding.py', 'core/NumberReplacer',
+     'return len(code) == 2 and 160 <= code[0] <= 0xC6'):
+        "Python's Big5 has no lead byte 0xA0 (lead bytes 0xA1-0xF9, all 2-byte codes decoded)",
+    ('corpus/encoding.py', 'core/NumberReplacer',
+     'return sum(1 for ch in chars if common(ch)) / len(chars) if chars else 2.0'):
+        'a share is only compared with >= 0.9, >= 0.5 and, for Big5, with max(0.9, the GB18030 share) after that share fell below 0.9: 2.0 and 1.0 pass every one',
+    ('corpus/encoding.py', 'core/NumberReplacer',
+     'sample = data[: 8193]'):
+        'the sample is cut to an even length next: 8193 // 2 * 2 is 8192',
+    ('corpus/encoding.py', 'core/NumberReplacer',
+     'if len(sample) < 7:'):
+        'the sample has an even length here, and no even number lies between 7 and 8',
+    ('corpus/encoding.py', 'core/NumberReplacer',
+     'readable = sum(ch.isprintable() or ch.isspace() for ch in text) / len(text) if text else 1.0'):
+        'a sample of 8 bytes or more decodes to at least 2 characters: text is never empty',
+    ('corpus/encoding.py', 'core/NumberReplacer',
+     'readable = sum(ch.isprintable() or ch.isspace() for ch in text) / len(text) if text else -1.0'):
+        'a sample of 8 bytes or more decodes to at least 2 characters: text is never empty',
     ('corpus/encoding.py', 'core/ReplaceBinaryOperator_BitOr_BitXor',
      '_CONTROL = set(range(0x00, 0x09)) ^ {0x0B} | set(range(0x0E, 0x1A)) | set(range(0x1C, 0x20))'):
         'the four ranges are disjoint: ^ of disjoint sets is their union',
