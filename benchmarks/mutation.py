@@ -51,7 +51,8 @@ RESULTS = REPO / "benchmarks" / "results" / "mutation"
 # The core rule modules (issue #20) and the fast unit tests that state their rules (the edge tests
 # first: pytest stops at the first failure, so most mutants die in the quickest file).
 MODULES: dict[str, tuple[str, ...]] = {
-    "coding/negation.py": ("tests/coding/test_negation.py", "tests/coding/test_negation_edges.py"),
+    "coding/negation.py": ("tests/coding/test_negation.py", "tests/coding/test_negation_edges.py",
+                           "tests/coding/test_reading_rules.py"),
     "models/selection.py": ("tests/models/test_topic_selection.py",),
     "corpus/turns.py": ("tests/corpus/test_corpus_turns.py",),
     "coding/tables.py": ("tests/coding/test_tables.py", "tests/coding/test_quote_ranking.py",
