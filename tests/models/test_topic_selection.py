@@ -176,3 +176,20 @@ def test_scores_are_the_first_ten_terms_npmi_and_the_diversity_to_four_decimals(
     assert len({round(npmi, 3), round(npmi, 4), round(npmi, 5)}) == 3
     assert len({round(diversity, 3), round(diversity, 4), round(diversity, 5)}) == 3
     assert choice.scores[["c_npmi", "diversity"]].values.tolist() == [[round(npmi, 4), round(diversity, 4)]]
+
+
+def test_each_topics_own_coherence_and_nan_below_two_known_terms():
+    from qualmine.models.selection import topic_coherences
+
+    docs = ([["queue", "wait", "hour"]] * 6 + [["club", "event", "youth"]] * 6 + [["rent", "price", "flat"]] * 6
+            + [["queue", "rent", "club"]] * 2)
+    topics = [["queue", "wait", "hour"], ["club"], ["ghost", "unknown"], ["rent", "price", "ghost"]]
+    got = topic_coherences(topics, docs)
+    assert len(got) == 4 and math.isnan(got[1]) and math.isnan(got[2])     # one term; no known term
+    assert got[0] == pytest.approx(npmi_coherence([topics[0]], docs))       # a topic's own score: the mean of one
+    assert got[3] == pytest.approx(npmi_coherence([["rent", "price"]], docs))
+    assert 0 < got[3] <= 1 and got[0] != got[3]
+    # documents as tuples, or as one-pass iterables of words, are read the same as lists
+    assert topic_coherences(topics, [tuple(d) for d in docs]) == pytest.approx(got, nan_ok=True)
+    assert topic_coherences(topics, [(w for w in d) for d in docs]) == pytest.approx(got, nan_ok=True)
+    assert all(math.isnan(v) for v in topic_coherences([["club"], ["ghost"]], docs))
