@@ -234,6 +234,9 @@ EQUIVALENT: dict[tuple[str, str, str], str] = {
     ('corpus/encoding.py', 'core/NumberReplacer',
      'readable = sum(ch.isprintable() or ch.isspace() for ch in text) / len(text) if text else -1.0'):
         'a sample of 8 bytes or more decodes to at least 2 characters: text is never empty',
+    ('models/selection.py', 'core/ReplaceComparisonOperator_Is_Eq',
+     'docs = [d if type(d) == list else list(d) for d in docs]'):
+        "type objects compare by identity (type defines no __eq__ of its own): == is 'is' here",
     ('corpus/encoding.py', 'core/ReplaceBinaryOperator_BitOr_BitXor',
      '_CONTROL = set(range(0x00, 0x09)) ^ {0x0B} | set(range(0x0E, 0x1A)) | set(range(0x1C, 0x20))'):
         'the four ranges are disjoint: ^ of disjoint sets is their union',
