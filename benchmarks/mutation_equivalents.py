@@ -237,6 +237,9 @@ EQUIVALENT: dict[tuple[str, str, str], str] = {
     ('models/selection.py', 'core/ReplaceComparisonOperator_Is_Eq',
      'docs = [d if type(d) == list else list(d) for d in docs]'):
         "type objects compare by identity (type defines no __eq__ of its own): == is 'is' here",
+    ('models/selection.py', 'core/NumberReplacer',
+     'scorable = [i for i, t in enumerate(topics) if len(t) >= 1]'):
+        "gensim's c_npmi of a one-term topic has no word pairs: the mean over none is NaN (checked), which is stored as NaN, the value a topic left out keeps",
     ('corpus/encoding.py', 'core/ReplaceBinaryOperator_BitOr_BitXor',
      '_CONTROL = set(range(0x00, 0x09)) ^ {0x0B} | set(range(0x0E, 0x1A)) | set(range(0x1C, 0x20))'):
         'the four ranges are disjoint: ^ of disjoint sets is their union',
