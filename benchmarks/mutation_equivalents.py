@@ -195,6 +195,51 @@ EQUIVALENT: dict[tuple[str, str, str], str] = {
     ('corpus/turns.py', 'core/NumberReplacer',
      '@functools.lru_cache(maxsize= 63)'):
         'the cache size is speed, not behaviour',
+    ('corpus/turns.py', 'core/ReplaceComparisonOperator_Gt_IsNot',
+     'while end is not start and text[end - 1].isspace():'):
+        "the first loop leaves start < end only on a non-space character, so this loop stops before end reaches start; when start >= end it can overshoot, but start >= end drops the bare marker either way (brute force: 80,000 spans of random texts up to 700 characters, offsets past 256, agree)",
+    ('corpus/turns.py', 'core/RemoveDecorator',
+     "# Group 'label' is set by every alternative; group 'name' only by generic names, which"):
+        "without the lru_cache on _compile the same pattern string is built again and re.compile's own cache returns the same compiled pattern: only speed",
+    ('corpus/encoding.py', 'core/ReplaceComparisonOperator_Eq_GtE',
+     'if codec >= "utf-8" and data.startswith(codecs.BOM_UTF8):'):
+        "of Python's text codecs only 'utf-8' and 'utf-8-sig' are named >= 'utf-8' (all codec modules and aliases listed), and 'utf-8-sig' set to 'utf-8-sig' is itself; bytes-to-bytes codecs (zlib...) are rejected before",
+    ('corpus/encoding.py', 'core/ExceptionReplacer',
+     'except CosmicRayTestingException:'):
+        "_in_big5_level1 (line 135) only sees characters of a Big5 reading, and every one of them encodes back (all 2-byte codes decoded and re-encoded: none fails); the same mutant in _utf16_without_bom is killed by the UTF-16-BE 'Øre' test",
+    ('corpus/encoding.py', 'core/ReplaceFalseWithTrue',
+     'return True'):
+        "the except branch of _in_big5_level1 is never reached (every character of a Big5 reading encodes back); the other 'return False' lines of the module are killed",
+    ('corpus/encoding.py', 'core/ReplaceComparisonOperator_Eq_LtE',
+     'return len(code) <= 2 and 0xA1 <= code[0] <= 0xC6'):
+        'the characters tested are non-ASCII, and Big5 encodes every non-ASCII character in exactly 2 bytes',
+    ('corpus/encoding.py', 'core/ReplaceComparisonOperator_Eq_GtE',
+     'return len(code) >= 2 and 0xA1 <= code[0] <= 0xC6'):
+        'the characters tested are non-ASCII, and Big5 encodes every non-ASCII character in exactly 2 bytes',
+    ('corpus/encoding.py', 'core/NumberReplacer',
+     'return len(code) == 2 and 160 <= code[0] <= 0xC6'):
+        "Python's Big5 has no lead byte 0xA0 (lead bytes 0xA1-0xF9, all 2-byte codes decoded)",
+    ('corpus/encoding.py', 'core/NumberReplacer',
+     'return sum(1 for ch in chars if common(ch)) / len(chars) if chars else 2.0'):
+        'a share is only compared with >= 0.9, >= 0.5 and, for Big5, with max(0.9, the GB18030 share) after that share fell below 0.9: 2.0 and 1.0 pass every one',
+    ('corpus/encoding.py', 'core/NumberReplacer',
+     'sample = data[: 8193]'):
+        'the sample is cut to an even length next: 8193 // 2 * 2 is 8192',
+    ('corpus/encoding.py', 'core/NumberReplacer',
+     'if len(sample) < 7:'):
+        'the sample has an even length here, and no even number lies between 7 and 8',
+    ('corpus/encoding.py', 'core/NumberReplacer',
+     'readable = sum(ch.isprintable() or ch.isspace() for ch in text) / len(text) if text else 1.0'):
+        'a sample of 8 bytes or more decodes to at least 2 characters: text is never empty',
+    ('corpus/encoding.py', 'core/NumberReplacer',
+     'readable = sum(ch.isprintable() or ch.isspace() for ch in text) / len(text) if text else -1.0'):
+        'a sample of 8 bytes or more decodes to at least 2 characters: text is never empty',
+    ('models/selection.py', 'core/ReplaceComparisonOperator_Is_Eq',
+     'docs = [d if type(d) == list else list(d) for d in docs]'):
+        "type objects compare by identity (type defines no __eq__ of its own): == is 'is' here",
+    ('models/selection.py', 'core/NumberReplacer',
+     'scorable = [i for i, t in enumerate(topics) if len(t) >= 1]'):
+        "gensim's c_npmi of a one-term topic has no word pairs: the mean over none is NaN (checked), which is stored as NaN, the value a topic left out keeps",
     ('corpus/encoding.py', 'core/ReplaceBinaryOperator_BitOr_BitXor',
      '_CONTROL = set(range(0x00, 0x09)) ^ {0x0B} | set(range(0x0E, 0x1A)) | set(range(0x1C, 0x20))'):
         'the four ranges are disjoint: ^ of disjoint sets is their union',
@@ -396,6 +441,9 @@ EQUIVALENT: dict[tuple[str, str, str], str] = {
     ('coding/links.py', 'core/ReplaceUnaryOperator_Invert_USub',
      'return segments[-flag]'):
         'pandas negates a boolean Series as its inverse: -flag is ~flag',
+    ('coding/links.py', 'core/NumberReplacer',
+     'table = [[both, n_a - both], [n_b - both, max(base - n_a - n_b + both, -1)]]'):
+        "the people coding either side are respondents of the codable segments the base counts (the same str ids), so base - n_a - n_b + both = base - |A or B| is never negative: max(x, -1) is max(x, 0)",
     ('coding/links.py', 'core/ReplaceTrueWithFalse',
      'seg = seg.sort_values(["doc_id", "position"], kind="stable").reset_index(drop=False)'):
         "the kept old index becomes a column 'index' of a working copy that is only read by column name",
@@ -490,6 +538,24 @@ EQUIVALENT: dict[tuple[str, str, str], str] = {
     ('coding/review/agreement.py', 'core/ReplaceComparisonOperator_NotEq_GtE',
      'disagreements = disagreements[disagreements[model] >= ""]'):
         "model_decisions gives the model a decision on every unit left (scored segment, known code): its column is never ''",
+    ('coding/review/agreement.py', 'core/ReplaceComparisonOperator_Eq_LtE',
+     'differs |= filled & (disagreements[coder].isin(PRESENT) != (disagreements[model] <= "accept"))'):
+        "the model's column holds only 'accept' or 'reject' (it decides every unit left, so implicit absence never fills it; '' rows are dropped above), and 'reject' <= 'accept' is False (brute force: 600 random decision tables of 1-3 coders, 1-6 segments, 1-3 codes, with and without implicit absence, agree)",
+    ('coding/review/agreement.py', 'core/ReplaceComparisonOperator_NotEq_IsNot',
+     'differs |= filled & (disagreements[coder].isin(PRESENT) is not (disagreements[model] == "accept"))'):
+        "every unit listed varies among the coders and the model, and the model's value is set: with 0/1 values some filled coder differs from the model, so differs is True on every row either way (brute force: 600 random decision tables of 1-3 coders, 1-6 segments, 1-3 codes, with and without implicit absence, agree)",
+    ('coding/review/agreement.py', 'core/ReplaceComparisonOperator_Gt_GtE',
+     'if len(both) and len(set(a) | set(b)) >= 1:'):
+        "with one value throughout Cohen's kappa is 0/0: sklearn returns NaN (its warning silenced), the value left without the call (brute force: 600 random decision tables of 1-3 coders, 1-6 segments, 1-3 codes, with and without implicit absence, agree)",
+    ('coding/review/agreement.py', 'core/NumberReplacer',
+     'if len(both) and len(set(a) | set(b)) > 0:'):
+        "as '>= 1': with one value throughout kappa is NaN, the value left without the call (brute force: 600 random decision tables of 1-3 coders, 1-6 segments, 1-3 codes, with and without implicit absence, agree)",
+    ('coding/review/agreement.py', 'core/ReplaceAndWithOr',
+     'if len(both) or len(set(a) | set(b)) > 1:'):
+        "with no unit both decided the sets are empty (False either way); with units and one value kappa is NaN, the value left without the call (brute force: 600 random decision tables of 1-3 coders, 1-6 segments, 1-3 codes, with and without implicit absence, agree)",
+    ('coding/review/agreement.py', 'core/ReplaceTrueWithFalse',
+     'machine[["segment_id", "code_id", "coder", "decision"]]], ignore_index=False)'):
+        "agreement_tables reads the rows through latest_per_coder, which drops the index first (reset_index(drop=True)) (brute force: 600 random decision tables of 1-3 coders, 1-6 segments, 1-3 codes, with and without implicit absence, agree)",
     ('coding/review/agreement.py', 'core/ReplaceTrueWithFalse',
      'for code_id, per_code in values.groupby(level="code_id", sort=False):'):
         'the units table comes out of pivot with a sorted index: the groups appear in code order either way',

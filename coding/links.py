@@ -222,8 +222,10 @@ def links(codebook: Codebook, applications: pd.DataFrame, segments: pd.DataFrame
         sentences = link_sentences(codebook, applications, segments)
     codable = _codable(segments)
     base = int(codable["respondent_id"].astype(str).nunique())
+    # Only what respondents said counts: an interviewer's coded question is outside the base, and
+    # counting it made people outside the base (a negative cell in the Fisher table).
     coded = applications[["segment_id", "code_id"]].drop_duplicates().merge(
-        segments[["segment_id", "respondent_id"]], on="segment_id", how="inner")
+        codable[["segment_id", "respondent_id"]], on="segment_id", how="inner")
     people = {c: set(g["respondent_id"].astype(str)) for c, g in coded.groupby("code_id")}
     segs = {c: set(g["segment_id"]) for c, g in coded.groupby("code_id")}
     by_pair = {key: grp for key, grp in sentences.groupby(["from_id", "to_id"], sort=False)}

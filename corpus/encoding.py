@@ -45,8 +45,8 @@ def looks_binary(data: bytes) -> bool:
 def decode_bytes(data: bytes, encoding: str | None = None) -> tuple[str, str]:
     """Decode file bytes, returning (text, encoding used).
 
-    With `encoding` (a manifest override) only that codec is tried (strictly; a UTF-8 BOM is
-    still dropped). Raises `Rejected` for empty, binary or undecodable input.
+    With `encoding` (a manifest override) only that codec is tried (strictly; with UTF-8 a BOM
+    is still dropped, other codecs read its bytes as they read any). Raises `Rejected` for empty, binary or undecodable input.
     """
     if not data.strip():
         raise Rejected(EMPTY)
@@ -56,13 +56,13 @@ def decode_bytes(data: bytes, encoding: str | None = None) -> tuple[str, str]:
             return _non_empty(data.decode("utf-16")), "utf-16"
         except UnicodeDecodeError:
             raise Rejected(UNREADABLE) from None
-    if looks_binary(data):
+    codec = _override_codec(encoding) if encoding is not None else None
+    # UTF-16/32 text is full of NULs: an override naming one is what UTF16_NO_BOM asks for, so the
+    # binary test must not turn it down with the same advice.
+    wide = codec is not None and codec.startswith(("utf-16", "utf-32"))
+    if not wide and looks_binary(data):
         raise Rejected(UTF16_NO_BOM if _utf16_without_bom(data) else BINARY)
-    if encoding is not None:
-        try:
-            codec = codecs.lookup(encoding).name
-        except LookupError:
-            raise Rejected(f"unknown encoding {encoding!r}") from None
+    if codec is not None:
         if codec == "utf-8" and data.startswith(codecs.BOM_UTF8):
             codec = "utf-8-sig"
         try:
@@ -96,6 +96,18 @@ def decode_bytes(data: bytes, encoding: str | None = None) -> tuple[str, str]:
     raise Rejected(f"unreadable encoding: not UTF-8; read as GB18030 only {gb_share:.0%} of its characters are "
                    "common Chinese ones, and it is not Big5 either (another legacy encoding such as Shift-JIS?): "
                    "re-save it as UTF-8, or set `encoding:` for it in manifest.yaml")
+
+
+def _override_codec(encoding: str) -> str:
+    """The codec a manifest `encoding:` names; Rejected when it is unknown or not a text encoding
+    (zlib, hex, rot13 turn bytes into bytes: decoding with them raises LookupError)."""
+    try:
+        info = codecs.lookup(encoding)
+    except LookupError:
+        raise Rejected(f"unknown encoding {encoding!r}") from None
+    if not info._is_text_encoding:
+        raise Rejected(f"unknown encoding {encoding!r}: not a text encoding") from None
+    return info.name
 
 
 def read_text(path: Path, encoding: str | None = None) -> tuple[str, str]:

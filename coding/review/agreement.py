@@ -187,7 +187,8 @@ def model_vs_coders(decisions: pd.DataFrame, scores: pd.DataFrame, *, threshold:
     model knows (or `code_ids`). Returns rows with comparison '<model> vs <coder>' per code and
     overall, and the units where the model and a coder differ.
     """
-    humans = decisions[~decisions["coder"].astype(str).map(is_machine)]
+    # .astype(bool): on no rows map() gives an object Series, which [] reads as column labels
+    humans = decisions[~decisions["coder"].astype(str).map(is_machine).astype(bool)]
     latest = latest_per_coder(humans) if len(humans) else humans
     if code_ids is not None:
         latest = latest[latest["code_id"].isin(set(code_ids))]

@@ -318,3 +318,41 @@ def test_a_share_that_is_not_a_number_aligns_nothing_and_a_recommendation_answer
     alignment = pd.DataFrame({"topic_id": ["T1", "T2"], "code_id": ["P-Q", "C-S"], "share": ["n/a", "0.4"]})
     assert aligned_codes(alignment)["code_id"].tolist() == ["C-S"]
     assert code_recommendations(BOOK)["R-H"] == [("R-H", "the code is this recommendation")]
+
+
+def test_codes_on_interviewer_segments_count_for_nobody():
+    # Bug: the interviewer's coded question counted its respondent as raising the code, outside the
+    # base (here 2 - 2 - 1 + 0 = -1 people in the 'neither' cell).
+    apps, segs = frames([[("Why so much noise?", {"P-N": "noise"}), ("Open a window.", {"R-W": "window"})],
+                         [("Open a window.", {"R-W": "window"})]])
+    segs["is_interviewer"] = ["true", "false", "false"]
+    pair = row(links(BOOK, apps, segs), "P-N", "R-W")
+    assert (pair.from_respondents, pair.to_respondents, pair.respondents_both, pair.respondents_base) == (0, 2, 0, 2)
+    assert pair.segments_both == 0 and pair.p_value != pair.p_value   # no one raised the noise: no test
+
+
+@pytest.mark.parametrize("filler", range(1, 40))
+def test_a_connective_between_two_codes_joins_them_wherever_the_segment_starts(filler):
+    # The evidence offsets index the document; the connective is found in the segment's own text.
+    apps, segs = frames([[("x" * filler + ".", {}),
+                          ("The queue is long because there are too few staff.", {"P-Q": "queue", "C-S": "few staff"})],
+                         [("y" * filler + ".", {}),
+                          ("So few staff because of the queue.", {"P-Q": "queue", "C-S": "few staff"})]])
+    said = link_sentences(BOOK, apps, segs)
+    assert said[["from_id", "to_id", "scope", "segment_id", "connective"]].values.tolist() == [
+        ["P-Q", "C-S", "segment", "r0s1", "because"], ["P-Q", "C-S", "segment", "r1s1", "because"]]
+
+
+def test_a_share_that_is_not_a_number_is_no_share_at_all():
+    from qualmine.coding.links import aligned_codes
+
+    alignment = pd.DataFrame({"topic_id": ["T1", "T2"], "code_id": ["P-Q", "C-S"], "share": ["n/a", "0.4"]})
+    assert aligned_codes(alignment, min_share=0.0).values.tolist() == [["T1", "P-Q", 0.0], ["T2", "C-S", 0.4]]
+    assert aligned_codes(alignment, min_share=-1.0)["share"].tolist() == [0.0, 0.4]
+
+
+@pytest.mark.parametrize("first", ["We queue for hours.", "We queue for many hours."])
+def test_a_connective_after_the_next_sentences_evidence_speaks_of_something_else(first):
+    apps, segs = frames([[(first, {"P-Q": "queue"}),
+                          ("There were few staff today, because of the flu.", {"C-S": "few staff"})]])
+    assert link_sentences(BOOK, apps, segs).empty

@@ -116,3 +116,31 @@ def test_zh_scope_directly():
     assert scope.negated(q, q + 2)
     assert not scope.negated(h, h + 4)
     assert NegationRules() == NegationRules() and hash(NegationRules())   # frozen, usable as a cache key
+
+
+ABSENCE = parse_codebook("""
+name: absence book
+codes:
+  - {id: P-PARKING, kind: problem, label: {zh: 车位, en: parking}, keywords: {zh: [车位], en: [parking spaces]}}
+  - {id: N-CARE, kind: need, label: {zh: 养老, en: day care}, keywords: {zh: [养老服务], en: [day care]}}
+""")
+
+
+@pytest.mark.parametrize("text, lang, codes", [
+    ("压根没有车位", "zh", ["P-PARKING"]),        # emphatic absence at the very start: the problem itself
+    ("没有车位", "zh", []),                       # plain absence of a problem's thing denies it
+    ("没有养老服务", "zh", ["N-CARE"]),           # any absence of a need's thing is the need
+    ("There is no day care", "en", ["N-CARE"]),
+    ("no day care", "en", ["N-CARE"]),
+    ("There is no need for day care", "en", []),  # 'no need' denies: the word after the cue decides
+    ("no parking spaces", "en", []),
+    ("no parking spaces anywhere", "en", ["P-PARKING"]),
+    ("Day care? There is none", "en", ["N-CARE"]),   # the cue is the last token: nothing after it to deny
+])
+def test_absence_is_the_problem_at_the_edges(text, lang, codes):
+    assert fired(RuleCoder(ABSENCE), text, lang) == codes
+
+
+def test_a_cue_as_the_last_of_more_than_256_tokens():
+    text = "We asked about day care " + "and asked " * 140 + "but there was none"
+    assert fired(RuleCoder(ABSENCE), text, "en") == ["N-CARE"]

@@ -75,6 +75,8 @@ def test_english_cue_window_and_clause_edges(coder, text, negated):
     ("the queue here honestly was not an issue", True),          # 3 tokens between hit and tail
     ("the queue here honestly really was not an issue", False),  # 4 tokens between
     ("For me personally the queue here honestly was not an issue", True),   # the same 3, the hit further in
+    ("The food is ok and the queue was long", False),            # a tail before the hit, same clause
+    ("The food is not bad and the queue was long", False),       # ... its 'not' 5 tokens before: no cue either
 ])
 def test_english_tail_window_edges(coder, text, negated):
     assert coded(coder, text, "en") is not negated
@@ -129,3 +131,12 @@ def test_an_english_cue_matches_by_text_or_by_lemma():
     custom = RuleCoder(BOOK, negation=rules)
     assert not coded(custom, "They refused the queue", "en")      # 'refused': its lemma is the cue
     assert coded(RuleCoder(BOOK), "They refused the queue", "en")
+
+
+def test_an_english_tail_starts_after_the_hit_not_on_its_last_token():
+    # A project tail 'no longer' ("the queue no longer bothers me"): in 'said no longer ...' its
+    # 'no' is the keyword's last token, so it does not follow the refusal and does not negate it.
+    custom = RuleCoder(BOOK, negation=NegationRules(en_tails=NegationRules().en_tails + ("no longer",)))
+    codes = {a.code_id for a in custom.code_text("s", 0, "The guard said no longer queues are allowed", "en")}
+    assert codes == {"P-REFUSED", "P-HOURS"}
+    assert not coded(custom, "The queue no longer bothers me", "en")

@@ -6,6 +6,7 @@ import pandas as pd
 import pytest
 
 from qualmine.coding.codebook import parse_codebook
+from qualmine.coding.negation import NegationRules
 from qualmine.coding.rules import RuleCoder
 
 BOOK = parse_codebook("""
@@ -343,3 +344,46 @@ def test_an_english_answer_is_matched_as_written_without_traditional_to_simplifi
 
 def test_praise_counts_after_a_recommendation_not_inside_it():
     assert [a.code_id for a in RuleCoder(MORE).code_text("s", 0, "专业培训", "zh")] == ["R-TRAINING"]
+
+
+MIXED = parse_codebook("""
+name: mixed script edges
+codes:
+  - {id: P-BLOCK-A, kind: problem, label: {zh: A 区}, keywords: {zh: [A 区]}}
+  - {id: P-ONLINE, kind: problem, label: {zh: 网上通知}, keywords: {zh: [QQ群, 4G]}}
+  - {id: P-SHOW, kind: problem, label: {zh: 摆设}, keywords: {zh: [只是摆设]}}
+  - {id: P-WAIT, kind: problem, label: {en: Queues}, keywords: {en: [queue]}, patterns: {en: ['queue!']}}
+  - {id: P-UNACCEPTABLE, kind: problem, label: {en: Not acceptable}, patterns: {en: ['not acceptable']}}
+""")
+
+
+@pytest.fixture(scope="module")
+def mixed() -> RuleCoder:
+    return RuleCoder(MIXED)
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("A 区很吵", [("P-BLOCK-A", "A 区")]),
+    ("SPA 区很吵", []),                           # 'a 区' starts with a letter: not inside the word 'spa'
+    ("通知只发在QQ群app上", [("P-ONLINE", "QQ群")]),  # the word is extended only past an ASCII letter
+    ("只有4GB流量", [("P-ONLINE", "4GB")]),          # ... and 4G's last character is one: the whole word
+    # a hit right where a conceded clause ends (the contrast word starts the next clause) still counts
+    ("虽然设施挺好只是摆设", [("P-SHOW", "只是摆设")]),
+])
+def test_mixed_script_word_edges_and_a_hit_where_a_concession_ends(mixed, text, expected):
+    assert [(a.code_id, a.evidence) for a in mixed.code_text("s", 0, text, "zh")] == expected
+
+
+def test_overlapping_hits_of_one_code_the_longer_wins_by_characters_even_one_token_longer(mixed):
+    # 'queue!' is one character and one token longer than the keyword 'queue': still the longer one
+    assert [(a.evidence, a.score, a.matched) for a in mixed.code_text("s", 0, "What a queue!", "en")] == \
+        [("queue!", 0.8, "queue!")]
+
+
+def test_a_one_word_tail_that_is_a_pattern_hits_last_word_does_not_follow_it(mixed):
+    # A project's one-word tail 'acceptable' negates what comes before it ("the wait is acceptable"),
+    # but in 'not acceptable' it is the hit's own last token, so nothing follows the hit.
+    custom = RuleCoder(MIXED, negation=NegationRules(en_tails=NegationRules().en_tails + ("acceptable",)))
+    assert [a.code_id for a in custom.code_text("s", 0, "The wait here is not acceptable", "en")] == ["P-UNACCEPTABLE"]
+    assert custom.code_text("s", 0, "The queue is acceptable", "en") == []
+    assert [a.code_id for a in mixed.code_text("s", 0, "The queue is acceptable", "en")] == ["P-WAIT"]

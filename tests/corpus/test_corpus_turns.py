@@ -89,3 +89,29 @@ def test_a_name_on_exactly_two_lines_is_a_speaker_and_ends_the_header():
     assert [t.speaker for t in turns] == ["Mary", "John", "Mary", "John"]
     # a name seen once on each side of the header line: nothing is strong, every line is a turn
     assert [t.speaker for t in find_turns("Venue: Room 3\nMary: Hello.\nJohn: Hi.\n")[0]] == ["Venue", "Mary", "John"]
+
+
+def test_bare_markers_far_into_a_long_transcript_give_no_turn():
+    # Offsets past 256 (CPython caches only small ints): a bare marker in the middle and one at the
+    # very end, its trailing whitespace running to the end of the text.
+    head = "问：" + "住得怎么样" * 60 + "\n"
+    text = head + "答：\n问：电梯呢？\n答：  \n"
+    assert len(head) > 256
+    assert turns_of(text) == [("问", True, "住得怎么样" * 60), ("问", True, "电梯呢？")]
+
+
+def test_three_hundred_turns_the_last_one_runs_to_the_end():
+    text = "".join(f"{'问' if i % 2 == 0 else '答'}：第{i}句\n" for i in range(300)) + "尾巴"
+    turns, preamble_end = find_turns(text)
+    assert preamble_end == 0 and len(turns) == 300
+    assert [t.index for t in turns] == list(range(300))
+    assert text[turns[-1].start:turns[-1].end] == "第299句\n尾巴"
+
+
+def test_a_turn_is_a_frozen_slotted_record():
+    # Frozen: hashable and safe to share between segments; slots: no per-turn __dict__ on big corpora.
+    turn = find_turns("问：好\n")[0][0]
+    with pytest.raises(AttributeError):
+        turn.end = 0
+    assert hash(turn) == hash(find_turns("问：好\n")[0][0]) and len({turn, find_turns("问：好\n")[0][0]}) == 1
+    assert not hasattr(turn, "__dict__")

@@ -157,3 +157,39 @@ def test_the_coherence_sample_is_without_replacement_and_20000_documents_at_most
     assert selection.coherence_sample(docs[:20_000]) == docs[:20_000]
     sample = selection.coherence_sample(docs)
     assert len(sample) == 20_000 and len({d[0] for d in sample}) == 20_000
+
+
+def test_scores_are_the_first_ten_terms_npmi_and_the_diversity_to_four_decimals():
+    import random
+
+    # Three topics of 20 words sharing 10 common ones: 25 terms a topic, some repeated across topics.
+    rng = random.Random(0)
+    shared = [f"common{i}" for i in range(10)]
+    groups = [[f"{name}{i}" for i in range(20)] for name in ("queue", "club", "rent")]
+    docs = [rng.sample(g, 6) + rng.sample(shared, 2) for g in groups for _ in range(20)]
+    choice = select_k(docs, lambda k: make_topic_model("nmf", k, random_state=0), [3])
+    top = choice.model.top_terms(25)
+    npmi, diversity = npmi_coherence(top, docs, top_n=10), topic_diversity(top, top_n=25)
+    # the fixture tells the rule apart: 9 or 11 terms score otherwise, and 3 or 5 decimals differ
+    assert len({round(npmi, 4), round(npmi_coherence(top, docs, top_n=9), 4),
+                round(npmi_coherence(top, docs, top_n=11), 4)}) == 3
+    assert len({round(npmi, 3), round(npmi, 4), round(npmi, 5)}) == 3
+    assert len({round(diversity, 3), round(diversity, 4), round(diversity, 5)}) == 3
+    assert choice.scores[["c_npmi", "diversity"]].values.tolist() == [[round(npmi, 4), round(diversity, 4)]]
+
+
+def test_each_topics_own_coherence_and_nan_below_two_known_terms():
+    from qualmine.models.selection import topic_coherences
+
+    docs = ([["queue", "wait", "hour"]] * 6 + [["club", "event", "youth"]] * 6 + [["rent", "price", "flat"]] * 6
+            + [["queue", "rent", "club"]] * 2)
+    topics = [["queue", "wait", "hour"], ["club"], ["ghost", "unknown"], ["rent", "price", "ghost"]]
+    got = topic_coherences(topics, docs)
+    assert len(got) == 4 and math.isnan(got[1]) and math.isnan(got[2])     # one term; no known term
+    assert got[0] == pytest.approx(npmi_coherence([topics[0]], docs))       # a topic's own score: the mean of one
+    assert got[3] == pytest.approx(npmi_coherence([["rent", "price"]], docs))
+    assert 0 < got[3] <= 1 and got[0] != got[3]
+    # documents as tuples, or as one-pass iterables of words, are read the same as lists
+    assert topic_coherences(topics, [tuple(d) for d in docs]) == pytest.approx(got, nan_ok=True)
+    assert topic_coherences(topics, [(w for w in d) for d in docs]) == pytest.approx(got, nan_ok=True)
+    assert all(math.isnan(v) for v in topic_coherences([["club"], ["ghost"]], docs))

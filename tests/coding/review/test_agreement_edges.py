@@ -219,3 +219,25 @@ def test_model_vs_coders_reads_each_coders_latest_decision_and_no_implicit_absen
     assert table.loc[("model:suggester vs ana", OVERALL), "percent_agreement"] == 1.0
     assert list(result.agreement.index) == list(range(len(result.agreement)))
     assert result.disagreements.empty
+
+
+def test_a_code_without_pairable_units_is_dropped_whatever_its_id_sorts_before():
+    # '#1' sorts before '(overall)': only the overall row is kept without pairable units
+    rows = [("s1", "c", "ana", "accept"), ("s1", "c", "bo", "reject"), ("s2", "#1", "ana", "accept")]
+    assert list(by_code(agreement_tables(decisions(rows))).index) == [("coders", "c"), ("coders", OVERALL)]
+
+
+def test_alpha_ignores_a_unit_only_one_coder_valued():
+    from qualmine.coding.review.agreement import krippendorff_alpha
+
+    # the pairable units agree throughout: no variation, alpha undefined, whatever ben said alone on u3
+    table = pd.DataFrame({"ana": [1, 1, float("nan")], "ben": [1, 1, 0]}, index=["u1", "u2", "u3"])
+    assert math.isnan(krippendorff_alpha(table))
+
+
+def test_model_vs_coders_on_no_decisions_gives_empty_tables():
+    # Bug: with no rows the coder filter was an empty object Series, which [] read as column labels.
+    scores = pd.DataFrame({"c": [0.9]}, index=["s1"])
+    result = model_vs_coders(decisions([]), scores)
+    assert result.agreement.empty and list(result.agreement.columns) == list(AGREEMENT_COLUMNS)
+    assert result.disagreements.empty
