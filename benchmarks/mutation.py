@@ -342,8 +342,9 @@ def summary(folder: Path = RESULTS) -> str:
     Earlier whole runs of a module (before a fix of its source, say) stay in the folder, left out here."""
     records = {p.name: json.loads(p.read_text(encoding="utf-8")) for p in sorted(folder.glob("*.json"))}
     retested = {r.get("retest_of") for r in records.values()}
-    lines = ["| module | mutants | killed (+ timeouts) | survived | argued equivalent | kill rate | without equivalents | raw files |",
-             "| --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |"]
+    lines = ["| module | mutants | killed (+ timeouts) | survived | argued equivalent | kill rate | without equivalents | "
+             "source | raw files |",
+             "| --- | ---: | ---: | ---: | ---: | ---: | ---: | --- | --- |"]
 
     def run_order(name: str) -> tuple[str, int]:   # a whole run of a module: <date>-<module>[N].json
         r = records[name]
@@ -364,8 +365,12 @@ def summary(folder: Path = RESULTS) -> str:
         c = r.get("combined") or {"tested": r["killed"] + r["survived"] + r["timeout"], "killed": r["killed"] + r["timeout"],
                                   "survived": r["survived"], "equivalent": r["equivalent"], "kill_rate": r["kill_rate"],
                                   "kill_rate_without_equivalent": r["kill_rate_without_equivalent"]}
+        # A run of an older source says nothing about today's module: say so rather than show its rate as current.
+        module_file = REPO / r["module"]
+        current = module_file.is_file() and r.get("source_sha256") == _sha256(module_file)
         lines.append(f"| {r['module']} | {c['tested']} | {c['killed']} | {c['survived']} | {c['equivalent']} | "
-                     f"{c['kill_rate']:.1%} | {c['kill_rate_without_equivalent']:.1%} | {', '.join(reversed(chain))} |")
+                     f"{c['kill_rate']:.1%} | {c['kill_rate_without_equivalent']:.1%} | "
+                     f"{'current' if current else '**changed since**'} | {', '.join(reversed(chain))} |")
     return "\n".join(lines)
 
 
