@@ -122,3 +122,20 @@ def test_code_frequency_rolls_children_up_into_their_parent():
     # Without children both counts agree.
     direct = freq[freq.code_id == "P-OP-STAFF"]
     assert (direct["segments"] == direct["segments_incl_children"]).all()
+
+
+def test_chain_quote_columns_are_the_problems_exemplars_in_rank_order():
+    from qualmine.coding.tables import code_exemplars
+
+    table = chains(BOOK, APPS, SEGMENTS).set_index("chain_id")
+    ranked = code_exemplars(BOOK, APPS, SEGMENTS, code_ids=["P-HOURS"])
+    assert len(ranked) == 2                                   # s1 (A) and s3 (B): fewer than three quotes
+    for chain_id in ("CH001", "CH002", "CH003"):              # every P-HOURS chain carries the same quotes
+        row = table.loc[chain_id]
+        for rank, ex in enumerate(ranked.itertuples(index=False), start=1):
+            assert (row[f"quote_{rank}"], row[f"quote_{rank}_respondent"], row[f"quote_{rank}_segment_id"]) == (
+                ex.quote, ex.respondent_id, ex.segment_id)
+        assert (row["quote_3"], row["quote_3_respondent"], row["quote_3_segment_id"]) == ("", "", "")
+    lonely = table.loc["CH004"]                               # a problem nobody raised: no quotes at all
+    assert [lonely[f"quote_{i}_segment_id"] for i in (1, 2, 3)] == ["", "", ""]
+    assert {ex.segment_id for ex in ranked.itertuples()} == {"s1", "s3"}
