@@ -107,8 +107,12 @@ def _f1s(Y: np.ndarray, hits: np.ndarray, codes: list[str], per_code: bool = Fal
 def simulate(texts, labels, codes, lang, pool, test, *, order: str, checkpoints: list[int], batch: int | None = None,
              seed: int = SEED, refit_threshold: bool = True, model_params: dict | None = None,
              curve_baseline: bool = False, per_code: bool = False,
-             extra: tuple[list[str], list[frozenset[str]]] | None = None) -> list[dict]:
+             extra: tuple[list[str], list[frozenset[str]]] | None = None, first: str = "random") -> list[dict]:
     """Review the pool in `order` ('random' or 'uncertainty'); score on `test` at each checkpoint.
+
+    `first` picks the first checkpoint's segments in uncertainty order: `random` (a seeded
+    permutation), `diverse` (farthest-first, as the review queue offers uncoded segments before any
+    model exists) or `codebook` (the least sure under a model trained on the codebook's items alone).
 
     Uncertainty order retrains at each checkpoint and, with `batch`, also every `batch` segments
     in between; random order trains at the checkpoints only. With `refit_threshold` (the product's
@@ -119,6 +123,20 @@ def simulate(texts, labels, codes, lang, pool, test, *, order: str, checkpoints:
     queue = list(rng.permutation(pool))
     test_texts = [texts[i] for i in test]
     Y_test = np.array([[c in labels[i] for c in codes] for i in test], dtype=bool)
+    extra_texts, extra_labels = extra or ([], [])   # the codebook's items, as train_model adds them
+    if order == "uncertainty" and first == "diverse":
+        from qualmine.coding.review.diverse import diverse_order
+
+        picks = diverse_order([texts[i] for i in queue], n=checkpoints[0], seed=seed)
+        queue = [queue[k] for k in picks]
+    elif order == "uncertainty" and first == "codebook":
+        if not extra_texts:
+            raise ValueError("first='codebook' needs the codebook's items (--codebook)")
+        start = CodeSuggester(random_state=seed, **(model_params or {})).fit(
+            extra_texts, extra_labels, [lang] * len(extra_texts))
+        start.fit_threshold([texts[i] for i in queue], [lang] * len(queue))
+        ranked = np.argsort(-start.uncertainty([texts[i] for i in queue], [lang] * len(queue)), kind="stable")
+        queue = [queue[k] for k in ranked]
     reviewed: list[int] = queue[:checkpoints[0]]
     remaining = queue[checkpoints[0]:]
     rows = []
@@ -138,7 +156,6 @@ def simulate(texts, labels, codes, lang, pool, test, *, order: str, checkpoints:
             else:
                 reviewed, remaining = reviewed + remaining[:need], remaining[need:]
         started = time.perf_counter()
-        extra_texts, extra_labels = extra or ([], [])   # the codebook's items, as train_model adds them
         model = CodeSuggester(random_state=seed, **(model_params or {})).fit(
             [texts[i] for i in reviewed] + extra_texts, [labels[i] for i in reviewed] + extra_labels,
             [lang] * (len(reviewed) + len(extra_texts)))
@@ -146,7 +163,8 @@ def simulate(texts, labels, codes, lang, pool, test, *, order: str, checkpoints:
             model.fit_threshold([texts[i] for i in remaining], [lang] * len(remaining))
         fit_seconds = time.perf_counter() - started
         if target in checkpoints:
-            rows.append({"order": order, "seed": seed, "reviewed": len(reviewed), "codes_learned": len(model.classes_),
+            rows.append({"order": order, "first": first if order == "uncertainty" else "random", "seed": seed,
+                         "reviewed": len(reviewed), "codes_learned": len(model.classes_),
                          "threshold": model.threshold_,
                          "threshold_reviewed": getattr(model, "threshold_reviewed_", model.threshold_),
                          "fit_seconds": round(fit_seconds, 2),
@@ -225,7 +243,7 @@ def run_corpus(name: str, texts, labels, codes, lang: str, *, seeds: list[int], 
                with_baseline: bool, refit_threshold: bool = True, orders: tuple[str, ...] = ("random", "uncertainty"),
                model_params: dict | None = None, curve_baseline: bool = False, with_all: bool = True,
                compare_without_embeddings: bool = False,
-               extra: tuple[list[str], list[frozenset[str]]] | None = None) -> dict:
+               extra: tuple[list[str], list[frozenset[str]]] | None = None, first: str = "random") -> dict:
     pool, test = held_out_split(texts)
     checkpoints = [c for c in CHECKPOINTS if c < len(pool)]
     started = time.perf_counter()
@@ -234,7 +252,8 @@ def run_corpus(name: str, texts, labels, codes, lang: str, *, seeds: list[int], 
         for order in orders:
             rows += simulate(texts, labels, codes, lang, pool, test, order=order, checkpoints=checkpoints,
                              batch=batch, seed=seed, refit_threshold=refit_threshold, model_params=model_params,
-                             curve_baseline=curve_baseline, per_code=curve_baseline, extra=extra)
+                             curve_baseline=curve_baseline, per_code=curve_baseline, extra=extra,
+                             first=first)
             if compare_without_embeddings and model_params and "embedder" in model_params:
                 plain = {k: v for k, v in model_params.items() if k not in ("embedder", "embedding_weight")}
                 rows += [{**row, "order": f"{order}-tfidf"} for row in simulate(
@@ -389,6 +408,10 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--codebook", type=Path, default=None,
                         help="en: also train on this codebook's labels and examples (`codebook_items`, as "
                              "`suggest train` does; codes matched to the columns by English label)")
+    parser.add_argument("--first", choices=["random", "diverse", "codebook"], default="random",
+                        help="uncertainty order's first batch: random (seeded), diverse (farthest-first, as the "
+                             "review queue orders uncoded segments before a model exists) or codebook (least sure "
+                             "under a model of the codebook's items alone; needs --codebook)")
     parser.add_argument("--tables", type=Path, default=None,
                         help="print the markdown tables of a results file written by this script, and exit")
     parser.add_argument("--per-code-at", type=int, default=None, help="with --tables: the reviewed count of the "
@@ -420,7 +443,7 @@ def main(argv: list[str] | None = None) -> None:
                                   refit_threshold=not args.reviewed_threshold, orders=orders,
                                   model_params=params, curve_baseline=args.curve_baseline,
                                   with_all=not args.no_all, compare_without_embeddings=args.compare_tfidf,
-                                  extra=extra))
+                                  extra=extra, first=args.first))
         if extra:
             results[-1]["codebook"] = {"file": str(args.codebook), "items": len(extra[0])}
         print_result(results[-1])
@@ -433,7 +456,7 @@ def main(argv: list[str] | None = None) -> None:
         results.append(run_corpus("zh_medical_dialogue_neike", *zh, "zh", seeds=seeds,
                                   batch=args.batch, with_baseline=False, refit_threshold=not args.reviewed_threshold,
                                   orders=orders, model_params=params, curve_baseline=args.curve_baseline,
-                                  with_all=not args.no_all))
+                                  with_all=not args.no_all, first="random" if args.first == "codebook" else args.first))
         print_result(results[-1])
     args.out.parent.mkdir(parents=True, exist_ok=True)
     payload = {"benchmark": "suggest", "seed": SEED, "checkpoints": list(CHECKPOINTS) + ["all"],

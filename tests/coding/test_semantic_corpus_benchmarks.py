@@ -81,3 +81,41 @@ def test_example_speed_run_times_the_shipped_corpus_segments(benchmark_module):
     assert len(segments) > 1000 and {"segment_id", "start", "text", "lang", "is_interviewer"} <= set(segments.columns)
     assert set(segments["lang"]) >= {"zh"} and segments["segment_id"].is_unique
     assert load_codebook(speed.CODEBOOK).codes      # the example project's codebook
+
+
+def _tiny_corpus():
+    topics = {"wait": ["waited hours in the queue", "the wait was far too long", "long delay before anyone came"],
+              "staff": ["the nurses were kind", "staff were rude to us", "a lovely caring doctor"],
+              "food": ["the food was cold", "nice hot meals", "nothing to eat after six"]}
+    texts, labels = [], []
+    for round_ in range(5):
+        for code, lines in topics.items():
+            for line in lines:
+                texts.append(f"{line} ({round_})")
+                labels.append(frozenset([code]))
+    # three items a code: a model of the codebook alone must be able to learn every code
+    item_texts = {"wait": ["waiting times", "queued all morning", "slow to be seen"],
+                  "staff": ["staff attitude", "polite helpful nurses", "the doctor ignored me"],
+                  "food": ["food and drink", "tasty lunch", "no drinks offered"]}
+    items = ([t for code in sorted(item_texts) for t in item_texts[code]],
+             [frozenset([code]) for code in sorted(item_texts) for _ in item_texts[code]])
+    return texts, labels, sorted(topics), items
+
+
+@pytest.mark.parametrize("first", ["random", "diverse", "codebook"])
+def test_suggest_simulation_starts_uncertainty_order_as_asked(benchmark_module, first):
+    suggest = benchmark_module("suggest")
+    texts, labels, codes, items = _tiny_corpus()
+    pool, test = list(range(0, 45, 1))[:36], list(range(36, 45))
+    rows = suggest.simulate(texts, labels, codes, "en", pool, test, order="uncertainty", checkpoints=[12, 24],
+                            extra=items, first=first)
+    assert [(r["first"], r["reviewed"]) for r in rows] == [(first, 12), (first, 24)]
+    assert all(0.0 <= r["micro_f1"] <= 1.0 for r in rows)
+
+
+def test_suggest_simulation_codebook_start_needs_the_codebook_items(benchmark_module):
+    suggest = benchmark_module("suggest")
+    texts, labels, codes, _ = _tiny_corpus()
+    with pytest.raises(ValueError, match="codebook"):
+        suggest.simulate(texts, labels, codes, "en", list(range(36)), list(range(36, 45)), order="uncertainty",
+                         checkpoints=[12], first="codebook")

@@ -79,6 +79,22 @@ def test_diverse_order_is_a_permutation_that_spreads_out_duplicates():
     assert diverse_order(texts, n=2).tolist()[2:] == sorted(set(range(len(texts))) - set(order[:2].tolist()))
 
 
+def test_diverse_order_offers_answers_before_near_empty_ones():
+    answers = ["The staff on the ward were kind and listened to us", "Waited four hours in A&E to be seen",
+               "Food was cold and there was no choice for my diet", "Parking at the hospital is impossible",
+               "停车位太少了，每次来都要转好几圈", "护士态度很好，解释得也很清楚"]
+    noise = ["?", "N/A", "Nil", "w", "Ok"]
+    texts = noise[:2] + answers[:3] + noise[2:] + answers[3:] + ["  "]
+    order = diverse_order(texts, seed=3).tolist()
+    # half the median length (10 characters here) is the floor: every answer first, then the noise, blank last
+    assert {texts[i] for i in order[:6]} == set(answers)
+    assert {texts[i] for i in order[6:11]} == set(noise) and texts[order[-1]] == "  "
+    # without the floor, farthest-first reaches for the outliers: the noise comes early
+    plain = diverse_order(texts, seed=3, min_chars=0).tolist()
+    assert set(noise) & {texts[i] for i in plain[:6]}
+    assert sorted(diverse_order(texts, n=3, min_chars=40).tolist()) == list(range(len(texts)))
+
+
 def test_bad_uncoded_option_is_refused():
     with pytest.raises(ValueError, match="'uncoded' parameter"):
         QueueOptions(coder="ann", uncoded="sometimes")
