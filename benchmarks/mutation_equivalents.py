@@ -763,4 +763,17 @@ EQUIVALENT: dict[tuple[str, str, str], str] = {
     ('outputs/refi/positions.py', 'core/NumberReplacer',
      'return units - bisect_right(self._unit_starts, units - 1)'):
         'counts the starts <= units - 1 instead of <= units - 2: they differ only when units - 1 is a start, which has returned None just above',
+    # coding/review/agreement.py (session 9)
+    ('coding/review/agreement.py', 'core/ReplaceBinaryOperator_BitAnd_Mul',
+     'who = who[who["respondent_id"].notna() * (who["respondent_id"].astype(str).str.strip() != "")]'):
+        "the product of two boolean Series is their logical and (bool dtype, the same mask) (brute force: 300 random decision tables of 0-14 rows (accept/reject/add/retract, 1-5 coders with machines) on 1-6 segments whose respondent ids mix None, NaN, '', ' ', 1, '1', 1.0, 'nan' and strings, both options each way, agree)",
+    ('coding/review/agreement.py', 'core/ReplaceComparisonOperator_NotEq_Gt',
+     'who = who[who["respondent_id"].notna() & (who["respondent_id"].astype(str).str.strip() > "")]'):
+        "a str is > '' exactly when it is not ''; the only non-str after astype(str) is a missing id (pandas keeps NaN/None missing), where > is False and != True, but notna() is False there either way (brute force: 300 random decision tables of 0-14 rows (accept/reject/add/retract, 1-5 coders with machines) on 1-6 segments whose respondent ids mix None, NaN, '', ' ', 1, '1', 1.0, 'nan' and strings, both options each way, agree)",
+    ('coding/review/agreement.py', 'core/ReplaceUnaryOperator_Invert_USub',
+     'humans = decisions[-decisions["coder"].astype(str).map(is_machine).astype(bool)]'):
+        "the mask is bool dtype (astype(bool), also on no rows), and pandas negates a bool Series as its inverse: -mask is ~mask (brute force: 300 random decision tables of 0-14 rows (accept/reject/add/retract, 1-5 coders with machines) on 1-6 segments whose respondent ids mix None, NaN, '', ' ', 1, '1', 1.0, 'nan' and strings, both options each way, agree)",
+    ('coding/review/agreement.py', 'core/ReplaceTrueWithFalse',
+     'per = rows.groupby(["respondent_id", "code_id", "coder"], sort=False)["present"].any().reset_index()'):
+        "the respondent ids are str by then, so the groups are unique (respondent, code, coder) triples and the folded table has one row per unit and coder: latest_per_coder has no tie to break by row order, pivot sorts the units and coders, and _rows groups codes sorted, so the row order is never seen (brute force: 300 random decision tables of 0-14 rows (accept/reject/add/retract, 1-5 coders with machines) on 1-6 segments whose respondent ids mix None, NaN, '', ' ', 1, '1', 1.0, 'nan' and strings, both options each way, agree)",
 }

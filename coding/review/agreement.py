@@ -235,10 +235,13 @@ def respondent_agreement_tables(decisions: pd.DataFrame, segments: pd.DataFrame,
                                pd.DataFrame(columns=["respondent_id", "code_id"]))
     who = segments[["segment_id", "respondent_id"]].drop_duplicates("segment_id")
     who = who[who["respondent_id"].notna() & (who["respondent_id"].astype(str).str.strip() != "")]
+    # grouped by the id as the tables write it: 1 and "1" are one respondent, not two groups that fold
+    # into one unit below, where the coder's later row would win over an earlier present one
+    who = who.assign(respondent_id=who["respondent_id"].astype(str))
     rows = latest[["segment_id", "code_id", "coder", "decision"]].merge(who, on="segment_id", how="inner")
     rows = rows.assign(present=rows["decision"].isin(PRESENT))
     per = rows.groupby(["respondent_id", "code_id", "coder"], sort=True)["present"].any().reset_index()
-    folded = pd.DataFrame({"segment_id": per["respondent_id"].astype(str), "code_id": per["code_id"],
+    folded = pd.DataFrame({"segment_id": per["respondent_id"], "code_id": per["code_id"],
                            "coder": per["coder"], "decision": np.where(per["present"], "accept", "reject")})
     result = agreement_tables(folded, implicit_absent=implicit_absent, include_models=include_models)
     return AgreementResult(result.agreement, result.disagreements.rename(columns={"segment_id": "respondent_id"}))

@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 from qualmine.coding.review.agreement import (
-    AGREEMENT_COLUMNS, OVERALL, agreement_tables, model_decisions, model_vs_coders,
+    AGREEMENT_COLUMNS, OVERALL, agreement_tables, model_decisions, model_vs_coders, respondent_agreement_tables,
 )
 
 
@@ -191,8 +191,9 @@ def test_options_are_keywords_only_and_the_result_is_immutable():
 
     rows = decisions([("s1", "c", "ana", "accept"), ("s1", "c", "bo", "reject")])
     scores = pd.DataFrame({"c": [0.9]}, index=["s1"])
+    segments = pd.DataFrame({"segment_id": ["s1"], "respondent_id": ["r1"]})
     for call in (lambda: agreement_tables(rows, True), lambda: model_decisions(scores, 0.5),
-                 lambda: model_vs_coders(rows, scores, 0.5)):
+                 lambda: model_vs_coders(rows, scores, 0.5), lambda: respondent_agreement_tables(rows, segments, True)):
         with pytest.raises(TypeError):
             call()
     result = agreement_tables(rows)
@@ -241,3 +242,40 @@ def test_model_vs_coders_on_no_decisions_gives_empty_tables():
     result = model_vs_coders(decisions([]), scores)
     assert result.agreement.empty and list(result.agreement.columns) == list(AGREEMENT_COLUMNS)
     assert result.disagreements.empty
+
+
+def test_per_respondent_by_default_machines_are_compared_and_nothing_is_implicitly_absent():
+    segments = pd.DataFrame({"segment_id": ["s1", "s2"], "respondent_id": ["r1", "r1"]})
+    rows = decisions([("s1", "c", "ana", "accept"), ("s1", "c", "bo", "reject"), ("s1", "d", "ana", "add"),
+                      ("s2", "c", "model:rules", "accept")])
+    result = respondent_agreement_tables(decisions=rows, segments=segments)
+    table = by_code(result)
+    # r1/d: only ana marked it; bo and the rules reviewed r1 but are not counted absent on d
+    assert list(table.index) == [("coders", "c"), ("coders", OVERALL),
+                                 ("model:rules vs ana", "c"), ("model:rules vs ana", OVERALL),
+                                 ("model:rules vs bo", "c"), ("model:rules vs bo", OVERALL)]
+    assert table.loc[("model:rules vs ana", "c"), "percent_agreement"] == 1.0     # the rules' s2 is r1's too
+    assert table.loc[("model:rules vs bo", "c"), "percent_agreement"] == 0.0
+    assert result.disagreements.values.tolist() == [["r1", "c", "accept", "reject", "accept", True]]
+
+
+def test_per_respondent_each_coders_latest_decision_per_segment_counts():
+    segments = pd.DataFrame({"segment_id": ["s1", "s2"], "respondent_id": ["r1", "r2"]})
+    rows = pd.DataFrame([("s1", "c", "ana", "reject", "2024-02-01"), ("s1", "c", "ana", "accept", "2024-01-01"),
+                         ("s1", "c", "bo", "reject", "2024-01-01"),
+                         ("s2", "c", "ana", "add", "2024-01-01"),
+                         ("s2", "c", "bo", "add", "2024-01-01"), ("s2", "c", "bo", "retract", "2024-03-01")],
+                        columns=["segment_id", "code_id", "coder", "decision", "decided_at"])
+    table = by_code(respondent_agreement_tables(rows, segments))
+    # r1: ana took her accept back (reject is later): both absent; r2: bo retracted, ana alone is no unit
+    assert table.loc[("coders", "c"), ["units", "present", "percent_agreement"]].tolist() == [1, 0, 1.0]
+
+
+def test_respondent_ids_written_alike_are_one_respondent():
+    # Bug: 1 and "1" were two groups folded into one unit "1", where ana's later row (absent) hid her accept
+    segments = pd.DataFrame({"segment_id": ["s1", "s2"], "respondent_id": pd.Series([1, "1"], dtype=object)})
+    rows = decisions([("s1", "c", "ana", "accept"), ("s2", "c", "ana", "reject"),
+                      ("s1", "c", "bo", "reject"), ("s2", "c", "bo", "reject")])
+    result = respondent_agreement_tables(rows, segments)
+    assert by_code(result).loc[("coders", "c"), ["units", "present", "percent_agreement"]].tolist() == [1, 1, 0.0]
+    assert result.disagreements[["respondent_id", "ana", "bo"]].values.tolist() == [["1", "accept", "reject"]]
