@@ -559,9 +559,6 @@ EQUIVALENT: dict[tuple[str, str, str], str] = {
     ('coding/review/agreement.py', 'core/ReplaceTrueWithFalse',
      'for code_id, per_code in values.groupby(level="code_id", sort=False):'):
         'the units table comes out of pivot with a sorted index: the groups appear in code order either way',
-    ('coding/review/agreement.py', 'core/ReplaceUnaryOperator_Invert_USub',
-     'humans = decisions[-decisions["coder"].astype(str).map(is_machine)]'):
-        'pandas negates a boolean Series as its inverse: -mask is ~mask',
     ('coding/review/agreement.py', 'core/AddNot',
      'latest = latest_per_coder(humans) if not len(humans) else humans'):
         "agreement_tables folds each coder's latest decision again, and the units handed to model_decisions are the same (segment, code) pairs either way",
