@@ -763,4 +763,23 @@ EQUIVALENT: dict[tuple[str, str, str], str] = {
     ('outputs/refi/positions.py', 'core/NumberReplacer',
      'return units - bisect_right(self._unit_starts, units - 1)'):
         'counts the starts <= units - 1 instead of <= units - 2: they differ only when units - 1 is a start, which has returned None just above',
+    # coding/negation.py (session 9)
+    ('coding/negation.py', 'core/ReplaceComparisonOperator_Eq_LtE',
+     'return wanted <= "any" or cue_absence == "strong"'):
+        'wanted is None (returned just above), "any" or "strong" (the documented values; coding/rules.py passes only these): "strong" <= "any" is False as "strong" == "any" is',
+    ('coding/negation.py', 'core/ReplaceComparisonOperator_Eq_GtE',
+     'return wanted == "any" or cue_absence >= "strong"'):
+        'cue_absence is only ever set by this module, to None (returned just above), "any" or "strong": "any" >= "strong" is False as "any" == "strong" is',
+    ('coding/negation.py', 'core/ReplaceComparisonOperator_Eq_Is',
+     'return wanted == "any" or cue_absence is "strong"'):
+        'cue_absence is only ever set by this module, from its own literals "any" and "strong" (one interned object each): is "strong" is == "strong"',
+    ('coding/negation.py', 'core/ReplaceComparisonOperator_Eq_GtE',
+     'if self.cue[k] and clause[k] >= c and not _absent(self.absence[k], absence):'):
+        'k < first and clause numbers never decrease along the tokens: clause[k] <= c, so >= means ==',
+    ('coding/negation.py', 'core/ReplaceComparisonOperator_Eq_Is',
+     'if self.cue[k] and clause[k] is c and not _absent(self.absence[k], absence):'):
+        'the counter is rebound only between clauses, so the tokens of one clause hold the very int object it had: equal clause numbers are identical objects, past 256 too (test_hundreds_of_clause_breaks_before_a_hit)',
+    ('coding/negation.py', 'core/ReplaceComparisonOperator_Lt_NotEq',
+     'nxt = seq.tokens[i + 1][0] if i + 1 != len(seq.tokens) else ""'):
+        'i indexes seq.tokens, so i + 1 <= len: != and < agree',
 }
