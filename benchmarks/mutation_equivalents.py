@@ -87,9 +87,6 @@ EQUIVALENT: dict[tuple[str, str, str], str] = {
     ('coding/negation.py', 'core/NumberReplacer',
      'clause += 2   # the break token belongs to neither neighbour'):
         'clause numbers are only compared with each other for equality: steps of 2 keep every clause apart as steps of 1 do',
-    ('coding/negation.py', 'core/NumberReplacer',
-     'clause += 0   # the break token belongs to neither neighbour'):
-        "the break token then shares the next clause's number; no cue, keyword or phrase of the rules is or contains a break token, so a break token's own clause is never read",
     ('coding/negation.py', 'core/ReplaceComparisonOperator_Eq_LtE',
      'if last < a <= last + 1 + self.tail_window and clause[a] <= c_last and clause[b] == c_last:'):
         'a > last and clause numbers never decrease: clause[a] >= c_last, so <= means ==',
