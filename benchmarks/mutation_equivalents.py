@@ -87,9 +87,6 @@ EQUIVALENT: dict[tuple[str, str, str], str] = {
     ('coding/negation.py', 'core/NumberReplacer',
      'clause += 2   # the break token belongs to neither neighbour'):
         'clause numbers are only compared with each other for equality: steps of 2 keep every clause apart as steps of 1 do',
-    ('coding/negation.py', 'core/NumberReplacer',
-     'clause += 0   # the break token belongs to neither neighbour'):
-        "the break token then shares the next clause's number; no cue, keyword or phrase of the rules is or contains a break token, so a break token's own clause is never read",
     ('coding/negation.py', 'core/ReplaceComparisonOperator_Eq_LtE',
      'if last < a <= last + 1 + self.tail_window and clause[a] <= c_last and clause[b] == c_last:'):
         'a > last and clause numbers never decrease: clause[a] >= c_last, so <= means ==',
@@ -773,4 +770,23 @@ EQUIVALENT: dict[tuple[str, str, str], str] = {
     ('coding/review/agreement.py', 'core/ReplaceTrueWithFalse',
      'per = rows.groupby(["respondent_id", "code_id", "coder"], sort=False)["present"].any().reset_index()'):
         "the respondent ids are str by then, so the groups are unique (respondent, code, coder) triples and the folded table has one row per unit and coder: latest_per_coder has no tie to break by row order, pivot sorts the units and coders, and _rows groups codes sorted, so the row order is never seen (brute force: 300 random decision tables of 0-14 rows (accept/reject/add/retract, 1-5 coders with machines) on 1-6 segments whose respondent ids mix None, NaN, '', ' ', 1, '1', 1.0, 'nan' and strings, both options each way, agree)",
+    # coding/negation.py (session 9)
+    ('coding/negation.py', 'core/ReplaceComparisonOperator_Eq_LtE',
+     'return wanted <= "any" or cue_absence == "strong"'):
+        'wanted is None (returned just above), "any" or "strong" (the documented values; coding/rules.py passes only these): "strong" <= "any" is False as "strong" == "any" is',
+    ('coding/negation.py', 'core/ReplaceComparisonOperator_Eq_GtE',
+     'return wanted == "any" or cue_absence >= "strong"'):
+        'cue_absence is only ever set by this module, to None (returned just above), "any" or "strong": "any" >= "strong" is False as "any" == "strong" is',
+    ('coding/negation.py', 'core/ReplaceComparisonOperator_Eq_Is',
+     'return wanted == "any" or cue_absence is "strong"'):
+        'cue_absence is only ever set by this module, from its own literals "any" and "strong" (one interned object each): is "strong" is == "strong"',
+    ('coding/negation.py', 'core/ReplaceComparisonOperator_Eq_GtE',
+     'if self.cue[k] and clause[k] >= c and not _absent(self.absence[k], absence):'):
+        'k < first and clause numbers never decrease along the tokens: clause[k] <= c, so >= means ==',
+    ('coding/negation.py', 'core/ReplaceComparisonOperator_Eq_Is',
+     'if self.cue[k] and clause[k] is c and not _absent(self.absence[k], absence):'):
+        'the counter is rebound only between clauses, so the tokens of one clause hold the very int object it had: equal clause numbers are identical objects, past 256 too (test_hundreds_of_clause_breaks_before_a_hit)',
+    ('coding/negation.py', 'core/ReplaceComparisonOperator_Lt_NotEq',
+     'nxt = seq.tokens[i + 1][0] if i + 1 != len(seq.tokens) else ""'):
+        'i indexes seq.tokens, so i + 1 <= len: != and < agree',
 }

@@ -28,6 +28,13 @@ Rule 2, "no problem" tail after the hit.
 Rule 3, en only: a "no trouble" statement of `en_clause_phrases` (never had any trouble, no
   problems, no complaints, ...) anywhere in the hit's clause, before or after it ("never had any
   trouble with the staff": 'staff' is 5 tokens after 'never').
+Absence (an exception to rule 1): for a code of `absence_any_kinds` (need) a cue of
+  `zh_absence_cues` / `en_absence_cues` says the thing is missing and does not negate, unless the
+  word right after it is a denial (`zh_absence_denials` 没有必要, 没有问题; `en_absence_denials` by
+  lemma: no need). For `absence_strong_kinds` (problem) the absence must also be emphatic:
+  zh a `zh_absence_before` word ends exactly where the cue starts or a `zh_absence_after` word
+  starts exactly where it ends (压根没有车位, 没有地方停车); en an `en_absence_emphasis` word (text or
+  lemma) is in the cue's clause ("no parking spaces left").
 """
 from __future__ import annotations
 
@@ -96,7 +103,8 @@ class ZhNegation:
                                  f"|(?P<cue>{_alternation(rules.zh_cues) or '(?!)'})")
         self.tail_re = re.compile(_alternation(rules.zh_tails) or "(?!)")
         self.absence_cues = frozenset(rules.zh_absence_cues)
-        self.absence_before = re.compile(f"(?:{_alternation(rules.zh_absence_before) or '(?!)'})$")
+        # matched with str.endswith at the cue's start: a regex `$` would also match before a newline
+        self.absence_before = tuple(w for w in rules.zh_absence_before if w)
         self.absence_after = re.compile(_alternation(rules.zh_absence_after) or "(?!)")
         self.absence_denial = re.compile(_alternation(rules.zh_absence_denials) or "(?!)")
 
@@ -130,7 +138,7 @@ class ZhScope:
     def _absence(neg: "ZhNegation", text: str, cue: str, cs: int, ce: int) -> str | None:
         if cue not in neg.absence_cues or neg.absence_denial.match(text, ce):
             return None   # 不 / 未 deny; 没有需要, 没有问题 deny too
-        if neg.absence_before.search(text, max(0, cs - 3), cs) or neg.absence_after.match(text, ce):
+        if text.endswith(neg.absence_before, 0, cs) or neg.absence_after.match(text, ce):
             return "strong"
         return "any"
 

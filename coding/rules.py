@@ -325,5 +325,6 @@ def _token_span(starts: list[int], ends: list[int], start: int, end: int) -> tup
     first = max(0, min(bisect_right(starts, start) - 1, len(starts) - 1))
     if ends[first] <= start and first + 1 < len(starts):
         first += 1
-    last = max(first, min(bisect_left(ends, end), len(ends) - 1))
+    # the last token starting before the hit's end: a hit ending in a gap ('queue ') stops at its own word
+    last = max(first, bisect_left(starts, end) - 1)
     return first, last

@@ -1,11 +1,14 @@
 """Negation scopes (coding/negation.py), checked through the rule coder and directly."""
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from qualmine.coding.codebook import parse_codebook
-from qualmine.coding.negation import NegationRules, ZhNegation
+from qualmine.coding.negation import EnNegation, NegationRules, ZhNegation
 from qualmine.coding.rules import RuleCoder
+from qualmine.corpus.tokens import EnglishLemmatizer
 
 BOOK = parse_codebook("""
 name: negation book
@@ -144,3 +147,49 @@ def test_absence_is_the_problem_at_the_edges(text, lang, codes):
 def test_a_cue_as_the_last_of_more_than_256_tokens():
     text = "We asked about day care " + "and asked " * 140 + "but there was none"
     assert fired(RuleCoder(ABSENCE), text, "en") == ["N-CARE"]
+
+
+@pytest.mark.parametrize("text, lang, codes", [
+    # zh emphasis sits right against the cue, in its clause
+    ("小区里没有任何车位", "zh", ["P-PARKING"]),        # an emphasis word right after the cue alone
+    ("我们压根没有车位", "zh", ["P-PARKING"]),
+    ("我们压根\n没有车位", "zh", []),                   # ... but not across a line break: a clause break
+    # zh the word right after the cue decides whether it denies instead
+    ("我妈身体还硬朗，没有必要找养老服务", "zh", []),     # 没有必要: no need, not "there is none"
+    ("我们村里不缺养老服务", "zh", []),                   # 不 only denies: it never says something is missing
+    # en the token right after the cue decides, wherever the cue is (here the 8th of 13 tokens)
+    ("To be honest with you we have no need for day care.", "en", []),
+    ("We managed fine without day care", "en", []),     # 'without' only denies: it is no absence cue
+    # en an absence cue by its lemma ('nope' is 'no'), an emphasis by its text ('left', lemma 'leave')
+    ("nope no day care round here", "en", ["N-CARE"]),
+    ("By nine there are no parking spaces left", "en", ["P-PARKING"]),
+])
+def test_absence_cues_emphasis_and_denials(text, lang, codes):
+    assert fired(RuleCoder(ABSENCE), text, lang) == codes
+
+
+NEEDS = parse_codebook("""
+name: survey needs
+codes:
+  - {id: N-ANY, kind: need, label: {en: Mentions a need}, keywords: {en: [need]}}
+""")
+
+
+@pytest.mark.parametrize("text, codes", [
+    ("None needed", []),          # the denial 'needed' is the hit itself and the last token
+    ("No need", []),
+    ("We need a lift", ["N-ANY"]),
+])
+def test_a_denial_that_is_the_hit_and_the_last_token_still_denies(text, codes):
+    assert fired(RuleCoder(NEEDS), text, "en") == codes
+
+
+def test_absence_strength_compares_by_value():
+    # a strength read from a settings file is an equal str, not the interned literal
+    strength = json.loads('{"absence": "any"}')["absence"]
+    zh = ZhNegation(NegationRules()).scope("没有养老服务", [])
+    assert zh.negated(2, 6) and not zh.negated(2, 6, strength)
+    lemmatizer = EnglishLemmatizer()
+    seq = lemmatizer.sequence("there is no day care")
+    en = EnNegation(NegationRules(), lemmatizer).scope(seq, "there is no day care", [(3, 4)])
+    assert en.negated(3, 4) and not en.negated(3, 4, strength)

@@ -140,3 +140,19 @@ def test_an_english_tail_starts_after_the_hit_not_on_its_last_token():
     codes = {a.code_id for a in custom.code_text("s", 0, "The guard said no longer queues are allowed", "en")}
     assert codes == {"P-REFUSED", "P-HOURS"}
     assert not coded(custom, "The queue no longer bothers me", "en")
+
+
+PUNCTUATED = parse_codebook(r"""
+name: a pattern that takes the punctuation after its word
+codes:
+  - {id: P-QUEUE, kind: problem, label: {en: Queues}, patterns: {en: ['queues?\W']}}
+""")
+
+
+@pytest.mark.parametrize("text, negated", [
+    ("I hate the queue. The parking is ok", False),   # the hit's last token is the break: 'is ok' is in the next clause
+    ("I hate the queue, the parking is ok", False),
+])
+def test_a_hit_ending_on_a_clause_mark_ends_its_clause_there(text, negated):
+    found = {a.code_id for a in RuleCoder(PUNCTUATED).code_text("s", 0, text, "en")}
+    assert ("P-QUEUE" not in found) is negated

@@ -387,3 +387,19 @@ def test_a_one_word_tail_that_is_a_pattern_hits_last_word_does_not_follow_it(mix
     assert [a.code_id for a in custom.code_text("s", 0, "The wait here is not acceptable", "en")] == ["P-UNACCEPTABLE"]
     assert custom.code_text("s", 0, "The queue is acceptable", "en") == []
     assert [a.code_id for a in mixed.code_text("s", 0, "The queue is acceptable", "en")] == ["P-WAIT"]
+
+
+TRAILING = parse_codebook(r"""
+name: a pattern that takes the space or punctuation after its word
+codes:
+  - {id: P-QUEUE, kind: problem, label: {en: Queues}, patterns: {en: ['queues?\W']}}
+""")
+
+
+@pytest.mark.parametrize("text, coded", [
+    ("The queue is ok", False),        # the hit 'queue ' ends in the gap: its last word is 'queue', and 'is ok' follows it
+    ("The queues are fine", False),
+    ("The queue is long", True),
+])
+def test_a_pattern_hit_ending_in_the_gap_after_its_word_ends_at_that_word(text, coded):
+    assert ("P-QUEUE" in {a.code_id for a in RuleCoder(TRAILING).code_text("s", 0, text, "en")}) is coded
