@@ -789,4 +789,41 @@ EQUIVALENT: dict[tuple[str, str, str], str] = {
     ('coding/negation.py', 'core/ReplaceComparisonOperator_Lt_NotEq',
      'nxt = seq.tokens[i + 1][0] if i + 1 != len(seq.tokens) else ""'):
         'i indexes seq.tokens, so i + 1 <= len: != and < agree',
+    # coding/tables.py (session 9)
+    ('coding/tables.py', 'core/ReplaceComparisonOperator_Eq_LtE',
+     'frame = frame.sort_values(["code_id", "rank"], key=lambda s: s.map(order) if s.name <= "code_id" else s)'):
+        "'code_id' <= 'code_id' and 'rank' <= 'code_id' is False ('r' > 'c'): the key maps exactly the column '==' maps (brute force: code_exemplars, chains and build_tables agree with the original on 100-120 random cases of 1-4 codes, 1-12 segments, random hits/score/reviewed/fit/code_ids/k/max_candidates; the killed '==' cap and '!=' sort mutants differ on 13-67 of them)",
+    ('coding/tables.py', 'core/ReplaceComparisonOperator_Eq_GtE',
+     'frame = frame.sort_values(["code_id", "rank"], key=lambda s: s.map(order) if s.name >= "code_id" else s)'):
+        "the key also maps the rank column through the code order: every rank (an int) becomes NaN, so rank stops sorting; but sort_values on two columns is a stable lexsort and each code's rows were appended together in rank order, so they stay in rank order (brute force: code_exemplars, chains and build_tables agree with the original on 100-120 random cases of 1-4 codes, 1-12 segments, random hits/score/reviewed/fit/code_ids/k/max_candidates; the killed '==' cap and '!=' sort mutants differ on 13-67 of them)",
+    ('coding/tables.py', 'core/ReplaceComparisonOperator_Eq_Is',
+     'frame = frame.sort_values(["code_id", "rank"], key=lambda s: s.map(order) if s.name is "code_id" else s)'):
+        "the frame's columns are the str objects of EXEMPLAR_COLUMNS and CPython interns identifier-like string constants: the label pandas hands the key is the very 'code_id' object of the literal, so 'is' is '==' (brute force: code_exemplars, chains and build_tables agree with the original on 100-120 random cases of 1-4 codes, 1-12 segments, random hits/score/reviewed/fit/code_ids/k/max_candidates; the killed '==' cap and '!=' sort mutants differ on 13-67 of them)",
+    ('coding/tables.py', 'core/ReplaceComparisonOperator_NotEq_IsNot',
+     'if f.name is not "exemplar_fit" or len(self.exemplar_fit)]'):
+        "a dataclass field's name is the identifier from the class body, interned by CPython like the literal 'exemplar_fit': 'is not' is '!=' (brute force: code_exemplars, chains and build_tables agree with the original on 100-120 random cases of 1-4 codes, 1-12 segments, random hits/score/reviewed/fit/code_ids/k/max_candidates; the killed '==' cap and '!=' sort mutants differ on 13-67 of them)",
+    ('coding/tables.py', 'core/ReplaceComparisonOperator_Gt_NotEq',
+     'if len(grp) != max_candidates:'):
+        "differs from '>' only below the cap, where the cut keeps every row (head(max_candidates) of fewer rows) and only reorders them; nothing after reads the order: exemplar_support scores each row (TF-IDF fitted on the set, profile scaled to the best row), blend_fit aligns on the index, pick_exemplars sorts by (reviewed, support, length, segment_id) with segment_id unique in a code's group (a segments table with a segment_id twice already fails in quote_context either way) (brute force: code_exemplars, chains and build_tables agree with the original on 100-120 random cases of 1-4 codes, 1-12 segments, random hits/score/reviewed/fit/code_ids/k/max_candidates; the killed '==' cap and '!=' sort mutants differ on 13-67 of them)",
+    ('coding/tables.py', 'core/ReplaceComparisonOperator_Gt_GtE',
+     'if len(grp) >= max_candidates:'):
+        "differs from '>' only at the cap, where the cut keeps every row and only reorders them (see '!=') (brute force: code_exemplars, chains and build_tables agree with the original on 100-120 random cases of 1-4 codes, 1-12 segments, random hits/score/reviewed/fit/code_ids/k/max_candidates; the killed '==' cap and '!=' sort mutants differ on 13-67 of them)",
+    ('coding/tables.py', 'core/ReplaceComparisonOperator_Gt_IsNot',
+     'if len(grp) is not max_candidates:'):
+        "len() and max_candidates are ints: where they differ 'is not' is True as '!=' is, and where equal it either is False (CPython caches -5..256) or cuts a group of exactly max_candidates rows, which keeps every row: see '!=' and '>=' (brute force: code_exemplars, chains and build_tables agree with the original on 100-120 random cases of 1-4 codes, 1-12 segments, random hits/score/reviewed/fit/code_ids/k/max_candidates; the killed '==' cap and '!=' sort mutants differ on 13-67 of them)",
+    ('coding/tables.py', 'core/ReplaceFalseWithTrue',
+     'for code_id, grp in coded.groupby("code_id", sort=True):'):
+        "each code's exemplars are computed from its own group alone, and the final sort on (the caller's code order, rank) is total, (code_id, rank) being unique: the order codes are visited in is never seen (brute force: code_exemplars, chains and build_tables agree with the original on 100-120 random cases of 1-4 codes, 1-12 segments, random hits/score/reviewed/fit/code_ids/k/max_candidates; the killed '==' cap and '!=' sort mutants differ on 13-67 of them)",
+    ('coding/tables.py', 'core/ReplaceFalseWithTrue',
+     'for rank, r in enumerate(pick_exemplars(grp, k).itertuples(index=True), start=1):'):
+        "the rows are read by field name (r.segment_id, r.quote, ...); index=True only adds an Index field in front, and pick_exemplars' column names are all identifiers, so no field is renamed (brute force: code_exemplars, chains and build_tables agree with the original on 100-120 random cases of 1-4 codes, 1-12 segments, random hits/score/reviewed/fit/code_ids/k/max_candidates; the killed '==' cap and '!=' sort mutants differ on 13-67 of them)",
+    ('coding/tables.py', 'core/ReplaceFalseWithTrue',
+     'for c, g in exemplars.groupby("code_id", sort=True)}'):
+        "quotes_of is only looked up by key, and groupby keeps the rows' order within a group whatever sort is: each code's quote list is the same (brute force: code_exemplars, chains and build_tables agree with the original on 100-120 random cases of 1-4 codes, 1-12 segments, random hits/score/reviewed/fit/code_ids/k/max_candidates; the killed '==' cap and '!=' sort mutants differ on 13-67 of them)",
+    ('coding/tables.py', 'core/NumberReplacer',
+     'grp = grp.assign(_r=is_reviewed, _h=grp["hits"] if "hits" in grp.columns else 2).sort_values('):
+        "without a hits column every row gets the same _h: any constant sorts as 1 does (brute force: code_exemplars, chains and build_tables agree with the original on 100-120 random cases of 1-4 codes, 1-12 segments, random hits/score/reviewed/fit/code_ids/k/max_candidates; the killed '==' cap and '!=' sort mutants differ on 13-67 of them)",
+    ('coding/tables.py', 'core/NumberReplacer',
+     'grp = grp.assign(_r=is_reviewed, _h=grp["hits"] if "hits" in grp.columns else 0).sort_values('):
+        "without a hits column every row gets the same _h: any constant sorts as 1 does (brute force: code_exemplars, chains and build_tables agree with the original on 100-120 random cases of 1-4 codes, 1-12 segments, random hits/score/reviewed/fit/code_ids/k/max_candidates; the killed '==' cap and '!=' sort mutants differ on 13-67 of them)",
 }

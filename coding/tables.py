@@ -137,7 +137,8 @@ def chain_paths(codebook: Codebook) -> list[tuple[str, str | None, str | None]]:
 
 def code_exemplars(codebook: Codebook, applications: pd.DataFrame, segments: pd.DataFrame,
                    reviewed: Reviewed = frozenset(), k: int = QUOTES_PER_CHAIN,
-                   code_ids: list[str] | None = None, fit: pd.DataFrame | None = None) -> pd.DataFrame:
+                   code_ids: list[str] | None = None, fit: pd.DataFrame | None = None,
+                   max_candidates: int = MAX_EXEMPLAR_CANDIDATES) -> pd.DataFrame:
     """Up to k exemplar quotes per code (EXEMPLAR_COLUMNS), ranked by `coding.exemplars.pick_exemplars`.
 
     `reviewed`: (segment_id, code_id) pairs a coder accepted or added; they come first.
@@ -145,6 +146,8 @@ def code_exemplars(codebook: Codebook, applications: pd.DataFrame, segments: pd.
     fit, contradicts: `coding.suggest.exemplar_fit`), or None: the most central segments rank
     first and a segment that contradicts its code is never quoted unless a coder accepted it.
     `quote` is the segment with its surrounding sentence when the segment is a fragment.
+    `max_candidates`: a code with more coded segments ranks only this many: the reviewed pairs
+    first, then the most `hits`, then the lowest segment_id.
     """
     wanted = [c.id for c in codebook.codes] if code_ids is None else code_ids
     cols = [c for c in ("segment_id", "code_id", "score", "hits") if c in applications.columns]
@@ -159,12 +162,12 @@ def code_exemplars(codebook: Codebook, applications: pd.DataFrame, segments: pd.
             ["segment_id", "code_id"]).set_index(["segment_id", "code_id"])[["fit", "contradicts"]]
     rows = []
     for code_id, grp in coded.groupby("code_id", sort=False):
-        if len(grp) > MAX_EXEMPLAR_CANDIDATES:
+        if len(grp) > max_candidates:
             # The profile similarity is fitted per code: on a huge corpus, rank the reviewed pairs
             # and the segments where most of the code's terms fired, not every mention.
             is_reviewed = [(s, code_id) in reviewed for s in grp["segment_id"].astype(str)]
             grp = grp.assign(_r=is_reviewed, _h=grp["hits"] if "hits" in grp.columns else 1).sort_values(
-                ["_r", "_h", "segment_id"], ascending=[False, False, True]).head(MAX_EXEMPLAR_CANDIDATES)
+                ["_r", "_h", "segment_id"], ascending=[False, False, True]).head(max_candidates)
             grp = grp.drop(columns=["_r", "_h"])
         code = codebook.code(code_id) if code_id in codebook.ids else None
         grp = grp.assign(support=exemplar_support(grp, code, per_segment),
