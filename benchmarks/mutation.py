@@ -337,14 +337,12 @@ def _version(name: str) -> str:
     return version(name)
 
 
-def summary(folder: Path = RESULTS) -> str:
-    """A Markdown table of each module's latest whole run (its retest chain followed to the end), from the raw files.
+def latest_chains(folder: Path = RESULTS) -> list[tuple[list[str], dict]]:
+    """Each module's latest whole run with its retests: (raw file names, whole run first; the last retest's record).
+
     Earlier whole runs of a module (before a fix of its source, say) stay in the folder, left out here."""
     records = {p.name: json.loads(p.read_text(encoding="utf-8")) for p in sorted(folder.glob("*.json"))}
     retested = {r.get("retest_of") for r in records.values()}
-    lines = ["| module | mutants | killed (+ timeouts) | survived | argued equivalent | kill rate | without equivalents | "
-             "source | raw files |",
-             "| --- | ---: | ---: | ---: | ---: | ---: | ---: | --- | --- |"]
 
     def run_order(name: str) -> tuple[str, int]:   # a whole run of a module: <date>-<module>[N].json
         r = records[name]
@@ -353,6 +351,7 @@ def summary(folder: Path = RESULTS) -> str:
 
     heads = [name for name, r in records.items() if not r.get("retest_of")]
     latest = {records[name]["module"]: name for name in sorted(heads, key=run_order)}   # a module's last whole run
+    chains = []
     for name, r in records.items():
         if name in retested:
             continue                      # a later retest carries this run's figures on
@@ -362,6 +361,16 @@ def summary(folder: Path = RESULTS) -> str:
             cur = records[cur["retest_of"]]
         if latest[r["module"]] != chain[-1]:
             continue                      # an earlier whole run (an older source, or the tests before a rerun)
+        chains.append((list(reversed(chain)), r))
+    return chains
+
+
+def summary(folder: Path = RESULTS) -> str:
+    """A Markdown table of each module's latest whole run (its retest chain followed to the end), from the raw files."""
+    lines = ["| module | mutants | killed (+ timeouts) | survived | argued equivalent | kill rate | without equivalents | "
+             "source | raw files |",
+             "| --- | ---: | ---: | ---: | ---: | ---: | ---: | --- | --- |"]
+    for chain, r in latest_chains(folder):
         c = r.get("combined") or {"tested": r["killed"] + r["survived"] + r["timeout"], "killed": r["killed"] + r["timeout"],
                                   "survived": r["survived"], "equivalent": r["equivalent"], "kill_rate": r["kill_rate"],
                                   "kill_rate_without_equivalent": r["kill_rate_without_equivalent"]}
@@ -370,8 +379,21 @@ def summary(folder: Path = RESULTS) -> str:
         current = module_file.is_file() and r.get("source_sha256") == _sha256(module_file)
         lines.append(f"| {r['module']} | {c['tested']} | {c['killed']} | {c['survived']} | {c['equivalent']} | "
                      f"{c['kill_rate']:.1%} | {c['kill_rate_without_equivalent']:.1%} | "
-                     f"{'current' if current else '**changed since**'} | {', '.join(reversed(chain))} |")
+                     f"{'current' if current else '**changed since**'} | {', '.join(chain)} |")
     return "\n".join(lines)
+
+
+def stale_equivalents(folder: Path = RESULTS, equivalent: dict | None = None) -> list[tuple[str, str, str]]:
+    """Arguments in `EQUIVALENT` that no survivor of a module's latest run needs (a line since rewritten or killed).
+
+    An argument for a mutant that no longer exists is not evidence of anything and may be wrong for
+    whatever line takes its place; modules never run are left alone."""
+    equivalent = EQUIVALENT if equivalent is None else equivalent
+    needed, run = set(), set()
+    for _, r in latest_chains(folder):
+        run.add(r["module"])
+        needed |= {(r["module"], s["operator"], s["mutant"]) for s in r.get("survivors", [])}
+    return sorted(key for key in equivalent if key[0] in run and key not in needed)
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -389,6 +411,10 @@ def main(argv: list[str] | None = None) -> None:
     args = parser.parse_args(argv)
     if args.summary:
         print(summary())
+        stale = stale_equivalents()
+        if stale:
+            print(f"\n{len(stale)} argument(s) in benchmarks/mutation_equivalents.py match no survivor of a latest run "
+                  "(remove them):", *(f"  {m}: {op}: {line}" for m, op, line in stale), sep="\n")
         return
     if args.list:
         for module, tests in MODULES.items():

@@ -27,24 +27,12 @@ EQUIVALENT: dict[tuple[str, str, str], str] = {
     ('coding/tables.py', 'core/ReplaceComparisonOperator_Gt_GtE',
      'in_group = frame["respondents_in_group"].where(frame["respondents_in_group"] >= 0)'):
         'a group of 0 respondents has 0 coded respondents: 0/0 is NaN, filled with 0.0, as the masked NaN is',
-    ('coding/tables.py', 'core/ReplaceComparisonOperator_Eq_GtE',
-     'if len(picked) >= k:'):
-        'picked grows by one from 0, so it equals k before it could exceed it',
-    ('coding/tables.py', 'core/ReplaceComparisonOperator_Eq_Is',
-     'if len(picked) is k:'):
-        "k is QUOTES_PER_CHAIN (3) or a caller's small k: cached small ints, 'is' is '=='",
     ('coding/negation.py', 'core/ReplaceComparisonOperator_NotEq_Gt',
      'if m.lastgroup > "cue":'):
         "the regex has two groups, 'pseudo' > 'cue' and 'cue' is not > 'cue'",
     ('coding/negation.py', 'core/ReplaceComparisonOperator_Lt_NotEq',
      'clause_end = self.break_starts[j] if j != len(self.break_starts) else len(self.text)'):
         'bisect_left returns 0..len: j < len and j != len agree',
-    ('coding/negation.py', 'core/ReplaceComparisonOperator_Eq_GtE',
-     'if self.cue[k] and clause[k] >= c:'):
-        'k < first and clause numbers never decrease along the tokens: clause[k] <= c, so >= means ==',
-    ('coding/negation.py', 'core/ReplaceComparisonOperator_Eq_Is',
-     'if self.cue[k] and clause[k] is c:'):
-        'tokens of one clause hold the very int object the counter had when they were appended: equal clause numbers are identical objects',
     ('coding/negation.py', 'core/ReplaceComparisonOperator_Eq_LtE',
      'return any(clause[a] == c and clause[b] <= c for a, b in self.clause_phrases)'):
         'b >= a, so clause[b] >= clause[a] == c: <= c means == c',
@@ -57,9 +45,6 @@ EQUIVALENT: dict[tuple[str, str, str], str] = {
     ('coding/negation.py', 'core/ReplaceComparisonOperator_Eq_Is',
      'return any(clause[a] == c and clause[b] is c for a, b in self.clause_phrases)'):
         "equal clause numbers are the same int object (see the cue rule's 'is' above)",
-    ('coding/tables.py', 'core/ReplaceUnaryOperator_Invert_USub',
-     'frame["_pref"] = (-frame["respondent_id"].astype(str).isin(prefer_respondents)).astype(int)'):
-        'pandas negates a boolean Series with ~ (Series.__neg__ inverts bool dtype)',
     ('coding/tables.py', 'core/ReplaceFalseWithTrue',
      'by_code = {code_id: grp for code_id, grp in coded.groupby("code_id", sort=True)}'):
         "by_code is only looked up by key: the groups' order is never seen",
@@ -293,9 +278,6 @@ EQUIVALENT: dict[tuple[str, str, str], str] = {
     ('coding/rules.py', 'core/ReplaceComparisonOperator_Lt_NotEq',
      'while low[end - 1].isascii() and low[end - 1].isalpha() and end != len(low) \\'):
         'end starts at most len(low) and grows by one only while the condition holds: it never passes len(low), so < and != agree',
-    ('coding/rules.py', 'core/NumberReplacer',
-     'starts, ends = [t[ 2] for t in seq.tokens], [t[2] for t in seq.tokens]'):
-        "starts only find a hit's first token: bisecting the token ends instead lands one token earlier exactly when that token ends at or before the hit's start, and the gap rule on the next line moves first on to the same token",
     ('coding/rules.py', 'core/NumberReplacer',
      'hits[i] = [h if h[ 4] else (*h[:4], *_token_span(starts, ends, h[0], h[1])) for h in found]'):
         "pattern hits (h[4] == 0) are recomputed as before; a keyword hit whose first token is 0 is recomputed too, and its offsets are its tokens' own start and end, which give back the same tokens",
