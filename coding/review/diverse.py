@@ -46,13 +46,17 @@ def diverse_order(texts: Sequence[str], *, n: int | None = None, seed: int = 13,
                             dtype=np.float64).fit_transform([str(t).lower() for t in texts]).tocsr()
     except ValueError:   # only empty / whitespace texts: nothing to tell them apart
         return np.arange(count)
-    centroid = np.asarray(X.mean(axis=0)).ravel()
-    first = int(np.argmax(X @ centroid))
-    # Sparse matrix x dense vector (csr_matvec): ~20x faster per pick than a sparse x sparse product.
-    nearest = X @ X[first].toarray().ravel()                   # highest similarity to a picked text
     lengths = np.array([len("".join(str(t).split())) for t in texts])
     floor = min(SHORT_TEXT_CAP, int(np.median(lengths)) // 2) if min_chars is None else min_chars
-    nearest[lengths < floor] = 1.5                             # above any cosine: after the longer texts
+    short = lengths < floor
+    centroid = np.asarray(X.mean(axis=0)).ravel()
+    typical = X @ centroid
+    if not short.all():
+        typical[short] = -np.inf                               # "ok" can sit nearest the centroid
+    first = int(np.argmax(typical))
+    # Sparse matrix x dense vector (csr_matvec): ~20x faster per pick than a sparse x sparse product.
+    nearest = X @ X[first].toarray().ravel()                   # highest similarity to a picked text
+    nearest[short] = 1.5                                       # above any cosine: after the longer texts
     nearest[X.getnnz(axis=1) == 0] = 2.0                       # and after those: picked last
     chosen = [first]
     taken = np.zeros(count, dtype=bool)

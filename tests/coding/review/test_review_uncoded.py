@@ -92,6 +92,11 @@ def test_diverse_order_offers_answers_before_near_empty_ones():
     # without the floor, farthest-first reaches for the outliers: the noise comes early
     plain = diverse_order(texts, seed=3, min_chars=0).tolist()
     assert set(noise) & {texts[i] for i in plain[:6]}
+    # the typical text the order starts from is never one under the floor, however central
+    central = ["good", "good staff and good food overall", "a good doctor and good nurses, good care",
+               "really good nurses, good ward", "good parking and a good cafe", "good"]
+    assert diverse_order(central, seed=0, min_chars=0)[0] == 0          # "good" is the most typical text
+    assert diverse_order(central, seed=0).tolist()[-2:] in ([0, 5], [5, 0])
     assert sorted(diverse_order(texts, n=3, min_chars=40).tolist()) == list(range(len(texts)))
 
 
