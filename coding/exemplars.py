@@ -165,8 +165,15 @@ def quote_context(segments: pd.DataFrame, segment_ids: set[str] | None = None) -
     A fragment (narrower than FRAGMENT_EM, e.g. "人员流动太快。" or "Repetitive, if I'm honest.")
     gets the sentence before it in the same turn of the same document, or else the one after
     it; both when it is still a fragment. Needs `doc_id`, `turn` and `position`; without them
-    every segment is quoted as it is.
+    every segment is quoted as it is. Raises ValueError naming the rows when a segment_id repeats.
     """
+    ids = segments["segment_id"].astype(str)
+    repeated = ids[ids.duplicated(keep=False)]
+    if len(repeated):
+        first = repeated.iloc[0]
+        rows = ids.index[ids == first][:5].tolist()
+        raise ValueError(f"segments: segment_id {first!r} appears on {int((ids == first).sum())} rows ({rows}); "
+                         f"{repeated.nunique()} id(s) repeat in all: each segment needs an id of its own")
     if not {"doc_id", "turn", "position"} <= set(segments.columns):
         texts = segments.set_index(segments["segment_id"].astype(str))["text"].astype(str)
         return texts if segment_ids is None else texts[texts.index.isin(segment_ids)]

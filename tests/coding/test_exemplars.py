@@ -87,3 +87,16 @@ def test_code_exemplars_cover_every_applied_code_with_the_chains_columns_kept():
     assert table["code_id"].tolist() == ["P-PROC", "N-OLD"]
     reviewed = code_exemplars(BOOK, apps, segs, reviewed=frozenset({("b", "N-OLD")}))
     assert reviewed.set_index("code_id").loc["N-OLD", "reviewed"]
+
+
+def test_a_repeated_segment_id_is_refused_with_its_rows():
+    import pytest
+
+    segs = pd.DataFrame({"segment_id": ["s1", "s2", "s1"], "respondent_id": ["r1", "r2", "r1"],
+                         "text": ["the queue was long", "queue again", "the queue, twice"]})
+    with pytest.raises(ValueError, match=r"segment_id 's1' appears on 2 rows \(\[0, 2\]\)"):
+        quote_context(segs)
+    book = parse_codebook("name: t\ncodes:\n  - {id: Q, kind: problem, label: {en: Queue}, definition: {en: queue}}\n")
+    apps = pd.DataFrame({"segment_id": ["s1", "s2"], "code_id": "Q", "hits": [1, 1]})
+    with pytest.raises(ValueError, match="each segment needs an id of its own"):
+        code_exemplars(book, apps, segs, frozenset(), k=2)
