@@ -4,7 +4,7 @@
 
 `--bare`: a run with no suggestion at all (a codebook without keywords), so every item is a
 segment without a suggestion (`review serve --uncoded auto`); with `--order uncertainty` the first
-page also pays for the diverse-first order (farthest-first, coding/review/diverse.py).
+page also pays for the diverse-first order (one typical segment per k-means cluster, coding/review/diverse.py).
 
 Measures, through FastAPI's test client (no network): the first queue page (reads and caches
 the run's tables), later queue pages, a decision (one transaction + the redirect target), undo

@@ -111,7 +111,7 @@ def simulate(texts, labels, codes, lang, pool, test, *, order: str, checkpoints:
     """Review the pool in `order` ('random' or 'uncertainty'); score on `test` at each checkpoint.
 
     `first` picks the first checkpoint's segments in uncertainty order: `random` (a seeded
-    permutation), `diverse` (farthest-first, as the review queue offers uncoded segments before any
+    permutation), `diverse` (`coding.review.diverse`: the review queue's order for uncoded segments before any
     model exists) or `codebook` (the least sure under a model trained on the codebook's items alone).
 
     Uncertainty order retrains at each checkpoint and, with `batch`, also every `batch` segments
@@ -409,8 +409,8 @@ def main(argv: list[str] | None = None) -> None:
                         help="en: also train on this codebook's labels and examples (`codebook_items`, as "
                              "`suggest train` does; codes matched to the columns by English label)")
     parser.add_argument("--first", choices=["random", "diverse", "codebook"], default="random",
-                        help="uncertainty order's first batch: random (seeded), diverse (farthest-first, as the "
-                             "review queue orders uncoded segments before a model exists) or codebook (least sure "
+                        help="uncertainty order's first batch: random (seeded), diverse (the review queue's "
+                             "order for uncoded segments before a model exists, coding/review/diverse.py) or codebook (least sure "
                              "under a model of the codebook's items alone; needs --codebook)")
     parser.add_argument("--tables", type=Path, default=None,
                         help="print the markdown tables of a results file written by this script, and exit")

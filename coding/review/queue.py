@@ -9,8 +9,9 @@ is how a bare codebook (codes without keywords, no trained model) gets its first
 queue short: fewer suggested segments than `limit`, or, without a limit, suggestions on fewer
 than half of the open segments). Uncoded rows come after the suggested ones, except in
 uncertainty order with a trained model, where every row goes by the model's uncertainty; with
-no model yet they come diverse first (`coding.review.diverse`: farthest-first over character
-n-grams), because a first model learns fastest from segments unlike each other.
+no model yet they come typical-and-diverse first (`coding.review.diverse`: the most typical
+segment of each k-means cluster, largest first), because a first model learns fastest from
+segments that each stand for many others (measured in benchmarks/README.md).
 
 Assignment: a segment already exported to, or decided by, another coder is not offered again,
 except the double-coded share: segments whose seeded hash falls under `double_code` go to every

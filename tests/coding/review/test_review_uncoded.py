@@ -89,7 +89,7 @@ def test_diverse_order_offers_answers_before_near_empty_ones():
     # half the median length (10 characters here) is the floor: every answer first, then the noise, blank last
     assert {texts[i] for i in order[:6]} == set(answers)
     assert {texts[i] for i in order[6:11]} == set(noise) and texts[order[-1]] == "  "
-    # without the floor, farthest-first reaches for the outliers: the noise comes early
+    # without the floor every text is a pick, ordered farthest-first: the noise comes early
     plain = diverse_order(texts, seed=3, min_chars=0).tolist()
     assert set(noise) & {texts[i] for i in plain[:6]}
     # the typical text the order starts from is never one under the floor, however central
@@ -98,6 +98,28 @@ def test_diverse_order_offers_answers_before_near_empty_ones():
     assert diverse_order(central, seed=0, min_chars=0)[0] == 0          # "good" is the most typical text
     assert diverse_order(central, seed=0).tolist()[-2:] in ([0, 5], [5, 0])
     assert sorted(diverse_order(texts, n=3, min_chars=40).tolist()) == list(range(len(texts)))
+
+
+def test_diverse_order_picks_the_most_typical_answer_of_each_kind_largest_kind_first():
+    kinds = {
+        "queue": ["waited two hours in the queue at reception", "the queue at reception took two hours",
+                  "two hours waiting in the reception queue", "the reception queue was two hours long",
+                  "a two hour queue at reception, again"],
+        "parking": ["no parking spaces near the clinic", "parking near the clinic is impossible",
+                    "could not find parking near the clinic"],
+        "staff": ["the nurses were kind and patient", "kind patient nurses on the ward"],
+    }
+    outlier = "my neighbour's cat sat on the clinic roof all afternoon"
+    texts = kinds["parking"] + [outlier] + kinds["staff"] + kinds["queue"]
+    order = diverse_order(texts, n=3, seed=0).tolist()
+    picked = [texts[i] for i in order[:3]]
+    # one pick per kind, the largest kind (queue) first; the odd one out is not picked
+    assert picked[0] in kinds["queue"] and {picked[1], picked[2]} & set(kinds["parking"])
+    assert {picked[1], picked[2]} & set(kinds["staff"]) and outlier not in picked
+    assert order[3:] == sorted(set(range(len(texts))) - set(order[:3]))      # the rest in their given order
+    # a repeated answer is picked once
+    doubled = diverse_order(kinds["staff"] * 3 + kinds["parking"], n=5, seed=0).tolist()
+    assert len({(kinds["staff"] * 3 + kinds["parking"])[i] for i in doubled[:5]}) == 5
 
 
 def test_bad_uncoded_option_is_refused():
