@@ -26,6 +26,8 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 
 # k-means with one cluster per pick: pick at most this many (a first batch, then a model ranks the rest).
 MAX_PICKS = 500
+# The first round of picks: about what a coder reviews before the first model is trained.
+FIRST_BATCH = 50
 # Texts under half the median length, never more than this many non-space characters (a Chinese
 # clause carries a code in ~10), are not picked: "?", "N/A", "ok" stand for no kind of answer.
 SHORT_TEXT_CAP = 20
@@ -38,9 +40,11 @@ def diverse_order(texts: Sequence[str], *, n: int | None = None, seed: int = 13,
     """Positions of `texts`: up to `min(n, MAX_PICKS)` typical-and-diverse picks, then the rest in order.
 
     Only distinct texts at least `min_chars` non-space characters long are picked (default: half
-    the median length, at most `SHORT_TEXT_CAP`); a repeated text is picked once. The picks are
-    the text nearest each k-means centroid, largest cluster first; everything else follows in its
-    given order. `seed` seeds k-means and SVD. Returns a permutation of range(len(texts)).
+    the median length, at most `SHORT_TEXT_CAP`); a repeated text is picked once. The picks come
+    in rounds of `FIRST_BATCH`, then twice as many, and so on: each round is the text nearest each
+    k-means centroid of the texts not yet picked, largest cluster first, so whatever prefix a coder
+    reviews is typical and diverse; a round that would take every text left orders them
+    farthest-first. `seed` seeds k-means and SVD. Returns a permutation of range(len(texts)).
     """
     count = len(texts)
     texts = [str(t) for t in texts]
@@ -56,36 +60,46 @@ def diverse_order(texts: Sequence[str], *, n: int | None = None, seed: int = 13,
     picks = min(len(eligible), MAX_PICKS if n is None else max(0, min(n, MAX_PICKS)))
     if picks == 0:
         return np.arange(count)
-    chosen = _typical_picks([texts[i].lower() for i in eligible], picks, seed)
+    try:
+        X = TfidfVectorizer(analyzer="char_wb", ngram_range=(1, 3), sublinear_tf=True, min_df=1,
+                            dtype=np.float64).fit_transform([texts[i].lower() for i in eligible]).tocsr()
+    except ValueError:      # nothing but characters the vectorizer drops: nothing to tell apart
+        return np.arange(count)
+    Z = TruncatedSVD(SVD_COMPONENTS, random_state=seed).fit_transform(X) if min(X.shape) - 1 > SVD_COMPONENTS \
+        else X.toarray()
+    Z = Z / np.maximum(np.linalg.norm(Z, axis=1, keepdims=True), 1e-12)
+    chosen: list[int] = []
+    left = np.arange(len(eligible))
+    size = FIRST_BATCH
+    while len(chosen) < picks and len(left):
+        k = min(size, picks - len(chosen))
+        if k >= len(left):   # every text left is a pick: order them so any first few are unlike each other
+            chosen += left[_farthest_first(X[left])].tolist()
+            break
+        # the first round is the measured one (3 k-means starts); later ones matter less, one start each
+        round_ = left[_typical(Z[left], k, seed, n_init=3 if not chosen else 1)]
+        chosen += round_.tolist()
+        left = np.setdiff1d(left, round_)
+        size *= 2
     first = [eligible[k] for k in chosen]
     taken = np.zeros(count, dtype=bool)
     taken[first] = True
     return np.concatenate([np.asarray(first, dtype=int), np.flatnonzero(~taken)])
 
 
-def _typical_picks(docs: list[str], picks: int, seed: int) -> list[int]:
-    """Positions in `docs` of the text nearest each of `picks` k-means centroids, largest cluster first."""
-    try:
-        X = TfidfVectorizer(analyzer="char_wb", ngram_range=(1, 3), sublinear_tf=True, min_df=1,
-                            dtype=np.float64).fit_transform(docs)
-    except ValueError:      # nothing but characters the vectorizer drops: nothing to tell apart
-        return list(range(picks))
-    if picks >= len(docs):   # every text is its own cluster: order them so any first few are unlike each other
-        return _farthest_first(X.tocsr())
-    Z = TruncatedSVD(SVD_COMPONENTS, random_state=seed).fit_transform(X) if min(X.shape) - 1 > SVD_COMPONENTS \
-        else X.toarray()
-    Z = Z / np.maximum(np.linalg.norm(Z, axis=1, keepdims=True), 1e-12)
-    with warnings.catch_warnings():   # texts that differ only in dropped characters can coincide
+def _typical(Z: np.ndarray, k: int, seed: int, n_init: int = 3) -> np.ndarray:
+    """Rows of Z nearest each of k k-means centroids, largest cluster first."""
+    with warnings.catch_warnings():   # rows that coincide make fewer distinct clusters than k
         warnings.simplefilter("ignore")
-        kmeans = KMeans(n_clusters=picks, n_init=3, random_state=seed).fit(Z)
-    sizes = np.bincount(kmeans.labels_, minlength=picks)
+        kmeans = KMeans(n_clusters=k, n_init=n_init, random_state=seed).fit(Z)
+    sizes = np.bincount(kmeans.labels_, minlength=k)
     out: list[int] = []
     for cluster in np.argsort(-sizes, kind="stable"):
         members = np.flatnonzero(kmeans.labels_ == cluster)
         if len(members):
             distance = np.linalg.norm(Z[members] - kmeans.cluster_centers_[cluster], axis=1)
             out.append(int(members[np.argmin(distance)]))
-    return out
+    return np.asarray(out, dtype=int)
 
 
 def _farthest_first(X) -> list[int]:

@@ -122,6 +122,22 @@ def test_diverse_order_picks_the_most_typical_answer_of_each_kind_largest_kind_f
     assert len({(kinds["staff"] * 3 + kinds["parking"])[i] for i in doubled[:5]}) == 5
 
 
+def test_diverse_order_without_a_limit_starts_with_the_same_first_batch_as_with_one():
+    from qualmine.coding.review.diverse import FIRST_BATCH
+
+    topics = ["the queue at reception", "parking near the clinic", "kind nurses on the ward", "cold food at lunch",
+              "the phone line to book", "noise on the ward at night", "the discharge letter"]
+    moods = ["was awful", "was fine", "could be better", "was great", "took ages", "needs fixing", "surprised me",
+             "worried my mum", "was never explained", "is the same every time"]
+    texts = [f"{t} {m}" for t in topics for m in moods]                 # 70 distinct answers
+    whole = diverse_order(texts, seed=2).tolist()
+    assert sorted(whole) == list(range(len(texts)))
+    # the first round is FIRST_BATCH typical picks whatever comes after: a coder who reviews only
+    # those sees what a coder exporting exactly that many would see
+    assert whole[:FIRST_BATCH] == diverse_order(texts, n=FIRST_BATCH, seed=2).tolist()[:FIRST_BATCH]
+    assert whole[FIRST_BATCH:] != sorted(whole[FIRST_BATCH:])           # the second round is ordered too
+
+
 def test_bad_uncoded_option_is_refused():
     with pytest.raises(ValueError, match="'uncoded' parameter"):
         QueueOptions(coder="ann", uncoded="sometimes")
