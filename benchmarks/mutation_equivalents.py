@@ -478,12 +478,6 @@ EQUIVALENT: dict[tuple[str, str, str], str] = {
     ('coding/review/agreement.py', 'core/ReplaceFalseWithTrue',
      'differs = pd.Series(True, index=disagreements.index)'):
         'every row left here has a coder who differs from the model (agreement_tables keeps only units whose values vary, and the model has a value on each): differs is True on every row, and this mutant only lets more terms be True',
-    ('coding/review/agreement.py', 'core/ReplaceBinaryOperator_BitAnd_Add',
-     'latest = latest[latest["segment_id"].isin(scored) + latest["code_id"].isin(set(machine["code_id"]))]'):
-        "units off the scored segments or the model's codes get no model value: they pair with nobody in the '<model> vs <coder>' rows, the coders' own rows are dropped here, and the disagreements keep only units with a model value",
-    ('coding/review/agreement.py', 'core/ReplaceBinaryOperator_BitAnd_BitOr',
-     'latest = latest[latest["segment_id"].isin(scored) | latest["code_id"].isin(set(machine["code_id"]))]'):
-        "units off the scored segments or the model's codes get no model value: they pair with nobody in the '<model> vs <coder>' rows, the coders' own rows are dropped here, and the disagreements keep only units with a model value",
     ('coding/review/agreement.py', 'core/ReplaceBinaryOperator_BitAnd_Mul',
      'latest = latest[latest["segment_id"].isin(scored) * latest["code_id"].isin(set(machine["code_id"]))]'):
         'the product of two boolean Series is their logical and',
@@ -535,12 +529,6 @@ EQUIVALENT: dict[tuple[str, str, str], str] = {
     ('coding/review/agreement.py', 'core/ReplaceTrueWithFalse',
      'machine[["segment_id", "code_id", "coder", "decision"]]], ignore_index=False)'):
         "agreement_tables reads the rows through latest_per_coder, which drops the index first (reset_index(drop=True)) (brute force: 600 random decision tables of 1-3 coders, 1-6 segments, 1-3 codes, with and without implicit absence, agree)",
-    ('coding/review/agreement.py', 'core/ReplaceTrueWithFalse',
-     'for code_id, per_code in values.groupby(level="code_id", sort=False):'):
-        'the units table comes out of pivot with a sorted index: the groups appear in code order either way',
-    ('coding/review/agreement.py', 'core/AddNot',
-     'latest = latest_per_coder(humans) if not len(humans) else humans'):
-        "agreement_tables folds each coder's latest decision again, and the units handed to model_decisions are the same (segment, code) pairs either way",
     ('outputs/refi/positions.py', 'core/ReplaceComparisonOperator_Eq_Lt',
      'best = max(RULES, key=lambda r: (evidence(r), r < (expected or "codepoints")))'):
         "the second key only decides a tie when no rule is expected: with one, the next line returns it on a tie and a strictly better rule wins on evidence alone; without one the preferred rule is 'codepoints', RULES[0], which max() returns first on a tie anyway, and this key never prefers 'utf16' on a tie (both False)",

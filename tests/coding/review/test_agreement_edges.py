@@ -279,3 +279,33 @@ def test_respondent_ids_written_alike_are_one_respondent():
     result = respondent_agreement_tables(rows, segments)
     assert by_code(result).loc[("coders", "c"), ["units", "present", "percent_agreement"]].tolist() == [1, 1, 0.0]
     assert result.disagreements[["respondent_id", "ana", "bo"]].values.tolist() == [["1", "accept", "reject"]]
+
+
+def _timed(rows: list[tuple[str, str, str, str, str]]) -> pd.DataFrame:
+    return pd.DataFrame(rows, columns=["segment_id", "code_id", "coder", "decision", "decided_at"])
+
+
+def test_a_coder_with_nothing_the_model_scored_gets_no_comparison_row():
+    # bo only coded e, a code the model does not score: there is nothing to compare bo with
+    dec = _timed([("s0", "c", "cy", "accept", "2024-01-03"), ("s0", "e", "bo", "accept", "2024-01-05"),
+                  ("s0", "c", "ana", "retract", "2024-01-04")])
+    scores = pd.DataFrame({"c": [0.51], "d": [0.91]}, index=["s0"])
+    result = model_vs_coders(dec, scores)
+    assert set(result.agreement["comparison"]) == {"model:suggester vs cy"}
+    assert "bo" not in result.disagreements.columns and "ana" not in result.disagreements.columns
+
+
+def test_a_retracted_decision_leaves_the_model_nothing_to_compare():
+    # cy's code is not scored and bo took back their only decision: no unit, the empty result
+    dec = _timed([("s0", "e", "cy", "accept", "2024-01-09"), ("s0", "d", "bo", "retract", "2024-01-05")])
+    scores = pd.DataFrame({"c": [0.91, 0.2], "d": [0.26, 0.47]}, index=["s0", "s1"])
+    result = model_vs_coders(dec, scores)
+    assert result.agreement.empty
+    assert list(result.disagreements.columns) == ["segment_id", "code_id"] and result.disagreements.empty
+
+
+def test_codes_come_in_code_order_then_overall_whatever_order_they_were_decided_in():
+    dec = _timed([("s1", "c", "bo", "reject", "2024-01-06"), ("s0", "e", "bo", "add", "2024-01-05"),
+                  ("s0", "d", "ana", "add", "2024-01-04"), ("s1", "c", "ana", "reject", "2024-01-07")])
+    result = agreement_tables(dec, implicit_absent=True)
+    assert result.agreement["code_id"].tolist() == ["c", "d", "e", OVERALL]
